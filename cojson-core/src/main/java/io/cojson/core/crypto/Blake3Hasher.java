@@ -1,0 +1,18 @@
+package io.cojson.core.crypto;
+
+/**
+ * Incremental BLAKE3 (default hash mode, 32-byte output). Unlike most digest APIs,
+ * {@link #digest()} does not finish the hasher: cojson hashes a session's transactions one after
+ * another and needs the running hash after each one. Not thread-safe; {@link #copy()} forks.
+ */
+public interface Blake3Hasher {
+    Blake3Hasher update(byte[] data);
+
+    Blake3Hasher update(byte[] data, int offset, int length);
+
+    /** The 32-byte hash of everything fed so far; the hasher stays usable and unchanged. */
+    byte[] digest();
+
+    /** An independent hasher with the same state; updates to either do not affect the other. */
+    Blake3Hasher copy();
+}

@@ -1,0 +1,32 @@
+package io.cojson.core.encoding;
+
+import java.util.Base64;
+
+/**
+ * RFC 4648 §5 base64url. Encoding always pads with {@code '='} (the reference's Rust decoder for
+ * private transactions rejects unpadded input); decoding accepts padded and unpadded text, like the
+ * reference's TS decoder.
+ */
+public final class Base64Url {
+    private static final Base64.Encoder ENCODER = Base64.getUrlEncoder();
+    private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
+
+    private Base64Url() {}
+
+    public static String encode(byte[] bytes) {
+        return ENCODER.encodeToString(bytes);
+    }
+
+    public static byte[] decode(String text) {
+        // The TS decoder strips every '=' before decoding; do the same, then decode unpadded.
+        String stripped = text.indexOf('=') >= 0 ? text.replace("=", "") : text;
+        if (stripped.length() % 4 == 1) {
+            throw new InvalidEncodingException("base64url text", "impossible length in " + InvalidEncodingException.describe(text));
+        }
+        try {
+            return DECODER.decode(stripped);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidEncodingException("base64url text (A-Z a-z 0-9 - _)", InvalidEncodingException.describe(text));
+        }
+    }
+}

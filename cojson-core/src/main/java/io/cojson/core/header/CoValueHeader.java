@@ -1,0 +1,89 @@
+package io.cojson.core.header;
+
+import io.cojson.core.crypto.Crypto;
+import io.cojson.core.ids.RawCoID;
+import io.cojson.core.json.JsonValue;
+import io.cojson.core.json.StableJson;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A CoValue header. The JSON is kept exactly as created or received (its key order goes on the
+ * wire); the ID is {@code co_z} + base58(BLAKE3(stableStringify(header))[0..19]).
+ */
+public record CoValueHeader(JsonValue.Obj json) {
+    public CoValueHeader {
+        if (!(json.get("type") instanceof JsonValue.Str)) {
+            throw new InvalidHeaderException("header with a string \"type\"", json.toString());
+        }
+        Ruleset.fromJson(json.get("ruleset"));
+    }
+
+    /** Builds a header in the reference's key order: type, ruleset, meta, [createdAt,] uniqueness. */
+    public static CoValueHeader create(String type, Ruleset ruleset, JsonValue meta, String createdAt, JsonValue uniqueness) {
+        java.util.LinkedHashMap<String, JsonValue> m = new java.util.LinkedHashMap<>();
+        m.put("type", JsonValue.of(type));
+        m.put("ruleset", ruleset.toJson());
+        m.put("meta", meta == null ? JsonValue.NULL : meta);
+        m.put("createdAt", createdAt == null ? JsonValue.NULL : JsonValue.of(createdAt));
+        m.put("uniqueness", uniqueness == null ? JsonValue.NULL : uniqueness);
+        return new CoValueHeader(new JsonValue.Obj(m));
+    }
+
+    private static final java.time.format.DateTimeFormatter ISO_MILLIS =
+            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
+
+    /** {@code new Date(epochMs).toISOString()}: UTC, always milliseconds, {@code Z}. */
+    public static String isoTimestamp(long epochMs) {
+        return ISO_MILLIS.format(java.time.Instant.ofEpochMilli(epochMs));
+    }
+
+    public String type() {
+        return ((JsonValue.Str) json.get("type")).value();
+    }
+
+    public Ruleset ruleset() {
+        return Ruleset.fromJson(json.get("ruleset"));
+    }
+
+    /** The meta object, or JSON null. */
+    public JsonValue meta() {
+        JsonValue m = json.get("meta");
+        return m == null ? JsonValue.NULL : m;
+    }
+
+    public boolean isAccount() {
+        return meta() instanceof JsonValue.Obj m && m.get("type") instanceof JsonValue.Str s && s.value().equals("account");
+    }
+
+    public String stableJson() {
+        return StableJson.stringify(json);
+    }
+
+    /** The JS-side ID (what every peer computes from the header). */
+    public RawCoID id(Crypto crypto) {
+        return crypto.idForHeaderBytes(stableJson().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Checks the header the way a reference peer does before importing it: its ID must equal
+     * {@code claimedId}, and its Rust re-serialization must give the same ID (otherwise JS peers
+     * reject it with "CoValue ID mismatch"). Throws {@link InvalidHeaderException}.
+     */
+    public void validate(RawCoID claimedId, Crypto crypto) {
+        RawCoID jsId = id(crypto);
+        String rustForm = RustHeaderForm.canonical(json);
+        RawCoID rustId = crypto.idForHeaderBytes(rustForm.getBytes(StandardCharsets.UTF_8));
+        if (!rustId.equals(claimedId)) {
+            throw new InvalidHeaderException("header whose ID is " + claimedId, "CoValue ID mismatch: expected "
+                    + claimedId + ", got " + rustId + (jsId.equals(rustId) ? "" : " (JS form gives " + jsId + ")"));
+        }
+        if (!jsId.equals(claimedId)) {
+            throw new InvalidHeaderException("header whose ID is " + claimedId, "JS form gives " + jsId);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return json.toString();
+    }
+}

@@ -1,0 +1,34 @@
+package io.cojson.core.ids;
+
+import io.cojson.core.encoding.InvalidEncodingException;
+
+/** {@code sealer_z…/signer_z…}: the public identity of an agent (a device key pair). */
+public record AgentID(SealerID sealer, SignerID signer) {
+    public AgentID {
+        if (sealer == null || signer == null) throw new InvalidIdException("sealer and signer IDs", "null");
+    }
+
+    /** Parses {@code sealer_z…/signer_z…}; both halves are fully validated (32-byte keys). */
+    public static AgentID parse(String text) {
+        if (text == null) throw new InvalidIdException("agent ID (sealer_z…/signer_z…)", "null");
+        int slash = text.indexOf('/');
+        if (slash < 0) {
+            throw new InvalidIdException("agent ID (sealer_z…/signer_z…)", InvalidEncodingException.describe(text));
+        }
+        return new AgentID(new SealerID(text.substring(0, slash)), new SignerID(text.substring(slash + 1)));
+    }
+
+    /** The reference's {@code isAgentID}: starts with {@code sealer_} and contains {@code /signer_}. */
+    public static boolean looksLikeAgentID(String text) {
+        return text != null && text.startsWith("sealer_") && text.contains("/signer_");
+    }
+
+    public String value() {
+        return sealer.value() + "/" + signer.value();
+    }
+
+    @Override
+    public String toString() {
+        return value();
+    }
+}

@@ -1,0 +1,29 @@
+package io.cojson.core.ids;
+
+import io.cojson.core.encoding.Base64Url;
+
+/** XSalsa20 ciphertext without MAC: {@code encrypted_U} + base64url (padded). */
+public record Encrypted(String value) {
+    public static final String PREFIX = "encrypted_U";
+
+    public Encrypted {
+        Prefixed.decodeU("encrypted value", PREFIX, value);
+    }
+
+    public static Encrypted parse(String value) {
+        return new Encrypted(value);
+    }
+
+    public static Encrypted fromBytes(byte[] bytes) {
+        return new Encrypted(PREFIX + Base64Url.encode(bytes));
+    }
+
+    public byte[] bytes() {
+        return Base64Url.decode(value.substring(PREFIX.length()));
+    }
+
+    @Override
+    public String toString() {
+        return value;
+    }
+}

@@ -1,0 +1,57 @@
+package io.cojson.core.ids;
+
+import io.cojson.core.encoding.Base58;
+import io.cojson.core.encoding.Base64Url;
+import io.cojson.core.encoding.InvalidEncodingException;
+
+/** Shared parsing for {@code prefix + base58} and {@code prefix + base64url} values. */
+final class Prefixed {
+    private Prefixed() {}
+
+    /** Validates {@code prefix + base58(n bytes)} and returns the decoded payload. */
+    static byte[] decodeZ(String kind, String prefix, String text, int expectedBytes) {
+        if (text == null) throw new InvalidIdException(kind + " (" + prefix + "…)", "null");
+        if (!text.startsWith(prefix)) {
+            throw new InvalidIdException(kind + " starting with \"" + prefix + "\"", InvalidEncodingException.describe(text));
+        }
+        byte[] payload;
+        try {
+            payload = Base58.decode(text.substring(prefix.length()));
+        } catch (InvalidEncodingException e) {
+            throw new InvalidIdException(kind + " with a base58 payload", e.found());
+        }
+        if (expectedBytes >= 0 && payload.length != expectedBytes) {
+            throw new InvalidIdException(kind + " with a " + expectedBytes + "-byte payload",
+                    payload.length + " bytes in " + InvalidEncodingException.describe(text));
+        }
+        return payload;
+    }
+
+    /** Validates {@code prefix + base64url} and returns the decoded payload. */
+    static byte[] decodeU(String kind, String prefix, String text) {
+        if (text == null) throw new InvalidIdException(kind + " (" + prefix + "…)", "null");
+        if (!text.startsWith(prefix)) {
+            throw new InvalidIdException(kind + " starting with \"" + prefix + "\"", InvalidEncodingException.describe(text));
+        }
+        try {
+            return Base64Url.decode(text.substring(prefix.length()));
+        } catch (InvalidEncodingException e) {
+            throw new InvalidIdException(kind + " with a base64url payload", e.found());
+        }
+    }
+
+    /** {@code prefix} followed by 1..maxLen ASCII letters/digits: names that are never decoded. */
+    static void checkAlnum(String kind, String prefix, String text, int maxLen) {
+        if (text == null) throw new InvalidIdException(kind + " (" + prefix + "…)", "null");
+        int n = text.length() - prefix.length();
+        boolean ok = text.startsWith(prefix) && n >= 1 && n <= maxLen;
+        for (int i = prefix.length(); ok && i < text.length(); i++) {
+            char c = text.charAt(i);
+            ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+        }
+        if (!ok) {
+            throw new InvalidIdException(kind + " (\"" + prefix + "\" + 1.." + maxLen + " letters/digits)",
+                    InvalidEncodingException.describe(text));
+        }
+    }
+}

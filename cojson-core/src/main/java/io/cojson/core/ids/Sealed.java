@@ -1,0 +1,29 @@
+package io.cojson.core.ids;
+
+import io.cojson.core.encoding.Base64Url;
+
+/** A secretbox keyed by an X25519 shared secret: {@code sealed_U} + base64url(tag ‖ ciphertext). */
+public record Sealed(String value) {
+    public static final String PREFIX = "sealed_U";
+
+    public Sealed {
+        Prefixed.decodeU("sealed value", PREFIX, value);
+    }
+
+    public static Sealed parse(String value) {
+        return new Sealed(value);
+    }
+
+    public static Sealed fromBytes(byte[] bytes) {
+        return new Sealed(PREFIX + Base64Url.encode(bytes));
+    }
+
+    public byte[] bytes() {
+        return Base64Url.decode(value.substring(PREFIX.length()));
+    }
+
+    @Override
+    public String toString() {
+        return value;
+    }
+}

@@ -1,0 +1,29 @@
+package io.cojson.core.ids;
+
+import io.cojson.core.encoding.Base64Url;
+
+/** An anonymous box to a group sealer: {@code sealedForGroup_U} + base64url(ephemeral public key ‖ tag ‖ ciphertext). */
+public record SealedForGroup(String value) {
+    public static final String PREFIX = "sealedForGroup_U";
+
+    public SealedForGroup {
+        Prefixed.decodeU("sealed-for-group value", PREFIX, value);
+    }
+
+    public static SealedForGroup parse(String value) {
+        return new SealedForGroup(value);
+    }
+
+    public static SealedForGroup fromBytes(byte[] bytes) {
+        return new SealedForGroup(PREFIX + Base64Url.encode(bytes));
+    }
+
+    public byte[] bytes() {
+        return Base64Url.decode(value.substring(PREFIX.length()));
+    }
+
+    @Override
+    public String toString() {
+        return value;
+    }
+}

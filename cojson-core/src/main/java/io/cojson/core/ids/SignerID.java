@@ -1,0 +1,34 @@
+package io.cojson.core.ids;
+
+import io.cojson.core.encoding.Base58;
+
+/** An Ed25519 public key: {@code signer_z} + base58(32 bytes). */
+public record SignerID(String value) {
+    public static final String PREFIX = "signer_z";
+    public static final int BYTES = 32;
+
+    public SignerID {
+        Prefixed.decodeZ("signer ID", PREFIX, value, BYTES);
+    }
+
+    /** Parses and validates; throws {@link InvalidIdException} naming what was wrong. */
+    public static SignerID parse(String value) {
+        return new SignerID(value);
+    }
+
+    public static SignerID fromBytes(byte[] bytes) {
+        if (bytes.length != BYTES) {
+            throw new InvalidIdException("signer ID of " + BYTES + " bytes", bytes.length + " bytes");
+        }
+        return new SignerID(PREFIX + Base58.encode(bytes));
+    }
+
+    public byte[] bytes() {
+        return Base58.decode(value.substring(PREFIX.length()));
+    }
+
+    @Override
+    public String toString() {
+        return value;
+    }
+}

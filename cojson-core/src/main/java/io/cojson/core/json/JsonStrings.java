@@ -1,0 +1,67 @@
+package io.cojson.core.json;
+
+/**
+ * String literal escaping exactly as ES2019 {@code JSON.stringify} (and Rust serde_json for valid
+ * Unicode): short escapes for {@code \b \t \n \f \r}, lowercase {@code \\u00xx} for other control
+ * characters, lowercase {@code \\udxxx} for lone surrogates, everything else literal.
+ */
+public final class JsonStrings {
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    private JsonStrings() {}
+
+    public static String quote(String s) {
+        StringBuilder sb = new StringBuilder(s.length() + 2);
+        appendQuoted(sb, s);
+        return sb.toString();
+    }
+
+    public static void appendQuoted(StringBuilder out, String s) {
+        out.append('"');
+        int len = s.length();
+        int runStart = 0;
+        for (int i = 0; i < len; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x20 && c != '"' && c != '\\' && !Character.isSurrogate(c)) continue;
+            if (Character.isHighSurrogate(c) && i + 1 < len && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++; // a valid pair is emitted literally
+                continue;
+            }
+            out.append(s, runStart, i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\b' -> out.append("\\b");
+                case '\t' -> out.append("\\t");
+                case '\n' -> out.append("\\n");
+                case '\f' -> out.append("\\f");
+                case '\r' -> out.append("\\r");
+                default -> out.append("\\u")
+                        .append(HEX[(c >> 12) & 0xF])
+                        .append(HEX[(c >> 8) & 0xF])
+                        .append(HEX[(c >> 4) & 0xF])
+                        .append(HEX[c & 0xF]);
+            }
+            runStart = i + 1;
+        }
+        out.append(s, runStart, len);
+        out.append('"');
+    }
+
+    /** True if the string holds an unpaired UTF-16 surrogate (which Rust peers cannot parse). */
+    public static boolean hasLoneSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                } else {
+                    return true;
+                }
+            } else if (Character.isLowSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

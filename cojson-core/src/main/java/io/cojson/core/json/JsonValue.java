@@ -1,0 +1,151 @@
+package io.cojson.core.json;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A small immutable JSON value model with JavaScript semantics: numbers are IEEE-754 doubles,
+ * object keys keep insertion order, and {@link Undefined} models a JS {@code undefined} (an absent
+ * value), which writers drop from objects and print as {@code null} in arrays.
+ */
+public sealed interface JsonValue
+        permits JsonValue.Null, JsonValue.Bool, JsonValue.Num, JsonValue.Str, JsonValue.Arr, JsonValue.Obj,
+                JsonValue.Undefined {
+
+    Null NULL = new Null();
+    Bool TRUE = new Bool(true);
+    Bool FALSE = new Bool(false);
+    Undefined UNDEFINED = new Undefined();
+
+    record Null() implements JsonValue {
+        @Override
+        public String toString() {
+            return "null";
+        }
+    }
+
+    record Undefined() implements JsonValue {
+        @Override
+        public String toString() {
+            return "undefined";
+        }
+    }
+
+    record Bool(boolean value) implements JsonValue {
+        @Override
+        public String toString() {
+            return Boolean.toString(value);
+        }
+    }
+
+    /** A JS number. {@code -0.0}, NaN and the infinities are representable and print like JS. */
+    record Num(double value) implements JsonValue {
+        /** True when the value is an integer that a double represents exactly (|v| ≤ 2^53). */
+        public boolean isSafeInteger() {
+            return value == Math.rint(value) && Math.abs(value) <= 9007199254740992.0;
+        }
+
+        public long longValue() {
+            return (long) value;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            // JS equality for numbers, except NaN equals NaN so values can be compared in tests.
+            return o instanceof Num n && (n.value == value || (Double.isNaN(value) && Double.isNaN(n.value)));
+        }
+
+        @Override
+        public int hashCode() {
+            return value == 0 ? 0 : Double.hashCode(value);
+        }
+
+        @Override
+        public String toString() {
+            return JsNumber.toString(value);
+        }
+    }
+
+    record Str(String value) implements JsonValue {
+        public Str {
+            if (value == null) throw new NullPointerException("value");
+        }
+
+        @Override
+        public String toString() {
+            return JsonWriter.stringify(this);
+        }
+    }
+
+    record Arr(List<JsonValue> items) implements JsonValue {
+        public Arr {
+            items = List.copyOf(items);
+        }
+
+        public JsonValue get(int i) {
+            return items.get(i);
+        }
+
+        public int size() {
+            return items.size();
+        }
+
+        @Override
+        public String toString() {
+            return JsonWriter.stringify(this);
+        }
+    }
+
+    /** An object whose key order is its insertion order (what {@code JSON.stringify} prints). */
+    record Obj(Map<String, JsonValue> fields) implements JsonValue {
+        public Obj {
+            fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
+        }
+
+        /** The field's value, or {@code null} (Java null) when the key is absent. */
+        public JsonValue get(String key) {
+            return fields.get(key);
+        }
+
+        public boolean has(String key) {
+            return fields.containsKey(key);
+        }
+
+        @Override
+        public String toString() {
+            return JsonWriter.stringify(this);
+        }
+    }
+
+    static Str of(String s) {
+        return new Str(s);
+    }
+
+    static Num of(double d) {
+        return new Num(d);
+    }
+
+    static Num of(long l) {
+        return new Num((double) l);
+    }
+
+    static Bool of(boolean b) {
+        return b ? TRUE : FALSE;
+    }
+
+    static Arr arr(JsonValue... items) {
+        return new Arr(List.of(items));
+    }
+
+    /** Builds an object from alternating keys and values, keeping that order. */
+    static Obj obj(Object... keysAndValues) {
+        if (keysAndValues.length % 2 != 0) throw new IllegalArgumentException("odd number of arguments");
+        LinkedHashMap<String, JsonValue> m = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            m.put((String) keysAndValues[i], (JsonValue) keysAndValues[i + 1]);
+        }
+        return new Obj(m);
+    }
+}

@@ -1,0 +1,229 @@
+package io.cojson.core.session;
+
+import io.cojson.core.crypto.Blake3Hasher;
+import io.cojson.core.crypto.Crypto;
+import io.cojson.core.encoding.InvalidEncodingException;
+import io.cojson.core.ids.Encrypted;
+import io.cojson.core.ids.Hash;
+import io.cojson.core.ids.KeyID;
+import io.cojson.core.ids.KeySecret;
+import io.cojson.core.ids.RawCoID;
+import io.cojson.core.ids.SessionID;
+import io.cojson.core.ids.Signature;
+import io.cojson.core.ids.SignerID;
+import io.cojson.core.ids.SignerSecret;
+import io.cojson.core.ids.TransactionID;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+
+/**
+ * One session's signed transaction log (wire-format §9). The running hash is BLAKE3 over the
+ * concatenated canonical JSON of every transaction from index 0; a signature after transaction i
+ * is Ed25519 over the text {@code "hash_z…"} (with the quotes) of the hash after i, and so
+ * authenticates the whole prefix. The signer is bound when the log is created.
+ *
+ * <p>Unlike the reference, a failed verification leaves the log exactly as it was (the reference
+ * keeps the failed batch staged and then rejects every later batch for that session). Not
+ * thread-safe: the owning CoValue serializes access.
+ */
+public final class SessionLog {
+    /** The reference's {@code MAX_RECOMMENDED_TX_SIZE}: in-between signature threshold. */
+    public static final int DEFAULT_CHECKPOINT_BYTES = 102_400;
+    /** Locally created transactions larger than this cannot be synced by the reference. */
+    public static final int MAX_TX_CHANGES_BYTES = 1_048_576;
+
+    private final Crypto crypto;
+    private final SessionID sessionID;
+    private final SignerID signer;
+    private final int checkpointBytes;
+    private final List<Transaction> transactions = new ArrayList<>();
+    private final NavigableMap<Integer, Signature> signatureAfter = new TreeMap<>();
+    private Blake3Hasher hasher;
+    private Hash lastHash;
+    private Signature lastSignature;
+    private int bytesSinceCheckpoint;
+
+    public SessionLog(Crypto crypto, SessionID sessionID, SignerID signer) {
+        this(crypto, sessionID, signer, DEFAULT_CHECKPOINT_BYTES);
+    }
+
+    public SessionLog(Crypto crypto, SessionID sessionID, SignerID signer, int checkpointBytes) {
+        this.crypto = crypto;
+        this.sessionID = sessionID;
+        this.signer = signer;
+        this.checkpointBytes = checkpointBytes;
+        this.hasher = crypto.provider().newBlake3();
+    }
+
+    public SessionID sessionID() {
+        return sessionID;
+    }
+
+    public SignerID signer() {
+        return signer;
+    }
+
+    public int size() {
+        return transactions.size();
+    }
+
+    public List<Transaction> transactions() {
+        return Collections.unmodifiableList(transactions);
+    }
+
+    public Transaction get(int index) {
+        return transactions.get(index);
+    }
+
+    /** The signature after the last transaction, or null for an empty log. */
+    public Signature lastSignature() {
+        return lastSignature;
+    }
+
+    /** The running hash after the last transaction, or null for an empty log. */
+    public Hash lastHash() {
+        return lastHash;
+    }
+
+    /** In-between checkpoint signatures by transaction index (content pieces end there). */
+    public NavigableMap<Integer, Signature> signatureAfter() {
+        return Collections.unmodifiableNavigableMap(signatureAfter);
+    }
+
+    // ---- local writes ----
+
+    /** Appends and signs a trusting transaction; {@code changesJson} is JSON.stringify of the ops. */
+    public SignedTransaction appendTrusting(SignerSecret secret, String changesJson, long madeAt, String metaJson) {
+        checkLocalSize(changesJson);
+        return appendLocal(secret, new Transaction.Trusting(changesJson, madeAt, metaJson));
+    }
+
+    /**
+     * Encrypts and appends a private transaction. Changes and meta are encrypted with the same key
+     * and the same nonce ({@code {in: coID, tx: {sessionID, txIndex}}}), as the reference does.
+     */
+    public SignedTransaction appendPrivate(SignerSecret secret, RawCoID coID, KeyID keyID, KeySecret key,
+            String changesJson, long madeAt, String metaJson) {
+        checkLocalSize(changesJson);
+        var material = new TransactionID(sessionID, transactions.size()).nonceMaterial(coID);
+        Encrypted changes = crypto.encryptBytes(changesJson.getBytes(StandardCharsets.UTF_8), key, material);
+        Encrypted meta = metaJson == null ? null : crypto.encryptBytes(metaJson.getBytes(StandardCharsets.UTF_8), key, material);
+        return appendLocal(secret, new Transaction.Private(changes.value(), keyID.value(), madeAt, meta == null ? null : meta.value()));
+    }
+
+    private void checkLocalSize(String changesJson) {
+        int bytes = TransactionCodec.utf8Length(changesJson);
+        if (bytes > MAX_TX_CHANGES_BYTES) {
+            throw new TransactionTooLargeException(bytes, MAX_TX_CHANGES_BYTES);
+        }
+    }
+
+    private SignedTransaction appendLocal(SignerSecret secret, Transaction tx) {
+        if (!crypto.getSignerID(secret).equals(signer)) {
+            throw new IllegalArgumentException("signer secret does not belong to this session's signer " + signer);
+        }
+        hasher.update(tx.canonicalJson().getBytes(StandardCharsets.UTF_8));
+        Hash hash = Hash.fromBytes(hasher.digest());
+        Signature sig = signHash(secret, hash);
+        int index = transactions.size();
+        transactions.add(tx);
+        lastHash = hash;
+        lastSignature = sig;
+        recordCheckpoint(tx.checkpointSize(), index, sig);
+        return new SignedTransaction(index, tx, hash, sig);
+    }
+
+    private Signature signHash(SignerSecret secret, Hash hash) {
+        return Signature.fromBytes(crypto.provider().ed25519Sign(secret.bytes(), quoted(hash)));
+    }
+
+    private static byte[] quoted(Hash hash) {
+        return ("\"" + hash.value() + "\"").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private void recordCheckpoint(int size, int lastIndex, Signature sig) {
+        bytesSinceCheckpoint += size;
+        if (bytesSinceCheckpoint > checkpointBytes) {
+            signatureAfter.put(lastIndex, sig);
+            bytesSinceCheckpoint = 0;
+        }
+    }
+
+    // ---- received batches ----
+
+    /**
+     * Verifies a received batch that starts at index {@code after} and appends it if the given
+     * signature signs our running hash over everything up to the batch's last transaction.
+     * Transactions we already hold are trimmed first (the sync layer does the same).
+     */
+    public AddResult tryAdd(int after, List<Transaction> batch, String lastSignatureText) {
+        if (after > transactions.size()) {
+            return reject(null, lastSignatureText, VerificationFailure.Kind.NOT_CONTIGUOUS,
+                    "batch starts at " + after + " but the session has " + transactions.size() + " transactions");
+        }
+        int skip = transactions.size() - after;
+        if (skip >= batch.size()) return new AddResult.Added(transactions.size()); // nothing new
+        List<Transaction> fresh = skip > 0 ? batch.subList(skip, batch.size()) : batch;
+        return tryAppend(fresh, lastSignatureText);
+    }
+
+    /** Verifies {@code batch} as the continuation of this log (index {@link #size()} onwards). */
+    public AddResult tryAppend(List<Transaction> batch, String lastSignatureText) {
+        if (batch.isEmpty()) return new AddResult.Added(transactions.size());
+        Signature sig;
+        try {
+            sig = new Signature(lastSignatureText);
+        } catch (InvalidEncodingException e) {
+            return reject(null, lastSignatureText, VerificationFailure.Kind.MALFORMED_SIGNATURE, "Core error: " + e.getMessage());
+        }
+        Blake3Hasher staged = hasher.copy();
+        int size = 0;
+        for (Transaction tx : batch) {
+            staged.update(tx.canonicalJson().getBytes(StandardCharsets.UTF_8));
+            size += tx.checkpointSize();
+        }
+        Hash expected = Hash.fromBytes(staged.digest());
+        if (!crypto.provider().ed25519Verify(signer.bytes(), quoted(expected), sig.bytes())) {
+            return reject(expected, lastSignatureText, VerificationFailure.Kind.SIGNATURE_MISMATCH,
+                    "Core error: Signature verification failed: (hash: " + expected.value() + ")");
+        }
+        hasher = staged;
+        transactions.addAll(batch);
+        lastHash = expected;
+        lastSignature = sig;
+        recordCheckpoint(size, transactions.size() - 1, sig);
+        return new AddResult.Added(transactions.size());
+    }
+
+    /** Parses {@code transactionsJson} with the reference's rules, then {@link #tryAppend}. */
+    public AddResult tryAppendJson(String transactionsJson, String lastSignatureText) {
+        List<Transaction> batch;
+        try {
+            batch = TransactionCodec.parseArray(transactionsJson);
+        } catch (MalformedTransactionException e) {
+            return reject(null, lastSignatureText, VerificationFailure.Kind.MALFORMED_TRANSACTION, e.getMessage());
+        }
+        return tryAppend(batch, lastSignatureText);
+    }
+
+    private AddResult reject(Hash expected, String sig, VerificationFailure.Kind kind, String message) {
+        return new AddResult.Rejected(new VerificationFailure(
+                sessionID, transactions.size() - 1, lastHash, expected, sig, kind, message));
+    }
+
+    /** A deep copy (same signer, transactions, hash state and checkpoints). */
+    public SessionLog copy() {
+        SessionLog c = new SessionLog(crypto, sessionID, signer, checkpointBytes);
+        c.transactions.addAll(transactions);
+        c.signatureAfter.putAll(signatureAfter);
+        c.hasher = hasher.copy();
+        c.lastHash = lastHash;
+        c.lastSignature = lastSignature;
+        c.bytesSinceCheckpoint = bytesSinceCheckpoint;
+        return c;
+    }
+}

@@ -1,0 +1,202 @@
+package io.cojson.core.session;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import io.cojson.core.encoding.InvalidEncodingException;
+import io.cojson.core.json.Json;
+import io.cojson.core.json.JsonStrings;
+import io.cojson.core.json.JsonValue;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+
+/**
+ * Reading and writing transactions the way the reference's Rust core does: a transaction with
+ * {@code encryptedChanges, keyUsed, madeAt, privacy} is private, one with {@code changes, madeAt,
+ * privacy} is trusting, anything else is malformed; {@code madeAt} must be a u64 integer literal;
+ * {@code meta: null} means absent; unknown fields are ignored.
+ */
+public final class TransactionCodec {
+    private TransactionCodec() {}
+
+    static void checkFields(String payload, long madeAt) {
+        if (payload == null) throw new MalformedTransactionException("a transaction without changes");
+        if (madeAt < 0) throw new MalformedTransactionException("Failed to convert made_at to u64: " + madeAt);
+    }
+
+    static String canonical(Transaction.Trusting t) {
+        StringBuilder sb = new StringBuilder(t.changes().length() + 64);
+        sb.append("{\"changes\":");
+        JsonStrings.appendQuoted(sb, t.changes());
+        sb.append(",\"madeAt\":").append(t.madeAt());
+        if (t.meta() != null) {
+            sb.append(",\"meta\":");
+            JsonStrings.appendQuoted(sb, t.meta());
+        }
+        return sb.append(",\"privacy\":\"trusting\"}").toString();
+    }
+
+    static String canonical(Transaction.Private t) {
+        StringBuilder sb = new StringBuilder(t.encryptedChanges().length() + 96);
+        sb.append("{\"encryptedChanges\":");
+        JsonStrings.appendQuoted(sb, t.encryptedChanges());
+        sb.append(",\"keyUsed\":");
+        JsonStrings.appendQuoted(sb, t.keyUsed());
+        sb.append(",\"madeAt\":").append(t.madeAt());
+        if (t.meta() != null) {
+            sb.append(",\"meta\":");
+            JsonStrings.appendQuoted(sb, t.meta());
+        }
+        return sb.append(",\"privacy\":\"private\"}").toString();
+    }
+
+    static JsonValue.Obj toJson(Transaction.Trusting t) {
+        LinkedHashMap<String, JsonValue> m = new LinkedHashMap<>();
+        m.put("changes", JsonValue.of(t.changes()));
+        m.put("madeAt", JsonValue.of(t.madeAt()));
+        if (t.meta() != null) m.put("meta", JsonValue.of(t.meta()));
+        m.put("privacy", JsonValue.of("trusting"));
+        return new JsonValue.Obj(m);
+    }
+
+    static JsonValue.Obj toJson(Transaction.Private t) {
+        LinkedHashMap<String, JsonValue> m = new LinkedHashMap<>();
+        m.put("encryptedChanges", JsonValue.of(t.encryptedChanges()));
+        m.put("keyUsed", JsonValue.of(t.keyUsed()));
+        m.put("madeAt", JsonValue.of(t.madeAt()));
+        if (t.meta() != null) m.put("meta", JsonValue.of(t.meta()));
+        m.put("privacy", JsonValue.of("private"));
+        return new JsonValue.Obj(m);
+    }
+
+    static int utf8Length(String s) {
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n++;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
+    }
+
+    /** The wire JSON of a list of transactions, in canonical key order. */
+    public static String toJsonArray(List<Transaction> txs) {
+        StringBuilder sb = new StringBuilder(txs.size() * 128).append('[');
+        for (int i = 0; i < txs.size(); i++) {
+            if (i > 0) sb.append(',');
+            sb.append(txs.get(i).canonicalJson());
+        }
+        return sb.append(']').toString();
+    }
+
+    /** Reads a transaction from an already-parsed object (madeAt must be a safe integer). */
+    public static Transaction fromJson(JsonValue v) {
+        if (!(v instanceof JsonValue.Obj o)) throw new MalformedTransactionException("not an object: " + v);
+        Long madeAt = null;
+        JsonValue m = o.get("madeAt");
+        if (m instanceof JsonValue.Num n) {
+            if (!n.isSafeInteger() || n.value() < 0 || (n.value() == 0 && 1 / n.value() < 0)) {
+                throw new MalformedTransactionException("Failed to convert made_at to u64: " + n);
+            }
+            madeAt = n.longValue();
+        }
+        return build(str(o, "changes"), str(o, "encryptedChanges"), str(o, "keyUsed"), madeAt,
+                metaOf(o.get("meta")), str(o, "privacy"), o.has("madeAt"));
+    }
+
+    /**
+     * Parses a JSON array of transactions from text with the exact number rules of the reference:
+     * {@code madeAt} must be an integer literal (no fraction, no exponent) in u64 range.
+     */
+    public static List<Transaction> parseArray(String json) {
+        try (JsonParser p = Json.factory().createParser(json)) {
+            if (p.nextToken() != JsonToken.START_ARRAY) throw new MalformedTransactionException("expected a JSON array of transactions");
+            List<Transaction> out = new ArrayList<>();
+            JsonToken t;
+            while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+                if (t != JsonToken.START_OBJECT) throw new MalformedTransactionException("array item is not an object");
+                out.add(readObject(p));
+            }
+            if (p.nextToken() != null) throw new MalformedTransactionException("trailing content after the array");
+            return out;
+        } catch (JsonProcessingException e) {
+            throw new MalformedTransactionException("Serialization error: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Reads one transaction object; the parser is positioned on its START_OBJECT. */
+    public static Transaction readObject(JsonParser p) throws IOException {
+        String changes = null, encryptedChanges = null, keyUsed = null, meta = null, privacy = null;
+        Long madeAt = null;
+        boolean hasMadeAt = false;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken vt = p.nextToken();
+            switch (name) {
+                case "changes" -> changes = stringToken(p, vt, name);
+                case "encryptedChanges" -> encryptedChanges = stringToken(p, vt, name);
+                case "keyUsed" -> keyUsed = stringToken(p, vt, name);
+                case "privacy" -> privacy = stringToken(p, vt, name);
+                case "meta" -> meta = vt == JsonToken.VALUE_NULL ? null : stringToken(p, vt, name);
+                case "madeAt" -> {
+                    hasMadeAt = true;
+                    if (vt != JsonToken.VALUE_NUMBER_INT) {
+                        throw new MalformedTransactionException("Invalid transaction: Failed to convert made_at to u64: " + p.getText());
+                    }
+                    BigInteger b = p.getBigIntegerValue();
+                    if (b.signum() < 0 || b.bitLength() > 63) {
+                        throw new MalformedTransactionException("Invalid transaction: Failed to convert made_at to u64: " + b);
+                    }
+                    madeAt = b.longValue();
+                }
+                default -> p.skipChildren(); // unknown fields are dropped, as in the reference
+            }
+        }
+        return build(changes, encryptedChanges, keyUsed, madeAt, meta, privacy, hasMadeAt);
+    }
+
+    private static Transaction build(String changes, String encryptedChanges, String keyUsed, Long madeAt,
+            String meta, String privacy, boolean hasMadeAt) {
+        if (hasMadeAt && madeAt == null) throw new MalformedTransactionException("Failed to convert made_at to u64");
+        if (encryptedChanges != null && keyUsed != null && madeAt != null && privacy != null) {
+            if (!privacy.equals("private")) throw new MalformedTransactionException("private transaction with privacy \"" + privacy + "\"");
+            return new Transaction.Private(encryptedChanges, keyUsed, madeAt, meta);
+        }
+        if (changes != null && madeAt != null && privacy != null) {
+            if (!privacy.equals("trusting")) throw new MalformedTransactionException("trusting transaction with privacy \"" + privacy + "\"");
+            return new Transaction.Trusting(changes, madeAt, meta);
+        }
+        throw new MalformedTransactionException("data did not match any variant of untagged enum Transaction");
+    }
+
+    private static String stringToken(JsonParser p, JsonToken t, String field) throws IOException {
+        if (t != JsonToken.VALUE_STRING) throw new MalformedTransactionException("field " + field + " is not a string");
+        return p.getText();
+    }
+
+    private static String str(JsonValue.Obj o, String field) {
+        JsonValue v = o.get(field);
+        if (v == null) return null;
+        if (v instanceof JsonValue.Str s) return s.value();
+        throw new MalformedTransactionException("field " + field + " is not a string: " + InvalidEncodingException.describe(v.toString()));
+    }
+
+    private static String metaOf(JsonValue v) {
+        if (v == null || v instanceof JsonValue.Null) return null;
+        if (v instanceof JsonValue.Str s) return s.value();
+        throw new MalformedTransactionException("meta is not a string");
+    }
+}
