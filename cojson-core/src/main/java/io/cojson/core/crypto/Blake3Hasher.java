@@ -6,8 +6,10 @@ package io.cojson.core.crypto;
  * another and needs the running hash after each one. Not thread-safe; {@link #copy()} forks.
  */
 public interface Blake3Hasher {
+    /** Feeds {@code data}; a null array throws {@link CryptoException}. Returns this hasher. */
     Blake3Hasher update(byte[] data);
 
+    /** Feeds a slice; an out-of-range slice throws {@link IndexOutOfBoundsException}. */
     Blake3Hasher update(byte[] data, int offset, int length);
 
     /** The 32-byte hash of everything fed so far; the hasher stays usable and unchanged. */

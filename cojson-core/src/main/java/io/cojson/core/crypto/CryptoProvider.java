@@ -2,8 +2,8 @@ package io.cojson.core.crypto;
 
 /**
  * The raw primitives cojson is built on, as bytes in and bytes out (string encodings live in the
- * {@code Crypto} facade). Implementations must agree bit for bit with the reference (cojson-core-napi:
- * RustCrypto/dalek/libsodium-compatible NaCl constructions).
+ * {@code Crypto} facade). Implementations must agree bit for bit with the reference
+ * (cojson-core-napi, whose constructions are NaCl/libsodium-compatible).
  *
  * <p>Contract for every implementation: thread-safe; never modifies its arguments; always returns
  * fresh arrays. A key, nonce or seed of the wrong length, or a null argument, throws

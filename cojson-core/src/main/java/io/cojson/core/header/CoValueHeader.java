@@ -74,8 +74,9 @@ public record CoValueHeader(JsonValue.Obj json) {
         String rustForm = RustHeaderForm.canonical(json);
         RawCoID rustId = crypto.idForHeaderBytes(rustForm.getBytes(StandardCharsets.UTF_8));
         if (!rustId.equals(claimedId)) {
+            // Same text as the reference: "expected" is the ID computed from the header, "got" the claimed one.
             throw new InvalidHeaderException("header whose ID is " + claimedId, "CoValue ID mismatch: expected "
-                    + claimedId + ", got " + rustId + (jsId.equals(rustId) ? "" : " (JS form gives " + jsId + ")"));
+                    + rustId + ", got " + claimedId + (jsId.equals(rustId) ? "" : " (JS form gives " + jsId + ")"));
         }
         if (!jsId.equals(claimedId)) {
             throw new InvalidHeaderException("header whose ID is " + claimedId, "JS form gives " + jsId);

@@ -26,12 +26,26 @@ public record OpID(SessionID sessionID, int txIndex, int changeIdx) {
         int b = text.lastIndexOf(':');
         int a = b > 0 ? text.lastIndexOf(':', b - 1) : -1;
         if (a <= 0) throw new InvalidIdException(expected, InvalidEncodingException.describe(text));
-        try {
-            return new OpID(new SessionID(text.substring(0, a)),
-                    Integer.parseInt(text.substring(a + 1, b)), Integer.parseInt(text.substring(b + 1)));
-        } catch (NumberFormatException e) {
-            throw new InvalidIdException(expected, InvalidEncodingException.describe(text));
+        int txIndex = parseIndex(text.substring(a + 1, b));
+        int changeIdx = parseIndex(text.substring(b + 1));
+        if (txIndex < 0 || changeIdx < 0) throw new InvalidIdException(expected, InvalidEncodingException.describe(text));
+        return new OpID(new SessionID(text.substring(0, a)), txIndex, changeIdx);
+    }
+
+    /**
+     * The canonical decimal form {@link #stringify} writes: ASCII digits, no sign, no leading zero,
+     * within int range; -1 otherwise. ({@link Integer#parseInt} would also accept {@code +1},
+     * {@code 01} and non-ASCII digits such as U+0661, which do not round-trip.)
+     */
+    private static int parseIndex(String s) {
+        if (s.isEmpty() || s.length() > 10 || (s.length() > 1 && s.charAt(0) == '0')) return -1;
+        long v = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') return -1;
+            v = v * 10 + (c - '0');
         }
+        return v > Integer.MAX_VALUE ? -1 : (int) v;
     }
 
     @Override

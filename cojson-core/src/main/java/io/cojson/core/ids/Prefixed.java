@@ -12,19 +12,28 @@ final class Prefixed {
     static byte[] decodeZ(String kind, String prefix, String text, int expectedBytes) {
         if (text == null) throw new InvalidIdException(kind + " (" + prefix + "…)", "null");
         if (!text.startsWith(prefix)) {
-            throw new InvalidIdException(kind + " starting with \"" + prefix + "\"", InvalidEncodingException.describe(text));
+            throw new InvalidIdException(kind + " starting with \"" + prefix + "\"", describe(kind, text));
         }
         byte[] payload;
         try {
             payload = Base58.decode(text.substring(prefix.length()));
         } catch (InvalidEncodingException e) {
-            throw new InvalidIdException(kind + " with a base58 payload", e.found());
+            throw new InvalidIdException(kind + " with a base58 payload", isSecret(kind) ? describe(kind, text) : e.found());
         }
         if (expectedBytes >= 0 && payload.length != expectedBytes) {
             throw new InvalidIdException(kind + " with a " + expectedBytes + "-byte payload",
-                    payload.length + " bytes in " + InvalidEncodingException.describe(text));
+                    payload.length + " bytes in " + describe(kind, text));
         }
         return payload;
+    }
+
+    private static boolean isSecret(String kind) {
+        return kind.contains("secret");
+    }
+
+    /** Untrusted text for an error message; secret material is never echoed, only its length. */
+    private static String describe(String kind, String text) {
+        return isSecret(kind) ? "redacted text of " + text.length() + " chars" : InvalidEncodingException.describe(text);
     }
 
     /** Validates {@code prefix + base64url} and returns the decoded payload. */

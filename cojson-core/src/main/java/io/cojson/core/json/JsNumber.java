@@ -35,10 +35,21 @@ public final class JsNumber {
             out.append((long) x);
             return;
         }
-        BigDecimal shortest = shortest(x);
-        String digits = shortest.unscaledValue().toString();
+        String digits;
+        int n; // x = 0.d1d2..dk × 10^n
+        long[] fast = new long[3];
+        int status = shortestFast(x, fast);
+        if (status == FOUND) {
+            digits = Long.toString(fast[0]);
+            n = digits.length() + (int) fast[1];
+        } else {
+            BigDecimal shortest = status == LENGTH_KNOWN
+                    ? pick(new BigDecimal(x), x, (int) fast[2]).stripTrailingZeros()
+                    : shortest(x);
+            digits = shortest.unscaledValue().toString();
+            n = digits.length() - shortest.scale();
+        }
         int k = digits.length();
-        int n = k - shortest.scale(); // x = 0.d1d2..dk × 10^n
         if (k <= n && n <= 21) {
             out.append(digits);
             for (int i = 0; i < n - k; i++) out.append('0');
@@ -54,6 +65,82 @@ public final class JsNumber {
             int e = n - 1;
             out.append('e').append(e >= 0 ? '+' : '-').append(Math.abs(e));
         }
+    }
+
+    // Fast-path results (see shortestFast)
+    private static final long MAX_FAST_DIGITS = 100_000_000_000_000_000L; // 10^17
+    private static final int UNKNOWN = 0;
+    private static final int FOUND = 1;
+    private static final int LENGTH_KNOWN = 2;
+
+    /**
+     * Fast path: takes the digits {@code D × 10^e} of {@link Double#toString} (which always
+     * round-trip; D has k digits) and tries to prove with a few parses that they are the answer.
+     * <ul>
+     *   <li>The decimals that parse back to x form an interval R containing x and D. If some
+     *       (k−1)-digit decimal is in R, then one of the two (k−1)-digit decimals around D (D
+     *       truncated, and that plus one unit) is in R too, since R is an interval containing D and
+     *       x. If neither parses back to x, no shorter form exists (a shorter decimal is also a
+     *       (k−1)-digit one), so k is the shortest length: {@link #LENGTH_KNOWN}, {@code out[2] = k}.</li>
+     *   <li>If in addition neither neighbour of D on the k-digit grid is in R, D is the only k-digit
+     *       decimal in R, so it is also the closest one: {@link #FOUND}, {@code out[0] = D} (no
+     *       trailing zeros), {@code out[1] = e}.</li>
+     * </ul>
+     * Otherwise {@link #UNKNOWN}, and the exact search decides.
+     */
+    static int shortestFast(double x, long[] out) {
+        String s = Double.toString(x);
+        long d = 0;
+        int fractionDigits = 0;
+        boolean afterPoint = false;
+        int exp = 0;
+        int len = s.length();
+        for (int i = 0; i < len; i++) {
+            char c = s.charAt(i);
+            if (c == '.') {
+                afterPoint = true;
+            } else if (c == 'E') {
+                exp = Integer.parseInt(s, i + 1, len, 10);
+                break;
+            } else {
+                if (afterPoint) fractionDigits++;
+                if (d == 0 && c == '0') continue; // leading zero
+                if (d >= MAX_FAST_DIGITS) return UNKNOWN;
+                d = d * 10 + (c - '0');
+            }
+        }
+        if (d <= 0) return UNKNOWN;
+        int e = exp - fractionDigits;
+        while (d % 10 == 0) {
+            d /= 10;
+            e++;
+        }
+        int k = 1;
+        long pow = 1; // 10^(k-1)
+        while (pow <= d / 10) {
+            pow *= 10;
+            k++;
+        }
+        // one digit fewer
+        if (k > 1) {
+            long t = d / 10;
+            if (roundTrips(t, e + 1, x) || roundTrips(t + 1, e + 1, x)) return UNKNOWN;
+        }
+        out[2] = k;
+        // the k-digit neighbours of D; below 10^(k-1) the grid is ten times finer
+        if (d == pow) {
+            if (roundTrips(pow * 10 - 1, e - 1, x)) return LENGTH_KNOWN;
+        } else if (roundTrips(d - 1, e, x)) {
+            return LENGTH_KNOWN;
+        }
+        if (roundTrips(d + 1, e, x)) return LENGTH_KNOWN;
+        out[0] = d;
+        out[1] = e;
+        return FOUND;
+    }
+
+    private static boolean roundTrips(long digits, int e, double x) {
+        return Double.parseDouble(digits + "E" + e) == x;
     }
 
     /**

@@ -1,6 +1,6 @@
 package io.cojson.core.json;
 
-import java.util.Map;
+import java.util.Arrays;
 
 /**
  * {@code JSON.stringify} without indentation: object keys in insertion order, {@code undefined}
@@ -19,27 +19,46 @@ public final class JsonWriter {
     }
 
     public static void write(StringBuilder out, JsonValue value) {
+        write(out, value, false);
+    }
+
+    /**
+     * Shared by both serializers: {@code stable} sorts object keys by UTF-16 code units and writes
+     * {@code encrypted_U}/{@code binary_U} strings verbatim (stableStringify's rules).
+     */
+    static void write(StringBuilder out, JsonValue value, boolean stable) {
         if (value instanceof JsonValue.Str s) {
-            JsonStrings.appendQuoted(out, s.value());
+            if (stable && (s.value().startsWith("encrypted_U") || s.value().startsWith("binary_U"))) {
+                out.append('"').append(s.value()).append('"');
+            } else {
+                JsonStrings.appendQuoted(out, s.value());
+            }
         } else if (value instanceof JsonValue.Num n) {
             appendNumber(out, n.value());
         } else if (value instanceof JsonValue.Obj o) {
+            Iterable<String> keys = o.fields().keySet();
+            if (stable) {
+                String[] sorted = o.fields().keySet().toArray(new String[0]);
+                Arrays.sort(sorted);
+                keys = Arrays.asList(sorted);
+            }
             out.append('{');
             boolean first = true;
-            for (Map.Entry<String, JsonValue> e : o.fields().entrySet()) {
-                if (e.getValue() instanceof JsonValue.Undefined) continue;
+            for (String key : keys) {
+                JsonValue v = o.fields().get(key);
+                if (v instanceof JsonValue.Undefined) continue;
                 if (!first) out.append(',');
                 first = false;
-                JsonStrings.appendQuoted(out, e.getKey());
+                JsonStrings.appendQuoted(out, key);
                 out.append(':');
-                write(out, e.getValue());
+                write(out, v, stable);
             }
             out.append('}');
         } else if (value instanceof JsonValue.Arr a) {
             out.append('[');
             for (int i = 0; i < a.items().size(); i++) {
                 if (i > 0) out.append(',');
-                write(out, a.items().get(i));
+                write(out, a.items().get(i), stable);
             }
             out.append(']');
         } else if (value instanceof JsonValue.Bool b) {

@@ -1,8 +1,6 @@
 package io.cojson.core.json;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
-import java.util.Map;
 
 /**
  * cojson's {@code stableStringify}: the canonical JSON that is hashed, signed and encrypted.
@@ -31,50 +29,11 @@ public final class StableJson {
     /** Stable form of a single string (what {@code sign} signs for a string message). */
     public static String stringify(String s) {
         StringBuilder sb = new StringBuilder(s.length() + 2);
-        appendString(sb, s);
+        JsonWriter.write(sb, new JsonValue.Str(s), true);
         return sb.toString();
     }
 
     public static void write(StringBuilder out, JsonValue value) {
-        if (value instanceof JsonValue.Str s) {
-            appendString(out, s.value());
-        } else if (value instanceof JsonValue.Num n) {
-            JsonWriter.appendNumber(out, n.value());
-        } else if (value instanceof JsonValue.Obj o) {
-            Map<String, JsonValue> fields = o.fields();
-            String[] keys = fields.keySet().toArray(new String[0]);
-            Arrays.sort(keys);
-            out.append('{');
-            boolean first = true;
-            for (String key : keys) {
-                JsonValue v = fields.get(key);
-                if (v instanceof JsonValue.Undefined) continue;
-                if (!first) out.append(',');
-                first = false;
-                JsonStrings.appendQuoted(out, key);
-                out.append(':');
-                write(out, v);
-            }
-            out.append('}');
-        } else if (value instanceof JsonValue.Arr a) {
-            out.append('[');
-            for (int i = 0; i < a.items().size(); i++) {
-                if (i > 0) out.append(',');
-                write(out, a.items().get(i));
-            }
-            out.append(']');
-        } else if (value instanceof JsonValue.Bool b) {
-            out.append(b.value());
-        } else {
-            out.append("null"); // Null, and Undefined in array position
-        }
-    }
-
-    private static void appendString(StringBuilder out, String s) {
-        if (s.startsWith("encrypted_U") || s.startsWith("binary_U")) {
-            out.append('"').append(s).append('"');
-        } else {
-            JsonStrings.appendQuoted(out, s);
-        }
+        JsonWriter.write(out, value, true);
     }
 }

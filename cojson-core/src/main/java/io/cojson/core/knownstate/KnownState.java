@@ -18,6 +18,7 @@ public record KnownState(RawCoID id, boolean header, Map<SessionID, Integer> ses
         if (id == null) throw new InvalidIdException("a CoValue ID", "null");
         LinkedHashMap<SessionID, Integer> copy = new LinkedHashMap<>();
         for (Map.Entry<SessionID, Integer> e : sessions.entrySet()) {
+            if (e.getKey() == null) throw new IllegalArgumentException("null session ID in a known state of " + id);
             if (e.getValue() == null || e.getValue() < 0) {
                 throw new IllegalArgumentException("session counter must be >= 0: " + e.getKey() + "=" + e.getValue());
             }
@@ -94,7 +95,8 @@ public record KnownState(RawCoID id, boolean header, Map<SessionID, Integer> ses
         if (sv != null) {
             if (!(sv instanceof JsonValue.Obj so)) throw new InvalidJsonException("sessions object", sv.toString());
             for (Map.Entry<String, JsonValue> e : so.fields().entrySet()) {
-                if (!(e.getValue() instanceof JsonValue.Num n) || !n.isSafeInteger() || n.value() < 0) {
+                if (!(e.getValue() instanceof JsonValue.Num n) || !n.isSafeInteger() || n.value() < 0
+                        || n.value() > Integer.MAX_VALUE) { // a larger count would silently wrap in the int cast
                     throw new InvalidJsonException("non-negative integer count for " + e.getKey(), String.valueOf(e.getValue()));
                 }
                 m.put(new SessionID(e.getKey()), (int) n.longValue());

@@ -2,6 +2,7 @@ package io.cojson.core.session;
 
 import io.cojson.core.crypto.Blake3Hasher;
 import io.cojson.core.crypto.Crypto;
+import io.cojson.core.encoding.Base58;
 import io.cojson.core.encoding.InvalidEncodingException;
 import io.cojson.core.ids.Encrypted;
 import io.cojson.core.ids.Hash;
@@ -161,7 +162,7 @@ public final class SessionLog {
      * Transactions we already hold are trimmed first (the sync layer does the same).
      */
     public AddResult tryAdd(int after, List<Transaction> batch, String lastSignatureText) {
-        if (after > transactions.size()) {
+        if (after < 0 || after > transactions.size()) {
             return reject(null, lastSignatureText, VerificationFailure.Kind.NOT_CONTIGUOUS,
                     "batch starts at " + after + " but the session has " + transactions.size() + " transactions");
         }
@@ -174,12 +175,11 @@ public final class SessionLog {
     /** Verifies {@code batch} as the continuation of this log (index {@link #size()} onwards). */
     public AddResult tryAppend(List<Transaction> batch, String lastSignatureText) {
         if (batch.isEmpty()) return new AddResult.Added(transactions.size());
-        Signature sig;
-        try {
-            sig = new Signature(lastSignatureText);
-        } catch (InvalidEncodingException e) {
-            return reject(null, lastSignatureText, VerificationFailure.Kind.MALFORMED_SIGNATURE, "Core error: " + e.getMessage());
+        String problem = signatureProblem(lastSignatureText);
+        if (problem != null) {
+            return reject(null, lastSignatureText, VerificationFailure.Kind.MALFORMED_SIGNATURE, problem);
         }
+        Signature sig = new Signature(lastSignatureText);
         Blake3Hasher staged = hasher.copy();
         int size = 0;
         for (Transaction tx : batch) {
@@ -197,6 +197,24 @@ public final class SessionLog {
         lastSignature = sig;
         recordCheckpoint(size, transactions.size() - 1, sig);
         return new AddResult.Added(transactions.size());
+    }
+
+    /**
+     * The reference's decoding error for a received signature text ({@code Core error: Invalid
+     * decoding prefix}, {@code Invalid base58}, {@code Invalid key length}), or null when it is a
+     * well-formed 64-byte {@code signature_z…}. Stricter than the reference in one respect: the
+     * reference decodes whatever follows the first {@code _z}; we require the {@code signature_z}
+     * prefix, which every reference peer writes.
+     */
+    static String signatureProblem(String text) {
+        if (text == null || !text.startsWith(Signature.PREFIX)) return "Core error: Invalid decoding prefix";
+        byte[] payload;
+        try {
+            payload = Base58.decode(text.substring(Signature.PREFIX.length()));
+        } catch (InvalidEncodingException e) {
+            return "Core error: Invalid base58";
+        }
+        return payload.length == Signature.BYTES ? null : "Core error: Invalid key length";
     }
 
     /** Parses {@code transactionsJson} with the reference's rules, then {@link #tryAppend}. */

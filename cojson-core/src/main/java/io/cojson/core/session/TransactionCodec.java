@@ -10,8 +10,11 @@ import io.cojson.core.json.JsonValue;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Reading and writing transactions the way the reference's Rust core does: a transaction with
@@ -21,6 +24,9 @@ import java.util.List;
  */
 public final class TransactionCodec {
     private TransactionCodec() {}
+
+    private static final Set<String> PRIVATE_FIELDS = Set.of("encryptedChanges", "keyUsed", "madeAt", "meta", "privacy");
+    private static final Set<String> TRUSTING_FIELDS = Set.of("changes", "madeAt", "meta", "privacy");
 
     static void checkFields(String payload, long madeAt) {
         if (payload == null) throw new MalformedTransactionException("a transaction without changes");
@@ -112,7 +118,7 @@ public final class TransactionCodec {
             madeAt = n.longValue();
         }
         return build(str(o, "changes"), str(o, "encryptedChanges"), str(o, "keyUsed"), madeAt,
-                metaOf(o.get("meta")), str(o, "privacy"), o.has("madeAt"));
+                metaOf(o.get("meta")), str(o, "privacy"), o.has("madeAt"), Set.of());
     }
 
     /**
@@ -142,9 +148,12 @@ public final class TransactionCodec {
         String changes = null, encryptedChanges = null, keyUsed = null, meta = null, privacy = null;
         Long madeAt = null;
         boolean hasMadeAt = false;
+        Set<String> seen = new HashSet<>();
+        Set<String> duplicated = new HashSet<>();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
             JsonToken vt = p.nextToken();
+            if (!seen.add(name)) duplicated.add(name);
             switch (name) {
                 case "changes" -> changes = stringToken(p, vt, name);
                 case "encryptedChanges" -> encryptedChanges = stringToken(p, vt, name);
@@ -157,7 +166,8 @@ public final class TransactionCodec {
                         throw new MalformedTransactionException("Invalid transaction: Failed to convert made_at to u64: " + p.getText());
                     }
                     BigInteger b = p.getBigIntegerValue();
-                    if (b.signum() < 0 || b.bitLength() > 63) {
+                    // "-0" too: serde_json reads it as the float -0.0, which is not a u64.
+                    if (b.signum() < 0 || p.getText().startsWith("-") || b.bitLength() > 63) {
                         throw new MalformedTransactionException("Invalid transaction: Failed to convert made_at to u64: " + b);
                     }
                     madeAt = b.longValue();
@@ -165,21 +175,28 @@ public final class TransactionCodec {
                 default -> p.skipChildren(); // unknown fields are dropped, as in the reference
             }
         }
-        return build(changes, encryptedChanges, keyUsed, madeAt, meta, privacy, hasMadeAt);
+        return build(changes, encryptedChanges, keyUsed, madeAt, meta, privacy, hasMadeAt, duplicated);
     }
 
+    /**
+     * The reference's untagged enum: the private variant is tried first, then the trusting one. serde
+     * fails a variant whose struct sees one of its own fields twice ({@code duplicate field}); a
+     * repeated field the variant does not know is ignored like any unknown field.
+     */
     private static Transaction build(String changes, String encryptedChanges, String keyUsed, Long madeAt,
-            String meta, String privacy, boolean hasMadeAt) {
+            String meta, String privacy, boolean hasMadeAt, Set<String> duplicated) {
         if (hasMadeAt && madeAt == null) throw new MalformedTransactionException("Failed to convert made_at to u64");
-        if (encryptedChanges != null && keyUsed != null && madeAt != null && privacy != null) {
+        if (encryptedChanges != null && keyUsed != null && madeAt != null && privacy != null
+                && Collections.disjoint(duplicated, PRIVATE_FIELDS)) {
             if (!privacy.equals("private")) throw new MalformedTransactionException("private transaction with privacy \"" + privacy + "\"");
             return new Transaction.Private(encryptedChanges, keyUsed, madeAt, meta);
         }
-        if (changes != null && madeAt != null && privacy != null) {
+        if (changes != null && madeAt != null && privacy != null && Collections.disjoint(duplicated, TRUSTING_FIELDS)) {
             if (!privacy.equals("trusting")) throw new MalformedTransactionException("trusting transaction with privacy \"" + privacy + "\"");
             return new Transaction.Trusting(changes, madeAt, meta);
         }
-        throw new MalformedTransactionException("data did not match any variant of untagged enum Transaction");
+        throw new MalformedTransactionException("data did not match any variant of untagged enum Transaction"
+                + (duplicated.isEmpty() ? "" : " (duplicate field `" + duplicated.iterator().next() + "`)"));
     }
 
     private static String stringToken(JsonParser p, JsonToken t, String field) throws IOException {

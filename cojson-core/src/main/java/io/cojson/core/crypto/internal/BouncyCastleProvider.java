@@ -20,11 +20,10 @@ import org.bouncycastle.math.ec.rfc8032.Ed25519;
  * Pure-Java provider on the Bouncy Castle lightweight API; works everywhere.
  *
  * <p>Ed25519 uses the static RFC 8032 API rather than {@code Ed25519Signer}: it avoids the key
- * and signer objects and lets us pass a cached public key. Verification is cofactorless and
- * rejects non-canonical S, R or A encodings and small-order public keys ("full" validation);
- * the reference (ed25519-dalek's non-strict verify) accepts small-order public keys, so a
- * signature crafted against such a key verifies there and not here. Honest signatures always
- * agree.
+ * and signer objects and lets us pass a cached public key (halving the cost of signing).
+ * Verification rejects S &ge; L and validates the public key fully, so small-order keys fail;
+ * the reference (ed25519-dalek's non-strict verify) accepts them, so a signature crafted
+ * against such a key verifies there and not here. Honest signatures always agree.
  *
  * <p>X25519 uses {@code X25519.scalarMult} directly: unlike {@code X25519Agreement} and JDK XDH
  * it does not reject an all-zero result, matching the reference.
