@@ -40,6 +40,7 @@ public final class SessionLog {
     private final Crypto crypto;
     private final SessionID sessionID;
     private final SignerID signer;
+    private final byte[] signerKey;
     private final int checkpointBytes;
     private final List<Transaction> transactions = new ArrayList<>();
     private final NavigableMap<Integer, Signature> signatureAfter = new TreeMap<>();
@@ -47,6 +48,9 @@ public final class SessionLog {
     private Hash lastHash;
     private Signature lastSignature;
     private int bytesSinceCheckpoint;
+    /** The last secret checked against {@link #signer}, and its decoded seed (derivation is costly). */
+    private SignerSecret checkedSecret;
+    private byte[] checkedSeed;
 
     public SessionLog(Crypto crypto, SessionID sessionID, SignerID signer) {
         this(crypto, sessionID, signer, DEFAULT_CHECKPOINT_BYTES);
@@ -56,6 +60,7 @@ public final class SessionLog {
         this.crypto = crypto;
         this.sessionID = sessionID;
         this.signer = signer;
+        this.signerKey = signer.bytes();
         this.checkpointBytes = checkpointBytes;
         this.hasher = crypto.provider().newBlake3();
     }
@@ -124,12 +129,10 @@ public final class SessionLog {
     }
 
     private SignedTransaction appendLocal(SignerSecret secret, Transaction tx) {
-        if (!crypto.getSignerID(secret).equals(signer)) {
-            throw new IllegalArgumentException("signer secret does not belong to this session's signer " + signer);
-        }
+        byte[] seed = seedFor(secret);
         hasher.update(tx.canonicalJson().getBytes(StandardCharsets.UTF_8));
         Hash hash = Hash.fromBytes(hasher.digest());
-        Signature sig = signHash(secret, hash);
+        Signature sig = Signature.fromBytes(crypto.provider().ed25519Sign(seed, quoted(hash)));
         int index = transactions.size();
         transactions.add(tx);
         lastHash = hash;
@@ -138,8 +141,15 @@ public final class SessionLog {
         return new SignedTransaction(index, tx, hash, sig);
     }
 
-    private Signature signHash(SignerSecret secret, Hash hash) {
-        return Signature.fromBytes(crypto.provider().ed25519Sign(secret.bytes(), quoted(hash)));
+    private byte[] seedFor(SignerSecret secret) {
+        if (!secret.equals(checkedSecret)) {
+            if (!crypto.getSignerID(secret).equals(signer)) {
+                throw new IllegalArgumentException("signer secret does not belong to this session's signer " + signer);
+            }
+            checkedSeed = secret.bytes();
+            checkedSecret = secret;
+        }
+        return checkedSeed;
     }
 
     private static byte[] quoted(Hash hash) {
@@ -187,7 +197,7 @@ public final class SessionLog {
             size += tx.checkpointSize();
         }
         Hash expected = Hash.fromBytes(staged.digest());
-        if (!crypto.provider().ed25519Verify(signer.bytes(), quoted(expected), sig.bytes())) {
+        if (!crypto.provider().ed25519Verify(signerKey, quoted(expected), sig.bytes())) {
             return reject(expected, lastSignatureText, VerificationFailure.Kind.SIGNATURE_MISMATCH,
                     "Core error: Signature verification failed: (hash: " + expected.value() + ")");
         }
