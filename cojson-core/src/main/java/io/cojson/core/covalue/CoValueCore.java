@@ -1,0 +1,203 @@
+package io.cojson.core.covalue;
+
+import io.cojson.core.crypto.Crypto;
+import io.cojson.core.groups.GroupView;
+import io.cojson.core.groups.Validation;
+import io.cojson.core.header.CoValueHeader;
+import io.cojson.core.header.Ruleset;
+import io.cojson.core.ids.RawCoID;
+import io.cojson.core.ids.SessionID;
+import io.cojson.core.ids.SignerID;
+import io.cojson.core.json.InvalidJsonException;
+import io.cojson.core.json.Json;
+import io.cojson.core.json.JsonValue;
+import io.cojson.core.knownstate.KnownState;
+import io.cojson.core.session.AddResult;
+import io.cojson.core.session.SessionLog;
+import io.cojson.core.session.Transaction;
+import io.cojson.core.session.VerificationFailure;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A CoValue: its header, its verified session logs in insertion order, and the working list of
+ * transactions in arrival order with their verdicts (covalues.md §3). Views are derived from it.
+ * Not thread-safe: the owning node serializes access.
+ */
+public final class CoValueCore {
+    private final Crypto crypto;
+    private final RawCoID id;
+    private final CoValueHeader header;
+    private final LinkedHashMap<SessionID, SessionLog> sessions = new LinkedHashMap<>();
+    private final List<TxEntry> working = new ArrayList<>();
+    /** Bumped on every change of this CoValue's transactions; dependents compare stamps. */
+    private long version;
+    private long validatedStamp = -1;
+    private boolean validating;
+    private GroupView groupView;
+
+    private CoValueCore(Crypto crypto, RawCoID id, CoValueHeader header) {
+        this.crypto = crypto;
+        this.id = id;
+        this.header = header;
+    }
+
+    /** A CoValue from a received header; throws InvalidHeaderException if it does not hash to {@code id}. */
+    public static CoValueCore fromHeader(Crypto crypto, RawCoID id, CoValueHeader header) {
+        header.validate(id, crypto);
+        return new CoValueCore(crypto, id, header);
+    }
+
+    /** A CoValue created here (its ID is computed from the header). */
+    public static CoValueCore create(Crypto crypto, CoValueHeader header) {
+        return new CoValueCore(crypto, header.id(crypto), header);
+    }
+
+    public RawCoID id() {
+        return id;
+    }
+
+    public CoValueHeader header() {
+        return header;
+    }
+
+    public Crypto crypto() {
+        return crypto;
+    }
+
+    public boolean isGroupOrAccount() {
+        return header.ruleset() instanceof Ruleset.Group;
+    }
+
+    /** Sessions in insertion order (the order that breaks cross-session ties). */
+    public Map<SessionID, SessionLog> sessions() {
+        return Collections.unmodifiableMap(sessions);
+    }
+
+    public long version() {
+        return version;
+    }
+
+    public KnownState knownState() {
+        LinkedHashMap<SessionID, Integer> m = new LinkedHashMap<>();
+        sessions.forEach((s, log) -> m.put(s, log.size()));
+        return new KnownState(id, true, m);
+    }
+
+    /**
+     * Verifies and adds a received batch of one session. The signer is resolved through the
+     * author's account when needed; failures are returned, never thrown, and change nothing.
+     */
+    public AddResult tryAddTransactions(SessionID session, int after, List<Transaction> txs, String lastSignature,
+            CoValueResolver resolver) {
+        SessionLog log = sessions.get(session);
+        if (log == null) {
+            SignerID signer;
+            try {
+                signer = SignerResolution.signerOf(session, resolver);
+            } catch (SignerResolution.UnresolvableSignerException e) {
+                return new AddResult.Rejected(new VerificationFailure(session, -1, null, null, lastSignature,
+                        VerificationFailure.Kind.SIGNER_UNKNOWN, e.getMessage()));
+            }
+            log = new SessionLog(crypto, session, signer);
+        }
+        int before = log.size();
+        AddResult r = log.tryAdd(after, txs, lastSignature);
+        if (r instanceof AddResult.Added) {
+            sessions.putIfAbsent(session, log);
+            appendEntries(log, before);
+        }
+        return r;
+    }
+
+    /** Adds a transaction this node just wrote and signed into {@code log} (which it owns). */
+    public void addLocal(SessionLog log) {
+        SessionLog existing = sessions.putIfAbsent(log.sessionID(), log);
+        if (existing != null && existing != log) throw new IllegalStateException("session " + log.sessionID() + " already has a log");
+        int known = 0;
+        for (TxEntry e : working) if (e.sessionID.equals(log.sessionID())) known++;
+        appendEntries(log, known);
+    }
+
+    private void appendEntries(SessionLog log, int from) {
+        for (int i = from; i < log.size(); i++) {
+            TxEntry e = new TxEntry(log.sessionID(), i, log.get(i));
+            if (e.tx instanceof Transaction.Trusting t) {
+                parseTrusting(e, t);
+            }
+            working.add(e);
+        }
+        if (log.size() > from) version++;
+    }
+
+    private static void parseTrusting(TxEntry e, Transaction.Trusting t) {
+        try {
+            JsonValue c = Json.parse(t.changes());
+            if (c instanceof JsonValue.Arr a) {
+                e.changes = a;
+            } else {
+                e.changesUnparseable = true;
+            }
+        } catch (InvalidJsonException ex) {
+            e.changesUnparseable = true;
+        }
+        e.meta = parseMeta(t.meta());
+    }
+
+    static JsonValue.Obj parseMeta(String meta) {
+        if (meta == null) return null;
+        try {
+            return Json.parse(meta) instanceof JsonValue.Obj o ? o : null;
+        } catch (InvalidJsonException ex) {
+            return null;
+        }
+    }
+
+    /** Records the plaintext of a private transaction once decrypted. */
+    public void setDecrypted(TxEntry e, JsonValue.Arr changes, JsonValue.Obj meta) {
+        e.changes = changes;
+        e.meta = meta;
+    }
+
+    /** All transactions in the working-list order (arrival order; sorted for groups after validation). */
+    public List<TxEntry> entries() {
+        return Collections.unmodifiableList(working);
+    }
+
+    /** Ensures every transaction has a verdict reflecting everything this node knows. */
+    public void validate(CoValueResolver resolver) {
+        long stamp = stamp(resolver, new java.util.HashSet<>());
+        if (stamp == validatedStamp || validating) return;
+        validating = true;
+        try {
+            Validation.validate(this, working, resolver);
+            groupView = isGroupOrAccount() ? GroupView.of(this, working) : null;
+            validatedStamp = stamp;
+        } finally {
+            validating = false;
+        }
+    }
+
+    /** The group view (valid transactions as a map); only for groups and accounts. */
+    public GroupView groupView(CoValueResolver resolver) {
+        if (!isGroupOrAccount()) throw new IllegalStateException(id + " is not a group or account");
+        validate(resolver);
+        if (groupView == null) groupView = GroupView.of(this, working); // re-entered during its own validation
+        return groupView;
+    }
+
+    /** Own version plus the versions of everything the verdicts depend on (cycle-safe). */
+    long stamp(CoValueResolver resolver, java.util.Set<RawCoID> visiting) {
+        if (!visiting.add(id)) return 0;
+        long s = version * 31;
+        for (RawCoID dep : Validation.dependencies(this)) {
+            CoValueCore d = resolver.get(dep);
+            s = s * 1_000_003 + (d == null ? -1 : d.stamp(resolver, visiting));
+        }
+        visiting.remove(id);
+        return s;
+    }
+}

@@ -1,0 +1,151 @@
+package io.cojson.core.groups;
+
+import io.cojson.core.covalue.CoValueCore;
+import io.cojson.core.covalue.CoValueResolver;
+import io.cojson.core.covalue.TxEntry;
+import io.cojson.core.ids.RawCoID;
+import io.cojson.core.json.JsonValue;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A group (or account) read as a map of its valid transactions, with the reference's read-side
+ * role function ({@code roleOf}, covalues.md §5.5) and time travel. Immutable snapshot of one
+ * validation pass.
+ */
+public final class GroupView {
+    /** One valid {@code set} of a key, in the group's sorted order. */
+    public record Edit(long madeAt, JsonValue value, TxEntry source) {}
+
+    private final CoValueCore core;
+    private final boolean account;
+    private final Map<String, List<Edit>> edits;
+    private final List<RawCoID> parents;
+
+    private GroupView(CoValueCore core, Map<String, List<Edit>> edits, List<RawCoID> parents) {
+        this.core = core;
+        this.account = core.header().isAccount();
+        this.edits = edits;
+        this.parents = parents;
+    }
+
+    /** Builds the view from validated entries (already in the group's sorted order). */
+    public static GroupView of(CoValueCore core, List<TxEntry> sortedEntries) {
+        LinkedHashMap<String, List<Edit>> edits = new LinkedHashMap<>();
+        List<RawCoID> parents = new ArrayList<>();
+        for (TxEntry e : sortedEntries) {
+            if (!e.isValid() || e.changes() == null || e.changes().size() != 1) continue;
+            if (!(e.changes().get(0) instanceof JsonValue.Obj c) || !(c.get("key") instanceof JsonValue.Str k)) continue;
+            if (!JsonValue.of("set").equals(c.get("op"))) continue;
+            JsonValue value = c.get("value") == null ? JsonValue.NULL : c.get("value");
+            edits.computeIfAbsent(k.value(), x -> new ArrayList<>()).add(new Edit(e.madeAt(), value, e));
+            if (k.value().startsWith("parent_")) {
+                RawCoID p = parentId(k.value());
+                if (p != null && !parents.contains(p)) parents.add(p);
+            }
+        }
+        return new GroupView(core, edits, Collections.unmodifiableList(parents));
+    }
+
+    static RawCoID parentId(String key) {
+        String s = key.substring("parent_".length());
+        return RawCoID.isValid(s) ? new RawCoID(s) : null;
+    }
+
+    public RawCoID id() {
+        return core.id();
+    }
+
+    public boolean isAccount() {
+        return account;
+    }
+
+    /** The current value of {@code key} at time {@code atTime} (null or 0 = now), or null. */
+    public JsonValue get(String key, Long atTime) {
+        Edit e = lastEdit(key, atTime);
+        return e == null ? null : e.value();
+    }
+
+    public Edit lastEdit(String key, Long atTime) {
+        List<Edit> list = edits.get(key);
+        if (list == null) return null;
+        if (atTime == null || atTime == 0) return list.get(list.size() - 1);
+        for (int i = list.size() - 1; i >= 0; i--) {
+            if (list.get(i).madeAt() <= atTime) return list.get(i);
+        }
+        return null;
+    }
+
+    public String getString(String key, Long atTime) {
+        return get(key, atTime) instanceof JsonValue.Str s ? s.value() : null;
+    }
+
+    /** Keys with at least one valid set, in first-seen order. */
+    public Set<String> keys() {
+        return Collections.unmodifiableSet(edits.keySet());
+    }
+
+    /** Parents ever referenced by a valid {@code parent_…} entry, first-seen order. */
+    public List<RawCoID> parentIDs() {
+        return parents;
+    }
+
+    /** Parents whose current mapping is not revoked. */
+    public List<RawCoID> activeParents() {
+        List<RawCoID> out = new ArrayList<>();
+        for (RawCoID p : parents) {
+            String m = getString("parent_" + p.value(), null);
+            if (m != null && !m.equals(Roles.REVOKED)) out.add(p);
+        }
+        return out;
+    }
+
+    /** Read-side role of {@code member} at {@code atTime} (null = now); null means no role. */
+    public String roleOf(String member, Long atTime, CoValueResolver resolver) {
+        return roleOf(member, atTime, resolver, new HashSet<>());
+    }
+
+    String roleOf(String member, Long atTime, CoValueResolver resolver, Set<RawCoID> visiting) {
+        if (account && member.equals(core.id().value())) return Roles.ADMIN;
+        String result = directRole(member, atTime);
+        if (visiting.add(core.id())) {
+            try {
+                for (RawCoID parent : parents) {
+                    String mapping = getString("parent_" + parent.value(), atTime);
+                    if (mapping == null || mapping.equals(Roles.REVOKED)) continue;
+                    CoValueCore pc = resolver.get(parent);
+                    if (pc == null || !pc.isGroupOrAccount()) continue;
+                    String p = pc.groupView(resolver).roleOf(member, atTime, resolver, visiting);
+                    if (p == null || !Roles.INHERITABLE.contains(p)) continue;
+                    String candidate = mapping.equals("extend") ? p : mapping;
+                    if (Roles.morePermissive(candidate, result)) result = candidate;
+                }
+                if (result == null && !member.equals(Roles.EVERYONE)) {
+                    String everyone = roleOf(Roles.EVERYONE, atTime, resolver, visiting);
+                    if (everyone != null && !everyone.equals(Roles.REVOKED)) result = everyone;
+                }
+            } finally {
+                visiting.remove(core.id());
+            }
+        }
+        return result;
+    }
+
+    private String directRole(String member, Long atTime) {
+        String direct = getString(member, atTime);
+        return direct == null || direct.equals(Roles.REVOKED) || !Roles.ALL.contains(direct) ? null : direct;
+    }
+
+    /** All current {@code key → value} pairs (for views and tests). */
+    public Map<String, JsonValue> current() {
+        Map<String, JsonValue> m = new HashMap<>();
+        edits.forEach((k, list) -> m.put(k, list.get(list.size() - 1).value()));
+        return m;
+    }
+}
