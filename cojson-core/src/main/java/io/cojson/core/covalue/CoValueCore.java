@@ -33,6 +33,8 @@ public final class CoValueCore {
     private final CoValueHeader header;
     private final LinkedHashMap<SessionID, SessionLog> sessions = new LinkedHashMap<>();
     private final List<TxEntry> working = new ArrayList<>();
+    /** How many transactions of each session are in {@link #working}. */
+    private final Map<SessionID, Integer> loaded = new java.util.HashMap<>();
     /** Bumped on every change of this CoValue's transactions; dependents compare stamps. */
     private long version;
     private long validatedStamp = -1;
@@ -117,9 +119,7 @@ public final class CoValueCore {
     public void addLocal(SessionLog log) {
         SessionLog existing = sessions.putIfAbsent(log.sessionID(), log);
         if (existing != null && existing != log) throw new IllegalStateException("session " + log.sessionID() + " already has a log");
-        int known = 0;
-        for (TxEntry e : working) if (e.sessionID.equals(log.sessionID())) known++;
-        appendEntries(log, known);
+        appendEntries(log, loaded.getOrDefault(log.sessionID(), 0));
     }
 
     private void appendEntries(SessionLog log, int from) {
@@ -130,7 +130,10 @@ public final class CoValueCore {
             }
             working.add(e);
         }
-        if (log.size() > from) version++;
+        if (log.size() > from) {
+            loaded.put(log.sessionID(), log.size());
+            version++;
+        }
     }
 
     private static void parseTrusting(TxEntry e, Transaction.Trusting t) {
@@ -154,6 +157,13 @@ public final class CoValueCore {
         } catch (InvalidJsonException ex) {
             return null;
         }
+    }
+
+    /** A transaction that is not (yet) part of any log, for judging a local write before signing. */
+    public static TxEntry tentativeEntry(SessionID session, int txIndex, Transaction.Trusting tx) {
+        TxEntry e = new TxEntry(session, txIndex, tx);
+        parseTrusting(e, tx);
+        return e;
     }
 
     /** Records the plaintext of a private transaction once decrypted. */

@@ -49,6 +49,18 @@ final class GroupValidator {
         }
     }
 
+    /**
+     * The verdict a new trusting transaction would get if appended now: the reason it would be
+     * rejected, or null if it would be valid. Lets local writes fail before anything is signed.
+     */
+    static String wouldReject(CoValueCore core, TxEntry tentative, CoValueResolver resolver) {
+        java.util.List<TxEntry> all = new java.util.ArrayList<>(core.entries());
+        all.add(tentative);
+        validate(core, all, resolver);
+        if (tentative.isValid()) return null;
+        return tentative.invalidReason() == null ? "Group transaction changes are not valid JSON" : tentative.invalidReason();
+    }
+
     private void judge(TxEntry e) {
         String author = e.sessionID().author();
         long t = e.madeAt();

@@ -82,6 +82,11 @@ public final class GroupView {
         return null;
     }
 
+    /** Every valid edit of {@code key} in order (empty if none). */
+    public List<Edit> edits(String key) {
+        return edits.getOrDefault(key, List.of());
+    }
+
     public String getString(String key, Long atTime) {
         return get(key, atTime) instanceof JsonValue.Str s ? s.value() : null;
     }

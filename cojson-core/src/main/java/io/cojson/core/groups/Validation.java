@@ -27,6 +27,11 @@ public final class Validation {
         FirstWriterWins.apply(working);
     }
 
+    /** See {@link GroupValidator#wouldReject}; only for groups and accounts. */
+    public static String groupWouldReject(CoValueCore core, TxEntry tentative, CoValueResolver resolver) {
+        return GroupValidator.wouldReject(core, tentative, resolver);
+    }
+
     /** CoValues whose state the verdicts of {@code core} depend on. */
     public static Set<RawCoID> dependencies(CoValueCore core) {
         Set<RawCoID> deps = new LinkedHashSet<>();

@@ -1,0 +1,380 @@
+package io.cojson.core.node;
+
+import io.cojson.core.covalue.CoValueCore;
+import io.cojson.core.covalue.CoValueResolver;
+import io.cojson.core.covalue.TxEntry;
+import io.cojson.core.crypto.Crypto;
+import io.cojson.core.groups.GroupView;
+import io.cojson.core.groups.KeyResolver;
+import io.cojson.core.groups.ReaderIdentity;
+import io.cojson.core.groups.Roles;
+import io.cojson.core.groups.Validation;
+import io.cojson.core.header.CoValueHeader;
+import io.cojson.core.header.Ruleset;
+import io.cojson.core.ids.AgentID;
+import io.cojson.core.ids.AgentSecret;
+import io.cojson.core.ids.KeyID;
+import io.cojson.core.ids.KeySecret;
+import io.cojson.core.ids.RawCoID;
+import io.cojson.core.ids.SessionID;
+import io.cojson.core.ids.Signature;
+import io.cojson.core.json.JsonValue;
+import io.cojson.core.json.JsonWriter;
+import io.cojson.core.session.AddResult;
+import io.cojson.core.session.SessionLog;
+import io.cojson.core.session.SignedTransaction;
+import io.cojson.core.session.Transaction;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * An in-memory cojson peer: it owns an agent (and usually an account) and one session, holds the
+ * CoValues it knows, verifies what it imports, and signs what it writes.
+ *
+ * <p>Threading: every method may be called from any thread; state changes are serialized by one
+ * lock per node. Listeners run on the thread that made the change, after the node's lock has been
+ * released, so they may read from (and write to) the node.
+ */
+public final class LocalNode implements CoValueResolver {
+    private final Crypto crypto;
+    private final AgentSecret agentSecret;
+    private final AgentID agentID;
+    private final RawCoID accountID;
+    private final SessionID sessionID;
+    private final LongSupplier clock;
+    private final Object lock = new Object();
+    private final Map<RawCoID, CoValueCore> values = new LinkedHashMap<>(); // creation/import order
+    private final Map<RawCoID, List<Consumer<RawCoID>>> listeners = new HashMap<>();
+    private final List<Consumer<RawCoID>> globalListeners = new CopyOnWriteArrayList<>();
+
+    LocalNode(Crypto crypto, AgentSecret agentSecret, RawCoID accountID, SessionID sessionID, LongSupplier clock) {
+        this.crypto = crypto;
+        this.agentSecret = agentSecret;
+        this.agentID = crypto.getAgentID(agentSecret);
+        this.accountID = accountID;
+        this.sessionID = sessionID != null ? sessionID
+                : crypto.newRandomSessionID(accountID != null ? accountID.value() : agentID.value());
+        this.clock = clock;
+    }
+
+    /** A node without an account (e.g. a sync server), writing as its agent. */
+    public static LocalNode forAgent(Crypto crypto, AgentSecret agentSecret) {
+        return new LocalNode(crypto, agentSecret, null, null, System::currentTimeMillis);
+    }
+
+    /**
+     * A node for an existing account. The account must then be imported (with its profile)
+     * before use; {@link Accounts#checkLogin} verifies the agent matches.
+     */
+    public static LocalNode forAccount(Crypto crypto, RawCoID accountID, AgentSecret agentSecret, SessionID session) {
+        return new LocalNode(crypto, agentSecret, accountID, session, System::currentTimeMillis);
+    }
+
+    public Crypto crypto() {
+        return crypto;
+    }
+
+    public AgentID agentID() {
+        return agentID;
+    }
+
+    AgentSecret agentSecret() {
+        return agentSecret;
+    }
+
+    /** The account this node acts as, or null for an agent-only node. */
+    public RawCoID accountID() {
+        return accountID;
+    }
+
+    public SessionID sessionID() {
+        return sessionID;
+    }
+
+    /** The identity that holds roles: the account, or the agent. */
+    public String me() {
+        return accountID != null ? accountID.value() : agentID.value();
+    }
+
+    /** The node's lock, for operations that must compute a transaction index and write atomically. */
+    Object lock() {
+        return lock;
+    }
+
+    long now() {
+        return clock.getAsLong();
+    }
+
+    @Override
+    public CoValueCore get(RawCoID id) {
+        synchronized (lock) {
+            return values.get(id);
+        }
+    }
+
+    public CoValueCore require(RawCoID id) {
+        CoValueCore c = get(id);
+        if (c == null) throw new IllegalArgumentException("CoValue " + id + " is not loaded on this node");
+        return c;
+    }
+
+    public ReaderIdentity identity() {
+        return new ReaderIdentity(accountID, agentSecret, agentID, Map.of());
+    }
+
+    public KeyResolver keys() {
+        return new KeyResolver(crypto, this, identity());
+    }
+
+    // ---- creating and importing ----
+
+    /** Registers a CoValue created locally from {@code header}; returns it (idempotent). */
+    public CoValueCore createCoValue(CoValueHeader header) {
+        CoValueCore core = CoValueCore.create(crypto, header);
+        synchronized (lock) {
+            CoValueCore existing = values.putIfAbsent(core.id(), core);
+            return existing != null ? existing : core;
+        }
+    }
+
+    /**
+     * Imports a verifiable piece of content. A CoValue this node does not know needs the header;
+     * dependencies (accounts that sign, owning groups) should be imported first.
+     */
+    public List<AddResult> importContent(ContentPiece piece) {
+        List<AddResult> results = new ArrayList<>();
+        boolean changed = false;
+        synchronized (lock) {
+            CoValueCore core = values.get(piece.id());
+            if (core == null) {
+                if (piece.header() == null) throw new IllegalArgumentException("unknown CoValue " + piece.id() + " and no header");
+                core = CoValueCore.fromHeader(crypto, piece.id(), piece.header());
+                values.put(core.id(), core);
+                changed = true;
+            }
+            for (ContentPiece.SessionPiece s : piece.sessions()) {
+                AddResult r = core.tryAddTransactions(s.sessionID(), s.after(), s.transactions(), s.lastSignature(), this);
+                results.add(r);
+                changed |= r.isAdded();
+            }
+        }
+        if (changed) notifyChanged(piece.id());
+        return results;
+    }
+
+    /** Everything this node has of a CoValue, as verifiable pieces (header in the first). */
+    public List<ContentPiece> exportContent(RawCoID id) {
+        synchronized (lock) {
+            CoValueCore core = require(id);
+            List<List<ContentPiece.SessionPiece>> pieces = new ArrayList<>();
+            for (SessionLog log : core.sessions().values()) {
+                int piece = 0;
+                int start = 0;
+                NavigableMap<Integer, Signature> cuts = log.signatureAfter();
+                for (int end = 0; end < log.size(); end++) {
+                    Signature sig = end == log.size() - 1 ? log.lastSignature() : cuts.get(end);
+                    if (sig == null) continue;
+                    while (pieces.size() <= piece) pieces.add(new ArrayList<>());
+                    pieces.get(piece++).add(new ContentPiece.SessionPiece(log.sessionID(), start,
+                            log.transactions().subList(start, end + 1), sig.value()));
+                    start = end + 1;
+                }
+            }
+            List<ContentPiece> out = new ArrayList<>();
+            if (pieces.isEmpty()) pieces.add(List.of());
+            for (int i = 0; i < pieces.size(); i++) out.add(new ContentPiece(id, i == 0 ? core.header() : null, pieces.get(i)));
+            return out;
+        }
+    }
+
+    // ---- writing ----
+
+    /** The session this node writes a CoValue in (account edits use the agent, covalues.md §11.1). */
+    SessionID writeSessionFor(CoValueCore core) {
+        if (accountID != null && core.id().equals(accountID)) return sessionID.withAuthor(agentID.value());
+        return sessionID;
+    }
+
+    /** The index the next local transaction on {@code core} will get. */
+    public int nextTxIndex(CoValueCore core) {
+        synchronized (lock) {
+            SessionLog log = core.sessions().get(writeSessionFor(core));
+            return log == null ? 0 : log.size();
+        }
+    }
+
+    /**
+     * Signs and adds a transaction after checking that the CoValue's rules accept it; throws
+     * {@link PermissionDeniedException} (nothing signed) otherwise. Private transactions use the
+     * writer's current key of the owning group (covalues.md §6.4).
+     */
+    public SignedTransaction write(RawCoID id, List<JsonValue> changes, JsonValue.Obj meta, boolean privateTx) {
+        SignedTransaction st;
+        synchronized (lock) {
+            CoValueCore core = require(id);
+            SessionID s = writeSessionFor(core);
+            SessionLog log = core.sessions().get(s);
+            if (log == null) log = new SessionLog(crypto, s, agentID.signer());
+            String changesJson = JsonWriter.stringify(new JsonValue.Arr(changes));
+            String metaJson = meta == null ? null : JsonWriter.stringify(meta);
+            long madeAt = now();
+            checkPermission(core, s, log.size(), changesJson, madeAt, metaJson, privateTx);
+            if (privateTx) {
+                CoValueCore keyGroup = keyGroupFor(core);
+                KeyID keyID = currentKeyID(keyGroup);
+                KeySecret key = keys().readKey(keyGroup, keyID).orElseThrow(() -> new PermissionDeniedException(
+                        "cannot obtain key " + keyID + " of " + keyGroup.id() + " to encrypt"));
+                st = log.appendPrivate(agentSecret.signer(), core.id(), keyID, key, changesJson, madeAt, metaJson);
+            } else {
+                st = log.appendTrusting(agentSecret.signer(), changesJson, madeAt, metaJson);
+            }
+            core.addLocal(log);
+        }
+        notifyChanged(id);
+        return st;
+    }
+
+    /**
+     * Writes a trusting transaction authored by another agent (an invite's), in a fresh session of
+     * that agent; used by {@link GroupOperations#acceptInvite}. Permission rules apply as usual.
+     */
+    SignedTransaction writeAsAgent(RawCoID id, AgentSecret agent, SessionID session, List<JsonValue> changes) {
+        SignedTransaction st;
+        synchronized (lock) {
+            CoValueCore core = require(id);
+            SessionLog log = core.sessions().get(session);
+            if (log == null) log = new SessionLog(crypto, session, crypto.getSignerID(agent.signer()));
+            String changesJson = JsonWriter.stringify(new JsonValue.Arr(changes));
+            long madeAt = now();
+            checkPermission(core, session, log.size(), changesJson, madeAt, null, false);
+            st = log.appendTrusting(agent.signer(), changesJson, madeAt, null);
+            core.addLocal(log);
+        }
+        notifyChanged(id);
+        return st;
+    }
+
+    private void checkPermission(CoValueCore core, SessionID s, int index, String changes, long madeAt, String meta,
+            boolean privateTx) {
+        Ruleset r = core.header().ruleset();
+        if (r instanceof Ruleset.Group) {
+            if (privateTx && !core.header().isAccount()) throw new PermissionDeniedException("Can't make private transactions in groups");
+            if (privateTx) return;
+            TxEntry tentative = CoValueCore.tentativeEntry(s, index, new Transaction.Trusting(changes, madeAt, meta));
+            String reason = Validation.groupWouldReject(core, tentative, this);
+            if (reason != null) throw new PermissionDeniedException(reason + " (in " + core.id() + ")");
+        } else if (r instanceof Ruleset.OwnedByGroup o) {
+            CoValueCore owner = get(o.group());
+            if (owner == null) throw new PermissionDeniedException("owning group " + o.group() + " is not loaded");
+            String role = myRoleIn(owner, madeAt);
+            if (role == null || !Roles.CAN_WRITE.contains(role)) {
+                throw new PermissionDeniedException("Transactor has no write permissions: role " + role + " in " + owner.id());
+            }
+        }
+    }
+
+    /** My read-side role in a group or account ({@code at} null = now). */
+    public String myRoleIn(CoValueCore group, Long at) {
+        GroupView v = group.groupView(this);
+        String who = group.header().isAccount() && accountID != null && group.id().equals(accountID) ? agentID.value() : me();
+        return v.roleOf(who, at, this);
+    }
+
+    CoValueCore keyGroupFor(CoValueCore core) {
+        Ruleset r = core.header().ruleset();
+        if (r instanceof Ruleset.OwnedByGroup o) return require(o.group());
+        if (r instanceof Ruleset.Group) return core;
+        throw new PermissionDeniedException("values with ruleset unsafeAllowAll cannot hold private transactions");
+    }
+
+    /** The key this node encrypts with in {@code group} (covalues.md §6.4). */
+    public KeyID currentKeyID(CoValueCore group) {
+        GroupView v = group.groupView(this);
+        String role = myRoleIn(group, null);
+        String writeKey = v.getString("writeKeyFor_" + me(), null);
+        if (writeKey != null && (Roles.WRITE_ONLY.equals(role) || role == null)) return new KeyID(writeKey);
+        String readKey = v.getString("readKey", null);
+        if (readKey == null) throw new PermissionDeniedException("group " + group.id() + " has no read key");
+        return new KeyID(readKey);
+    }
+
+    // ---- listeners ----
+
+    /** Calls {@code listener} with the ID after every change of {@code id} or of a value it depends on. */
+    public Subscription subscribe(RawCoID id, Consumer<RawCoID> listener) {
+        synchronized (lock) {
+            listeners.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(listener);
+        }
+        return new Subscription() {
+            private boolean closed;
+
+            @Override
+            public void close() {
+                synchronized (lock) {
+                    if (closed) return;
+                    closed = true;
+                    List<Consumer<RawCoID>> l = listeners.get(id);
+                    if (l != null) l.remove(listener);
+                }
+            }
+        };
+    }
+
+    /** Calls {@code listener} after any CoValue of this node changed. */
+    public Subscription subscribeAll(Consumer<RawCoID> listener) {
+        globalListeners.add(listener);
+        return () -> globalListeners.remove(listener);
+    }
+
+    private void notifyChanged(RawCoID changed) {
+        List<Consumer<RawCoID>> toCall = new ArrayList<>();
+        List<RawCoID> ids = new ArrayList<>();
+        synchronized (lock) {
+            for (Map.Entry<RawCoID, List<Consumer<RawCoID>>> e : listeners.entrySet()) {
+                if (e.getValue().isEmpty()) continue;
+                CoValueCore c = values.get(e.getKey());
+                if (e.getKey().equals(changed) || (c != null && dependsOn(c, changed, new java.util.HashSet<>()))) {
+                    for (Consumer<RawCoID> l : e.getValue()) {
+                        toCall.add(l);
+                        ids.add(e.getKey());
+                    }
+                }
+            }
+        }
+        for (int i = 0; i < toCall.size(); i++) toCall.get(i).accept(ids.get(i));
+        for (Consumer<RawCoID> l : globalListeners) l.accept(changed);
+    }
+
+    private boolean dependsOn(CoValueCore c, RawCoID target, java.util.Set<RawCoID> seen) {
+        if (!seen.add(c.id())) return false;
+        for (RawCoID d : Validation.dependencies(c)) {
+            if (d.equals(target)) return true;
+            CoValueCore dc = values.get(d);
+            if (dc != null && dependsOn(dc, target, seen)) return true;
+        }
+        return false;
+    }
+
+    /** IDs of every CoValue this node holds. */
+    public List<RawCoID> ids() {
+        synchronized (lock) {
+            return new ArrayList<>(values.keySet());
+        }
+    }
+
+    /** Snapshot of known states, for sync. */
+    public Map<RawCoID, io.cojson.core.knownstate.KnownState> knownStates() {
+        synchronized (lock) {
+            Map<RawCoID, io.cojson.core.knownstate.KnownState> m = new LinkedHashMap<>();
+            values.forEach((k, v) -> m.put(k, v.knownState()));
+            return m;
+        }
+    }
+}

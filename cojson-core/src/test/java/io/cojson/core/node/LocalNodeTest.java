@@ -1,0 +1,117 @@
+package io.cojson.core.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cojson.core.content.CoMapContent;
+import io.cojson.core.covalue.TransactionDecoder;
+import io.cojson.core.crypto.Crypto;
+import io.cojson.core.groups.Roles;
+import io.cojson.core.ids.RawCoID;
+import io.cojson.core.json.JsonValue;
+import io.cojson.core.json.JsonWriter;
+import io.cojson.core.session.AddResult;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** Two in-memory nodes: accounts, a group with members, a private map, permission failures. */
+class LocalNodeTest {
+    private final Crypto crypto = Crypto.create();
+
+    static void copy(LocalNode from, LocalNode to, RawCoID id) {
+        for (ContentPiece p : from.exportContent(id)) {
+            for (AddResult r : to.importContent(p)) assertTrue(r.isAdded(), "import of " + id + ": " + r);
+        }
+    }
+
+    static String mapJson(LocalNode node, RawCoID id) {
+        CoMapContent m = new CoMapContent();
+        m.add(TransactionDecoder.decode(node.require(id), node, node.keys()));
+        return JsonWriter.stringify(m.toJson());
+    }
+
+    static void set(LocalNode node, RawCoID id, String key, JsonValue v) {
+        node.write(id, List.of(CoMapContent.setChange(key, v)), null, true);
+    }
+
+    @Test
+    void membersReadPrivateContentAndRemovedMembersDoNotSeeNewContent() {
+        LocalNode alice = Accounts.create(crypto, "Alice");
+        LocalNode bob = Accounts.create(crypto, "Bob");
+        for (RawCoID id : bob.ids()) copy(bob, alice, id);
+        Accounts.checkLogin(alice);
+
+        RawCoID group = GroupOperations.createGroup(alice, null);
+        GroupOperations.addMember(alice, group, bob.accountID().value(), Roles.WRITER);
+        RawCoID map = Accounts.createOwned(alice, "comap", group, JsonValue.NULL);
+        set(alice, map, "title", JsonValue.of("hello"));
+
+        for (RawCoID id : alice.ids()) if (bob.get(id) == null || id.equals(group) || id.equals(map)) copy(alice, bob, id);
+        assertEquals("{\"title\":\"hello\"}", mapJson(bob, map));
+        assertEquals(Roles.WRITER, bob.myRoleIn(bob.require(group), null));
+
+        set(bob, map, "fromBob", JsonValue.of(1));
+        copy(bob, alice, map);
+        assertEquals("{\"title\":\"hello\",\"fromBob\":1}", mapJson(alice, map));
+
+        GroupOperations.removeMember(alice, group, bob.accountID().value());
+        set(alice, map, "secret", JsonValue.of("after removal"));
+        copy(alice, bob, group);
+        copy(alice, bob, map);
+        assertEquals("{\"title\":\"hello\",\"fromBob\":1}", mapJson(bob, map), "bob cannot decrypt content written after his removal");
+        assertEquals("{\"title\":\"hello\",\"fromBob\":1,\"secret\":\"after removal\"}", mapJson(alice, map));
+        assertNull(bob.myRoleIn(bob.require(group), null));
+        PermissionDeniedException denied = assertThrows(PermissionDeniedException.class, () -> set(bob, map, "x", JsonValue.of(2)));
+        assertTrue(denied.getMessage().contains("no write permissions"), denied.getMessage());
+    }
+
+    @Test
+    void readersCannotWriteAndGroupRulesAreCheckedBeforeSigning() {
+        LocalNode alice = Accounts.create(crypto, "Alice");
+        LocalNode carol = Accounts.create(crypto, "Carol");
+        for (RawCoID id : carol.ids()) copy(carol, alice, id);
+        RawCoID group = GroupOperations.createGroup(alice, null);
+        GroupOperations.addMember(alice, group, carol.accountID().value(), Roles.READER);
+        RawCoID map = Accounts.createOwned(alice, "comap", group, JsonValue.NULL);
+        set(alice, map, "a", JsonValue.of(1));
+        copy(alice, carol, alice.accountID());
+        copy(alice, carol, group);
+        copy(alice, carol, map);
+        int before = carol.require(map).entries().size();
+        assertThrows(PermissionDeniedException.class, () -> set(carol, map, "a", JsonValue.of(2)));
+        assertEquals(before, carol.require(map).entries().size(), "nothing was signed or added");
+        PermissionDeniedException e = assertThrows(PermissionDeniedException.class,
+                () -> GroupOperations.addMember(carol, group, carol.accountID().value(), Roles.ADMIN));
+        assertTrue(e.getMessage().contains("Group transaction must be made by current admin, manager, or invite"), e.getMessage());
+        assertEquals("{\"a\":1}", mapJson(carol, map));
+    }
+
+    @Test
+    void invitesAndListeners() {
+        LocalNode alice = Accounts.create(crypto, "Alice");
+        LocalNode dan = Accounts.create(crypto, "Dan");
+        RawCoID group = GroupOperations.createGroup(alice, null);
+        var invite = GroupOperations.createInvite(alice, group, Roles.WRITER);
+        RawCoID map = Accounts.createOwned(alice, "comap", group, JsonValue.NULL);
+        set(alice, map, "k", JsonValue.of("v"));
+        for (RawCoID id : alice.ids()) if (dan.get(id) == null) copy(alice, dan, id);
+        AtomicInteger calls = new AtomicInteger();
+        try (Subscription s = dan.subscribe(map, id -> calls.incrementAndGet())) {
+            GroupOperations.acceptInvite(dan, group, invite);
+            assertTrue(calls.get() > 0, "a group change notifies values owned by it");
+            assertEquals(Roles.WRITER, dan.myRoleIn(dan.require(group), null));
+            assertEquals("{\"k\":\"v\"}", mapJson(dan, map));
+            set(dan, map, "k", JsonValue.of("from dan"));
+        }
+        int after = calls.get();
+        set(dan, map, "k2", JsonValue.of(1));
+        assertEquals(after, calls.get(), "closed subscription is not called");
+        copy(dan, alice, dan.accountID());
+        copy(dan, alice, group);
+        copy(dan, alice, map);
+        assertEquals("{\"k\":\"from dan\",\"k2\":1}", mapJson(alice, map));
+    }
+}
