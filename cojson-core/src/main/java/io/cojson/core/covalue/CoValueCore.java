@@ -37,7 +37,9 @@ public final class CoValueCore {
     private final Map<SessionID, Integer> loaded = new java.util.HashMap<>();
     /** Bumped on every change of this CoValue's transactions; dependents compare stamps. */
     private long version;
-    private long validatedStamp = -1;
+    private long validatedDeps = Long.MIN_VALUE;
+    private int validatedCount;
+    private long verdictEpoch;
     private boolean validating;
     private GroupView groupView;
 
@@ -177,18 +179,41 @@ public final class CoValueCore {
         return Collections.unmodifiableList(working);
     }
 
-    /** Ensures every transaction has a verdict reflecting everything this node knows. */
+    /**
+     * Ensures every transaction has a verdict reflecting everything this node knows. Groups replay
+     * their whole history (as the reference does); other values judge only new transactions unless
+     * something they depend on changed, in which case every verdict is recomputed and
+     * {@link #verdictEpoch()} advances.
+     */
     public void validate(CoValueResolver resolver) {
-        long stamp = stamp(resolver, new java.util.HashSet<>());
-        if (stamp == validatedStamp || validating) return;
+        if (validating) return;
+        long deps = depsStamp(resolver, new java.util.HashSet<>());
+        if (deps == validatedDeps && validatedCount == working.size()) return;
         validating = true;
         try {
-            Validation.validate(this, working, resolver);
+            boolean incremental = deps == validatedDeps && !isGroupOrAccount()
+                    && Validation.canValidateIncrementally(working.subList(validatedCount, working.size()));
+            if (incremental) {
+                Validation.validateNew(this, working.subList(validatedCount, working.size()), resolver);
+            } else {
+                Validation.validate(this, working, resolver);
+                verdictEpoch++;
+            }
             groupView = isGroupOrAccount() ? GroupView.of(this, working) : null;
-            validatedStamp = stamp;
+            validatedDeps = deps;
+            validatedCount = working.size();
         } finally {
             validating = false;
         }
+    }
+
+    /**
+     * Changes whenever verdicts of already-judged transactions may have changed (or the working
+     * list was reordered); views built from an older epoch must be rebuilt, otherwise they may
+     * consume just the transactions after the ones they saw.
+     */
+    public long verdictEpoch() {
+        return verdictEpoch;
     }
 
     /** The group view (valid transactions as a map); only for groups and accounts. */
@@ -202,12 +227,18 @@ public final class CoValueCore {
     /** Own version plus the versions of everything the verdicts depend on (cycle-safe). */
     long stamp(CoValueResolver resolver, java.util.Set<RawCoID> visiting) {
         if (!visiting.add(id)) return 0;
-        long s = version * 31;
+        long s = version * 31 + depsStamp(resolver, visiting);
+        visiting.remove(id);
+        return s;
+    }
+
+    private long depsStamp(CoValueResolver resolver, java.util.Set<RawCoID> visiting) {
+        visiting.add(id);
+        long s = 17;
         for (RawCoID dep : Validation.dependencies(this)) {
             CoValueCore d = resolver.get(dep);
             s = s * 1_000_003 + (d == null ? -1 : d.stamp(resolver, visiting));
         }
-        visiting.remove(id);
         return s;
     }
 }

@@ -32,6 +32,22 @@ public final class Validation {
         return GroupValidator.wouldReject(core, tentative, resolver);
     }
 
+    /** Whether new transactions can be judged without revisiting old verdicts (no fww races). */
+    public static boolean canValidateIncrementally(List<TxEntry> fresh) {
+        for (TxEntry e : fresh) if (e.meta() != null && e.meta().has("fww")) return false;
+        return true;
+    }
+
+    /** Judges only {@code fresh} (appended transactions of a non-group value). */
+    public static void validateNew(CoValueCore core, List<TxEntry> fresh, CoValueResolver resolver) {
+        Ruleset rules = core.header().ruleset();
+        if (rules instanceof Ruleset.OwnedByGroup o) {
+            OwnedValidator.validate(core, o.group(), fresh, resolver);
+        } else {
+            for (TxEntry e : fresh) e.markValid();
+        }
+    }
+
     /** CoValues whose state the verdicts of {@code core} depend on. */
     public static Set<RawCoID> dependencies(CoValueCore core) {
         Set<RawCoID> deps = new LinkedHashSet<>();
