@@ -41,6 +41,7 @@ public final class CoValueCore {
     private int validatedCount;
     private long verdictEpoch;
     private boolean validating;
+    private boolean deleted;
     private GroupView groupView;
 
     private CoValueCore(Crypto crypto, RawCoID id, CoValueHeader header) {
@@ -85,9 +86,12 @@ public final class CoValueCore {
         return version;
     }
 
+    /** What this node holds; a deleted CoValue lists only its delete sessions (covalues.md §14). */
     public KnownState knownState() {
         LinkedHashMap<SessionID, Integer> m = new LinkedHashMap<>();
-        sessions.forEach((s, log) -> m.put(s, log.size()));
+        sessions.forEach((s, log) -> {
+            if (!deleted || s.isDeleteSession()) m.put(s, log.size());
+        });
         return new KnownState(id, true, m);
     }
 
@@ -97,7 +101,14 @@ public final class CoValueCore {
      */
     public AddResult tryAddTransactions(SessionID session, int after, List<Transaction> txs, String lastSignature,
             CoValueResolver resolver) {
+        if (deleted && !session.isDeleteSession()) {
+            return reject(session, lastSignature, VerificationFailure.Kind.COVALUE_DELETED, "Cannot add to deleted CoValue: " + id);
+        }
         SessionLog log = sessions.get(session);
+        if (session.isDeleteSession()) {
+            String why = DeletionRules.rejection(this, session, log == null ? 0 : log.size(), after, txs, resolver);
+            if (why != null) return reject(session, lastSignature, VerificationFailure.Kind.DELETE_REJECTED, why);
+        }
         if (log == null) {
             SignerID signer;
             try {
@@ -113,7 +124,47 @@ public final class CoValueCore {
         if (r instanceof AddResult.Added) {
             sessions.putIfAbsent(session, log);
             appendEntries(log, before);
+            if (session.isDeleteSession() && DeletionRules.isDeleteMarker(this, log)) deleted = true;
         }
+        return r;
+    }
+
+    private AddResult reject(SessionID session, String sig, VerificationFailure.Kind kind, String message) {
+        SessionLog log = sessions.get(session);
+        return new AddResult.Rejected(new VerificationFailure(session, log == null ? -1 : log.size() - 1,
+                log == null ? null : log.lastHash(), null, sig, kind, message));
+    }
+
+    /** Whether an accepted delete marker made this CoValue a tombstone. */
+    public boolean isDeleted() {
+        return deleted;
+    }
+
+    /**
+     * Replaces one session's history with another verified version (the recovery feature's
+     * primitive): {@code txs} must verify from index 0 against the session's signer with
+     * {@code lastSignature}; otherwise nothing changes. Other sessions keep their logs; the working
+     * list is rebuilt in session order, as a fresh load of the same content would be, and every
+     * view must be rebuilt ({@link #verdictEpoch()} advances). A deleted CoValue stays deleted.
+     */
+    public AddResult replaceSessionContent(SessionID session, List<Transaction> txs, String lastSignature,
+            CoValueResolver resolver) {
+        SessionLog old = sessions.get(session);
+        SignerID signer;
+        try {
+            signer = old != null ? old.signer() : SignerResolution.signerOf(session, resolver);
+        } catch (SignerResolution.UnresolvableSignerException e) {
+            return reject(session, lastSignature, VerificationFailure.Kind.SIGNER_UNKNOWN, e.getMessage());
+        }
+        SessionLog fresh = new SessionLog(crypto, session, signer);
+        AddResult r = fresh.tryAppend(txs, lastSignature);
+        if (!(r instanceof AddResult.Added)) return r;
+        sessions.put(session, fresh); // an existing key keeps its insertion position
+        working.clear();
+        loaded.clear();
+        for (SessionLog log : sessions.values()) appendEntries(log, 0);
+        validatedDeps = Long.MIN_VALUE; // forces a full re-validation and a new verdict epoch
+        version++;
         return r;
     }
 

@@ -175,6 +175,7 @@ public final class LocalNode implements CoValueResolver {
             CoValueCore core = require(id);
             List<List<ContentPiece.SessionPiece>> pieces = new ArrayList<>();
             for (SessionLog log : core.sessions().values()) {
+                if (core.isDeleted() && !log.sessionID().isDeleteSession()) continue; // tombstone: header + delete sessions
                 int piece = 0;
                 int start = 0;
                 NavigableMap<Integer, Signature> cuts = log.signatureAfter();
@@ -219,6 +220,7 @@ public final class LocalNode implements CoValueResolver {
         SignedTransaction st;
         synchronized (lock) {
             CoValueCore core = require(id);
+            if (core.isDeleted()) throw new PermissionDeniedException("Cannot add to deleted CoValue: " + id);
             SessionID s = writeSessionFor(core);
             SessionLog log = core.sessions().get(s);
             if (log == null) log = new SessionLog(crypto, s, agentID.signer());
@@ -259,6 +261,28 @@ public final class LocalNode implements CoValueResolver {
         }
         notifyChanged(id);
         return st;
+    }
+
+    /**
+     * Deletes a value owned by a group: a tombstone transaction in a fresh delete session. Only
+     * admins of the owning group may; groups and accounts cannot be deleted (covalues.md §14).
+     */
+    public void deleteCoValue(RawCoID id) {
+        synchronized (lock) {
+            CoValueCore core = require(id);
+            if (!(core.header().ruleset() instanceof Ruleset.OwnedByGroup o)) {
+                throw new PermissionDeniedException("CoValueNotDeletable: only values owned by a group can be deleted");
+            }
+            if (!Roles.ADMIN.equals(myRoleIn(require(o.group()), null))) {
+                throw new PermissionDeniedException("NotAdmin: only admins of " + o.group() + " can delete " + id);
+            }
+            SessionID del = crypto.newDeleteSessionID(me());
+            SessionLog log = new SessionLog(crypto, del, agentID.signer());
+            log.appendTrusting(agentSecret.signer(), "[]", now(), JsonWriter.stringify(JsonValue.obj("deleted", JsonValue.of(id.value()))));
+            AddResult r = core.tryAddTransactions(del, 0, log.transactions(), log.lastSignature().value(), this);
+            if (!r.isAdded()) throw new PermissionDeniedException("delete rejected: " + r);
+        }
+        notifyChanged(id);
     }
 
     private void checkPermission(CoValueCore core, SessionID s, int index, String changes, long madeAt, String meta,

@@ -36,6 +36,10 @@ public record VerificationFailure(
         /** The batch does not start at our next index (a gap, or it overlaps what we hold). */
         NOT_CONTIGUOUS,
         /** The signer of the session could not be determined or the session is of the wrong kind. */
-        SIGNER_UNKNOWN
+        SIGNER_UNKNOWN,
+        /** The CoValue is deleted; only delete sessions are accepted (covalues.md §14). */
+        COVALUE_DELETED,
+        /** A delete session that breaks the deletion rules (covalues.md §14). */
+        DELETE_REJECTED
     }
 }
