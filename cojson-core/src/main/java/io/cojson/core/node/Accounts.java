@@ -29,10 +29,15 @@ public final class Accounts {
 
     /** Creates the account of {@code agentSecret}: bootstrap admin, read key, profile (§11.1). */
     public static LocalNode create(Crypto crypto, AgentSecret agentSecret, String name) {
+        return create(crypto, agentSecret, name, System::currentTimeMillis);
+    }
+
+    /** As {@link #create(Crypto, AgentSecret, String)} with a given clock (simulations and tests). */
+    public static LocalNode create(Crypto crypto, AgentSecret agentSecret, String name, java.util.function.LongSupplier clock) {
         AgentID agent = crypto.getAgentID(agentSecret);
         CoValueHeader header = accountHeader(agent);
         RawCoID accountID = header.id(crypto);
-        LocalNode node = new LocalNode(crypto, agentSecret, accountID, null, System::currentTimeMillis);
+        LocalNode node = new LocalNode(crypto, agentSecret, accountID, null, clock);
         synchronized (node.lock()) {
             CoValueCore account = node.createCoValue(header);
             GroupOperations.set(node, accountID, agent.value(), JsonValue.of(Roles.ADMIN));
