@@ -1,0 +1,30 @@
+package io.cojson.sync.transport;
+
+/**
+ * A bidirectional, ordered channel of sync messages to one peer. Each message is the JSON text of
+ * one sync message ({@code JSON.stringify} form, no newline). The WebSocket transport frames and
+ * batches them exactly as cojson-transport-ws does; an in-memory pair connects two nodes in tests.
+ */
+public interface MessageChannel extends AutoCloseable {
+
+    /** Receives what arrives on a channel. Calls come from one thread at a time, in order. */
+    interface Listener {
+        /** One incoming message's JSON text (not yet validated). */
+        void onMessage(String messageJson);
+
+        /** The channel closed (by either side or by an error); no more messages follow. */
+        void onClosed(String reason);
+    }
+
+    /** Queues one message for sending, in order; never blocks for long. Ignored after close. */
+    void send(String messageJson);
+
+    /** Sets the listener; messages that arrived before are delivered to it, in order. */
+    void setListener(Listener listener);
+
+    /** A name for logs (e.g. the remote address). */
+    String describe();
+
+    @Override
+    void close();
+}
