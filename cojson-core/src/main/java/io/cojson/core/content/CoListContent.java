@@ -5,7 +5,6 @@ import io.cojson.core.ids.OpID;
 import io.cojson.core.ids.SessionID;
 import io.cojson.core.ids.TransactionID;
 import io.cojson.core.json.JsonValue;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -23,7 +22,7 @@ import java.util.function.Predicate;
  * {@code RawCoList.processNewTransactions}: each delivered batch is stably sorted and applied on top
  * of the existing insertion tree; the whole tree is rebuilt only when a batch holds a valid
  * transaction older than the newest valid one of the previous batch. The materialized order is
- * cached until the next change.
+ * cached and patched in place for the common local edits ({@link ListOrder}).
  *
  * <p>Transactions are delivered in processing order (arrival order); transactions the caller flags
  * as hidden (invalidated during meta parsing, e.g. {@code fww} losers, §4.1) contribute anchors and
@@ -54,8 +53,7 @@ public final class CoListContent {
     private final Map<SessionID, TreeMap<Long, List<DeletionEdit>>> deletions = new LinkedHashMap<>();
     /** The reference's {@code lastValidTransaction}: newest valid madeAt of the last applied batch, null if none. */
     private Long lastValidMadeAt;
-    private List<ListEntry> cached;
-    private long pass;
+    private final ListOrder order = new ListOrder();
 
     public CoListContent() {
         this(false);
@@ -101,6 +99,7 @@ public final class CoListContent {
     }
 
     private void rebuild() {
+        order.invalidate();
         insertions.clear();
         afterStart.clear();
         beforeEnd.clear();
@@ -113,7 +112,6 @@ public final class CoListContent {
 
     /** Applies already-sorted transactions; returns the reference's batch {@code lastValidTransaction}. */
     private Long apply(List<Arrival> sorted) {
-        cached = null;
         Long last = null;
         for (Arrival a : sorted) {
             if (!a.hidden) last = Math.max(last == null ? 0 : last, a.tx.madeAt());
@@ -135,7 +133,10 @@ public final class CoListContent {
                 // No existence check: a deletion that precedes its insertion still hides it.
                 OpID target = parseOpID(change.get("insertion"));
                 if (target == null) return;
-                deleted.add(target);
+                if (deleted.add(target)) {
+                    ListEntry gone = insertions.get(target);
+                    if (gone != null && gone.fromValidTx) order.removed(gone);
+                }
                 long key = ((long) target.txIndex() << 32) | target.changeIdx();
                 deletions.computeIfAbsent(target.sessionID(), s -> new TreeMap<>())
                         .computeIfAbsent(key, k -> new ArrayList<>(1))
@@ -150,9 +151,11 @@ public final class CoListContent {
         JsonValue value = change.get("value");
         ListEntry entry = new ListEntry(id, value == null ? JsonValue.UNDEFINED : value, tx.madeAt(), valid);
         insertions.put(id, entry);
+        boolean visible = valid && !deleted.contains(id);
         JsonValue anchor = change.get(app ? "after" : "before");
         if (anchor instanceof JsonValue.Str s && s.value().equals(app ? "start" : "end")) {
             (app ? afterStart : beforeEnd).add(entry);
+            if (visible) order.rooted(entry, !app || beforeEnd.isEmpty());
             return;
         }
         // An anchor unknown at this moment leaves the entry unlinked, i.e. invisible forever (§8.2).
@@ -161,6 +164,7 @@ public final class CoListContent {
         if (target == null) return;
         if (app) target.addSuccessor(entry);
         else target.addPredecessor(entry);
+        if (visible) order.linked(entry, target, app);
     }
 
     // ---- time travel (§4.2): filter first, then build -------------------------------------------
@@ -223,36 +227,7 @@ public final class CoListContent {
     // ---- reading (§8.3) -------------------------------------------------------------------------
 
     private List<ListEntry> entries() {
-        if (cached == null) {
-            List<ListEntry> out = new ArrayList<>();
-            pass++;
-            for (ListEntry root : afterStart) walk(root, out);
-            for (ListEntry root : beforeEnd) walk(root, out);
-            cached = Collections.unmodifiableList(out);
-        }
-        return cached;
-    }
-
-    /**
-     * The reference's depth-first walk. Each entry is linked into at most one parent (double
-     * insertions are skipped and anchors must already exist), so the structure reachable from the
-     * roots is a forest and one "expanded" mark per materialization pass is enough. (A change
-     * anchored on its own OpID links only to itself, stays unreachable and cannot loop.)
-     */
-    private void walk(ListEntry root, List<ListEntry> out) {
-        ArrayDeque<ListEntry> stack = new ArrayDeque<>();
-        stack.push(root);
-        while (!stack.isEmpty()) {
-            ListEntry cur = stack.peek();
-            if (!cur.predecessors.isEmpty() && cur.expandedInPass != pass) {
-                for (ListEntry p : cur.predecessors) stack.push(p); // the last one ends on top
-                cur.expandedInPass = pass;
-            } else {
-                stack.pop();
-                if (cur.fromValidTx && !deleted.contains(cur.opID)) out.add(cur);
-                for (ListEntry s : cur.successors) stack.push(s); // newest successor right after cur
-            }
-        }
+        return order.entries(afterStart, beforeEnd, deleted);
     }
 
     public List<JsonValue> items() {

@@ -13,7 +13,9 @@ import io.cojson.core.json.Json;
 import io.cojson.core.json.JsonValue;
 import io.cojson.core.session.Transaction;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -24,21 +26,43 @@ import java.util.Optional;
 public final class TransactionDecoder {
     private TransactionDecoder() {}
 
+    /**
+     * What {@link #decodeFrom} produced: the decoded transactions in processing order, and how
+     * many valid private transactions could not be decrypted (they may become readable later).
+     */
+    public record Batch(List<DecodedTx> txs, int undecryptable) {}
+
     public static List<DecodedTx> decode(CoValueCore core, CoValueResolver resolver, KeyResolver keys) {
         core.validate(resolver);
+        return decodeFrom(core, 0, resolver, keys).txs();
+    }
+
+    /**
+     * Decodes only the entries from index {@code from} of the working list, in the same order
+     * {@link #decode} uses for them (trusting first, then decrypted private). Incremental views
+     * feed these to their content while {@link CoValueCore#verdictEpoch()} is unchanged. The
+     * caller validates first; each distinct key is resolved once per call.
+     */
+    public static Batch decodeFrom(CoValueCore core, int from, CoValueResolver resolver, KeyResolver keys) {
         List<DecodedTx> trusting = new ArrayList<>();
         List<DecodedTx> decrypted = new ArrayList<>();
+        Map<String, Optional<KeySecret>> keyCache = new HashMap<>();
+        int undecryptable = 0;
         CoValueCore keyGroup = keyGroup(core, resolver);
-        for (TxEntry e : core.entries()) {
+        List<TxEntry> entries = core.entries();
+        for (int i = from; i < entries.size(); i++) {
+            TxEntry e = entries.get(i);
             if (!e.isValid()) continue;
             if (e.isTrusting() || e.isBranchPointerOnly()) {
                 if (e.changes != null) trusting.add(decoded(e));
-            } else if (e.changes != null || (keyGroup != null && decrypt(core, keyGroup, e, keys))) {
+            } else if (e.changes != null || (keyGroup != null && decrypt(core, keyGroup, e, keys, keyCache))) {
                 decrypted.add(decoded(e));
+            } else {
+                undecryptable++;
             }
         }
         trusting.addAll(decrypted);
-        return trusting;
+        return new Batch(trusting, undecryptable);
     }
 
     private static DecodedTx decoded(TxEntry e) {
@@ -53,14 +77,16 @@ public final class TransactionDecoder {
         return null;
     }
 
-    private static boolean decrypt(CoValueCore core, CoValueCore keyGroup, TxEntry e, KeyResolver keys) {
+    private static boolean decrypt(CoValueCore core, CoValueCore keyGroup, TxEntry e, KeyResolver keys,
+            Map<String, Optional<KeySecret>> keyCache) {
         Transaction.Private p = (Transaction.Private) e.tx;
-        Optional<KeySecret> key;
-        try {
-            key = keys.readKey(keyGroup, new KeyID(p.keyUsed()));
-        } catch (InvalidIdException ex) {
-            return false;
-        }
+        Optional<KeySecret> key = keyCache.computeIfAbsent(p.keyUsed(), k -> {
+            try {
+                return keys.readKey(keyGroup, new KeyID(k));
+            } catch (InvalidIdException ex) {
+                return Optional.empty();
+            }
+        });
         if (key.isEmpty()) return false;
         JsonValue material = e.txID().nonceMaterial(core.id());
         try {

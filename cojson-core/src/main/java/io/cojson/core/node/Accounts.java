@@ -38,7 +38,7 @@ public final class Accounts {
         CoValueHeader header = accountHeader(agent);
         RawCoID accountID = header.id(crypto);
         LocalNode node = new LocalNode(crypto, agentSecret, accountID, null, clock);
-        synchronized (node.lock()) {
+        node.inLock(() -> {
             CoValueCore account = node.createCoValue(header);
             GroupOperations.set(node, accountID, agent.value(), JsonValue.of(Roles.ADMIN));
             Crypto.NewKey key = crypto.newRandomKeySecret();
@@ -53,7 +53,7 @@ public final class Accounts {
             RawCoID profile = createOwned(node, "comap", profileGroup, JsonValue.NULL);
             node.write(profile, List.of(GroupOperations.setChange("name", JsonValue.of(name))), null, true);
             GroupOperations.set(node, accountID, "profile", JsonValue.of(profile.value()));
-        }
+        });
         return node;
     }
 

@@ -35,7 +35,7 @@ public final class GroupOperations {
         Crypto crypto = node.crypto();
         CoValueHeader header = CoValueHeader.create("comap", new Ruleset.Group(node.me()), meta,
                 CoValueHeader.isoTimestamp(node.now()), JsonValue.of(crypto.newUniqueness()));
-        synchronized (node.lock()) {
+        return node.locked(() -> {
             CoValueCore group = node.createCoValue(header);
             set(node, group.id(), node.me(), JsonValue.of(Roles.ADMIN));
             Crypto.NewKey key = crypto.newRandomKeySecret();
@@ -43,12 +43,12 @@ public final class GroupOperations {
             set(node, group.id(), "readKey", JsonValue.of(key.id().value()));
             set(node, group.id(), "groupSealer", JsonValue.of(key.id().value() + "@" + crypto.groupSealerFromReadKey(key.secret()).id().value()));
             return group.id();
-        }
+        });
     }
 
     /** Adds (or changes) a member: an account ID, an agent ID or {@code everyone}. */
     public static void addMember(LocalNode node, RawCoID groupID, String member, String role) {
-        synchronized (node.lock()) {
+        node.inLock(() -> {
             CoValueCore group = node.require(groupID);
             requireGroup(group);
             if (member.equals(Roles.EVERYONE)) {
@@ -72,19 +72,19 @@ public final class GroupOperations {
                     node.keys().readKey(group, writeKey).ifPresent(s -> revealTo(node, group, writeKey, s, member));
                 }
             }
-        }
+        });
     }
 
     /** Rotates the read key (so the member cannot read new content), then revokes the member. */
     public static void removeMember(LocalNode node, RawCoID groupID, String member) {
-        synchronized (node.lock()) {
+        node.inLock(() -> {
             CoValueCore group = node.require(groupID);
             requireGroup(group);
             String everyone = group.groupView(node).getString(Roles.EVERYONE, null);
             boolean everyoneReads = everyone != null && (everyone.equals(Roles.READER) || everyone.equals(Roles.WRITER));
             if (!everyoneReads || member.equals(Roles.EVERYONE)) rotateReadKey(node, group, member);
             set(node, groupID, member, JsonValue.of(Roles.REVOKED));
-        }
+        });
     }
 
     /** A new read key revealed to every remaining reader, chained from the old one (§6.5). */
@@ -122,7 +122,7 @@ public final class GroupOperations {
 
     /** Makes {@code childID} inherit from {@code parentID} ({@code role} "extend" or a role), §5.6. */
     public static void extend(LocalNode node, RawCoID childID, RawCoID parentID, String role) {
-        synchronized (node.lock()) {
+        node.inLock(() -> {
             CoValueCore child = node.require(childID);
             CoValueCore parent = node.require(parentID);
             requireGroup(child);
@@ -147,24 +147,24 @@ public final class GroupOperations {
                         new io.cojson.core.ids.SealerID(sealerID), tx.nonceMaterial(childID)).value());
                 set(node, childID, childKey.value() + "_sealedFor_" + sealerID, sealed);
             }
-        }
+        });
     }
 
     /** Creates an invite for {@code role}; the returned secret lets its holder join (§5.8). */
     public static InviteSecret createInvite(LocalNode node, RawCoID groupID, String role) {
-        synchronized (node.lock()) {
+        return node.locked(() -> {
             CoValueCore group = node.require(groupID);
             requireGroup(group);
             InviteSecret secret = node.crypto().newRandomInviteSecret();
             AgentID invite = node.crypto().getAgentID(node.crypto().agentSecretFromInviteSecret(secret));
             addMember(node, groupID, invite.value(), role + "Invite");
             return secret;
-        }
+        });
     }
 
     /** Joins a group with an invite: authoring as the invite's agent, grants this account the role. */
     public static void acceptInvite(LocalNode node, RawCoID groupID, InviteSecret invite) {
-        synchronized (node.lock()) {
+        node.inLock(() -> {
             CoValueCore group = node.require(groupID);
             AgentSecret inviteAgent = node.crypto().agentSecretFromInviteSecret(invite);
             AgentID inviteID = node.crypto().getAgentID(inviteAgent);
@@ -186,7 +186,7 @@ public final class GroupOperations {
                     node.writeAsAgent(groupID, inviteAgent, session, List.of(setChange(readKey + "_for_" + node.me(), sealed)));
                 }
             }
-        }
+        });
     }
 
     // ---- helpers ----

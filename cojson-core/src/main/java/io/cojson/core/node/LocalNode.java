@@ -30,9 +30,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * An in-memory cojson peer: it owns an agent (and usually an account) and one session, holds the
@@ -40,7 +40,8 @@ import java.util.function.LongSupplier;
  *
  * <p>Threading: every method may be called from any thread; state changes are serialized by one
  * lock per node. Listeners run on the thread that made the change, after the node's lock has been
- * released, so they may read from (and write to) the node.
+ * released (a change made inside {@link #locked} is announced when it returns), so they may read
+ * from (and write to) the node.
  */
 public final class LocalNode implements CoValueResolver {
     private final Crypto crypto;
@@ -51,8 +52,10 @@ public final class LocalNode implements CoValueResolver {
     private final LongSupplier clock;
     private final Object lock = new Object();
     private final Map<RawCoID, CoValueCore> values = new LinkedHashMap<>(); // creation/import order
-    private final Map<RawCoID, List<Consumer<RawCoID>>> listeners = new HashMap<>();
-    private final List<Consumer<RawCoID>> globalListeners = new CopyOnWriteArrayList<>();
+    private final Listeners listeners = new Listeners(this, lock);
+    private final ViewCache views = new ViewCache(this);
+    /** Key secrets this node encrypted with, by "group|keyID": unsealing one costs a key exchange. */
+    private final Map<String, KeySecret> writeKeys = new HashMap<>();
 
     LocalNode(Crypto crypto, AgentSecret agentSecret, RawCoID accountID, SessionID sessionID, LongSupplier clock) {
         this.crypto = crypto;
@@ -103,11 +106,6 @@ public final class LocalNode implements CoValueResolver {
         return accountID != null ? accountID.value() : agentID.value();
     }
 
-    /** The node's lock, for operations that must compute a transaction index and write atomically. */
-    Object lock() {
-        return lock;
-    }
-
     long now() {
         return clock.getAsLong();
     }
@@ -131,6 +129,41 @@ public final class LocalNode implements CoValueResolver {
 
     public KeyResolver keys() {
         return new KeyResolver(crypto, this, identity());
+    }
+
+    /**
+     * Runs {@code action} holding this node's lock, so that what it reads and writes forms one
+     * atomic step (e.g. resolving a list index and writing the insertion). Listeners for changes
+     * made inside are called after it returns.
+     */
+    public <R> R locked(Supplier<R> action) {
+        R result;
+        synchronized (lock) {
+            result = action.get();
+        }
+        listeners.flush();
+        return result;
+    }
+
+    /** {@link #locked} for internal multi-write operations without a result. */
+    void inLock(Runnable action) {
+        locked(() -> {
+            action.run();
+            return null;
+        });
+    }
+
+    /**
+     * The content view of a loaded CoValue, brought up to date incrementally: a
+     * {@link io.cojson.core.content.CoMapContent} (also for groups and accounts), {@code CoListContent},
+     * {@code CoPlainTextContent}, {@code CoStreamContent} or {@code BinaryStreamContent}, by
+     * {@link CoValueKind}. The node owns and keeps mutating it: use it only inside {@link #locked}
+     * and never modify it (write through {@link #write}, which updates it).
+     */
+    public Object view(RawCoID id) {
+        synchronized (lock) {
+            return views.view(require(id));
+        }
     }
 
     // ---- creating and importing ----
@@ -164,8 +197,9 @@ public final class LocalNode implements CoValueResolver {
                 results.add(r);
                 changed |= r.isAdded();
             }
+            if (changed && core.isGroupOrAccount()) views.groupChanged();
         }
-        if (changed) notifyChanged(piece.id());
+        if (changed) listeners.changed(piece.id());
         return results;
     }
 
@@ -231,15 +265,20 @@ public final class LocalNode implements CoValueResolver {
             if (privateTx) {
                 CoValueCore keyGroup = keyGroupFor(core);
                 KeyID keyID = currentKeyID(keyGroup);
-                KeySecret key = keys().readKey(keyGroup, keyID).orElseThrow(() -> new PermissionDeniedException(
-                        "cannot obtain key " + keyID + " of " + keyGroup.id() + " to encrypt"));
+                KeySecret key = writeKey(keyGroup, keyID);
                 st = log.appendPrivate(agentSecret.signer(), core.id(), keyID, key, changesJson, madeAt, metaJson);
             } else {
                 st = log.appendTrusting(agentSecret.signer(), changesJson, madeAt, metaJson);
             }
             core.addLocal(log);
+            // The plaintext is known, so views need not decrypt it. A transaction with meta is left
+            // to the decoder: validation must not see a private meta sooner than after an import.
+            if (privateTx && meta == null) {
+                core.setDecrypted(core.entries().get(core.entries().size() - 1), new JsonValue.Arr(changes), null);
+            }
+            written(core);
         }
-        notifyChanged(id);
+        listeners.changed(id);
         return st;
     }
 
@@ -258,8 +297,9 @@ public final class LocalNode implements CoValueResolver {
             checkPermission(core, session, log.size(), changesJson, madeAt, null, false);
             st = log.appendTrusting(agent.signer(), changesJson, madeAt, null);
             core.addLocal(log);
+            written(core);
         }
-        notifyChanged(id);
+        listeners.changed(id);
         return st;
     }
 
@@ -282,7 +322,23 @@ public final class LocalNode implements CoValueResolver {
             AddResult r = core.tryAddTransactions(del, 0, log.transactions(), log.lastSignature().value(), this);
             if (!r.isAdded()) throw new PermissionDeniedException("delete rejected: " + r);
         }
-        notifyChanged(id);
+        listeners.changed(id);
+    }
+
+    private void written(CoValueCore core) {
+        if (core.isGroupOrAccount()) views.groupChanged();
+        views.written(core);
+    }
+
+    private KeySecret writeKey(CoValueCore keyGroup, KeyID keyID) {
+        String cacheKey = keyGroup.id().value() + "|" + keyID.value();
+        KeySecret key = writeKeys.get(cacheKey);
+        if (key == null) {
+            key = keys().readKey(keyGroup, keyID).orElseThrow(() -> new PermissionDeniedException(
+                    "cannot obtain key " + keyID + " of " + keyGroup.id() + " to encrypt"));
+            writeKeys.put(cacheKey, key);
+        }
+        return key;
     }
 
     private void checkPermission(CoValueCore core, SessionID s, int index, String changes, long madeAt, String meta,
@@ -333,57 +389,12 @@ public final class LocalNode implements CoValueResolver {
 
     /** Calls {@code listener} with the ID after every change of {@code id} or of a value it depends on. */
     public Subscription subscribe(RawCoID id, Consumer<RawCoID> listener) {
-        synchronized (lock) {
-            listeners.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(listener);
-        }
-        return new Subscription() {
-            private boolean closed;
-
-            @Override
-            public void close() {
-                synchronized (lock) {
-                    if (closed) return;
-                    closed = true;
-                    List<Consumer<RawCoID>> l = listeners.get(id);
-                    if (l != null) l.remove(listener);
-                }
-            }
-        };
+        return listeners.subscribe(id, listener);
     }
 
     /** Calls {@code listener} after any CoValue of this node changed. */
     public Subscription subscribeAll(Consumer<RawCoID> listener) {
-        globalListeners.add(listener);
-        return () -> globalListeners.remove(listener);
-    }
-
-    private void notifyChanged(RawCoID changed) {
-        List<Consumer<RawCoID>> toCall = new ArrayList<>();
-        List<RawCoID> ids = new ArrayList<>();
-        synchronized (lock) {
-            for (Map.Entry<RawCoID, List<Consumer<RawCoID>>> e : listeners.entrySet()) {
-                if (e.getValue().isEmpty()) continue;
-                CoValueCore c = values.get(e.getKey());
-                if (e.getKey().equals(changed) || (c != null && dependsOn(c, changed, new java.util.HashSet<>()))) {
-                    for (Consumer<RawCoID> l : e.getValue()) {
-                        toCall.add(l);
-                        ids.add(e.getKey());
-                    }
-                }
-            }
-        }
-        for (int i = 0; i < toCall.size(); i++) toCall.get(i).accept(ids.get(i));
-        for (Consumer<RawCoID> l : globalListeners) l.accept(changed);
-    }
-
-    private boolean dependsOn(CoValueCore c, RawCoID target, java.util.Set<RawCoID> seen) {
-        if (!seen.add(c.id())) return false;
-        for (RawCoID d : Validation.dependencies(c)) {
-            if (d.equals(target)) return true;
-            CoValueCore dc = values.get(d);
-            if (dc != null && dependsOn(dc, target, seen)) return true;
-        }
-        return false;
+        return listeners.subscribeAll(listener);
     }
 
     /** IDs of every CoValue this node holds. */
