@@ -46,7 +46,9 @@ public final class SessionLog {
     private final NavigableMap<Integer, Signature> signatureAfter = new TreeMap<>();
     private Blake3Hasher hasher;
     private Hash lastHash;
+    /** The last signature; its text form is materialized lazily from {@link #lastSignatureBytes}. */
     private Signature lastSignature;
+    private byte[] lastSignatureBytes;
     private int bytesSinceCheckpoint;
     /** The last secret checked against {@link #signer}, and its decoded seed (derivation is costly). */
     private SignerSecret checkedSecret;
@@ -87,6 +89,7 @@ public final class SessionLog {
 
     /** The signature after the last transaction, or null for an empty log. */
     public Signature lastSignature() {
+        if (lastSignature == null && lastSignatureBytes != null) lastSignature = Signature.fromBytes(lastSignatureBytes);
         return lastSignature;
     }
 
@@ -132,12 +135,17 @@ public final class SessionLog {
         byte[] seed = seedFor(secret);
         hasher.update(tx.canonicalJson().getBytes(StandardCharsets.UTF_8));
         Hash hash = Hash.fromBytes(hasher.digest());
-        Signature sig = Signature.fromBytes(crypto.provider().ed25519Sign(seed, quoted(hash)));
+        byte[] sig = crypto.provider().ed25519Sign(seed, quoted(hash));
         int index = transactions.size();
         transactions.add(tx);
         lastHash = hash;
-        lastSignature = sig;
-        recordCheckpoint(tx.checkpointSize(), index, sig);
+        lastSignature = null;
+        lastSignatureBytes = sig;
+        bytesSinceCheckpoint += tx.checkpointSize();
+        if (bytesSinceCheckpoint > checkpointBytes) {
+            signatureAfter.put(index, Signature.fromBytes(sig));
+            bytesSinceCheckpoint = 0;
+        }
         return new SignedTransaction(index, tx, hash, sig);
     }
 
@@ -205,6 +213,7 @@ public final class SessionLog {
         transactions.addAll(batch);
         lastHash = expected;
         lastSignature = sig;
+        lastSignatureBytes = null;
         recordCheckpoint(size, transactions.size() - 1, sig);
         return new AddResult.Added(transactions.size());
     }
@@ -251,6 +260,7 @@ public final class SessionLog {
         c.hasher = hasher.copy();
         c.lastHash = lastHash;
         c.lastSignature = lastSignature;
+        c.lastSignatureBytes = lastSignatureBytes;
         c.bytesSinceCheckpoint = bytesSinceCheckpoint;
         return c;
     }
