@@ -171,10 +171,13 @@ public final class LocalNode implements CoValueResolver {
     /** Registers a CoValue created locally from {@code header}; returns it (idempotent). */
     public CoValueCore createCoValue(CoValueHeader header) {
         CoValueCore core = CoValueCore.create(crypto, header);
+        CoValueCore existing;
         synchronized (lock) {
-            CoValueCore existing = values.putIfAbsent(core.id(), core);
-            return existing != null ? existing : core;
+            existing = values.putIfAbsent(core.id(), core);
         }
+        if (existing != null) return existing;
+        listeners.changed(core.id()); // a new value is a change: sync pushes its header even before any transaction
+        return core;
     }
 
     /**

@@ -1,0 +1,123 @@
+package io.cojson.storage;
+
+import io.cojson.core.header.CoValueHeader;
+import io.cojson.core.ids.RawCoID;
+import io.cojson.core.ids.SessionID;
+import io.cojson.core.knownstate.KnownState;
+import io.cojson.core.node.ContentPiece;
+import io.cojson.storage.internal.Engine;
+import io.cojson.storage.internal.Integrity;
+import io.cojson.storage.internal.Streamer;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/** The reads shared by the synchronous and the asynchronous MapDB storage. */
+abstract class BaseMapDbStorage implements CoValueStorage {
+    final Engine engine;
+    final StorageOptions options;
+    private final Streamer streamer;
+
+    BaseMapDbStorage(Engine engine, StorageOptions options) {
+        this.engine = engine;
+        this.options = options;
+        this.streamer = new Streamer(engine);
+    }
+
+    @Override
+    public Path directory() {
+        return engine.dir();
+    }
+
+    /** The chain epochs of the piece's sessions now (stamped on a write when it is created). */
+    Map<SessionID, Long> epochsOf(ContentPiece piece) {
+        Map<SessionID, Long> m = new LinkedHashMap<>();
+        for (ContentPiece.SessionPiece s : piece.sessions()) m.put(s.sessionID(), engine.chainEpoch(piece.id(), s.sessionID()));
+        return m;
+    }
+
+    @Override
+    public CompletableFuture<StoreResult> store(ContentPiece piece) {
+        return store(piece, null);
+    }
+
+    @Override
+    public CompletableFuture<KnownState> whenStored(KnownState target) {
+        return engine.whenStored(target);
+    }
+
+    @Override
+    public LoadResult load(RawCoID id, Consumer<ContentPiece> onPiece) {
+        return streamer.load(id, onPiece);
+    }
+
+    @Override
+    public KnownState knownState(RawCoID id) {
+        return engine.knownState(id);
+    }
+
+    @Override
+    public Optional<CoValueHeader> header(RawCoID id) {
+        return Optional.ofNullable(engine.header(id));
+    }
+
+    @Override
+    public List<RawCoID> coValueIDs(int offset, int limit) {
+        return engine.coValueIDs(offset, limit);
+    }
+
+    @Override
+    public int coValueCount() {
+        return engine.coValueCount();
+    }
+
+    @Override
+    public boolean isDeleted(RawCoID id) {
+        return engine.isDeleted(id);
+    }
+
+    @Override
+    public List<RecoveryJournalEntry> journal(RawCoID id) {
+        return engine.journal(id);
+    }
+
+    @Override
+    public long chainEpoch(RawCoID id, SessionID session) {
+        return engine.chainEpoch(id, session);
+    }
+
+    @Override
+    public void advanceChainEpoch(RawCoID id, SessionID session, long epoch) {
+        engine.advanceChainEpoch(id, session, epoch);
+    }
+
+    @Override
+    public Set<String> atRiskSessions() {
+        return engine.atRisk();
+    }
+
+    @Override
+    public void clearAtRisk() {
+        engine.clearAtRisk();
+    }
+
+    @Override
+    public IntegrityReport verifyIntegrity() {
+        return Integrity.check(engine);
+    }
+
+    @Override
+    public void close() {
+        close(options.closeBudget());
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + engine.dir() + "]";
+    }
+}

@@ -1,0 +1,111 @@
+package io.cojson.storage;
+
+import io.cojson.core.header.CoValueHeader;
+import io.cojson.core.ids.RawCoID;
+import io.cojson.core.ids.SessionID;
+import io.cojson.core.knownstate.KnownState;
+import io.cojson.core.node.ContentPiece;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * Durable storage of CoValues (sync-protocol.md §11): headers, per-session transactions, the last
+ * and the checkpoint signatures, deletion tombstones and the recovery journal, in one directory.
+ *
+ * <p>Every write is one atomic unit (reliability.md RL-11) and returns a future that completes only
+ * after the commit containing it — or exceptionally with a {@link StorageException}, in which case
+ * nothing of it is stored. {@link MapDbStorage} runs each unit inline on the calling thread (its
+ * futures are complete on return); {@link AsyncMapDbStorage} runs them in order on one writer thread
+ * behind a bounded queue.
+ *
+ * <p>Storage never verifies signatures: it is handed verified content and hands back what it
+ * stored, which the receiving node verifies again on import.
+ */
+public interface CoValueStorage extends AutoCloseable {
+
+    /** The store's directory. */
+    Path directory();
+
+    /**
+     * Stores a content piece: the header if new, and per session the transactions beyond what is
+     * stored. A piece that assumes more than is stored completes with
+     * {@link StoreResult.Status#NEEDS_CORRECTION} (what fits is stored).
+     */
+    CompletableFuture<StoreResult> store(ContentPiece piece);
+
+    /** As {@link #store(ContentPiece)}; what storage lacks is asked from {@code correction} and stored in the same unit. */
+    CompletableFuture<StoreResult> store(ContentPiece piece, Correction correction);
+
+    /** Runs a recovery unit (recovery.md §5.4), ordered after everything enqueued before it. */
+    CompletableFuture<ReplaceResult> replaceSession(SessionReplacement replacement);
+
+    /** Records that the node validated a delete of {@code id}: from now on only its tombstone is stored and served. */
+    CompletableFuture<Void> markDeleted(RawCoID id);
+
+    /** Erases everything but the header and the delete sessions of every deleted CoValue, one unit each; completes with how many. */
+    CompletableFuture<Integer> eraseDeleted();
+
+    /** Completes when everything enqueued before it has been committed (or failed). */
+    CompletableFuture<Void> flush();
+
+    /**
+     * Completes when storage holds at least {@code target} (header, and per session at least that
+     * many transactions); fails if the store closes first or a write for that CoValue fails.
+     */
+    CompletableFuture<KnownState> whenStored(KnownState target);
+
+    /**
+     * Streams a stored CoValue on the calling thread: pieces end at stored signatures, the first
+     * carries the header, each session's ranges arrive in order, a piece holds roughly 100 KB at
+     * most (more only when one signed range is larger). A deleted CoValue is served as its
+     * tombstone (header and delete sessions). Damaged sessions are left out and listed in the
+     * result. {@code onPiece} must not wait for this storage's writes to complete.
+     */
+    LoadResult load(RawCoID id, Consumer<ContentPiece> onPiece);
+
+    /** What storage holds of {@code id} (committed state; {@link KnownState#empty} when absent). */
+    KnownState knownState(RawCoID id);
+
+    /** The stored header, if the CoValue is stored. */
+    Optional<CoValueHeader> header(RawCoID id);
+
+    /** Stored CoValue IDs in a stable order (by ID), for paging through large stores. */
+    List<RawCoID> coValueIDs(int offset, int limit);
+
+    int coValueCount();
+
+    boolean isDeleted(RawCoID id);
+
+    /** The recovery journal of a CoValue, by session and round. */
+    List<RecoveryJournalEntry> journal(RawCoID id);
+
+    /** The in-memory chain epoch of a session: stamped on every write of it when the write is created. */
+    long chainEpoch(RawCoID id, SessionID session);
+
+    /** Moves the in-memory chain epoch forward at the memory swap after a recovery unit (never backwards). */
+    void advanceChainEpoch(RawCoID id, SessionID session, long epoch);
+
+    /**
+     * Sessions whose queued writes were dropped by an earlier close that ran out of time (as
+     * {@code coValueID sessionID}); they may have lost a tail that peers already have.
+     */
+    Set<String> atRiskSessions();
+
+    /** Forgets the at-risk sessions once the node has dealt with them. */
+    void clearAtRisk();
+
+    /** Checks every record's checksum and that sessions, transactions and signatures agree. */
+    IntegrityReport verifyIntegrity();
+
+    /** Closes within {@link StorageOptions#closeBudget()}, flushing queued writes first. */
+    @Override
+    void close();
+
+    /** Closes within {@code budget}: queued writes are committed until it runs out, the rest fail. */
+    CloseReport close(Duration budget);
+}

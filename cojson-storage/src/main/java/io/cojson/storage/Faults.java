@@ -1,0 +1,293 @@
+package io.cojson.storage;
+
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Named fault points (reliability.md §2.1), inert unless configured: with nothing configured a hit
+ * costs one volatile read. Configure with the system property {@code cojson.faults} or the
+ * environment variable {@code COJSON_FAULTS} (the property wins), or at runtime with
+ * {@link #configure(String)} (the test-support entry point). Syntax: comma-separated entries
+ * {@code [after:<other.point>/]point=action[@n|*]} with the actions {@code pause}, {@code halt},
+ * {@code delay:<ms>}, {@code throw:io|closed|rejected|interrupted}, {@code drop} and {@code dup}.
+ * Without a suffix an entry fires on its first hit only, with {@code @n} on the n-th, with
+ * {@code *} on every hit. An {@code after:} entry is armed by the first hit of the other point and
+ * counts its own hits from then on.
+ *
+ * <p>This is the registry of the lowest module that may do I/O, so that {@code after:} chains can
+ * span storage, sync and server points once every module reports its hits here.
+ */
+public final class Faults {
+    /** What a hit asks of the caller; pause, halt, delay and throw happen inside {@link #hit}. */
+    public enum Effect { NONE, DROP, DUP }
+
+    /** A {@code throw:<kind>} fault; the cause is the JDK failure the kind stands for. */
+    public static final class InjectedFault extends RuntimeException {
+        private final String point;
+        private final String kind;
+
+        InjectedFault(String point, String kind, Throwable cause) {
+            super("injected fault " + kind + " at " + point, cause);
+            this.point = point;
+            this.kind = kind;
+        }
+
+        public String point() {
+            return point;
+        }
+
+        /** {@code io}, {@code closed}, {@code rejected} or {@code interrupted}. */
+        public String kind() {
+            return kind;
+        }
+    }
+
+    private static final long PAUSE_LIMIT_MS = TimeUnit.MINUTES.toMillis(10);
+    private static volatile Plan plan = initialPlan();
+
+    private Faults() {}
+
+    /** True when any fault is configured. */
+    public static boolean active() {
+        return plan != null;
+    }
+
+    /** Records a hit of {@code point} and performs whatever fault is due there. */
+    public static Effect hit(String point) {
+        Plan p = plan;
+        return p == null ? Effect.NONE : p.hit(point);
+    }
+
+    /**
+     * Replaces the configuration (same syntax as {@code COJSON_FAULTS}); null or blank turns every
+     * fault off. Hit counts start over.
+     *
+     * @throws IllegalArgumentException on a malformed entry (the old configuration stays)
+     */
+    public static void configure(String spec) {
+        plan = Plan.parse(spec);
+    }
+
+    /** {@code cojson.faults.dir} (or {@code COJSON_FAULTS_DIR}), else {@code <tmp>/cojson-faults}. */
+    public static Path faultsDir() {
+        String dir = System.getProperty("cojson.faults.dir");
+        if (dir == null) dir = System.getenv("COJSON_FAULTS_DIR");
+        Path p = dir != null ? Paths.get(dir) : Paths.get(System.getProperty("java.io.tmpdir"), "cojson-faults");
+        try {
+            Files.createDirectories(p);
+        } catch (IOException e) {
+            // the pause still polls; the harness owns the directory
+        }
+        return p;
+    }
+
+    private static Plan initialPlan() {
+        String spec = System.getProperty("cojson.faults");
+        if (spec == null) spec = System.getenv("COJSON_FAULTS");
+        try {
+            return Plan.parse(spec);
+        } catch (IllegalArgumentException e) {
+            System.err.println("COJSON_FAULTS ignored: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private static final class Entry {
+        final String after;
+        final String point;
+        final String action;
+        final String arg;
+        final long nth;
+        final boolean every;
+        final AtomicLong hits = new AtomicLong();
+        volatile boolean armed;
+
+        Entry(String after, String point, String action, String arg, long nth, boolean every) {
+            this.after = after;
+            this.point = point;
+            this.action = action;
+            this.arg = arg;
+            this.nth = nth;
+            this.every = every;
+            this.armed = after == null;
+        }
+
+        boolean due() {
+            long n = hits.incrementAndGet();
+            return every || n == (nth > 0 ? nth : 1);
+        }
+
+        Effect fire(String at) {
+            switch (action) {
+                case "drop":
+                    return Effect.DROP;
+                case "dup":
+                    return Effect.DUP;
+                case "delay":
+                    sleep(Long.parseLong(arg));
+                    return Effect.NONE;
+                case "halt":
+                    Runtime.getRuntime().halt(137);
+                    return Effect.NONE;
+                case "pause":
+                    pause(at);
+                    return Effect.NONE;
+                default:
+                    throw new InjectedFault(at, arg, cause(arg, at));
+            }
+        }
+    }
+
+    private static final class Plan {
+        final Map<String, List<Entry>> byPoint = new HashMap<>();
+        final Map<String, List<Entry>> byAfter = new HashMap<>();
+
+        static Plan parse(String spec) {
+            if (spec == null || spec.isBlank()) return null;
+            Plan p = new Plan();
+            for (String raw : spec.split(",")) {
+                String e = raw.trim();
+                if (e.isEmpty()) continue;
+                Entry entry = parseEntry(e);
+                p.byPoint.computeIfAbsent(entry.point, k -> new ArrayList<>()).add(entry);
+                if (entry.after != null) p.byAfter.computeIfAbsent(entry.after, k -> new ArrayList<>()).add(entry);
+            }
+            return p.byPoint.isEmpty() ? null : p;
+        }
+
+        private static Entry parseEntry(String e) {
+            String after = null;
+            if (e.startsWith("after:")) {
+                int slash = e.indexOf('/');
+                if (slash < 0) throw new IllegalArgumentException("expected after:<point>/<entry>, got " + e);
+                after = e.substring("after:".length(), slash);
+                e = e.substring(slash + 1);
+            }
+            int eq = e.indexOf('=');
+            if (eq <= 0) throw new IllegalArgumentException("expected point=action, got " + e);
+            String point = e.substring(0, eq);
+            String act = e.substring(eq + 1);
+            boolean every = act.endsWith("*");
+            long nth = 0;
+            if (every) {
+                act = act.substring(0, act.length() - 1);
+            } else if (act.lastIndexOf('@') > 0) {
+                int at = act.lastIndexOf('@');
+                nth = parseLong(act.substring(at + 1), e);
+                if (nth < 1) throw new IllegalArgumentException("@n must be at least 1 in " + e);
+                act = act.substring(0, at);
+            }
+            int colon = act.indexOf(':');
+            String name = colon < 0 ? act : act.substring(0, colon);
+            String arg = colon < 0 ? null : act.substring(colon + 1);
+            switch (name) {
+                case "pause":
+                case "halt":
+                case "drop":
+                case "dup":
+                    if (arg != null) throw new IllegalArgumentException(name + " takes no argument in " + e);
+                    break;
+                case "delay":
+                    if (arg == null || parseLong(arg, e) < 0) throw new IllegalArgumentException("expected delay:<ms> in " + e);
+                    break;
+                case "throw":
+                    if (arg == null || !List.of("io", "closed", "rejected", "interrupted").contains(arg)) {
+                        throw new IllegalArgumentException("expected throw:io|closed|rejected|interrupted in " + e);
+                    }
+                    break;
+                default:
+                    throw new IllegalArgumentException("unknown fault action '" + name + "' in " + e);
+            }
+            return new Entry(after, point, name, arg, nth, every);
+        }
+
+        private static long parseLong(String s, String entry) {
+            try {
+                return Long.parseLong(s);
+            } catch (NumberFormatException ex) {
+                throw new IllegalArgumentException("not a number: '" + s + "' in " + entry);
+            }
+        }
+
+        Effect hit(String point) {
+            List<Entry> entries = byPoint.get(point);
+            List<Entry> due = null;
+            if (entries != null) {
+                for (Entry e : entries) {
+                    if (e.armed && e.due()) {
+                        if (due == null) due = new ArrayList<>(1);
+                        due.add(e);
+                    }
+                }
+            }
+            List<Entry> arming = byAfter.get(point); // armed after deciding: the arming hit never fires what it arms
+            if (arming != null) {
+                for (Entry e : arming) e.armed = true;
+            }
+            Effect effect = Effect.NONE;
+            if (due != null) {
+                for (Entry e : due) {
+                    Effect f = e.fire(point);
+                    if (f == Effect.DROP || effect == Effect.DROP) {
+                        effect = Effect.DROP;
+                    } else if (f == Effect.DUP) {
+                        effect = Effect.DUP;
+                    }
+                }
+            }
+            return effect;
+        }
+    }
+
+    private static Throwable cause(String kind, String point) {
+        String msg = "injected at " + point;
+        switch (kind) {
+            case "io":
+                return new IOException(msg);
+            case "closed":
+                return new ClosedChannelException();
+            case "rejected":
+                return new RejectedExecutionException(msg);
+            default:
+                return new InterruptedException(msg);
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Blocks until {@code release-<point>} exists in {@link #faultsDir()} (bounded by 10 minutes). */
+    private static void pause(String point) {
+        System.err.println("COJSON_FAULT " + point + " paused");
+        System.err.flush();
+        Path release = faultsDir().resolve("release-" + point);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PAUSE_LIMIT_MS);
+        while (!Files.exists(release)) {
+            if (System.nanoTime() - deadline > 0) {
+                System.err.println("COJSON_FAULT " + point + " pause timed out");
+                return;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,241 @@
+package io.cojson.storage.internal;
+
+import io.cojson.storage.StorageCorruptedException;
+import io.cojson.storage.StorageIOException;
+import io.cojson.storage.StorageLockedException;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.mapdb.CC;
+import org.mapdb.DB;
+import org.mapdb.StoreWAL;
+import org.mapdb.volume.ByteArrayVol;
+import org.mapdb.volume.Volume;
+import org.mapdb.volume.VolumeFactory;
+
+/**
+ * The files of one store directory: {@code cojson.lock} (exclusive lock, names its holder),
+ * {@code cojson.mapdb} (MapDB with transactions) and {@code cojson.mapdb.journal} (its redo journal),
+ * {@code cojson.store} (marks that a store was created here) and {@code at-risk-sessions}
+ * (written only when a close had to drop queued writes).
+ */
+final class StoreFiles {
+    static final String LOCK_FILE = "cojson.lock";
+    static final String DATA_FILE = "cojson.mapdb";
+    static final String AT_RISK_FILE = "at-risk-sessions";
+    /** Written once the store exists: a missing or empty data file next to it is damage, not a new store. */
+    static final String MARKER_FILE = "cojson.store";
+
+    final Path dir;
+    final Path dataFile;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    final DB db;
+    private final JournaledVolume volume;
+
+    private StoreFiles(Path dir, Path dataFile, FileChannel lockChannel, FileLock lock, DB db, JournaledVolume volume) {
+        this.dir = dir;
+        this.dataFile = dataFile;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+        this.db = db;
+        this.volume = volume;
+    }
+
+    /** Drops what a failed commit wrote to the data file's overlay (nothing of it reached the file). */
+    void discardUncommitted() {
+        if (volume != null) volume.discard();
+    }
+
+    static StoreFiles open(Path dir, boolean syncOnCommit) {
+        Path lockFile = dir.resolve(LOCK_FILE);
+        FileChannel ch;
+        try {
+            Files.createDirectories(dir);
+            ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new StorageIOException(lockFile, "cannot open the lock file", e);
+        }
+        FileLock lock;
+        try {
+            lock = ch.tryLock();
+        } catch (OverlappingFileLockException e) {
+            closeQuietly(ch);
+            throw new StorageLockedException(lockFile, "this process: " + holder(lockFile), e);
+        } catch (IOException e) {
+            closeQuietly(ch);
+            throw new StorageIOException(lockFile, "cannot lock the storage directory", e);
+        }
+        if (lock == null) {
+            String holder = holder(lockFile);
+            closeQuietly(ch);
+            throw new StorageLockedException(lockFile, holder, null);
+        }
+        Path dataFile = dir.resolve(DATA_FILE);
+        try {
+            writeHolder(ch);
+            boolean existed = Files.exists(dataFile) && Files.size(dataFile) > 0;
+            if (!existed && Files.exists(dir.resolve(MARKER_FILE))) {
+                throw new StorageCorruptedException(dataFile, "the data file is missing or empty, but " + dir.resolve(MARKER_FILE)
+                        + " says a store was created here", null);
+            }
+            JournaledVolume[] volume = new JournaledVolume[1];
+            DB db = openDb(dataFile, syncOnCommit, existed, volume);
+            return new StoreFiles(dir, dataFile, ch, lock, db, volume[0]);
+        } catch (RuntimeException | IOException e) {
+            releaseQuietly(lock, ch);
+            if (e instanceof RuntimeException r && r instanceof io.cojson.storage.StorageException) throw r;
+            throw new StorageIOException(dataFile, "cannot open the store", e);
+        }
+    }
+
+    /**
+     * MapDB with transactions (StoreWAL), its data file behind {@link JournaledVolume} (crash-atomic
+     * commits) and its own write-ahead log in memory: MapDB 3.1.0 never replays that log on open, so
+     * on disk it would only cost writes.
+     */
+    private static DB openDb(Path dataFile, boolean syncOnCommit, boolean existed, JournaledVolume[] volume) throws IOException {
+        Path journal = dataFile.resolveSibling(DATA_FILE + ".journal");
+        JournaledVolume.recover(dataFile, journal);
+        try (var stale = Files.newDirectoryStream(dataFile.getParent(), DATA_FILE + ".wal.*")) {
+            for (Path p : stale) Files.deleteIfExists(p); // MapDB's own log files from before the journal
+        }
+        String dataName = dataFile.toString();
+        VolumeFactory factory = new VolumeFactory() {
+            @Override
+            public Volume makeVolume(String file, boolean readOnly, long fileLockWait, int sliceShift, long initSize, boolean fixedSize) {
+                if (dataName.equals(file)) return volume[0] = new JournaledVolume(dataFile, journal, syncOnCommit, sliceShift);
+                return new ByteArrayVol(sliceShift, initSize); // the write-ahead log of the open transaction
+            }
+
+            @Override
+            public boolean exists(String file) {
+                return dataName.equals(file) && existed;
+            }
+
+            @Override
+            public boolean handlesReadonly() {
+                return false;
+            }
+        };
+        try {
+            StoreWAL store = StoreWAL.make(dataName, factory, 0L, true, CC.STORE_DIRECT_CONC_SHIFT, CC.PAGE_SIZE, 0L, false, false, false,
+                    true, false);
+            return new DB(store, existed, true, StoreFiles.class.getClassLoader(), 0);
+        } catch (RuntimeException | AssertionError | OutOfMemoryError e) {
+            if (volume[0] != null) volume[0].close();
+            if (!existed) throw new StorageIOException(dataFile, "cannot create the store: " + e, e);
+            throw new StorageCorruptedException(dataFile, "MapDB cannot open it: " + e, e);
+        }
+    }
+
+    private static void writeHolder(FileChannel ch) throws IOException {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            host = "unknown-host";
+        }
+        String text = "pid=" + ProcessHandle.current().pid() + " host=" + host + " jvm=" + ManagementFactory.getRuntimeMXBean().getName()
+                + " opened=" + Instant.now() + "\n";
+        ch.truncate(0);
+        ch.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), 0);
+        ch.force(true);
+    }
+
+    private static String holder(Path lockFile) {
+        try {
+            String s = Files.readString(lockFile).trim();
+            return s.isEmpty() ? "unknown" : s;
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    /** Records that the store exists (after its first commit). */
+    void markCreated() {
+        Path marker = dir.resolve(MARKER_FILE);
+        if (Files.exists(marker)) return;
+        try {
+            Files.writeString(marker, "cojson-storage format " + Tables.FORMAT + "\n");
+            try (FileChannel c = FileChannel.open(marker, StandardOpenOption.WRITE)) {
+                c.force(true);
+            }
+        } catch (IOException e) {
+            throw new StorageIOException(marker, "cannot write the store marker", e);
+        }
+    }
+
+    Set<String> atRisk() {
+        Path f = dir.resolve(AT_RISK_FILE);
+        try {
+            return Files.exists(f) ? new LinkedHashSet<>(Files.readAllLines(f, StandardCharsets.UTF_8)) : Set.of();
+        } catch (IOException e) {
+            throw new StorageIOException(f, "cannot read the at-risk sessions", e);
+        }
+    }
+
+    void writeAtRisk(Set<String> sessions) {
+        Path f = dir.resolve(AT_RISK_FILE);
+        Path tmp = dir.resolve(AT_RISK_FILE + ".tmp");
+        try {
+            Set<String> all = new LinkedHashSet<>(atRisk());
+            all.addAll(sessions);
+            Files.write(tmp, List.copyOf(all), StandardCharsets.UTF_8);
+            try (FileChannel c = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                c.force(true);
+            }
+            Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new StorageIOException(f, "cannot record the at-risk sessions", e);
+        }
+    }
+
+    void clearAtRisk() {
+        Path f = dir.resolve(AT_RISK_FILE);
+        try {
+            Files.deleteIfExists(f);
+        } catch (IOException e) {
+            throw new StorageIOException(f, "cannot clear the at-risk sessions", e);
+        }
+    }
+
+    /** Closes MapDB (nothing uncommitted is written), then releases the lock. */
+    void close() {
+        try {
+            if (!db.isClosed()) db.close();
+        } finally {
+            releaseQuietly(lock, lockChannel);
+        }
+    }
+
+    private static void releaseQuietly(FileLock lock, FileChannel ch) {
+        try {
+            lock.release();
+        } catch (IOException | RuntimeException e) {
+            // the channel close below releases it too
+        }
+        closeQuietly(ch);
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException e) {
+            // nothing more to release
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package io.cojson.storage;
+
+import static io.cojson.storage.TestSupport.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cojson.core.ids.RawCoID;
+import io.cojson.core.node.ContentPiece;
+import io.cojson.core.node.LocalNode;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The fault-point mechanism (reliability.md §2.1) and the storage's points. */
+class FaultsTest {
+    @TempDir
+    Path tmp;
+
+    @AfterEach
+    void off() {
+        Faults.configure(null);
+    }
+
+    @Test
+    void entriesFireOnTheFirstTheNthOrEveryHit() {
+        Faults.configure("a=throw:io, b=throw:io@3, c=throw:io*");
+        assertThrows(Faults.InjectedFault.class, () -> Faults.hit("a"));
+        assertEquals(Faults.Effect.NONE, Faults.hit("a"));
+        Faults.hit("b");
+        Faults.hit("b");
+        Faults.InjectedFault f = assertThrows(Faults.InjectedFault.class, () -> Faults.hit("b"));
+        assertEquals("b", f.point());
+        assertEquals("io", f.kind());
+        Faults.hit("b");
+        for (int i = 0; i < 3; i++) assertThrows(Faults.InjectedFault.class, () -> Faults.hit("c"));
+    }
+
+    @Test
+    void afterArmsAnEntryOnlyOnceTheOtherPointWasHit() {
+        Faults.configure("after:x.begin/y=drop*, z=dup");
+        assertEquals(Faults.Effect.NONE, Faults.hit("y"));
+        Faults.hit("x.begin");
+        assertEquals(Faults.Effect.DROP, Faults.hit("y"));
+        assertEquals(Faults.Effect.DROP, Faults.hit("y"));
+        assertEquals(Faults.Effect.DUP, Faults.hit("z"));
+        assertEquals(Faults.Effect.NONE, Faults.hit("z"));
+    }
+
+    @Test
+    void malformedSpecsAreRejectedAndOffMeansInert() {
+        assertThrows(IllegalArgumentException.class, () -> Faults.configure("p=explode"));
+        assertThrows(IllegalArgumentException.class, () -> Faults.configure("p=throw:boom"));
+        assertThrows(IllegalArgumentException.class, () -> Faults.configure("p=delay"));
+        assertThrows(IllegalArgumentException.class, () -> Faults.configure("p=pause@0"));
+        Faults.configure("");
+        assertFalse(Faults.active());
+        assertEquals(Faults.Effect.NONE, Faults.hit("storage.tx.begin"));
+        long t0 = System.nanoTime();
+        for (int i = 0; i < 10_000_000; i++) Faults.hit("storage.tx.mid");
+        assertTrue(System.nanoTime() - t0 < 2_000_000_000L, "an inert hit is one volatile read");
+    }
+
+    @Test
+    void loadPointsFailTheLoadWithoutHandingOverDamagedContent() {
+        LocalNode node = TestSupport.agentNode();
+        RawCoID map = TestSupport.newValue(node, "comap");
+        for (int i = 0; i < 120; i++) TestSupport.set(node, map, "k" + i % 5, "y".repeat(3_000) + i); // several pieces
+        try (MapDbStorage s = MapDbStorage.open(tmp.resolve("load"))) {
+            for (ContentPiece p : io.cojson.storage.internal.NodeContent.since(node, map, io.cojson.core.knownstate.KnownState.empty(map))) {
+                await(s.store(p));
+            }
+            List<ContentPiece> seen = new java.util.ArrayList<>();
+            Faults.configure("storage.load.afterRead=throw:io");
+            assertThrows(StorageIOException.class, () -> s.load(map, seen::add));
+            assertEquals(0, seen.size(), "the fault is hit before the first piece is handed over");
+            Faults.configure("storage.stream.afterChunk=throw:closed@2");
+            assertThrows(StorageClosedException.class, () -> s.load(map, seen::add));
+            assertEquals(2, seen.size());
+            Faults.configure(null);
+            seen.clear();
+            assertTrue(s.load(map, seen::add).pieces() > 2);
+        }
+    }
+
+    @Test
+    void storagePointsThrowTheStoragesOwnExceptionsAndRollBack() {
+        LocalNode node = TestSupport.agentNode();
+        RawCoID map = TestSupport.newValue(node, "comap");
+        TestSupport.set(node, map, "a", 1);
+        List<ContentPiece> pieces = io.cojson.storage.internal.NodeContent.since(node, map, io.cojson.core.knownstate.KnownState.empty(map));
+        try (AsyncMapDbStorage s = AsyncMapDbStorage.open(tmp.resolve("s"))) {
+            String[][] cases = {{"storage.tx.begin", "io"}, {"storage.tx.mid", "closed"}, {"storage.tx.beforeCommit", "rejected"},
+                {"storage.queue.beforeEntry", "interrupted"}};
+            for (String[] c : cases) {
+                Faults.configure(c[0] + "=throw:" + c[1]);
+                CompletionException e = assertThrows(CompletionException.class, () -> s.store(pieces.get(0)).join());
+                Class<?> expected = switch (c[1]) {
+                    case "io" -> StorageIOException.class;
+                    case "closed" -> StorageClosedException.class;
+                    case "rejected" -> StorageRejectedException.class;
+                    default -> StorageInterruptedException.class;
+                };
+                assertEquals(expected, e.getCause().getClass(), c[0]);
+                assertFalse(s.knownState(map).header(), "rolled back: nothing of the unit is stored");
+            }
+            Faults.configure("storage.tx.afterCommit=throw:io");
+            assertThrows(CompletionException.class, () -> s.store(pieces.get(0)).join());
+            assertEquals(node.get(map).knownState(), s.knownState(map), "a failure after the commit keeps the commit (and the cache)");
+            Faults.configure(null);
+            await(s.store(pieces.get(0)));
+            assertEquals(node.get(map).knownState(), s.knownState(map));
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package io.cojson.storage;
+
+import static io.cojson.storage.TestSupport.CRYPTO;
+import static io.cojson.storage.TestSupport.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cojson.core.groups.Roles;
+import io.cojson.core.ids.AgentSecret;
+import io.cojson.core.ids.RawCoID;
+import io.cojson.core.json.JsonValue;
+import io.cojson.core.node.Accounts;
+import io.cojson.core.node.ContentPiece;
+import io.cojson.core.node.GroupOperations;
+import io.cojson.core.node.LocalNode;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A LocalNode with storage: offline work survives restarts and loads back verified. */
+class NodePersistenceTest {
+    @TempDir
+    Path tmp;
+
+    private static Map<RawCoID, String> views(LocalNode node, List<RawCoID> ids) {
+        Map<RawCoID, String> m = new LinkedHashMap<>();
+        for (RawCoID id : ids) m.put(id, TestSupport.view(node, id));
+        return m;
+    }
+
+    @Test
+    void valuesCreatedOfflineSurviveARestartAndLoadBackVerified() {
+        AgentSecret secret = CRYPTO.newRandomAgentSecret();
+        LocalNode alice = Accounts.create(CRYPTO, secret, "Alice");
+        LocalNode bob = Accounts.create(CRYPTO, "Bob");
+        Path dir = tmp.resolve("alice");
+        RawCoID group;
+        RawCoID map;
+        RawCoID list;
+        List<RawCoID> ids;
+        try (AsyncMapDbStorage s = AsyncMapDbStorage.open(dir); NodePersistence p = NodePersistence.attach(alice, s)) {
+            for (RawCoID id : bob.ids()) TestSupport.importAll(alice, bob.exportContent(id));
+            group = GroupOperations.createGroup(alice, null);
+            GroupOperations.addMember(alice, group, bob.accountID().value(), Roles.WRITER);
+            map = Accounts.createOwned(alice, "comap", group, JsonValue.NULL);
+            TestSupport.set(alice, map, "title", JsonValue.of("offline"), true);
+            TestSupport.set(alice, map, "count", JsonValue.of(3), false);
+            list = Accounts.createOwned(alice, "colist", group, JsonValue.NULL);
+            TestSupport.append(alice, list, true, "milk", "eggs");
+            TestSupport.append(alice, list, false, "bread");
+            await(p.persisted(list)); // the handle of the last write
+            await(p.persistedAll());
+            ids = alice.ids();
+        }
+        Map<RawCoID, String> before = views(alice, ids);
+        assertTrue(before.get(map).contains("offline") && before.get(list).contains("milk"), before.toString());
+
+        LocalNode again;
+        try (AsyncMapDbStorage s = AsyncMapDbStorage.open(dir); NodePersistence p = NodePersistence.attach(
+                again = LocalNode.forAccount(CRYPTO, alice.accountID(), secret, null), s)) {
+            LoadReport report = p.loadAll();
+            assertTrue(report.clean(), report.toString());
+            Accounts.checkLogin(again);
+            assertEquals(before, views(again, ids));
+            for (RawCoID id : ids) assertEquals(alice.get(id).knownState(), again.get(id).knownState());
+            assertNotEquals(alice.sessionID(), again.sessionID());
+            TestSupport.set(again, map, "after", JsonValue.of("restart"), true);
+            await(p.persisted(map));
+        }
+        LocalNode third = LocalNode.forAccount(CRYPTO, alice.accountID(), secret, null);
+        try (MapDbStorage s = MapDbStorage.open(dir); NodePersistence p = NodePersistence.attach(third, s)) {
+            LoadReport report = p.load(map); // on demand: with its group and accounts
+            assertTrue(report.clean(), report.toString());
+            assertEquals(TestSupport.view(again, map), TestSupport.view(third, map));
+            assertTrue(TestSupport.view(third, map).contains("restart"));
+            assertTrue(IntegrityCheck.run(s, CRYPTO).ok());
+        }
+    }
+
+    @Test
+    void everyChangeIsPersistedIncludingImportedContentAndDeletion() {
+        LocalNode alice = Accounts.create(CRYPTO, "Alice");
+        LocalNode other = TestSupport.agentNode();
+        RawCoID shared = TestSupport.newValue(other, "comap");
+        TestSupport.set(other, shared, "from", "other");
+        Path dir = tmp.resolve("changes");
+        RawCoID group = GroupOperations.createGroup(alice, null);
+        RawCoID doomed = Accounts.createOwned(alice, "comap", group, JsonValue.NULL);
+        try (MapDbStorage s = MapDbStorage.open(dir); NodePersistence p = NodePersistence.attach(alice, s)) {
+            for (ContentPiece piece : other.exportContent(shared)) alice.importContent(piece); // arrives "from a peer"
+            TestSupport.set(alice, shared, "from", "alice");
+            TestSupport.set(alice, doomed, "x", "y");
+            alice.deleteCoValue(doomed);
+            await(p.persistedAll());
+            p.close();
+            assertEquals(alice.get(shared).knownState(), s.knownState(shared));
+            assertTrue(s.isDeleted(doomed));
+            assertEquals(alice.get(doomed).knownState(), s.knownState(doomed));
+        }
+    }
+}

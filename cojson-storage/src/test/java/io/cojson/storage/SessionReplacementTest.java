@@ -1,0 +1,177 @@
+package io.cojson.storage;
+
+import static io.cojson.storage.TestSupport.CRYPTO;
+import static io.cojson.storage.TestSupport.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cojson.core.ids.RawCoID;
+import io.cojson.core.ids.SessionID;
+import io.cojson.core.json.JsonValue;
+import io.cojson.core.knownstate.KnownState;
+import io.cojson.core.node.Accounts;
+import io.cojson.core.node.ContentPiece;
+import io.cojson.core.node.ContentPiece.SessionPiece;
+import io.cojson.core.node.GroupOperations;
+import io.cojson.core.node.LocalNode;
+import io.cojson.core.session.SessionLog;
+import io.cojson.storage.internal.NodeContent;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The recovery unit (recovery.md §5.4) on both storages: one atomic, idempotent commit. */
+class SessionReplacementTest {
+    static final String REPAIRED = "{\"title\":\"Task\",\"priority\":\"high\",\"status\":\"review\",\"assignee\":\"bob\",\"archived\":\"false\"}";
+
+    @TempDir
+    Path tmp;
+
+    static Stream<Arguments> kinds() {
+        Function<Path, CoValueStorage> sync = MapDbStorage::open;
+        Function<Path, CoValueStorage> async = AsyncMapDbStorage::open;
+        return Stream.of(Arguments.of("sync", sync), Arguments.of("async", async));
+    }
+
+    static void storeAll(CoValueStorage s, List<ContentPiece> pieces) {
+        for (ContentPiece p : pieces) assertEquals(StoreResult.Status.STORED, await(s.store(p)).status());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kinds")
+    void replacesTheSessionWritesTheConflictSessionAndTheJournalTogether(String kind, Function<Path, CoValueStorage> open) {
+        Fork f = Fork.task();
+        LocalNode bob = TestSupport.agentNode(); // another session on the same map stays byte-identical
+        bob.importContent(new ContentPiece(f.id, f.header, List.of()));
+        TestSupport.set(bob, f.id, "assignee", "carol");
+        SessionID bobSession = bob.sessionID();
+        Path dir = tmp.resolve(kind);
+        try (CoValueStorage s = open.apply(dir)) {
+            storeAll(s, f.localContent());
+            storeAll(s, NodeContent.since(bob, f.id, s.knownState(f.id)));
+            ReplaceResult r = await(s.replaceSession(f.replacement(1)));
+            assertEquals(2, r.conflictWritten());
+            assertEquals(1, r.epoch());
+            KnownState expected = new KnownState(f.id, true, Map.of(f.s, 3, bobSession, 1, f.s.conflictSession(), 2));
+            assertEquals(expected.sessions(), r.stored().sessions());
+            assertEquals(expected.sessions(), s.knownState(f.id).sessions());
+            List<RecoveryJournalEntry> journal = s.journal(f.id);
+            assertEquals(1, journal.size());
+            assertEquals("COMMITTED", journal.get(0).status());
+            assertEquals(2, journal.get(0).commonPrefix());
+            assertTrue(IntegrityCheck.run(s, CRYPTO).ok(), IntegrityCheck.run(s, CRYPTO).problems().toString());
+        }
+        try (CoValueStorage s = open.apply(dir)) {
+            LocalNode fresh = TestSupport.reload(s, f.id);
+            assertEquals(1, fresh.get(f.id).sessions().get(bobSession).size());
+            assertEquals(bob.get(f.id).sessions().get(bobSession).lastSignature(), fresh.get(f.id).sessions().get(bobSession).lastSignature());
+            assertEquals(f.server.lastSignature(), fresh.get(f.id).sessions().get(f.s).lastSignature());
+            assertTrue(TestSupport.view(fresh, f.id).contains("\"status\":\"review\""));
+            assertTrue(TestSupport.view(fresh, f.id).contains("\"archived\":\"false\""));
+            assertEquals(1, s.chainEpoch(f.id, f.s), "the stored epoch is the in-memory epoch after a restart");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kinds")
+    void applyingTheSameUnitTwiceIsANoOp(String kind, Function<Path, CoValueStorage> open) {
+        Fork f = Fork.task();
+        try (CoValueStorage s = open.apply(tmp.resolve(kind))) {
+            storeAll(s, f.localContent());
+            ReplaceResult first = await(s.replaceSession(f.replacement(1)));
+            ReplaceResult again = await(s.replaceSession(f.replacement(1)));
+            assertEquals(first.stored(), again.stored());
+            assertEquals(0, again.conflictWritten());
+            assertEquals(2, again.conflictAlreadyPresent());
+            assertEquals(1, s.journal(f.id).size());
+            assertEquals(REPAIRED, TestSupport.view(TestSupport.reload(s, f.id), f.id));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kinds")
+    void aConflictingConflictSessionRejectsTheWholeUnit(String kind, Function<Path, CoValueStorage> open) {
+        Fork f = Fork.task();
+        try (CoValueStorage s = open.apply(tmp.resolve(kind))) {
+            storeAll(s, f.localContent());
+            await(s.replaceSession(f.replacement(1)));
+            KnownState before = s.knownState(f.id);
+            // a unit whose S! transaction 0 differs from the stored one (signed by another agent: different bytes)
+            SessionLog wrong = f.log(f.s.conflictSession());
+            f.set(wrong, "assignee=eve", 1);
+            SessionReplacement bad = new SessionReplacement(f.id, f.s, Fork.pieces(f.server, 0),
+                    new SessionPiece(wrong.sessionID(), 0, wrong.transactions(), wrong.lastSignature().value()), f.replacement(2).journal());
+            assertThrows(ReplacementConflictException.class, () -> await(s.replaceSession(bad)));
+            assertEquals(before, s.knownState(f.id));
+            assertEquals(1, s.journal(f.id).size(), "nothing of the failed unit was written");
+            assertEquals(REPAIRED, TestSupport.view(TestSupport.reload(s, f.id), f.id));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kinds")
+    void aServerVersionInSeveralPiecesGetsACheckpointAtEveryBoundary(String kind, Function<Path, CoValueStorage> open) {
+        String big = "v".repeat(40_000);
+        String[] serverTail = new String[12];
+        for (int i = 0; i < serverTail.length; i++) serverTail[i] = "k" + i + "=" + big; // ~480 KB: several checkpoints
+        Fork f = new Fork(new String[] {"title=Task"}, serverTail, new String[] {"assignee=bob"});
+        assertTrue(Fork.pieces(f.server, 0).size() >= 3);
+        try (CoValueStorage s = open.apply(tmp.resolve(kind))) {
+            storeAll(s, f.localContent());
+            await(s.replaceSession(f.replacement(1)));
+            int[] pieces = {0};
+            LocalNode fresh = TestSupport.agentNode();
+            s.load(f.id, p -> {
+                pieces[0]++;
+                TestSupport.importAll(fresh, List.of(p));
+            });
+            assertTrue(pieces[0] >= 3, "streamed in " + pieces[0]);
+            assertEquals(13, fresh.get(f.id).sessions().get(f.s).size());
+            assertEquals(1, fresh.get(f.id).sessions().get(f.s.conflictSession()).size());
+            assertTrue(s.verifyIntegrity().ok(), s.verifyIntegrity().problems().toString());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kinds")
+    void aDeletedValueKeepsOnlyItsTombstone(String kind, Function<Path, CoValueStorage> open) {
+        LocalNode alice = Accounts.create(CRYPTO, "Alice");
+        RawCoID group = GroupOperations.createGroup(alice, null);
+        RawCoID map = Accounts.createOwned(alice, "comap", group, JsonValue.NULL);
+        TestSupport.set(alice, map, "title", "Task");
+        SessionID s = alice.sessionID();
+        SessionLog serverVersion = alice.get(map).sessions().get(s).copy();
+        try (CoValueStorage st = open.apply(tmp.resolve(kind)); NodePersistence p = NodePersistence.attach(alice, st)) {
+            await(p.persistedAll());
+            alice.deleteCoValue(map);
+            await(p.persisted(map));
+            await(st.flush());
+            RecoveryJournalEntry j = new RecoveryJournalEntry(map, s, 1, 1, 1, serverVersion.lastSignature().value(), 1, 1, null, 0, 0,
+                    "startup-check", 1L, "PLANNED");
+            ReplaceResult r = await(st.replaceSession(new SessionReplacement(map, s, Fork.pieces(serverVersion, 0), null, j)));
+            assertTrue(r.tombstone());
+            assertTrue(r.stored().sessions().keySet().stream().allMatch(SessionID::isDeleteSession));
+            assertEquals(1, st.journal(map).size());
+            assertTrue(st.verifyIntegrity().ok());
+        }
+    }
+
+    @Test
+    void theSyncPathCompletesInline() {
+        Fork f = Fork.task();
+        try (MapDbStorage s = MapDbStorage.open(tmp.resolve("inline"))) {
+            storeAll(s, f.localContent());
+            var future = s.replaceSession(f.replacement(1));
+            assertTrue(future.isDone(), "the unit ran inline; the caller may swap memory right away");
+            assertEquals(REPAIRED, TestSupport.view(TestSupport.reload(s, f.id), f.id));
+        }
+    }
+}

@@ -1,0 +1,203 @@
+package io.cojson.sync;
+
+import io.cojson.core.covalue.CoValueCore;
+import io.cojson.core.header.CoValueHeader;
+import io.cojson.core.ids.RawCoID;
+import io.cojson.core.ids.SessionID;
+import io.cojson.core.knownstate.KnownState;
+import io.cojson.core.node.ContentPiece;
+import io.cojson.core.session.AddResult;
+import io.cojson.core.session.VerificationFailure;
+import io.cojson.sync.internal.Dependencies;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Received content (sync-protocol §5.4): wait for storage and for missing dependencies, verify
+ * and apply each session on its own, acknowledge (or ask for a correction when a piece starts
+ * beyond what this node has), store, and forward to the other peers. Invalid input is reported
+ * as a {@link SyncError} and never stored. Sync executor only.
+ */
+final class ContentHandler {
+    private final SyncContext ctx;
+    /** CoValue → the dependencies its held-back content waits for. */
+    private final Map<RawCoID, Set<RawCoID>> waiting = new HashMap<>();
+
+    ContentHandler(SyncContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** Content as parsed from a message or read from storage; malformed sessions already split off. */
+    private record Incoming(RawCoID id, CoValueHeader header, List<ContentPiece.SessionPiece> sessions,
+            List<VerificationFailure> malformed, Map<SessionID, Integer> expectContentUntil) {}
+
+    /** A content message from {@code from}; the returned stage (or null) holds the CoValue's gate. */
+    CompletionStage<?> handle(PeerState from, SyncMessage.Content msg) {
+        // Streams are only honoured from servers: clients cannot promise content (§5.4 step 1).
+        Incoming in = parse(from.role() == PeerRole.CLIENT ? msg.withoutExpectContentUntil() : msg);
+        if (!ctx.available(in.id()) && ctx.options.storage() != null) {
+            return ctx.loads.fromStorage(in.id()).thenCompose(x -> orDone(withDependencies(from, in)));
+        }
+        return withDependencies(from, in);
+    }
+
+    /** A piece read from storage (inside the storage load of its CoValue). */
+    CompletionStage<?> handleFromStorage(ContentPiece piece) {
+        return withDependencies(null, new Incoming(piece.id(), piece.header(), piece.sessions(), List.of(), null));
+    }
+
+    private static Incoming parse(SyncMessage.Content msg) {
+        List<ContentPiece.SessionPiece> ok = new ArrayList<>();
+        List<VerificationFailure> bad = new ArrayList<>();
+        for (SyncMessage.SessionEntry e : msg.sessions().values()) {
+            try {
+                ok.add(e.toSessionPiece());
+            } catch (IllegalArgumentException ex) { // invalid session ID or malformed transaction
+                bad.add(new VerificationFailure(e.sessionIDOrNull(), -1, null, null, e.lastSignature(),
+                        VerificationFailure.Kind.MALFORMED_TRANSACTION, ex.getMessage()));
+            }
+        }
+        return new Incoming(msg.id(), msg.header(), ok, bad, msg.expectContentUntil());
+    }
+
+    private CompletionStage<?> withDependencies(PeerState from, Incoming in) {
+        CoValueCore existing = ctx.node.get(in.id());
+        if (existing == null && in.header() == null) { // nothing to verify against: answered by process
+            process(from, in);
+            return null;
+        }
+        CoValueHeader header = existing != null ? existing.header() : in.header();
+        Set<RawCoID> missing = Dependencies.of(in.id(), header, in.sessions());
+        missing.removeIf(d -> ctx.available(d) || waitsOn(d, in.id(), new HashSet<>())); // circular: do not wait
+        if (missing.isEmpty()) {
+            process(from, in);
+            return null;
+        }
+        // Held back until every dependency is available or known to be unavailable (§5.4 step 2).
+        waiting.computeIfAbsent(in.id(), k -> new HashSet<>()).addAll(missing);
+        return ctx.loads.requestAll(missing, from).thenRun(() -> {
+            waiting.remove(in.id());
+            process(from, in);
+        });
+    }
+
+    /** Whether content of {@code id} is (transitively) held back waiting for {@code target}. */
+    private boolean waitsOn(RawCoID id, RawCoID target, Set<RawCoID> seen) {
+        Set<RawCoID> deps = waiting.get(id);
+        if (deps == null || !seen.add(id)) return false;
+        for (RawCoID d : deps) {
+            if (d.equals(target) || waitsOn(d, target, seen)) return true;
+        }
+        return false;
+    }
+
+    private void process(PeerState from, Incoming in) {
+        RawCoID id = in.id();
+        for (VerificationFailure f : in.malformed()) ctx.rejected(from, id, f);
+        CoValueCore core = ctx.node.get(id);
+        if (core == null) {
+            if (in.header() == null) {
+                if (from == null) {
+                    ctx.error(null, id, SyncError.Kind.INVALID_MESSAGE, "stored content without header for an unknown CoValue");
+                } else {
+                    from.send(SyncMessage.Known.correction(KnownState.empty(id))); // "send it again, with the header"
+                }
+                return;
+            }
+            try {
+                in.header().validate(id, ctx.node.crypto());
+            } catch (IllegalArgumentException e) {
+                ctx.error(from, id, SyncError.Kind.INVALID_HEADER, e.getMessage()); // the reference drops it without reply
+                return;
+            }
+        }
+        if (in.expectContentUntil() != null) {
+            KnownState target = new KnownState(id, true, in.expectContentUntil());
+            ctx.loads.expectContent(target);
+            if (from != null) from.combine(target.withHeader(false));
+        }
+
+        Imported result = importSessions(from, in, core);
+        if (result == null) return;
+        if (from != null) {
+            from.combine(result.valid());
+            reply(from, id, result.gap());
+        }
+        ctx.loads.onContent(from, id);
+        ctx.out.forward(id);
+    }
+
+    private record Imported(KnownState valid, boolean gap) {}
+
+    private Imported importSessions(PeerState from, Incoming in, CoValueCore core) {
+        RawCoID id = in.id();
+        KnownState before = ctx.knownState(id);
+        boolean deleted = core != null && ctx.node.locked(core::isDeleted);
+        List<ContentPiece.SessionPiece> fresh = new ArrayList<>();
+        Map<SessionID, Integer> valid = new LinkedHashMap<>();
+        boolean gap = false;
+        for (ContentPiece.SessionPiece s : in.sessions()) {
+            if (deleted && !s.sessionID().isDeleteSession()) continue; // a tombstone ignores other sessions (§8.7)
+            int ours = before == null ? 0 : before.count(s.sessionID());
+            if (ours < s.after()) {
+                gap = true; // it assumes transactions we lack: ask for a correction, apply nothing of it
+            } else if (s.after() + s.transactions().size() <= ours) {
+                valid.put(s.sessionID(), s.after() + s.transactions().size()); // a repeat: nothing new (RL-15)
+            } else {
+                fresh.add(s);
+            }
+        }
+        List<AddResult> results;
+        try {
+            results = ctx.importing(() -> ctx.node.importContent(new ContentPiece(id, core == null ? in.header() : null, fresh)));
+        } catch (RuntimeException e) { // the node refused the piece as a whole (e.g. header): nothing applied
+            ctx.error(from, id, SyncError.Kind.INVALID_MESSAGE, "import failed: " + e.getMessage());
+            return null;
+        }
+        for (int i = 0; i < fresh.size(); i++) {
+            ContentPiece.SessionPiece s = fresh.get(i);
+            AddResult r = results.get(i);
+            if (r instanceof AddResult.Rejected rej) {
+                if (rej.failure().kind() == VerificationFailure.Kind.NOT_CONTIGUOUS) {
+                    gap = true;
+                } else {
+                    ctx.rejected(from, id, rej.failure());
+                }
+            } else {
+                valid.put(s.sessionID(), s.after() + s.transactions().size());
+            }
+        }
+        if (ctx.node.locked(() -> ctx.node.require(id).isDeleted())) {
+            // A deleted value answers "stop syncing": the sender may believe all it sent was taken (§8.7).
+            for (ContentPiece.SessionPiece s : in.sessions()) valid.merge(s.sessionID(), s.after() + s.transactions().size(), Math::max);
+        }
+        return new Imported(new KnownState(id, in.header() != null, valid), gap);
+    }
+
+    /** A correction at once; an acknowledgement only for what is durably stored (RL-21). */
+    private void reply(PeerState from, RawCoID id, boolean gap) {
+        from.markTold(id);
+        KnownState ours = ctx.out.replyState(from, id, false);
+        if (gap) {
+            from.send(SyncMessage.Known.correction(ours));
+            ctx.out.persist(id);
+        } else if (ctx.options.storage() == null) {
+            from.send(new SyncMessage.Known(ours));
+        } else {
+            ctx.out.persist(id).whenCompleteAsync((v, err) -> {
+                if (err == null) from.send(new SyncMessage.Known(ctx.out.durableState(ours)));
+            }, ctx.exec);
+        }
+    }
+
+    static CompletionStage<?> orDone(CompletionStage<?> stage) {
+        return stage == null ? CompletableFuture.completedFuture(null) : stage;
+    }
+}

@@ -1,0 +1,256 @@
+package io.cojson.sync;
+
+import io.cojson.core.covalue.CoValueCore;
+import io.cojson.core.ids.RawCoID;
+import io.cojson.core.ids.SessionID;
+import io.cojson.core.knownstate.KnownState;
+import io.cojson.core.node.ContentPiece;
+import io.cojson.sync.internal.ContentProducer;
+import io.cojson.sync.internal.Dependencies;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What this node sends: content a peer lacks (dependencies first for client peers, §4), known
+ * replies, forwarding after changes, the coalescing of local write bursts (§8.3), and writing
+ * verified content to storage. Runs on the sync executor except {@link #localChange}.
+ */
+final class Outgoing {
+    private final SyncContext ctx;
+    private final Set<RawCoID> dirty = new LinkedHashSet<>(); // guarded by itself; first-change order
+    private boolean flushScheduled; // guarded by dirty
+    private long burstStart; // guarded by dirty
+    private volatile long lastLocalChange;
+    /** A burst of local writes is sent at the latest this long after it started. */
+    private static final long MAX_BATCH_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /** Per CoValue: what storage holds once the stores handed to it commit (null: re-store everything). */
+    private final Map<RawCoID, KnownState> storageOptimistic = new HashMap<>();
+    /** Per CoValue: what storage confirmed after a commit. */
+    private final Map<RawCoID, KnownState> storageConfirmed = new HashMap<>();
+    /** Per CoValue: completes when every store handed to storage so far has committed. */
+    private final Map<RawCoID, CompletableFuture<Void>> storing = new HashMap<>();
+    private final Map<RawCoID, Integer> inFlight = new HashMap<>();
+    private final Set<RawCoID> regapped = new HashSet<>();
+
+    Outgoing(SyncContext ctx) {
+        this.ctx = ctx;
+    }
+
+    private record Snapshot(Set<RawCoID> deps, ContentProducer.Pieces pieces) {}
+
+    /**
+     * Sends {@code peer} what it lacks of {@code id} according to its optimistic state. Returns
+     * whether content went out; with {@code forceKnown} a {@code known} reply is sent otherwise.
+     */
+    boolean sendNewContent(PeerState peer, RawCoID id, boolean forceKnown) {
+        return send(peer, id, forceKnown, new HashSet<>());
+    }
+
+    private boolean send(PeerState peer, RawCoID id, boolean forceKnown, Set<RawCoID> seen) {
+        if (!seen.add(id) || peer.isClosed() || (ctx.options.stickyErrors() && peer.hasErrored(id))) return false;
+        KnownState streaming = ctx.loads.streamingTarget(id);
+        Snapshot snap = ctx.node.locked(() -> {
+            CoValueCore core = ctx.node.get(id);
+            if (core == null) return null;
+            // Client peers get what this value depends on first; server peers ask for it themselves.
+            Set<RawCoID> deps = peer.role() == PeerRole.CLIENT ? Dependencies.of(core) : Set.of();
+            return new Snapshot(deps, ContentProducer.newContentSince(core, peer.optimisticKnownState(id), streaming));
+        });
+        if (snap == null) return false;
+        for (RawCoID dep : snap.deps()) send(peer, dep, false, seen);
+        boolean sent = sendPieces(peer, snap.pieces());
+        if (!sent && (forceKnown || !peer.told(id))) peer.send(new SyncMessage.Known(replyState(peer, id, true)));
+        peer.markTold(id);
+        return sent;
+    }
+
+    private static boolean sendPieces(PeerState peer, ContentProducer.Pieces pieces) {
+        for (SyncMessage.Content m : pieces.toMessages()) {
+            peer.send(m);
+            peer.combineOptimistic(m.impliedKnownState());
+        }
+        return !pieces.isEmpty();
+    }
+
+    /**
+     * This node's state of {@code id} for a reply: with what an ongoing stream will bring if
+     * {@code withStreaming}; for a deleted value merged with the peer's sessions, so that it stops
+     * resending what the tombstone ignores (§8.7); empty when this node does not have it.
+     */
+    KnownState replyState(PeerState peer, RawCoID id, boolean withStreaming) {
+        KnownState streaming = withStreaming ? ctx.loads.streamingTarget(id) : null;
+        return ctx.node.locked(() -> {
+            CoValueCore core = ctx.node.get(id);
+            if (core == null) return KnownState.empty(id);
+            KnownState ks = streaming == null ? core.knownState() : core.knownState().combine(streaming);
+            KnownState theirs = peer.knownState(id);
+            return core.isDeleted() && theirs != null ? ks.combine(theirs) : ks;
+        });
+    }
+
+    /** Asks a server peer for {@code id} with our state; it answers with content or known. */
+    void sendLoad(PeerState peer, RawCoID id) {
+        peer.send(new SyncMessage.Load(replyState(peer, id, true)));
+        peer.markTold(id);
+        peer.loadSent(id);
+    }
+
+    /**
+     * After content for {@code id} arrived: every subscribed peer gets the delta; an unsubscribed
+     * server peer gets a {@code load}, which subscribes it (§5.4 step 10).
+     */
+    void forward(RawCoID id) {
+        for (PeerState p : ctx.openPeers()) {
+            if (ctx.options.stickyErrors() && p.hasErrored(id)) continue;
+            if (p.isSubscribed(id)) {
+                sendNewContent(p, id, false);
+            } else if (p.role() == PeerRole.SERVER && !p.awaitsLoad(id)) {
+                sendLoad(p, id);
+            }
+        }
+    }
+
+    // ---- local writes ----
+
+    /**
+     * Called by the node's listener on the writing thread. The burst is sent once writes paused
+     * for {@link SyncOptions#localBatchDelay()} (at the latest {@link #MAX_BATCH_WAIT_NANOS} after
+     * its first write): a tight write loop goes out as a few content messages, like the
+     * reference's one-microtask batching, while a single edit waits only the short delay.
+     */
+    void localChange(RawCoID id) {
+        long now = System.nanoTime();
+        lastLocalChange = now;
+        synchronized (dirty) {
+            dirty.add(id);
+            if (flushScheduled) return;
+            flushScheduled = true;
+            burstStart = now;
+        }
+        Duration delay = ctx.options.localBatchDelay();
+        if (delay.isZero()) {
+            ctx.exec.execute(this::flush);
+        } else {
+            schedule(delay.toNanos());
+        }
+    }
+
+    private void schedule(long nanos) {
+        ctx.scheduler.schedule(() -> {
+            long now = System.nanoTime();
+            long quietUntil = lastLocalChange + ctx.options.localBatchDelay().toNanos();
+            if (now < quietUntil && now - burstStart < MAX_BATCH_WAIT_NANOS) {
+                schedule(quietUntil - now); // still writing: wait for the pause
+            } else {
+                ctx.exec.execute(this::flush);
+            }
+        }, nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Sends every collected local change now, in the order the CoValues first changed. */
+    void flush() {
+        List<RawCoID> ids;
+        synchronized (dirty) {
+            ids = new ArrayList<>(dirty);
+            dirty.clear();
+            flushScheduled = false;
+        }
+        for (RawCoID id : ids) {
+            for (PeerState p : ctx.openPeers()) {
+                // Server peers get every local change; client peers only what they subscribed to (§8.3).
+                if (p.role() == PeerRole.SERVER || p.isSubscribed(id)) pushLocal(p, id);
+            }
+            persist(id);
+        }
+    }
+
+    /** Local changes as content, without the dependency push and without counting as telling our state. */
+    private void pushLocal(PeerState peer, RawCoID id) {
+        if (ctx.options.stickyErrors() && peer.hasErrored(id)) return;
+        ContentProducer.Pieces pieces = ctx.node.locked(() -> {
+            CoValueCore core = ctx.node.get(id);
+            return core == null ? null : ContentProducer.newContentSince(core, peer.optimisticKnownState(id), null);
+        });
+        if (pieces != null) sendPieces(peer, pieces);
+    }
+
+    // ---- storage ----
+
+    /** Storage already holds {@code ks} of {@code id} (it was just loaded from there). */
+    void storageHas(KnownState ks) {
+        storageOptimistic.merge(ks.id(), ks, KnownState::combine);
+        storageConfirmed.merge(ks.id(), ks, KnownState::combine);
+    }
+
+    /**
+     * Hands storage what it lacks of {@code id}; the result completes once everything handed to
+     * storage for it so far has committed (at once without storage).
+     */
+    CompletableFuture<Void> persist(RawCoID id) {
+        SyncStorage storage = ctx.options.storage();
+        if (storage == null) return CompletableFuture.completedFuture(null);
+        KnownState stored = storageOptimistic.get(id);
+        ContentProducer.Pieces pieces = ctx.node.locked(() -> {
+            CoValueCore core = ctx.node.get(id);
+            return core == null ? null : ContentProducer.newContentSince(core, stored, null);
+        });
+        CompletableFuture<Void> all = storing.getOrDefault(id, CompletableFuture.completedFuture(null));
+        if (pieces == null || pieces.isEmpty()) return all;
+        for (ContentPiece piece : pieces.pieces()) {
+            storageOptimistic.merge(id, ContentProducer.impliedKnownState(piece), KnownState::combine);
+            inFlight.merge(id, 1, Integer::sum);
+            CompletableFuture<Void> one = new CompletableFuture<>();
+            storage.store(piece).whenCompleteAsync((ks, err) -> stored(id, ks, err, one), ctx.exec);
+            all = all.thenCombine(one, (a, b) -> null);
+        }
+        CompletableFuture<Void> mine = all;
+        storing.put(id, mine);
+        mine.whenCompleteAsync((v, e) -> storing.remove(id, mine), ctx.exec);
+        return mine;
+    }
+
+    private void stored(RawCoID id, KnownState ks, Throwable err, CompletableFuture<Void> done) {
+        boolean last = inFlight.merge(id, -1, Integer::sum) == 0;
+        if (last) inFlight.remove(id);
+        if (err != null) {
+            storageOptimistic.remove(id); // unknown what committed: the next change re-stores from scratch
+            ctx.error(null, id, SyncError.Kind.STORAGE_FAILURE, "store failed: " + err);
+            done.completeExceptionally(err);
+            return;
+        }
+        storageConfirmed.merge(id, ks, KnownState::combine);
+        KnownState handed = storageOptimistic.get(id);
+        if (last && handed != null && !SyncContext.covers(ks, handed)) {
+            // Storage reported a gap (it lacks a prefix we assumed): resend from what it has, once.
+            storageOptimistic.put(id, ks);
+            if (regapped.add(id)) {
+                persist(id).whenComplete((v, e) -> regapped.remove(id));
+            } else {
+                ctx.error(null, id, SyncError.Kind.STORAGE_FAILURE, "storage keeps reporting a gap at " + ks.sessions());
+            }
+        }
+        done.complete(null);
+    }
+
+    /** What is both in memory and durably stored: the state a server may acknowledge (RL-21). */
+    KnownState durableState(KnownState inMemory) {
+        if (ctx.options.storage() == null) return inMemory;
+        KnownState stored = storageConfirmed.get(inMemory.id());
+        if (stored == null) return KnownState.empty(inMemory.id());
+        Map<SessionID, Integer> m = new LinkedHashMap<>();
+        inMemory.sessions().forEach((s, n) -> {
+            int both = Math.min(n, stored.count(s));
+            if (both > 0) m.put(s, both);
+        });
+        return new KnownState(inMemory.id(), inMemory.header() && stored.header(), m);
+    }
+}

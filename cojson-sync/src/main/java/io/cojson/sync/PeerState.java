@@ -1,0 +1,180 @@
+package io.cojson.sync;
+
+import io.cojson.core.ids.RawCoID;
+import io.cojson.core.knownstate.KnownState;
+import io.cojson.sync.transport.MessageChannel;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One connected peer as this node sees it: its role, and per CoValue what it is known to hold
+ * (confirmed by its {@code load}/{@code known}/{@code content}) and what this node assumes it
+ * holds after sending content (optimistic). A CoValue is subscribed for the peer once either
+ * exists. Mutated only by the sync executor; the getters may be called from any thread.
+ */
+public final class PeerState {
+    private static final Logger LOG = LoggerFactory.getLogger(PeerState.class);
+    private static final int MAX_ERRORS = 100;
+
+    private final String id;
+    private final PeerRole role;
+    private final boolean persistent;
+    private final MessageChannel channel;
+    private final Map<RawCoID, KnownState> confirmed = new ConcurrentHashMap<>();
+    private final Map<RawCoID, KnownState> optimistic = new ConcurrentHashMap<>();
+    /** CoValues whose state this node told the peer (§5.2 step 3: otherwise a known goes out once). */
+    private final Set<RawCoID> told = ConcurrentHashMap.newKeySet();
+    /** CoValues whose load this node sent and the peer has not yet answered. */
+    private final Set<RawCoID> loadsSent = ConcurrentHashMap.newKeySet();
+    private final Set<RawCoID> errored = ConcurrentHashMap.newKeySet();
+    private final ArrayDeque<SyncError> errors = new ArrayDeque<>();
+    private final Map<String, AtomicLong> sent = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> received = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    PeerState(String id, PeerRole role, boolean persistent, MessageChannel channel) {
+        this.id = id;
+        this.role = role;
+        this.persistent = persistent;
+        this.channel = channel;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public PeerRole role() {
+        return role;
+    }
+
+    /** A persistent peer keeps pending loads and sync waiters across a reconnection under the same id. */
+    public boolean isPersistent() {
+        return persistent;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** What the peer confirmed it holds of {@code id}, or null if it never said. */
+    public KnownState knownState(RawCoID id) {
+        return confirmed.get(id);
+    }
+
+    /** What this node assumes the peer holds after what it sent, or null. */
+    public KnownState optimisticKnownState(RawCoID id) {
+        return optimistic.get(id);
+    }
+
+    public boolean isSubscribed(RawCoID id) {
+        return optimistic.containsKey(id);
+    }
+
+    /** Whether invalid content was received for {@code id} from this peer (see {@link SyncOptions#stickyErrors}). */
+    public boolean hasErrored(RawCoID id) {
+        return errored.contains(id);
+    }
+
+    /** The most recent errors caused by this peer (at most 100), oldest first. */
+    public List<SyncError> errors() {
+        synchronized (errors) {
+            return List.copyOf(errors);
+        }
+    }
+
+    /** How many messages with this {@code action} were sent to / received from the peer. */
+    public long sentCount(String action) {
+        AtomicLong n = sent.get(action);
+        return n == null ? 0 : n.get();
+    }
+
+    public long receivedCount(String action) {
+        AtomicLong n = received.get(action);
+        return n == null ? 0 : n.get();
+    }
+
+    @Override
+    public String toString() {
+        return "peer " + id + " (" + role + (closed ? ", closed" : "") + ")";
+    }
+
+    // ---- used by the sync executor ----
+
+    MessageChannel channel() {
+        return channel;
+    }
+
+    void send(SyncMessage m) {
+        if (closed) return;
+        count(sent, m.action());
+        try {
+            channel.send(m.toJson());
+        } catch (RuntimeException e) { // a broken transport closes itself and reports onClosed
+            LOG.warn("sending {} to {} failed: {}", m.action(), id, e.toString());
+        }
+    }
+
+    void countReceived(String action) {
+        count(received, action);
+    }
+
+    private static void count(Map<String, AtomicLong> m, String action) {
+        m.computeIfAbsent(action, k -> new AtomicLong()).incrementAndGet();
+    }
+
+    /** Exactly this state, dropping optimistic assumptions (load, correction). */
+    void setKnownState(KnownState ks) {
+        confirmed.put(ks.id(), ks);
+        optimistic.put(ks.id(), ks);
+    }
+
+    /** Merges what the peer says it holds into both views. */
+    void combine(KnownState ks) {
+        confirmed.merge(ks.id(), ks, KnownState::combine);
+        optimistic.merge(ks.id(), ks, KnownState::combine);
+    }
+
+    /** After sending content: the peer will hold this once it arrives. */
+    void combineOptimistic(KnownState ks) {
+        optimistic.merge(ks.id(), ks, KnownState::combine);
+    }
+
+    /** This node told the peer its state of {@code id} (load, known, or content sent on its request). */
+    void markTold(RawCoID id) {
+        told.add(id);
+    }
+
+    boolean told(RawCoID id) {
+        return told.contains(id);
+    }
+
+    void loadSent(RawCoID id) {
+        loadsSent.add(id);
+    }
+
+    boolean answeredLoad(RawCoID id) {
+        return loadsSent.remove(id);
+    }
+
+    boolean awaitsLoad(RawCoID id) {
+        return loadsSent.contains(id);
+    }
+
+    void recordError(SyncError e, boolean sticky) {
+        if (sticky && e.id() != null && e.kind() == SyncError.Kind.REJECTED_SESSION) errored.add(e.id());
+        synchronized (errors) {
+            if (errors.size() == MAX_ERRORS) errors.poll();
+            errors.add(e);
+        }
+    }
+
+    void markClosed() {
+        closed = true;
+    }
+}

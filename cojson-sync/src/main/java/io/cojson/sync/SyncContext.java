@@ -1,0 +1,144 @@
+package io.cojson.sync;
+
+import io.cojson.core.covalue.CoValueCore;
+import io.cojson.core.ids.RawCoID;
+import io.cojson.core.ids.SessionID;
+import io.cojson.core.knownstate.KnownState;
+import io.cojson.core.node.LocalNode;
+import io.cojson.core.session.VerificationFailure;
+import io.cojson.sync.internal.Gates;
+import io.cojson.sync.internal.SerialExecutor;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * State shared by the parts of one {@link SyncManager}. Everything mutable here is touched only
+ * on {@link #exec}, except the peer list snapshot and the error listeners.
+ */
+final class SyncContext {
+    private static final Logger LOG = LoggerFactory.getLogger(SyncManager.class);
+    /** Set while this manager imports received content, so its change listener can tell local writes apart. */
+    private static final ThreadLocal<Boolean> IMPORTING = ThreadLocal.withInitial(() -> false);
+
+    final LocalNode node;
+    final SyncOptions options;
+    final SerialExecutor exec;
+    final ScheduledExecutorService scheduler;
+    final Gates gates;
+    private final Map<String, PeerState> peers = new LinkedHashMap<>();
+    private volatile List<PeerState> peerSnapshot = List.of();
+    final List<Consumer<SyncError>> errorListeners = new CopyOnWriteArrayList<>();
+
+    Outgoing out;
+    Loads loads;
+    ContentHandler content;
+    SyncWaiters waiters;
+    Reconciliation reconciliation;
+
+    SyncContext(LocalNode node, SyncOptions options, SerialExecutor exec, ScheduledExecutorService scheduler) {
+        this.node = node;
+        this.options = options;
+        this.exec = exec;
+        this.scheduler = scheduler;
+        this.gates = new Gates(exec);
+    }
+
+    // ---- peers ----
+
+    PeerState putPeer(PeerState p) {
+        PeerState old = peers.put(p.id(), p);
+        peerSnapshot = List.copyOf(peers.values());
+        return old;
+    }
+
+    void removePeer(PeerState p) {
+        if (peers.get(p.id()) == p) {
+            peers.remove(p.id());
+            peerSnapshot = List.copyOf(peers.values());
+        }
+    }
+
+    /** All registered peers (any thread). */
+    List<PeerState> peers() {
+        return peerSnapshot;
+    }
+
+    List<PeerState> openPeers() {
+        List<PeerState> out = new ArrayList<>();
+        for (PeerState p : peerSnapshot) if (!p.isClosed()) out.add(p);
+        return out;
+    }
+
+    PeerState peer(String id) {
+        for (PeerState p : peerSnapshot) if (p.id().equals(id)) return p;
+        return null;
+    }
+
+    // ---- the node ----
+
+    boolean available(RawCoID id) {
+        return node.get(id) != null;
+    }
+
+    /** This node's known state of {@code id}, or null when it does not have it. */
+    KnownState knownState(RawCoID id) {
+        return node.locked(() -> {
+            CoValueCore c = node.get(id);
+            return c == null ? null : c.knownState();
+        });
+    }
+
+    <T> T importing(Supplier<T> action) {
+        IMPORTING.set(true);
+        try {
+            return action.get();
+        } finally {
+            IMPORTING.set(false);
+        }
+    }
+
+    static boolean isImporting() {
+        return IMPORTING.get();
+    }
+
+    /** Whether {@code have} covers {@code target}: header and every session counter. */
+    static boolean covers(KnownState have, KnownState target) {
+        if (have == null || (target.header() && !have.header())) return false;
+        for (Map.Entry<SessionID, Integer> e : target.sessions().entrySet()) {
+            if (have.count(e.getKey()) < e.getValue()) return false;
+        }
+        return true;
+    }
+
+    // ---- errors ----
+
+    void error(PeerState from, RawCoID id, SyncError.Kind kind, String message) {
+        report(from, new SyncError(from == null ? SyncError.STORAGE : from.id(), id, null, kind, null, message));
+    }
+
+    void rejected(PeerState from, RawCoID id, VerificationFailure f) {
+        report(from, new SyncError(from == null ? SyncError.STORAGE : from.id(), id, f.sessionID(),
+                SyncError.Kind.REJECTED_SESSION, f, f.kind() + ": " + f.message()));
+    }
+
+    private void report(PeerState from, SyncError e) {
+        LOG.warn("{} from {}: {} {}{}", e.kind(), e.peerId(), e.id() == null ? "" : e.id(),
+                e.session() == null ? "" : "session " + e.session() + " ", e.message());
+        if (from != null) from.recordError(e, options.stickyErrors());
+        for (Consumer<SyncError> l : errorListeners) {
+            try {
+                l.accept(e);
+            } catch (RuntimeException ex) {
+                LOG.error("sync error listener failed", ex);
+            }
+        }
+    }
+}

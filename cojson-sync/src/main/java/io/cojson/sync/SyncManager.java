@@ -1,0 +1,329 @@
+package io.cojson.sync;
+
+import io.cojson.core.covalue.CoValueCore;
+import io.cojson.core.ids.RawCoID;
+import io.cojson.core.knownstate.KnownState;
+import io.cojson.core.node.LocalNode;
+import io.cojson.core.node.Subscription;
+import io.cojson.sync.internal.Dependencies;
+import io.cojson.sync.internal.SerialExecutor;
+import io.cojson.sync.transport.MessageChannel;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
+
+/**
+ * Syncs one {@link LocalNode} with its peers using the cojson 0.20.19 protocol
+ * (sync-protocol.md): handles {@code load}, {@code known}, {@code content} and {@code done} from
+ * each peer, sends local changes, answers loads, and loads missing CoValues on demand. Transports
+ * plug in as {@link MessageChannel}s; storage as a {@link SyncStorage}.
+ *
+ * <p>All protocol work runs on one serial executor, so decisions about a peer or a CoValue never
+ * race; the public methods may be called from any thread and their futures complete off that
+ * executor. That executor takes the node's lock to read and import: never block on a sync future
+ * inside {@link LocalNode#locked}.
+ */
+public final class SyncManager implements AutoCloseable {
+    private static final ScheduledExecutorService SHARED_TIMER =
+            Executors.newSingleThreadScheduledExecutor(SerialExecutor.daemonThreads("cojson-sync-timer"));
+
+    private final SyncContext ctx;
+    private final ExecutorService ownThread;
+    private final Subscription nodeListener;
+    private volatile boolean closed;
+
+    private SyncManager(LocalNode node, SyncOptions options) {
+        ownThread = options.executor() == null ? Executors.newSingleThreadExecutor(SerialExecutor.daemonThreads("cojson-sync")) : null;
+        SerialExecutor exec = new SerialExecutor(ownThread != null ? ownThread : options.executor());
+        ctx = new SyncContext(node, options, exec, options.scheduler() != null ? options.scheduler() : SHARED_TIMER);
+        ctx.out = new Outgoing(ctx);
+        ctx.loads = new Loads(ctx);
+        ctx.content = new ContentHandler(ctx);
+        ctx.waiters = new SyncWaiters(ctx);
+        ctx.reconciliation = new Reconciliation(ctx);
+        nodeListener = node.subscribeAll(id -> {
+            if (!SyncContext.isImporting() && !closed) ctx.out.localChange(id); // received content is forwarded by its handler
+        });
+    }
+
+    public static SyncManager create(LocalNode node) {
+        return create(node, SyncOptions.defaults());
+    }
+
+    public static SyncManager create(LocalNode node, SyncOptions options) {
+        return new SyncManager(Objects.requireNonNull(node), Objects.requireNonNull(options));
+    }
+
+    public LocalNode node() {
+        return ctx.node;
+    }
+
+    /** {@link #addPeer(String, PeerRole, MessageChannel, boolean)}; server peers are persistent. */
+    public PeerState addPeer(String id, PeerRole role, MessageChannel channel) {
+        return addPeer(id, role, channel, role == PeerRole.SERVER);
+    }
+
+    /**
+     * Starts syncing with a peer over {@code channel}. A peer with the same id is replaced (a
+     * reconnection). Towards a server this node announces everything it holds with {@code load}
+     * messages, dependencies first (§8.1), and re-sends loads still waiting for an answer.
+     */
+    public PeerState addPeer(String id, PeerRole role, MessageChannel channel, boolean persistent) {
+        PeerState p = new PeerState(id, role, persistent, channel);
+        if (closed) {
+            p.markClosed();
+            channel.close();
+            return p;
+        }
+        ctx.exec.execute(() -> {
+            if (closed) {
+                p.markClosed();
+                channel.close();
+                return;
+            }
+            PeerState old = ctx.putPeer(p);
+            if (old != null) {
+                old.markClosed();
+                old.channel().close();
+                peerClosed(old);
+            }
+            channel.setListener(new MessageChannel.Listener() {
+                @Override
+                public void onMessage(String json) {
+                    ctx.exec.execute(() -> received(p, json));
+                }
+
+                @Override
+                public void onClosed(String reason) {
+                    ctx.exec.execute(() -> {
+                        p.markClosed();
+                        ctx.removePeer(p);
+                        peerClosed(p);
+                    });
+                }
+            });
+            if (role == PeerRole.SERVER) announceEverything(p);
+            ctx.loads.onPeerAdded(p);
+            ctx.waiters.onPeerAdded(p);
+        });
+        return p;
+    }
+
+    public Optional<PeerState> peer(String id) {
+        return Optional.ofNullable(ctx.peer(id));
+    }
+
+    public List<PeerState> peers() {
+        return ctx.peers();
+    }
+
+    /**
+     * The CoValue, loading it from storage or the server peers if needed: completes with it once
+     * it is available (a stream fully received), or empty once every peer answered without it, or
+     * after {@link SyncOptions#loadTimeout()}.
+     */
+    public CompletableFuture<Optional<CoValueCore>> load(RawCoID id) {
+        if (closed) return CompletableFuture.failedFuture(closedException());
+        CompletableFuture<Boolean> r = new CompletableFuture<>();
+        ctx.exec.execute(() -> ctx.loads.request(id, null, false).whenComplete((v, e) -> r.complete(v != null && v)));
+        return r.thenApplyAsync(found -> Optional.ofNullable(found ? ctx.node.get(id) : null), ForkJoinPool.commonPool());
+    }
+
+    /**
+     * Completes once peer {@code peerId} confirmed holding everything this node has of {@code id}
+     * now (header and every session); fails if a non-persistent peer closes first. Combine with
+     * {@code orTimeout} to bound the wait.
+     */
+    public CompletableFuture<Void> waitForSync(RawCoID id, String peerId) {
+        if (closed) return CompletableFuture.failedFuture(closedException());
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        ctx.exec.execute(() -> {
+            ctx.out.flush(); // local writes made before this call belong to what must be confirmed
+            PeerState p = ctx.peer(peerId);
+            if (p == null) {
+                f.completeExceptionally(new IllegalArgumentException("no peer " + peerId));
+            } else {
+                ctx.waiters.add(id, p, f);
+            }
+        });
+        return f.thenApplyAsync(v -> v, ForkJoinPool.commonPool());
+    }
+
+    /** {@link #waitForSync(RawCoID, String)} for every server peer. */
+    public CompletableFuture<Void> waitForSync(RawCoID id) {
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        for (PeerState p : ctx.peers()) if (p.role() == PeerRole.SERVER) all.add(waitForSync(id, p.id()));
+        return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0]));
+    }
+
+    /** Sends collected local changes now instead of after {@link SyncOptions#localBatchDelay()}. */
+    public CompletableFuture<Void> flush() {
+        if (closed) return CompletableFuture.failedFuture(closedException());
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        ctx.exec.execute(() -> {
+            ctx.out.flush();
+            f.complete(null);
+        });
+        return f.thenApplyAsync(v -> v, ForkJoinPool.commonPool());
+    }
+
+    /** Calls {@code listener} (on the sync executor) for every error a peer or storage caused. */
+    public Subscription onError(Consumer<SyncError> listener) {
+        ctx.errorListeners.add(listener);
+        return () -> ctx.errorListeners.remove(listener);
+    }
+
+    /** Closes every peer's channel and stops syncing; pending loads complete, waits fail. */
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        nodeListener.close();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        ctx.exec.execute(() -> {
+            ctx.out.flush();
+            for (PeerState p : ctx.peers()) {
+                p.markClosed();
+                p.channel().close();
+                ctx.removePeer(p);
+            }
+            ctx.loads.closeAll();
+            ctx.waiters.closeAll();
+            done.complete(null);
+        });
+        if (ownThread != null) {
+            done.whenComplete((v, e) -> ownThread.shutdown());
+        }
+    }
+
+    private static IllegalStateException closedException() {
+        return new IllegalStateException("sync manager closed");
+    }
+
+    // ---- incoming (sync executor) ----
+
+    private void received(PeerState peer, String json) {
+        if (peer.isClosed()) return; // replaced by a reconnection or closed: its late messages are dropped
+        SyncMessage m;
+        try {
+            m = SyncMessage.parse(json);
+        } catch (InvalidSyncMessageException e) {
+            ctx.error(peer, null, SyncError.Kind.INVALID_MESSAGE, e.kind() + ": " + e.getMessage());
+            return;
+        }
+        peer.countReceived(m.action());
+        if (m instanceof SyncMessage.Reconcile r) {
+            ctx.reconciliation.handle(peer, r);
+            return;
+        }
+        if (m instanceof SyncMessage.ReconcileAck) return; // this node never sends reconcile batches
+        RawCoID id = m.coValueId();
+        if (ctx.options.stickyErrors() && peer.hasErrored(id)) return;
+        ctx.gates.submit(id, () -> dispatch(peer, m));
+    }
+
+    private CompletionStage<?> dispatch(PeerState peer, SyncMessage m) {
+        RawCoID id = m.coValueId();
+        CompletionStage<?> stage = null;
+        if (m instanceof SyncMessage.Load l) {
+            stage = handleLoad(peer, l.knownState());
+        } else if (m instanceof SyncMessage.Known k) {
+            handleKnown(peer, k);
+        } else if (m instanceof SyncMessage.Content c) {
+            stage = ctx.content.handle(peer, c);
+        } // done: accepted and ignored (§5.5)
+        if (!(m instanceof SyncMessage.Done)) {
+            Runnable after = () -> {
+                ctx.reconciliation.answered(peer, id);
+                ctx.waiters.check(peer, id);
+            };
+            if (stage == null) {
+                after.run();
+            } else {
+                stage = stage.thenRun(after);
+            }
+        }
+        return stage;
+    }
+
+    /** §5.1: the peer's state is exactly what it claims; send what it lacks or say what we have. */
+    private CompletionStage<?> handleLoad(PeerState peer, KnownState claimed) {
+        RawCoID id = claimed.id();
+        peer.setKnownState(claimed);
+        if (ctx.available(id)) {
+            ctx.out.sendNewContent(peer, id, true);
+            return null;
+        }
+        return ctx.loads.fromStorage(id).thenRun(() -> {
+            if (ctx.available(id)) {
+                ctx.out.sendNewContent(peer, id, true);
+                return;
+            }
+            // Ask upstream without holding the gate: the answer may take until the load timeout.
+            ctx.loads.request(id, peer, false).thenRun(() -> {
+                if (ctx.available(id)) {
+                    ctx.out.sendNewContent(peer, id, false);
+                } else {
+                    peer.send(new SyncMessage.Known(KnownState.empty(id)));
+                    peer.markTold(id);
+                }
+            });
+        });
+    }
+
+    /** §5.2 / §5.3. */
+    private void handleKnown(PeerState peer, SyncMessage.Known k) {
+        KnownState ks = k.knownState();
+        RawCoID id = ks.id();
+        if (k.isCorrection()) {
+            peer.setKnownState(ks); // drop our assumptions and resend from exactly there
+        } else {
+            peer.combine(ks);
+            ctx.loads.onKnown(peer, ks);
+        }
+        if (ctx.available(id)) ctx.out.sendNewContent(peer, id, false);
+    }
+
+    // ---- peers (sync executor) ----
+
+    /** §8.1: a {@code load} with our state for every CoValue in memory, dependencies first. */
+    private void announceEverything(PeerState p) {
+        for (RawCoID id : dependencyOrder()) {
+            if (p.knownState(id) == null) p.setKnownState(KnownState.empty(id)); // subscribes it
+            ctx.out.sendLoad(p, id);
+        }
+    }
+
+    private List<RawCoID> dependencyOrder() {
+        return ctx.node.locked(() -> {
+            Set<RawCoID> ordered = new LinkedHashSet<>();
+            Set<RawCoID> visiting = new HashSet<>();
+            for (RawCoID id : ctx.node.ids()) visit(id, ordered, visiting);
+            return new ArrayList<>(ordered);
+        });
+    }
+
+    private void visit(RawCoID id, Set<RawCoID> ordered, Set<RawCoID> visiting) {
+        CoValueCore core = ctx.node.get(id);
+        if (core == null || ordered.contains(id) || !visiting.add(id)) return;
+        for (RawCoID dep : Dependencies.of(core)) visit(dep, ordered, visiting);
+        ordered.add(id);
+    }
+
+    private void peerClosed(PeerState p) {
+        ctx.loads.onPeerClosed(p);
+        ctx.waiters.onPeerClosed(p);
+        ctx.reconciliation.onPeerClosed(p);
+    }
+}

@@ -1,0 +1,28 @@
+package io.cojson.sync;
+
+import io.cojson.core.ids.RawCoID;
+import io.cojson.core.knownstate.KnownState;
+import io.cojson.core.node.ContentPiece;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What the sync protocol needs from persistent storage (the reference's {@code StorageAPI},
+ * sync-protocol §11, reduced to loading and storing). Implementations may complete the futures on
+ * any thread. Only verified content is handed to {@link #store}; storage need not verify again.
+ */
+public interface SyncStorage {
+
+    /**
+     * Everything stored of {@code id} as pieces in order (the first with the header, sessions cut
+     * at checkpoint signatures), or an empty list when it is not stored.
+     */
+    CompletableFuture<List<ContentPiece>> load(RawCoID id);
+
+    /**
+     * Persists a verified piece and completes after the commit with what storage then holds of the
+     * CoValue. A session piece that starts beyond the stored count (a gap) is not stored; the
+     * returned state shows it and the caller sends what is missing.
+     */
+    CompletableFuture<KnownState> store(ContentPiece piece);
+}

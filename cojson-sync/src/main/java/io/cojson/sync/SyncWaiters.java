@@ -1,0 +1,66 @@
+package io.cojson.sync;
+
+import io.cojson.core.ids.RawCoID;
+import io.cojson.core.knownstate.KnownState;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * {@link SyncManager#waitForSync}: completes once a peer confirmed (load, known or content) that it
+ * holds everything this node had of a CoValue when the wait started (§8.5). Waits on a persistent
+ * peer survive its reconnection under the same id. Sync executor only.
+ */
+final class SyncWaiters {
+    private record Waiter(RawCoID id, String peerId, KnownState target, CompletableFuture<Void> future) {}
+
+    private final SyncContext ctx;
+    private final List<Waiter> waiters = new ArrayList<>();
+
+    SyncWaiters(SyncContext ctx) {
+        this.ctx = ctx;
+    }
+
+    void add(RawCoID id, PeerState peer, CompletableFuture<Void> future) {
+        KnownState target = ctx.knownState(id);
+        if (target == null || SyncContext.covers(peer.knownState(id), target)) {
+            future.complete(null); // nothing here that the peer could lack
+            return;
+        }
+        waiters.add(new Waiter(id, peer.id(), target, future));
+    }
+
+    /** Re-checks the waits on {@code peer} for {@code id} (after it told us something about it). */
+    void check(PeerState peer, RawCoID id) {
+        for (Iterator<Waiter> it = waiters.iterator(); it.hasNext();) {
+            Waiter w = it.next();
+            if (w.future().isDone()) {
+                it.remove();
+            } else if (w.id().equals(id) && w.peerId().equals(peer.id()) && SyncContext.covers(peer.knownState(id), w.target())) {
+                it.remove();
+                w.future().complete(null);
+            }
+        }
+    }
+
+    void onPeerClosed(PeerState peer) {
+        if (peer.isPersistent()) return; // it may come back under the same id and then confirm
+        for (Iterator<Waiter> it = waiters.iterator(); it.hasNext();) {
+            Waiter w = it.next();
+            if (w.peerId().equals(peer.id()) && ctx.peer(peer.id()) == null) {
+                it.remove();
+                w.future().completeExceptionally(new IllegalStateException(peer + " closed before confirming " + w.id()));
+            }
+        }
+    }
+
+    void onPeerAdded(PeerState peer) {
+        for (Waiter w : List.copyOf(waiters)) if (w.peerId().equals(peer.id())) check(peer, w.id());
+    }
+
+    void closeAll() {
+        for (Waiter w : waiters) w.future().completeExceptionally(new IllegalStateException("sync manager closed"));
+        waiters.clear();
+    }
+}

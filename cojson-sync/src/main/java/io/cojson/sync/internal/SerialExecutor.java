@@ -1,0 +1,85 @@
+package io.cojson.sync.internal;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs tasks one at a time, in submission order, on a backing executor. Every piece of sync state
+ * is touched only from such an executor, so "check then update" decisions never race (RL-15).
+ * A task that throws is logged and does not stop the ones after it.
+ */
+public final class SerialExecutor implements Executor {
+    private static final Logger LOG = LoggerFactory.getLogger(SerialExecutor.class);
+    /** Yield the backing thread after this many tasks so that serial executors sharing a pool take turns. */
+    private static final int BATCH = 256;
+    private static final ExecutorService SHARED = Executors.newCachedThreadPool(daemonThreads("cojson-serial"));
+
+    private final Executor backing;
+    private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
+    private boolean scheduled;
+
+    public SerialExecutor(Executor backing) {
+        this.backing = backing;
+    }
+
+    /** A serial executor on a shared pool of daemon threads. */
+    public static SerialExecutor onSharedPool() {
+        return new SerialExecutor(SHARED);
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        synchronized (queue) {
+            queue.add(task);
+            if (scheduled) return;
+            scheduled = true;
+        }
+        submitDrain();
+    }
+
+    private void submitDrain() {
+        try {
+            backing.execute(this::drain);
+        } catch (RejectedExecutionException e) { // the backing executor was shut down: the owner closed
+            synchronized (queue) {
+                queue.clear();
+                scheduled = false;
+            }
+        }
+    }
+
+    private void drain() {
+        for (int i = 0; i < BATCH; i++) {
+            Runnable next;
+            synchronized (queue) {
+                next = queue.poll();
+                if (next == null) {
+                    scheduled = false;
+                    return;
+                }
+            }
+            try {
+                next.run();
+            } catch (RuntimeException | Error e) { // a failing task must not wedge the queue
+                LOG.error("sync task failed", e);
+            }
+        }
+        submitDrain(); // more queued: give other users of the pool a turn first
+    }
+
+    public static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,95 @@
+package io.cojson.sync.transport.internal;
+
+import io.cojson.sync.transport.MessageChannel;
+import java.util.ArrayDeque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers incoming messages, then one {@code onClosed}, to the channel's listener: in order, one
+ * thread at a time, buffering until a listener is set. Whichever thread finds the inbox idle
+ * delivers (usually the socket's reader, which then reads no further until the listener returns:
+ * natural backpressure). A throwing listener is logged and does not stop delivery.
+ */
+final class Inbox {
+    private static final Logger log = LoggerFactory.getLogger(Inbox.class);
+
+    private final String name;
+    private final ArrayDeque<String> pending = new ArrayDeque<>();
+    private MessageChannel.Listener listener;
+    private String closedReason;
+    private boolean closeDelivered;
+    private volatile boolean draining;
+
+    Inbox(String name) {
+        this.name = name;
+    }
+
+    void offer(String message) {
+        synchronized (this) {
+            if (closedReason != null) return;
+            pending.add(message);
+        }
+        drain();
+    }
+
+    void close(String reason) {
+        synchronized (this) {
+            if (closedReason != null) return;
+            closedReason = reason;
+        }
+        drain();
+    }
+
+    void setListener(MessageChannel.Listener l) {
+        synchronized (this) {
+            listener = l;
+        }
+        drain();
+    }
+
+    /** A listener call is in progress (the peer is not silent, we are busy). */
+    boolean busy() {
+        return draining;
+    }
+
+    private void drain() {
+        synchronized (this) {
+            if (draining || listener == null) return;
+            draining = true;
+        }
+        boolean done = false;
+        try {
+            while (true) {
+                MessageChannel.Listener l;
+                String message;
+                String closing = null;
+                synchronized (this) {
+                    l = listener;
+                    message = l == null ? null : pending.poll();
+                    if (message == null) {
+                        if (l == null || closedReason == null || closeDelivered) {
+                            draining = false;
+                            done = true;
+                            return;
+                        }
+                        closeDelivered = true;
+                        closing = closedReason;
+                    }
+                }
+                try {
+                    if (message != null) l.onMessage(message);
+                    else l.onClosed(closing);
+                } catch (RuntimeException e) {
+                    log.error("listener of {} failed", name, e);
+                }
+            }
+        } finally {
+            if (!done) {
+                synchronized (this) {
+                    draining = false; // an Error escaped; let the next offer try again
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,189 @@
+package io.cojson.sync.transport.internal;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Port of cojson-transport-ws {@code BatchedOutgoingMessages}: a fast path (socket open, little
+ * buffered, nothing queued: one message per frame) and a slow path (priority queue drained once
+ * the socket is open and {@code bufferedAmount} is low, batching into {@code \n}-joined frames when
+ * batching is on). The reference's quirks are kept where they shape frames: the batch limit adds
+ * the <em>number</em> of batched messages to the new message's length, and the message that starts
+ * a drain is taken out of the queue before the wait, so it goes first whatever its priority.
+ */
+public final class OutgoingQueue {
+    /** {@code WEBSOCKET_CONFIG.MAX_OUTGOING_MESSAGES_CHUNK_BYTES}. */
+    public static final int MAX_OUTGOING_MESSAGES_CHUNK_BYTES = 25_000;
+    /** {@code BUFFER_LIMIT}: above this many buffered bytes, messages queue. */
+    public static final long BUFFER_LIMIT = 100_000;
+    /** {@code BUFFER_LIMIT_POLLING_INTERVAL}. */
+    public static final long BUFFER_LIMIT_POLLING_INTERVAL_MS = 10;
+    /**
+     * Not in the reference: a batch is flushed before it would pass this many characters, because
+     * OkHttp refuses (and closes the socket on) anything that would push its send queue past
+     * 16 MiB. Frames that the reference's rule produces in practice stay far below it.
+     */
+    public static final long MAX_BATCH_CHARS = 4_000_000;
+
+    private static final Logger log = LoggerFactory.getLogger(OutgoingQueue.class);
+    private static final int HIGH = 0;
+    private static final int MEDIUM = 1;
+    private static final int LOW = 2;
+
+    private final FrameSocket socket;
+    private final Timers timers;
+    private final int chunkLimit;
+    private final List<ArrayDeque<String>> queues = List.of(new ArrayDeque<>(), new ArrayDeque<>(), new ArrayDeque<>());
+    private final List<String> backlog = new ArrayList<>();
+    private long backlogChars;
+    private boolean batching;
+    private boolean processing;
+    private boolean closed;
+    private boolean pollScheduled;
+    private String inHand;
+    private long framesSent;
+
+    public OutgoingQueue(FrameSocket socket, Timers timers, boolean batching, int chunkLimit) {
+        this.socket = socket;
+        this.timers = timers;
+        this.batching = batching;
+        this.chunkLimit = chunkLimit;
+    }
+
+    /** Queues or sends one message ({@code push}). Ignored after close. */
+    public synchronized void push(String message) {
+        if (closed) return;
+        if (processing) {
+            enqueue(message);
+            return;
+        }
+        if (socket.isOpen() && !tooMuchBuffered()) {
+            processMessage(message, true);
+            return;
+        }
+        enqueue(message);
+        processing = true;
+        inHand = pull();
+        resume();
+    }
+
+    /** The socket opened: a drain that waited for it goes on. */
+    public synchronized void onOpen() {
+        if (processing) resume();
+    }
+
+    /** Turned on when the peer sent a multi-message frame (it understands batches). */
+    public synchronized void setBatching(boolean enabled) {
+        batching = enabled;
+    }
+
+    public synchronized boolean isBatching() {
+        return batching;
+    }
+
+    /** Sends a frame outside the queue (server pings), in order with the queue's own frames. */
+    public synchronized void sendRaw(String frame) {
+        if (!closed && socket.isOpen()) send(frame);
+    }
+
+    /** {@code close()}: flushes what is queued if the socket is open, then accepts nothing more. */
+    public synchronized void close() {
+        if (closed) return;
+        if (socket.isOpen()) {
+            // Unlike the reference, the message a waiting drain already took out goes too, first.
+            if (inHand != null) processMessage(inHand, false);
+            for (String m = pull(); m != null; m = pull()) processMessage(m, false);
+            sendMessagesInBulk();
+        }
+        discard();
+    }
+
+    /** The socket is gone: forget everything queued. */
+    public synchronized void discard() {
+        closed = true;
+        inHand = null;
+        for (ArrayDeque<String> q : queues) q.clear();
+        backlog.clear();
+        backlogChars = 0;
+    }
+
+    public synchronized long framesSent() {
+        return framesSent;
+    }
+
+    private void resume() {
+        while (inHand != null) {
+            if (closed || !socket.isOpen()) return; // onOpen resumes; close ends it
+            if (tooMuchBuffered()) {
+                schedulePoll();
+                return;
+            }
+            processMessage(inHand, false);
+            inHand = pull();
+        }
+        sendMessagesInBulk();
+        processing = false;
+    }
+
+    private void schedulePoll() {
+        if (pollScheduled) return;
+        pollScheduled = true;
+        timers.schedule(() -> {
+            synchronized (this) {
+                pollScheduled = false;
+                if (processing) resume();
+            }
+        }, BUFFER_LIMIT_POLLING_INTERVAL_MS);
+    }
+
+    private boolean tooMuchBuffered() {
+        return socket.bufferedAmount() > BUFFER_LIMIT && socket.isOpen();
+    }
+
+    private void processMessage(String message, boolean skipBatching) {
+        if (!batching || skipBatching) {
+            send(message);
+            return;
+        }
+        int size = message.length();
+        if (!backlog.isEmpty() && (backlog.size() + size > chunkLimit || backlogChars + size > MAX_BATCH_CHARS)) {
+            sendMessagesInBulk();
+        }
+        backlog.add(message);
+        backlogChars += size;
+        if (size >= chunkLimit) sendMessagesInBulk();
+    }
+
+    private void sendMessagesInBulk() {
+        if (!backlog.isEmpty() && socket.isOpen()) {
+            send(backlog.size() == 1 ? backlog.get(0) : FrameCodec.encode(backlog));
+            backlog.clear();
+            backlogChars = 0;
+        }
+    }
+
+    private void send(String frame) {
+        framesSent++;
+        if (!socket.sendFrame(frame)) log.debug("socket refused a frame of {} chars", frame.length());
+    }
+
+    /** {@code PriorityBasedMessageQueue.push}: content by priority, the rest HIGH, reconcile LOW. */
+    private void enqueue(String message) {
+        FrameCodec.Head h = FrameCodec.outgoingHead(message);
+        int q;
+        if ("reconcile".equals(h.action)) q = LOW;
+        else if (h.priority == null || h.priority <= 0) q = HIGH;
+        else q = h.priority <= 3 ? MEDIUM : LOW;
+        queues.get(q).add(message);
+    }
+
+    private String pull() {
+        for (ArrayDeque<String> q : queues) {
+            if (!q.isEmpty()) return q.poll();
+        }
+        return null;
+    }
+}
