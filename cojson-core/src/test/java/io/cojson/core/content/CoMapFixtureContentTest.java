@@ -32,7 +32,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * CoMap, so every transaction is valid without a permission engine. {@code private_content} needs
  * decryption and group validation, i.e. the full ingestion pipeline, and is not covered here.
  */
-class CoMapFixtureContentTest {
+public class CoMapFixtureContentTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     @ParameterizedTest(name = "co_map_content/{0}.json")
@@ -49,7 +49,8 @@ class CoMapFixtureContentTest {
         for (CoMapContent map : List.of(oneBatch, oneByOne)) check(root, map);
     }
 
-    private static void check(JsonNode root, CoMapContent map) {
+    /** Compares a materialized map with a fixture's snapshot, ops, atTime reads and frontiers. */
+    public static void check(JsonNode root, CoMapContent map) {
         assertEquals(text(root.get("snapshot")), JsonWriter.stringify(map.toJson()), "snapshot");
 
         JsonNode ops = root.get("ops");
