@@ -3,14 +3,11 @@ package io.cojson.samples;
 import io.cojson.core.crypto.Crypto;
 import io.cojson.core.crypto.CryptoProvider;
 import io.cojson.core.crypto.CryptoProviders;
-import io.cojson.core.ids.AgentID;
-import io.cojson.core.ids.AgentSecret;
-import io.cojson.core.ids.RawCoID;
-import io.cojson.core.ids.SessionID;
-import io.cojson.core.ids.TransactionID;
-import io.cojson.core.json.JsonValue;
-import io.cojson.core.json.JsonWriter;
-import io.cojson.core.session.SessionLog;
+import io.cojson.samples.bench.BenchAll;
+import io.cojson.samples.bench.BenchResult;
+import io.cojson.samples.bench.CryptoBench;
+import io.cojson.samples.bench.W5SyncE2E;
+import io.cojson.samples.bench.Workloads;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -19,31 +16,66 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * Benchmarks that print one JSON line per measurement. {@code crypto} measures the primitives and
- * a signed transaction per provider. Each measurement warms up, then runs for a fixed time.
+ * {@code bench W1..W6}: one workload of benchmarks.md in this JVM, one JSON line.
+ * {@code bench all}: every workload in its own fresh JVM. {@code bench crypto}: the primitives.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Run benchmarks; one JSON line per result.")
 final class BenchCommand implements Callable<Integer> {
-    @Parameters(arity = "1..*", description = "Workloads: crypto")
+    @Parameters(arity = "1..*", description = "W1..W6 (in this JVM), all (a fresh JVM per workload), or crypto")
     List<String> workloads;
 
-    @Option(names = "--seconds", defaultValue = "1.0", description = "Measured time per benchmark (default ${DEFAULT-VALUE}).")
+    @Option(names = "--repeat", defaultValue = "1", description = "Rounds for 'all'; >1 adds median lines (default ${DEFAULT-VALUE}).")
+    int repeat;
+
+    @Option(names = "--n", description = "Override the workload size (quick experiments only; not baseline numbers).")
+    Integer n;
+
+    @Option(names = "--warm", defaultValue = "5", description = "Warm repetitions of W3/W6 (default ${DEFAULT-VALUE}).")
+    int warm;
+
+    @Option(names = "--jvm-opts", description = "JVM flags of the child JVMs of 'all' (default: " + BenchAll.DEFAULT_JVM_OPTS + ").")
+    String jvmOpts;
+
+    @Option(names = "--seconds", defaultValue = "1.0", description = "crypto: measured time per benchmark (default ${DEFAULT-VALUE}).")
     double seconds;
 
-    @Option(names = "--provider", defaultValue = "all", description = "bouncycastle, lazysodium or all (default ${DEFAULT-VALUE}).")
+    @Option(names = "--provider", defaultValue = "all", description = "crypto: bouncycastle, lazysodium or all (default ${DEFAULT-VALUE}).")
     String provider;
 
     @Override
     public Integer call() {
+        if (repeat < 1 || repeat > 20 || warm < 0 || warm > 50 || (n != null && n < 1)) {
+            System.err.println("--repeat must be in [1, 20], --warm in [0, 50], --n positive");
+            return 2;
+        }
+        if (workloads.size() == 1 && workloads.get(0).equals("crypto")) return crypto();
+        List<String> selected = new ArrayList<>();
+        for (String w : workloads) {
+            if (w.equalsIgnoreCase("all")) {
+                selected.addAll(Workloads.ALL);
+            } else if (Workloads.normalize(w) != null) {
+                selected.add(Workloads.normalize(w));
+            } else {
+                System.err.println("unknown workload " + w + "; expected W1..W6, all or crypto");
+                return 2;
+            }
+        }
+        boolean inProcess = selected.size() == 1 && repeat == 1 && !workloads.get(0).equalsIgnoreCase("all");
+        if (!inProcess) return BenchAll.run(selected, repeat, n, warm, jvmOpts != null ? jvmOpts : BenchAll.DEFAULT_JVM_OPTS);
+        try {
+            BenchResult r = Workloads.run(selected.get(0), n, warm);
+            System.out.println(r.toLine());
+            return 0;
+        } catch (UnsupportedOperationException e) {
+            System.err.println(W5SyncE2E.UNAVAILABLE.equals(e.getMessage()) ? e.getMessage() : "unsupported: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    private int crypto() {
         if (seconds <= 0 || seconds > 600) {
             System.err.println("--seconds must be in (0, 600]");
             return 2;
-        }
-        for (String w : workloads) {
-            if (!w.equals("crypto")) {
-                System.err.println("unknown workload: " + w + " (available: crypto)");
-                return 2;
-            }
         }
         List<CryptoProvider> providers = new ArrayList<>();
         if (provider.equals("all") || provider.equals("bouncycastle")) providers.add(CryptoProviders.bouncyCastle());
@@ -60,62 +92,7 @@ final class BenchCommand implements Callable<Integer> {
             System.err.println("unknown provider: " + provider);
             return 2;
         }
-        for (CryptoProvider p : providers) cryptoBench(new Crypto(p));
+        for (CryptoProvider p : providers) new CryptoBench(new Crypto(p), seconds).run();
         return 0;
-    }
-
-    private void cryptoBench(Crypto crypto) {
-        CryptoProvider p = crypto.provider();
-        AgentSecret agent = crypto.newRandomAgentSecret();
-        AgentID agentID = crypto.getAgentID(agent);
-        byte[] seed = agent.signer().bytes();
-        byte[] pub = agentID.signer().bytes();
-        byte[] msg = "\"hash_z2Evngz6MjRrjaXTKfNzY8d4MV726dHZFqXm3GSRNooVF\"".getBytes();
-        byte[] sig = p.ed25519Sign(seed, msg);
-        byte[] kb = crypto.random(1024);
-        byte[] mb = crypto.random(1024 * 1024);
-        Crypto.NewKey key = crypto.newRandomKeySecret();
-        RawCoID coID = new RawCoID("co_zBenchBenchBenchBench");
-        SessionID session = crypto.newRandomSessionID(agentID.value());
-        JsonValue material = new TransactionID(session, 3).nonceMaterial(coID);
-        JsonValue value = JsonValue.arr(JsonValue.obj("op", JsonValue.of("set"), "key", JsonValue.of("title"), "value", JsonValue.of("Hello, world")));
-        AgentSecret other = crypto.newRandomAgentSecret();
-        var otherID = crypto.getAgentID(other);
-        String changes = JsonWriter.stringify(value);
-
-        run(p, "ed25519.sign", () -> p.ed25519Sign(seed, msg));
-        run(p, "ed25519.verify", () -> p.ed25519Verify(pub, msg, sig));
-        run(p, "blake3.1KB", () -> p.blake3(kb));
-        run(p, "blake3.1MB", () -> p.blake3(mb));
-        run(p, "encrypt", () -> crypto.encrypt(value, key.secret(), material));
-        run(p, "seal", () -> crypto.seal(value, agent.sealer(), otherID.sealer(), material));
-        SessionLog[] log = {new SessionLog(crypto, session, agentID.signer())};
-        run(p, "signedTransaction", () -> {
-            if (log[0].size() >= 50_000) log[0] = new SessionLog(crypto, session, agentID.signer());
-            return log[0].appendTrusting(agent.signer(), changes, 1735689600000L, null);
-        });
-    }
-
-    private void run(CryptoProvider p, String name, java.util.function.Supplier<Object> op) {
-        long warmEnd = System.nanoTime() + (long) (seconds * 0.5e9);
-        Object sink = null;
-        while (System.nanoTime() < warmEnd) sink = op.get();
-        long ops = 0;
-        long start = System.nanoTime();
-        long end = start + (long) (seconds * 1e9);
-        long now;
-        do {
-            for (int i = 0; i < 16; i++) sink = op.get();
-            ops += 16;
-            now = System.nanoTime();
-        } while (now < end);
-        double nsPerOp = (double) (now - start) / ops;
-        System.out.println(JsonWriter.stringify(JsonValue.obj(
-                "bench", JsonValue.of(name),
-                "provider", JsonValue.of(p.name()),
-                "ops", JsonValue.of(ops),
-                "usPerOp", JsonValue.of(Math.round(nsPerOp / 10.0) / 100.0),
-                "opsPerSec", JsonValue.of(Math.round(1e9 / nsPerOp)),
-                "sinkHash", JsonValue.of(System.identityHashCode(sink) & 1))));
     }
 }

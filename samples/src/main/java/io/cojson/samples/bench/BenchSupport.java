@@ -1,0 +1,98 @@
+package io.cojson.samples.bench;
+
+import io.cojson.core.crypto.Crypto;
+import io.cojson.core.ids.RawCoID;
+import io.cojson.core.json.Json;
+import io.cojson.core.json.JsonValue;
+import io.cojson.core.json.JsonWriter;
+import io.cojson.core.node.ContentPiece;
+import io.cojson.core.session.SessionLog;
+import io.cojson.core.values.CojsonNode;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What the workloads share: nodes, export, verified import, checks. */
+public final class BenchSupport {
+    /** One crypto for the process (libsodium if it loads, else Bouncy Castle; see cojson.crypto). */
+    public static final Crypto CRYPTO = Crypto.create();
+
+    /** Keys per map in W1/W2/W3/W5: operation i sets {@code "k" + (i % KEYS)}. */
+    public static final int KEYS = 100;
+
+    private BenchSupport() {}
+
+    public static String key(int i) {
+        return "k" + (i % KEYS);
+    }
+
+    /** A node with a newly created account and its profile, as withNewlyCreatedAccount makes it. */
+    public static CojsonNode newAccountNode(String name) {
+        return CojsonNode.createAccount(CRYPTO, name);
+    }
+
+    /** The number of transactions in all of a CoValue's sessions. */
+    public static int transactionCount(CojsonNode node, RawCoID id) {
+        int n = 0;
+        for (SessionLog log : node.localNode().require(id).sessions().values()) n += log.size();
+        return n;
+    }
+
+    /** An exported state: the JSON array text of content messages, and how many there are. */
+    public record Export(String text, int messages) {}
+
+    /**
+     * {@code newContentSince(empty)} of exactly the given CoValues, in order, as one JSON array text
+     * of content messages (the spec lists what to export, so dependencies are not added).
+     */
+    public static Export export(CojsonNode node, List<RawCoID> ids) {
+        List<JsonValue> messages = new ArrayList<>();
+        for (RawCoID id : ids) {
+            for (ContentPiece p : node.localNode().exportContent(id)) messages.add(p.toContentMessage());
+        }
+        return new Export(JsonWriter.stringify(new JsonValue.Arr(messages)), messages.size());
+    }
+
+    /** Parses a JSON array text (the timed "parse" step). */
+    public static JsonValue.Arr parseArray(String text) {
+        JsonValue v = Json.parse(text);
+        if (!(v instanceof JsonValue.Arr a)) throw new IllegalStateException("expected a JSON array");
+        return a;
+    }
+
+    /**
+     * Hands every content message to the node in order, as incoming content: the node checks the
+     * header's hash, the hash chain and signatures and the writer's permissions, and stores the
+     * transactions. Any rejected piece fails the benchmark (ContentRejectedException).
+     */
+    public static void importAll(CojsonNode node, JsonValue.Arr messages) {
+        List<ContentPiece> pieces = new ArrayList<>(messages.size());
+        for (JsonValue m : messages.items()) pieces.add(ContentPiece.fromContentMessage(m));
+        node.importContent(pieces);
+    }
+
+    /** Sum of the map's values; the view must hold exactly {@code expectedKeys} numeric keys. */
+    public static long mapValueSum(JsonValue.Obj obj, int expectedKeys) {
+        if (obj.fields().size() != expectedKeys) {
+            throw new IllegalStateException("expected " + expectedKeys + " keys, got " + obj.fields().size());
+        }
+        long sum = 0;
+        for (JsonValue v : obj.fields().values()) sum += number(v, "map value");
+        return sum;
+    }
+
+    /** The expected sum after sets i = 0..n-1 of {@code key(i) := i}: per key, the last i. */
+    public static long expectedMapSum(int n) {
+        long sum = 0;
+        for (int r = 0; r < KEYS && r < n; r++) sum += r + (long) KEYS * ((n - 1 - r) / KEYS);
+        return sum;
+    }
+
+    public static long number(JsonValue v, String what) {
+        if (!(v instanceof JsonValue.Num n) || !n.isSafeInteger()) throw new IllegalStateException(what + " is not an integer: " + v);
+        return n.longValue();
+    }
+
+    public static void require(boolean cond, String message) {
+        if (!cond) throw new IllegalStateException("check failed: " + message);
+    }
+}

@@ -1,0 +1,88 @@
+package io.cojson.samples.bench;
+
+import io.cojson.core.ids.RawCoID;
+import io.cojson.core.json.JsonValue;
+import io.cojson.core.json.JsonWriter;
+import io.cojson.core.values.CoMap;
+import io.cojson.core.values.CojsonNode;
+import io.cojson.core.values.Group;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * W6: {@code maps} small maps ({@code sets} keys each) exported with their account and group,
+ * loaded into a fresh account node: parse, verify + apply, then every map's view read.
+ */
+public final class W6ColdLoad {
+    public static final int DEFAULT_MAPS = 1_000;
+    public static final int SETS = 10;
+
+    private W6ColdLoad() {}
+
+    private record Once(long apply, long materialize, long sum, int maps) {
+        long total() {
+            return apply + materialize;
+        }
+    }
+
+    public static BenchResult run(int maps, int warmRepeats) {
+        CojsonNode writer = BenchSupport.newAccountNode("writer");
+        Group group = writer.createGroup();
+        List<RawCoID> ids = new ArrayList<>(maps);
+        long tc0 = System.nanoTime();
+        for (int i = 0; i < maps; i++) {
+            CoMap m = group.createMap().trusting();
+            for (int j = 0; j < SETS; j++) m.set("k" + j, i * SETS + j);
+            ids.add(m.id());
+        }
+        long tc1 = System.nanoTime();
+        List<RawCoID> all = new ArrayList<>();
+        all.add(writer.accountID());
+        all.add(group.id());
+        all.addAll(ids);
+        BenchSupport.Export exported = BenchSupport.export(writer, all);
+        List<JsonValue> idJson = new ArrayList<>();
+        for (RawCoID id : ids) idJson.add(JsonValue.of(id.value()));
+        String idsText = JsonWriter.stringify(new JsonValue.Arr(idJson));
+        double rssBefore = BenchResult.rssNowMb();
+
+        Once cold = once(exported.text(), idsText, true);
+        double peakAfterCold = BenchResult.currentPeakRssMb();
+        List<Double> warm = new ArrayList<>();
+        for (int r = 0; r < warmRepeats; r++) warm.add(once(exported.text(), idsText, false).total() / 1e9);
+
+        BenchResult res = new BenchResult("W6", maps, cold.total(), peakAfterCold, "trusting")
+                .detailSeconds("create_s", tc1 - tc0)
+                .detailSeconds("parse_verify_apply_s", cold.apply)
+                .detailSeconds("materialize_s", cold.materialize);
+        if (!warm.isEmpty()) res.detail("warm_median_s", BenchResult.round(BenchResult.median(warm), 6));
+        return res.detail("warm_repeats", warmRepeats)
+                .detail("content_messages", exported.messages())
+                .detail("content_bytes", exported.text().getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
+                .detail("transactions", maps * SETS)
+                .detail("rss_before_mb", rssBefore)
+                .detail("peak_rss_incl_warm_mb", BenchResult.round(BenchResult.currentPeakRssMb(), 1))
+                .check("maps", cold.maps)
+                .check("value_sum", cold.sum);
+    }
+
+    private static Once once(String text, String idsText, boolean profile) {
+        CojsonNode receiver = BenchSupport.newAccountNode("reader"); // setup, not timed
+        if (profile) SamplingProfiler.start();
+        long t0 = System.nanoTime();
+        JsonValue.Arr messages = BenchSupport.parseArray(text);
+        JsonValue.Arr mapIds = BenchSupport.parseArray(idsText);
+        BenchSupport.importAll(receiver, messages);
+        long t1 = System.nanoTime();
+        long sum = 0;
+        for (JsonValue id : mapIds.items()) {
+            JsonValue.Obj view = receiver.map(new RawCoID(((JsonValue.Str) id).value())).toJson(); // asObject()
+            for (int j = 0; j < SETS; j++) sum += BenchSupport.number(view.get("k" + j), "k" + j);
+        }
+        long t2 = System.nanoTime();
+        if (profile) SamplingProfiler.stop();
+        long m = mapIds.size();
+        BenchSupport.require(sum == (m * SETS - 1) * m * SETS / 2, "cold-load sum " + sum);
+        return new Once(t1 - t0, t2 - t1, sum, mapIds.size());
+    }
+}

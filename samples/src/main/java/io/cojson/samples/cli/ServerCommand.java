@@ -1,0 +1,83 @@
+package io.cojson.samples.cli;
+
+import io.cojson.core.json.JsonValue;
+import io.cojson.core.json.JsonWriter;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code server --port N --db DIR [--host H]}: a Java sync server on MapDB storage. Prints
+ * {@code {"ready":true,"port":N}} once it accepts connections and {@code {"stopped":true}} after
+ * SIGTERM/SIGINT once connections are closed and storage is flushed.
+ */
+@Command(name = "server", mixinStandardHelpOptions = true,
+        description = "Run a cojson sync server (WebSocket) persisting to MapDB storage.")
+public final class ServerCommand implements Callable<Integer> {
+    @Option(names = "--port", required = true, description = "Port to listen on (0 picks a free one).")
+    String port;
+
+    @Option(names = "--db", description = "Storage directory (MapDB). Without it the server keeps everything in memory.")
+    Path db;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default ${DEFAULT-VALUE}).")
+    String host;
+
+    @Override
+    public Integer call() {
+        int p;
+        try {
+            p = Integer.parseInt(port.trim());
+        } catch (NumberFormatException e) {
+            System.err.println("server: --port must be an integer between 0 and 65535, got '" + port + "'");
+            return 2;
+        }
+        if (p < 0 || p > 65535) {
+            System.err.println("server: --port must be between 0 and 65535, got " + p);
+            return 2;
+        }
+        if (host == null || host.isBlank()) {
+            System.err.println("server: --host must not be empty");
+            return 2;
+        }
+        PrintStream out = System.out;
+        EmbeddedSyncServer server;
+        try {
+            server = EmbeddedSyncServer.start(host, p, db);
+        } catch (Exception e) {
+            System.err.println("server: cannot start: " + e);
+            return 1;
+        }
+        if (db == null) System.err.println("server: no --db given: running in memory, nothing is persisted");
+        else if (server.loaded() != null) System.err.println("server: storage " + db.toAbsolutePath() + " loaded: " + server.loaded());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            boolean clean = false;
+            try {
+                server.close();
+                out.println(JsonWriter.stringify(JsonValue.obj("stopped", JsonValue.TRUE)));
+                out.flush();
+                clean = true;
+            } catch (RuntimeException | Error e) {
+                System.err.println("server: error while stopping: " + e);
+            } finally {
+                stopped.countDown();
+            }
+            // A clean stop on SIGTERM/SIGINT exits 0 like the reference server (not the JVM's 128+signal).
+            Runtime.getRuntime().halt(clean ? 0 : 1);
+        }, "cojson-server-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        System.err.println("server: listening on " + server.url() + " (storage: " + (db == null ? "memory" : "mapdb") + ")");
+        out.println(JsonWriter.stringify(JsonValue.obj("ready", JsonValue.TRUE, "port", JsonValue.of(server.port()))));
+        out.flush();
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+}

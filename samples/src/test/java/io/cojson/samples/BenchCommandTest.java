@@ -1,0 +1,32 @@
+package io.cojson.samples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class BenchCommandTest {
+    @Test
+    void w5RefusesWithStatus2UntilTheSyncLayerExists() {
+        PrintStream err = System.err;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = new CommandLine(new Main()).execute("bench", "W5");
+        } finally {
+            System.setErr(err);
+        }
+        assertEquals(2, code);
+        assertTrue(buf.toString(StandardCharsets.UTF_8).contains("W5 needs the sync layer (issue: Sync)"));
+    }
+
+    @Test
+    void unknownWorkloadIsAUsageError() {
+        assertEquals(2, new CommandLine(new Main()).execute("bench", "W9"));
+    }
+}

@@ -1,0 +1,222 @@
+package io.cojson.samples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cojson.core.json.Json;
+import io.cojson.core.json.JsonValue;
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The Java `client` (ref-client JSON-lines protocol) against the Java server, in-process. */
+class ClientCommandTest {
+    @TempDir
+    Path tmp;
+    private EmbeddedSyncServer server;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = EmbeddedSyncServer.start("127.0.0.1", 0, tmp.resolve("db"));
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private static JsonValue.Obj ok(ClientCommand c, String line) {
+        JsonValue.Obj a = c.handle(line);
+        assertEquals(JsonValue.TRUE, a.get("ok"), line + " -> " + a);
+        return a;
+    }
+
+    private static String str(JsonValue.Obj o, String key) {
+        return ((JsonValue.Str) o.get(key)).value();
+    }
+
+    @Test
+    void twoClientsShareAMapListTextAndStreamThroughTheJavaServer() {
+        ClientCommand a = ClientCommand.create(server.url(), 20000);
+        ClientCommand b = ClientCommand.create(server.url(), 20000);
+        JsonValue.Obj alice = ok(a, "{\"cmd\":\"createAccount\",\"name\":\"Alice\"}");
+        assertEquals(JsonValue.TRUE, alice.get("synced"));
+        assertTrue(str(alice, "profileID").startsWith("co_z"));
+        String bob = str(ok(b, "{\"cmd\":\"createAccount\",\"name\":\"Bob\"}"), "accountID");
+        String group = str(ok(a, "{\"cmd\":\"createGroup\"}"), "id");
+        ok(a, "{\"cmd\":\"addMember\",\"group\":\"" + group + "\",\"member\":\"" + bob + "\",\"role\":\"writer\"}");
+        assertEquals(JsonValue.of("writer"), ok(a, "{\"cmd\":\"roleOf\",\"group\":\"" + group + "\",\"member\":\"" + bob + "\"}").get("role"));
+        String map = str(ok(a, "{\"cmd\":\"createMap\",\"owner\":\"" + group + "\",\"init\":{\"title\":\"hello\"},\"sync\":true}"), "id");
+        String list = str(ok(a, "{\"cmd\":\"createList\",\"owner\":\"" + group + "\",\"init\":[1,2]}"), "id");
+        String text = str(ok(a, "{\"cmd\":\"createText\",\"owner\":\"" + group + "\",\"init\":\"hello\"}"), "id");
+        String stream = str(ok(a, "{\"cmd\":\"createStream\",\"owner\":\"" + group + "\"}"), "id");
+        ok(a, "{\"cmd\":\"push\",\"id\":\"" + stream + "\",\"value\":{\"n\":1}}");
+        ok(a, "{\"cmd\":\"waitSynced\"}");
+
+        JsonValue.Obj got = ok(b, "{\"cmd\":\"get\",\"id\":\"" + map + "\",\"reqId\":7}");
+        assertEquals(Json.parse("{\"title\":\"hello\"}"), got.get("value"));
+        assertEquals(JsonValue.of("comap"), got.get("type"));
+        assertEquals(JsonValue.of(group), got.get("owner"));
+        assertEquals(JsonValue.of(7), got.get("reqId"));
+        assertEquals(JsonValue.of(3), ok(b, "{\"cmd\":\"append\",\"id\":\"" + list + "\",\"value\":3}").get("length"));
+        assertEquals(JsonValue.of("hello world"), ok(b, "{\"cmd\":\"insertText\",\"id\":\"" + text + "\",\"text\":\" world\"}").get("text"));
+        assertEquals(Json.parse("[{\"n\":1}]"), ok(b, "{\"cmd\":\"get\",\"id\":\"" + stream + "\",\"path\":\"items\"}").get("value"));
+        ok(b, "{\"cmd\":\"set\",\"id\":\"" + map + "\",\"key\":\"fromB\",\"value\":1,\"sync\":true}");
+
+        ok(a, "{\"cmd\":\"waitFor\",\"id\":\"" + map + "\",\"path\":\"fromB\",\"expected\":1}");
+        ok(a, "{\"cmd\":\"waitFor\",\"id\":\"" + list + "\",\"expected\":[1,2,3]}");
+        assertEquals(JsonValue.of("hello world"),
+                ok(a, "{\"cmd\":\"waitFor\",\"id\":\"" + text + "\",\"expected\":\"hello world\"}").get("value"));
+        JsonValue.Obj known = (JsonValue.Obj) ok(a, "{\"cmd\":\"knownState\",\"id\":\"" + map + "\"}").get("knownState");
+        assertEquals(JsonValue.of(map), known.get("id"));
+
+        JsonValue.Obj timeout = a.handle("{\"cmd\":\"waitFor\",\"id\":\"" + map + "\",\"path\":\"nope\",\"expected\":2,\"timeoutMs\":200}");
+        assertEquals(JsonValue.FALSE, timeout.get("ok"));
+        assertTrue(str(timeout, "error").startsWith("timeout after 200 ms waiting for " + map), timeout.toString());
+    }
+
+    @Test
+    void loginInANewClientSeesTheAccountAndItsValues() {
+        ClientCommand a = ClientCommand.create(server.url(), 20000);
+        JsonValue.Obj alice = ok(a, "{\"cmd\":\"createAccount\",\"name\":\"Alice\"}");
+        String map = str(ok(a, "{\"cmd\":\"createMap\",\"init\":{\"k\":\"v\"},\"sync\":true}"), "id");
+        ok(a, "{\"cmd\":\"quit\"}");
+        assertTrue(a.quitting());
+
+        ClientCommand again = ClientCommand.create(server.url(), 20000);
+        JsonValue.Obj login = ok(again, "{\"cmd\":\"login\",\"accountID\":\"" + str(alice, "accountID") + "\",\"agentSecret\":\""
+                + str(alice, "agentSecret") + "\"}");
+        assertEquals(alice.get("profileID"), login.get("profileID"));
+        assertFalse(alice.get("sessionID").equals(login.get("sessionID")), "a new session");
+        assertEquals(Json.parse("{\"k\":\"v\"}"), ok(again, "{\"cmd\":\"get\",\"id\":\"" + map + "\"}").get("value"));
+        ok(again, "{\"cmd\":\"set\",\"id\":\"" + map + "\",\"key\":\"k\",\"value\":\"w\",\"sync\":true}");
+        ok(again, "{\"cmd\":\"quit\"}");
+    }
+
+    @Test
+    void disconnectKeepsLocalEditsAndConnectUploadsThem() {
+        ClientCommand a = ClientCommand.create(server.url(), 20000);
+        ClientCommand b = ClientCommand.create(server.url(), 20000);
+        ok(a, "{\"cmd\":\"createAccount\",\"name\":\"Alice\"}");
+        ok(b, "{\"cmd\":\"createAccount\",\"name\":\"Bob\"}");
+        JsonValue.Obj created = ok(a, "{\"cmd\":\"createMap\",\"init\":{\"k\":0},\"sync\":true}");
+        String map = str(created, "id");
+        ok(a, "{\"cmd\":\"addMember\",\"group\":\"" + str(created, "owner") + "\",\"member\":\"everyone\",\"role\":\"reader\",\"sync\":true}");
+        ok(a, "{\"cmd\":\"disconnect\"}");
+        assertEquals(JsonValue.FALSE, ok(a, "{\"cmd\":\"status\"}").get("connected"));
+        ok(a, "{\"cmd\":\"set\",\"id\":\"" + map + "\",\"key\":\"k\",\"value\":1}");
+        assertEquals(JsonValue.of(1), ok(a, "{\"cmd\":\"get\",\"id\":\"" + map + "\",\"path\":\"k\"}").get("value"));
+        assertEquals(JsonValue.of(0), ok(b, "{\"cmd\":\"get\",\"id\":\"" + map + "\",\"path\":\"k\"}").get("value"));
+        ok(a, "{\"cmd\":\"connect\"}");
+        assertEquals(JsonValue.TRUE, ok(a, "{\"cmd\":\"status\"}").get("connected"));
+        ok(a, "{\"cmd\":\"waitSynced\",\"id\":\"" + map + "\"}");
+        ok(b, "{\"cmd\":\"waitFor\",\"id\":\"" + map + "\",\"path\":\"k\",\"expected\":1}");
+    }
+
+    @Test
+    void withDbLoginInANewClientWorksOfflineAndSeesEveryAnsweredEdit() throws Exception {
+        Path db = tmp.resolve("client-db");
+        ClientCommand a = ClientCommand.create(null, 5000, db);
+        JsonValue.Obj alice = ok(a, "{\"cmd\":\"createAccount\",\"name\":\"Alice\"}");
+        String list = str(ok(a, "{\"cmd\":\"createList\",\"init\":[\"a\"]}"), "id");
+        ok(a, "{\"cmd\":\"append\",\"id\":\"" + list + "\",\"value\":\"b\"}");
+        a.close();
+
+        ClientCommand again = ClientCommand.create(null, 5000, db);
+        try {
+            String login = "{\"cmd\":\"login\",\"accountID\":\"" + str(alice, "accountID") + "\",\"agentSecret\":\""
+                    + str(alice, "agentSecret") + "\"}";
+            assertEquals(alice.get("profileID"), ok(again, login).get("profileID"));
+            assertEquals(Json.parse("[\"a\",\"b\"]"), ok(again, "{\"cmd\":\"get\",\"id\":\"" + list + "\"}").get("value"));
+            ok(again, "{\"cmd\":\"append\",\"id\":\"" + list + "\",\"value\":\"c\"}");
+            JsonValue.Obj wrong = again.handle("{\"cmd\":\"login\",\"accountID\":\"" + str(alice, "accountID")
+                    + "\",\"agentSecret\":\"" + str(ok(ClientCommand.create(null, 5000), "{\"cmd\":\"createAccount\"}"), "agentSecret") + "\"}");
+            assertEquals(JsonValue.FALSE, wrong.get("ok"), wrong.toString());
+        } finally {
+            again.close();
+        }
+        ClientCommand third = ClientCommand.create(null, 5000, db);
+        try {
+            ok(third, "{\"cmd\":\"login\",\"accountID\":\"" + str(alice, "accountID") + "\",\"agentSecret\":\""
+                    + str(alice, "agentSecret") + "\"}");
+            assertEquals(Json.parse("[\"a\",\"b\",\"c\"]"), ok(third, "{\"cmd\":\"get\",\"id\":\"" + list + "\"}").get("value"));
+        } finally {
+            third.close();
+        }
+    }
+
+    /** The `client` as a process on --db: answered edits survive kill -9, and login in a new process sees them offline. */
+    @Test
+    void answeredEditsSurviveKillMinusNine() throws Exception {
+        Path db = tmp.resolve("killed-db");
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), io.cojson.samples.Main.class.getName(),
+                "client", "--db", db.toString()).redirectError(ProcessBuilder.Redirect.DISCARD);
+        Process first = pb.start();
+        JsonValue.Obj alice;
+        String map;
+        try {
+            java.io.Writer in = new java.io.OutputStreamWriter(first.getOutputStream(), StandardCharsets.UTF_8);
+            BufferedReader out = new BufferedReader(new java.io.InputStreamReader(first.getInputStream(), StandardCharsets.UTF_8));
+            in.write("{\"cmd\":\"createAccount\",\"name\":\"Alice\"}\n{\"cmd\":\"createMap\",\"init\":{\"k\":1}}\n");
+            in.flush();
+            alice = (JsonValue.Obj) Json.parse(ServerCommandTest.readLine(out));
+            map = str((JsonValue.Obj) Json.parse(ServerCommandTest.readLine(out)), "id");
+            in.write("{\"cmd\":\"set\",\"id\":\"" + map + "\",\"key\":\"k\",\"value\":2}\n");
+            in.flush();
+            assertEquals(JsonValue.TRUE, ((JsonValue.Obj) Json.parse(ServerCommandTest.readLine(out))).get("ok"));
+        } finally {
+            first.destroyForcibly(); // SIGKILL right after the answer
+            first.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        ClientCommand again = ClientCommand.create(null, 5000, db);
+        try {
+            ok(again, "{\"cmd\":\"login\",\"accountID\":\"" + str(alice, "accountID") + "\",\"agentSecret\":\""
+                    + str(alice, "agentSecret") + "\"}");
+            assertEquals(JsonValue.of(2), ok(again, "{\"cmd\":\"get\",\"id\":\"" + map + "\",\"path\":\"k\"}").get("value"));
+        } finally {
+            again.close();
+        }
+    }
+
+    @Test
+    void errorsAreAnswersAndTheLoopKeepsGoing() throws Exception {
+        ClientCommand c = ClientCommand.create(null, 1000);
+        String script = String.join("\n",
+                "{\"cmd\":\"ping\",\"reqId\":\"a\"}",
+                "",
+                "not json",
+                "[1]",
+                "{\"cmd\":\"frobnicate\",\"reqId\":2}",
+                "{\"cmd\":\"whoami\"}",
+                "{\"cmd\":\"createAccount\"}",
+                "{\"cmd\":\"set\",\"id\":\"nope\",\"key\":\"k\",\"value\":1}",
+                "{\"cmd\":\"get\",\"id\":\"co_zzzzzzzzzzzzzzzzzzzzzzzzzzzz\"}",
+                "{\"cmd\":\"waitSynced\"}",
+                "{\"cmd\":\"quit\"}",
+                "{\"cmd\":\"ping\"}") + "\n";
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        c.run(new BufferedReader(new StringReader(script)), new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        List<JsonValue.Obj> answers = bytes.toString(StandardCharsets.UTF_8).lines().map(l -> (JsonValue.Obj) Json.parse(l)).toList();
+        assertEquals(10, answers.size(), answers.toString()); // blank line skipped, nothing after quit
+        assertEquals(Json.parse("{\"ok\":true,\"pong\":true,\"reqId\":\"a\"}"), answers.get(0));
+        assertTrue(str(answers.get(1), "error").startsWith("invalid JSON"));
+        assertEquals(JsonValue.of("a command must be a JSON object"), answers.get(2).get("error"));
+        assertEquals(Json.parse("{\"ok\":false,\"error\":\"unknown command: \\\"frobnicate\\\"\",\"reqId\":2}"), answers.get(3));
+        assertEquals(JsonValue.of("no account: run createAccount or login first"), answers.get(4).get("error"));
+        assertEquals(JsonValue.TRUE, answers.get(5).get("ok"));
+        assertEquals(JsonValue.of("\"id\" must be a CoValue ID (co_z...), got \"nope\""), answers.get(6).get("error"));
+        assertEquals(JsonValue.FALSE, answers.get(7).get("ok"));
+        assertEquals(Json.parse("{\"ok\":true,\"peers\":0}"), answers.get(8));
+        assertEquals(Json.parse("{\"ok\":true,\"synced\":true}"), answers.get(9));
+    }
+}
