@@ -36,6 +36,12 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--jvm-opts", description = "JVM flags of the child JVMs of 'all' (default: " + BenchAll.DEFAULT_JVM_OPTS + ").")
     String jvmOpts;
 
+    @Option(names = "--server", defaultValue = "ref", description = "W5: the sync server, ref (JS reference server, child process) or java (in-process, memory) (default ${DEFAULT-VALUE}).")
+    String server;
+
+    @Option(names = "--interop-dir", description = "W5 with --server ref: the dir of sync-server.mjs (default: -Dcojson.interop.dir, else ../shared/interop).")
+    java.io.File interopDir;
+
     @Option(names = "--seconds", defaultValue = "1.0", description = "crypto: measured time per benchmark (default ${DEFAULT-VALUE}).")
     double seconds;
 
@@ -49,6 +55,14 @@ final class BenchCommand implements Callable<Integer> {
             return 2;
         }
         if (workloads.size() == 1 && workloads.get(0).equals("crypto")) return crypto();
+        W5SyncE2E.Server w5Server;
+        try {
+            w5Server = W5SyncE2E.Server.parse(server);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            return 2;
+        }
+        java.io.File dir = interopDir != null ? interopDir : W5SyncE2E.defaultInteropDir();
         List<String> selected = new ArrayList<>();
         for (String w : workloads) {
             if (w.equalsIgnoreCase("all")) {
@@ -61,14 +75,23 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         boolean inProcess = selected.size() == 1 && repeat == 1 && !workloads.get(0).equalsIgnoreCase("all");
-        if (!inProcess) return BenchAll.run(selected, repeat, n, warm, jvmOpts != null ? jvmOpts : BenchAll.DEFAULT_JVM_OPTS);
+        if (!inProcess) {
+            List<String> childArgs = new ArrayList<>();
+            childArgs.add("--server=" + w5Server.wireName());
+            childArgs.add("--interop-dir=" + dir.getAbsolutePath());
+            return BenchAll.run(selected, repeat, n, warm, jvmOpts != null ? jvmOpts : BenchAll.DEFAULT_JVM_OPTS, childArgs);
+        }
         try {
-            BenchResult r = Workloads.run(selected.get(0), n, warm);
+            BenchResult r = Workloads.run(selected.get(0), n, warm, w5Server, dir);
             System.out.println(r.toLine());
             return 0;
         } catch (UnsupportedOperationException e) {
-            System.err.println(W5SyncE2E.UNAVAILABLE.equals(e.getMessage()) ? e.getMessage() : "unsupported: " + e.getMessage());
+            System.err.println("unsupported: " + e.getMessage());
             return 2;
+        } catch (RuntimeException e) {
+            System.err.println(selected.get(0) + " failed: " + e.getMessage());
+            e.printStackTrace();
+            return 1;
         }
     }
 

@@ -11,18 +11,18 @@ import picocli.CommandLine;
 
 class BenchCommandTest {
     @Test
-    void w5RefusesWithStatus2UntilTheSyncLayerExists() {
+    void unknownW5ServerIsAUsageError() {
         PrintStream err = System.err;
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         System.setErr(new PrintStream(buf, true, StandardCharsets.UTF_8));
         int code;
         try {
-            code = new CommandLine(new Main()).execute("bench", "W5");
+            code = new CommandLine(new Main()).execute("bench", "W5", "--server", "nope");
         } finally {
             System.setErr(err);
         }
         assertEquals(2, code);
-        assertTrue(buf.toString(StandardCharsets.UTF_8).contains("W5 needs the sync layer (issue: Sync)"));
+        assertTrue(buf.toString(StandardCharsets.UTF_8).contains("--server must be ref or java"));
     }
 
     @Test

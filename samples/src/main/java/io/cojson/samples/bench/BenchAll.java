@@ -39,18 +39,18 @@ public final class BenchAll {
     private BenchAll() {}
 
     public static int run(List<String> workloads, int repeat, Integer n, int warmRepeats, String jvmOpts) {
+        return run(workloads, repeat, n, warmRepeats, jvmOpts, List.of());
+    }
+
+    /** As above; {@code childArgs} are extra options of every child's {@code bench} command (e.g. W5's --server). */
+    public static int run(List<String> workloads, int repeat, Integer n, int warmRepeats, String jvmOpts, List<String> childArgs) {
         Map<String, List<JsonValue.Obj>> results = new LinkedHashMap<>();
         boolean failed = false;
         for (int round = 1; round <= repeat; round++) {
             for (String w : workloads) {
-                if (w.equals("W5") && !W5SyncE2E.available()) {
-                    if (round == 1) print(JsonValue.obj("workload", JsonValue.of(w), "skipped", JsonValue.TRUE,
-                            "reason", JsonValue.of(W5SyncE2E.UNAVAILABLE)));
-                    continue;
-                }
                 JsonValue.Obj r;
                 try {
-                    r = runChild(w, n, warmRepeats, jvmOpts);
+                    r = runChild(w, n, warmRepeats, jvmOpts, childArgs);
                 } catch (IOException | RuntimeException e) {
                     failed = true;
                     System.err.println(w + " failed: " + e.getMessage());
@@ -71,7 +71,7 @@ public final class BenchAll {
         return failed ? 1 : 0;
     }
 
-    private static JsonValue.Obj runChild(String workload, Integer n, int warmRepeats, String jvmOpts) throws IOException {
+    private static JsonValue.Obj runChild(String workload, Integer n, int warmRepeats, String jvmOpts, List<String> childArgs) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaBinary());
         for (String o : jvmOpts.trim().split("\\s+")) if (!o.isEmpty()) cmd.add(o);
@@ -84,6 +84,7 @@ public final class BenchAll {
         cmd.add(workload);
         cmd.add("--warm=" + warmRepeats);
         if (n != null) cmd.add("--n=" + n);
+        cmd.addAll(childArgs);
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         p.getOutputStream().close();
         String last = null;

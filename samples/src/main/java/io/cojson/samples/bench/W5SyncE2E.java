@@ -1,21 +1,253 @@
 package io.cojson.samples.bench;
 
+import static io.cojson.samples.bench.BenchSupport.key;
+
+import io.cojson.core.ids.RawCoID;
+import io.cojson.core.json.Json;
+import io.cojson.core.json.JsonValue;
+import io.cojson.core.node.Subscription;
+import io.cojson.core.values.CoMap;
+import io.cojson.core.values.CojsonNode;
+import io.cojson.samples.cli.EmbeddedSyncServer;
+import io.cojson.sync.PeerRole;
+import io.cojson.sync.SyncError;
+import io.cojson.sync.SyncManager;
+import io.cojson.sync.transport.WebSocketClientChannel;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
 /**
- * W5 (A writes, B converges through a sync server) needs WebSocket clients that speak the sync
- * protocol; cojson-sync has no such layer yet, so this workload refuses to run rather than
- * measure something else.
+ * W5: account node A writes {@code n} trusting map sets; account node B (same process, its own
+ * WebSocket) converges through a sync server. The server is the JS reference server in a child
+ * process ({@code node sync-server.mjs --port 0} in the interop dir), or the Java
+ * {@link EmbeddedSyncServer} in this process (in memory). Timed: from just before A's first set
+ * until B's subscription sees {@code key(n-1) == n-1}.
  */
 public final class W5SyncE2E {
-    public static final String UNAVAILABLE = "W5 needs the sync layer (issue: Sync)";
+    public static final int DEFAULT_N = 5_000;
+    /** Bound on B's convergence after the writes (the reference's W5_CONVERGE_TIMEOUT_MS). */
+    public static final long CONVERGE_TIMEOUT_S = 120;
+    private static final long SETUP_TIMEOUT_S = 30;
+
+    /** Which sync server the clients connect to. */
+    public enum Server {
+        REF, JAVA;
+
+        public static Server parse(String s) {
+            switch (s.toLowerCase(Locale.ROOT)) {
+                case "ref":
+                    return REF;
+                case "java":
+                    return JAVA;
+                default:
+                    throw new IllegalArgumentException("--server must be ref or java, got " + s);
+            }
+        }
+
+        public String wireName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
     private W5SyncE2E() {}
 
-    /** Whether W5 can run in this build. */
-    public static boolean available() {
-        return false;
+    /** The interop dir: the system property {@code cojson.interop.dir}, else ../shared/interop (relative to the working dir). */
+    public static File defaultInteropDir() {
+        return new File(System.getProperty("cojson.interop.dir", "../shared/interop"));
     }
 
     public static BenchResult run(int n) {
-        throw new UnsupportedOperationException(UNAVAILABLE);
+        return run(n, Server.REF, defaultInteropDir());
+    }
+
+    public static BenchResult run(int n, Server server, File interopDir) {
+        try {
+            return runChecked(n, server, interopDir);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("W5 interrupted", e);
+        } catch (Exception e) {
+            throw e instanceof RuntimeException r ? r : new IllegalStateException("W5: " + e.getMessage(), e);
+        }
+    }
+
+    private static BenchResult runChecked(int n, Server server, File interopDir) throws Exception {
+        List<SyncError> errors = new CopyOnWriteArrayList<>();
+        RefServer ref = null;
+        EmbeddedSyncServer java = null;
+        SyncManager syncA = null;
+        SyncManager syncB = null;
+        Subscription sub = null;
+        try {
+            String url;
+            if (server == Server.REF) {
+                ref = RefServer.start(interopDir);
+                url = ref.url;
+            } else {
+                java = EmbeddedSyncServer.start("127.0.0.1", 0, null);
+                url = java.url();
+            }
+            CojsonNode a = BenchSupport.newAccountNode("writer");
+            CojsonNode b = BenchSupport.newAccountNode("reader");
+            syncA = connect(a, url, errors);
+            syncB = connect(b, url, errors);
+
+            // Setup (not timed): group + empty map, acknowledged by the server; B loads and subscribes.
+            CoMap map = a.createGroup().createMap().trusting();
+            RawCoID id = map.id();
+            await(syncA.waitForSync(id, "server"), SETUP_TIMEOUT_S, "initial upload of the map");
+            BenchSupport.require(await(syncB.load(id), SETUP_TIMEOUT_S, "B's initial load").isPresent(), "B could load the map");
+            CoMap mapB = b.map(id);
+
+            String lastKey = key(n - 1);
+            long lastValue = n - 1;
+            AtomicInteger notifications = new AtomicInteger();
+            AtomicLong convergedAt = new AtomicLong();
+            CountDownLatch converged = new CountDownLatch(1);
+            sub = mapB.subscribe(m -> {
+                notifications.incrementAndGet();
+                if (converged.getCount() > 0 && m.get(lastKey) instanceof JsonValue.Num v && v.isSafeInteger()
+                        && v.longValue() == lastValue) {
+                    convergedAt.compareAndSet(0, System.nanoTime());
+                    converged.countDown();
+                }
+            });
+            double rssBefore = BenchResult.rssNowMb();
+
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) map.set(key(i), i);
+            long t1 = System.nanoTime();
+            if (!converged.await(CONVERGE_TIMEOUT_S, TimeUnit.SECONDS)) {
+                throw new TimeoutException("W5: B did not see " + lastKey + " == " + lastValue + " within "
+                        + CONVERGE_TIMEOUT_S + " s (sync errors: " + errors + ")");
+            }
+            long t2 = convergedAt.get();
+            double peak = BenchResult.currentPeakRssMb();
+            sub.close();
+            sub = null;
+
+            JsonValue.Obj view = mapB.toJson();
+            int keys = view.fields().size();
+            long sum = BenchSupport.mapValueSum(view, Math.min(BenchSupport.KEYS, n));
+            BenchSupport.require(sum == BenchSupport.expectedMapSum(n), "B map sum " + sum);
+            BenchSupport.require(errors.isEmpty(), "sync errors " + errors);
+
+            String topology = server == Server.REF
+                    ? "A,B in bench process; reference server (node) in child process; ws://127.0.0.1"
+                    : "A,B in bench process; Java EmbeddedSyncServer (memory) in the same process; ws://127.0.0.1";
+            return new BenchResult("W5", n, t2 - t0, peak, "trusting")
+                    .detailSeconds("write_s", t1 - t0)
+                    .detailSeconds("propagate_after_last_write_s", t2 - t1)
+                    .detail("b_notifications", notifications.get())
+                    .detail("rss_before_mb", rssBefore)
+                    .detail("server", JsonValue.of(server.wireName()))
+                    .detail("topology", JsonValue.of(topology))
+                    .check("keys", keys)
+                    .check("value_sum", sum);
+        } finally {
+            if (sub != null) sub.close();
+            if (syncA != null) syncA.close();
+            if (syncB != null) syncB.close();
+            if (java != null) java.close();
+            if (ref != null) ref.close();
+        }
+    }
+
+    private static SyncManager connect(CojsonNode node, String url, List<SyncError> errors) {
+        SyncManager sync = SyncManager.create(node.localNode());
+        sync.onError(errors::add);
+        sync.addPeer("server", PeerRole.SERVER, WebSocketClientChannel.connect(url));
+        return sync;
+    }
+
+    private static <T> T await(CompletableFuture<T> f, long seconds, String what) throws Exception {
+        try {
+            return f.get(seconds, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            throw new TimeoutException("W5 setup: timed out after " + seconds + " s: " + what);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("W5 setup failed: " + what + ": " + e.getCause(), e.getCause());
+        }
+    }
+
+    /** The JS reference sync server as a child process. */
+    private static final class RefServer implements AutoCloseable {
+        final Process process;
+        final String url;
+
+        private RefServer(Process process, String url) {
+            this.process = process;
+            this.url = url;
+        }
+
+        static RefServer start(File interopDir) throws Exception {
+            File dir = interopDir.getCanonicalFile();
+            if (!new File(dir, "sync-server.mjs").isFile() || !new File(dir, "node_modules").isDirectory()) {
+                throw new IllegalStateException("W5: no reference server in " + dir
+                        + " (need sync-server.mjs and node_modules; set --interop-dir or -Dcojson.interop.dir, or use --server java)");
+            }
+            Process p = new ProcessBuilder("node", "sync-server.mjs", "--port", "0").directory(dir)
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            String line;
+            try {
+                line = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return out.readLine();
+                    } catch (IOException e) {
+                        return null;
+                    }
+                }).get(SETUP_TIMEOUT_S, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                p.destroyForcibly();
+                throw new TimeoutException("W5: the reference server did not start within " + SETUP_TIMEOUT_S + " s");
+            }
+            if (line == null || !(Json.parse(line) instanceof JsonValue.Obj o) || !(o.get("url") instanceof JsonValue.Str u)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("W5: the reference server did not report its url: " + line);
+            }
+            // drain the rest of stdout so that the child never blocks on a full pipe
+            Thread drain = new Thread(() -> {
+                try {
+                    while (out.readLine() != null) {
+                        // ignore
+                    }
+                } catch (IOException e) {
+                    // closed
+                }
+            }, "w5-ref-server-stdout");
+            drain.setDaemon(true);
+            drain.start();
+            return new RefServer(p, u.value());
+        }
+
+        @Override
+        public void close() {
+            try {
+                process.getOutputStream().close();
+            } catch (IOException e) {
+                // ignore
+            }
+            process.destroy();
+            try {
+                if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly();
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 }

@@ -18,9 +18,15 @@ public final class Workloads {
      * Runs one workload in this process. {@code n} overrides the spec's size (null: the spec's
      * value; W4 scales its inserts to n/6 of the total like 2 000 of 12 000), for quick runs only.
      *
-     * @throws UnsupportedOperationException for W5 until the sync layer exists
+     * W5 runs against the reference server in the default interop dir.
      */
     public static BenchResult run(String workload, Integer n, int warmRepeats) {
+        return run(workload, n, warmRepeats, W5SyncE2E.Server.REF, W5SyncE2E.defaultInteropDir());
+    }
+
+    /** As {@link #run(String, Integer, int)}, with W5's server and interop dir. */
+    public static BenchResult run(String workload, Integer n, int warmRepeats, W5SyncE2E.Server w5Server,
+                                  java.io.File interopDir) {
         switch (workload) {
             case "W1":
                 return W1MapWrites.run("W1", n == null ? W1MapWrites.DEFAULT_N : n, false);
@@ -32,7 +38,7 @@ public final class Workloads {
                 if (n == null) return W4ListOps.run(W4ListOps.DEFAULT_APPENDS, W4ListOps.DEFAULT_INSERTS);
                 return W4ListOps.run(n - n / 6, n / 6);
             case "W5":
-                return W5SyncE2E.run(n == null ? 5_000 : n);
+                return W5SyncE2E.run(n == null ? W5SyncE2E.DEFAULT_N : n, w5Server, interopDir);
             case "W6":
                 return W6ColdLoad.run(n == null ? W6ColdLoad.DEFAULT_MAPS : n, warmRepeats);
             default:
