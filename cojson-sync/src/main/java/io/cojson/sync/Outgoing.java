@@ -40,6 +40,8 @@ final class Outgoing {
     private final Map<RawCoID, CompletableFuture<Void>> storing = new HashMap<>();
     private final Map<RawCoID, Integer> inFlight = new HashMap<>();
     private final Set<RawCoID> regapped = new HashSet<>();
+    /** CoValues whose delete storage has been told of. */
+    private final Set<RawCoID> tombstoned = new HashSet<>();
 
     Outgoing(SyncContext ctx) {
         this.ctx = ctx;
@@ -199,9 +201,12 @@ final class Outgoing {
         SyncStorage storage = ctx.options.storage();
         if (storage == null) return CompletableFuture.completedFuture(null);
         KnownState stored = storageOptimistic.get(id);
+        boolean[] deleted = new boolean[1];
         ContentProducer.Pieces pieces = ctx.node.locked(() -> {
             CoValueCore core = ctx.node.get(id);
-            return core == null ? null : ContentProducer.newContentSince(core, stored, null);
+            if (core == null) return null;
+            deleted[0] = core.isDeleted();
+            return ContentProducer.newContentSince(core, stored, null);
         });
         CompletableFuture<Void> all = storing.getOrDefault(id, CompletableFuture.completedFuture(null));
         if (pieces == null || pieces.isEmpty()) return all;
@@ -212,6 +217,8 @@ final class Outgoing {
             storage.store(piece).whenCompleteAsync((ks, err) -> stored(id, ks, err, one), ctx.exec);
             all = all.thenCombine(one, (a, b) -> null);
         }
+        // Storage is ordered: the mark lands after the delete session it follows from (§8.7).
+        if (deleted[0] && tombstoned.add(id)) all = all.thenCombine(storage.deleted(id), (a, b) -> null);
         CompletableFuture<Void> mine = all;
         storing.put(id, mine);
         mine.whenCompleteAsync((v, e) -> storing.remove(id, mine), ctx.exec);

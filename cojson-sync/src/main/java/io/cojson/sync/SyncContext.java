@@ -53,7 +53,15 @@ final class SyncContext {
 
     // ---- peers ----
 
+    /** Ids of persistent peers ever added: a wait on one survives the gaps between its connections. */
+    private final java.util.Set<String> persistentIds = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    boolean wasPersistentPeer(String id) {
+        return persistentIds.contains(id);
+    }
+
     PeerState putPeer(PeerState p) {
+        if (p.isPersistent()) persistentIds.add(p.id());
         PeerState old = peers.put(p.id(), p);
         peerSnapshot = List.copyOf(peers.values());
         return old;

@@ -8,6 +8,7 @@ import io.cojson.core.node.Subscription;
 import io.cojson.sync.internal.Dependencies;
 import io.cojson.sync.internal.SerialExecutor;
 import io.cojson.sync.transport.MessageChannel;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -21,6 +22,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -140,9 +143,34 @@ public final class SyncManager implements AutoCloseable {
         return r.thenApplyAsync(found -> Optional.ofNullable(found ? ctx.node.get(id) : null), ForkJoinPool.commonPool());
     }
 
+    /** How long {@link #load(RawCoID, boolean)} waits before its one retry (the reference's RETRY_DELAY). */
+    public static final Duration LOAD_RETRY_DELAY = Duration.ofSeconds(3);
+
+    /**
+     * {@link #load(RawCoID)}; with {@code retryOnce}, as the reference's {@code LocalNode.load} does by
+     * default: a CoValue no peer had is asked for once more after {@link #LOAD_RETRY_DELAY} (it may
+     * still be on its way), or returned as soon as it arrives meanwhile.
+     */
+    public CompletableFuture<Optional<CoValueCore>> load(RawCoID id, boolean retryOnce) {
+        if (!retryOnce) return load(id);
+        return load(id).thenCompose(first -> {
+            if (first.isPresent() || closed) return CompletableFuture.completedFuture(first);
+            CompletableFuture<Void> pause = new CompletableFuture<>();
+            Subscription arrived = ctx.node.subscribe(id, x -> pause.complete(null));
+            ScheduledFuture<?> timer = ctx.scheduler.schedule(() -> pause.complete(null), LOAD_RETRY_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+            if (ctx.available(id)) pause.complete(null); // arrived between the answer and the subscription
+            return pause.thenCompose(v -> {
+                arrived.close();
+                timer.cancel(false);
+                return load(id);
+            });
+        });
+    }
+
     /**
      * Completes once peer {@code peerId} confirmed holding everything this node has of {@code id}
-     * now (header and every session); fails if a non-persistent peer closes first. Combine with
+     * now (header and every session); fails if a non-persistent peer closes first. A persistent peer
+     * that is reconnecting (closed, not yet added again under the same id) is waited for. Combine with
      * {@code orTimeout} to bound the wait.
      */
     public CompletableFuture<Void> waitForSync(RawCoID id, String peerId) {
@@ -151,7 +179,9 @@ public final class SyncManager implements AutoCloseable {
         ctx.exec.execute(() -> {
             ctx.out.flush(); // local writes made before this call belong to what must be confirmed
             PeerState p = ctx.peer(peerId);
-            if (p == null) {
+            if (p == null && ctx.wasPersistentPeer(peerId)) {
+                ctx.waiters.addForAbsent(id, peerId, f); // between reconnections: confirmed once it is back
+            } else if (p == null) {
                 f.completeExceptionally(new IllegalArgumentException("no peer " + peerId));
             } else {
                 ctx.waiters.add(id, p, f);

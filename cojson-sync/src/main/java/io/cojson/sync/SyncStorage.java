@@ -25,4 +25,12 @@ public interface SyncStorage {
      * returned state shows it and the caller sends what is missing.
      */
     CompletableFuture<KnownState> store(ContentPiece piece);
+
+    /**
+     * The node validated a delete of {@code id} (covalues.md §8.7): storage may keep only its
+     * tombstone from now on. Called after the delete session was handed to {@link #store}.
+     */
+    default CompletableFuture<Void> deleted(RawCoID id) {
+        return CompletableFuture.completedFuture(null);
+    }
 }

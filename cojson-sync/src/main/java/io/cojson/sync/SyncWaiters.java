@@ -31,6 +31,16 @@ final class SyncWaiters {
         waiters.add(new Waiter(id, peer.id(), target, future));
     }
 
+    /** A wait on a persistent peer that is reconnecting: checked when it is added again. */
+    void addForAbsent(RawCoID id, String peerId, CompletableFuture<Void> future) {
+        KnownState target = ctx.knownState(id);
+        if (target == null) {
+            future.complete(null);
+            return;
+        }
+        waiters.add(new Waiter(id, peerId, target, future));
+    }
+
     /** Re-checks the waits on {@code peer} for {@code id} (after it told us something about it). */
     void check(PeerState peer, RawCoID id) {
         for (Iterator<Waiter> it = waiters.iterator(); it.hasNext();) {

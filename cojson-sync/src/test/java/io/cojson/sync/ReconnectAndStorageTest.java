@@ -87,6 +87,45 @@ class ReconnectAndStorageTest {
     }
 
     @Test
+    void aWaitStartedWhileTheServerPeerIsReconnectingCompletesWhenItIsBack() {
+        SyncManager server = newServer(null);
+        InMemoryChannel.Pair first = connect(aliceSync, server);
+        RawCoID group = GroupOperations.createGroup(alice, null);
+        RawCoID map = Accounts.createOwned(alice, "comap", group, JsonValue.NULL);
+        get(aliceSync.waitForSync(map, "server"));
+        first.a().close();
+        await("alice's server peer closed", () -> aliceSync.peer("server").isEmpty());
+        set(alice, map, "offline", JsonValue.of(1));
+        java.util.concurrent.CompletableFuture<Void> wait = aliceSync.waitForSync(map, "server");
+        org.junit.jupiter.api.Assertions.assertFalse(wait.isCompletedExceptionally(), "a persistent peer's absence is not a failure");
+        connect(aliceSync, server);
+        get(wait);
+        assertEquals(known(alice, map), known(server.node(), map));
+        assertThrowsNoPeer();
+    }
+
+    private void assertThrowsNoPeer() {
+        java.util.concurrent.CompletableFuture<Void> never = aliceSync.waitForSync(alice.accountID(), "nobody");
+        assertTrue(org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> never.get(10, java.util.concurrent.TimeUnit.SECONDS)).getCause().getMessage().contains("no peer nobody"));
+    }
+
+    @Test
+    void aLoadWithRetryFindsAValueThatReachesTheServerWithinTheRetryDelay() {
+        SyncManager server = newServer(null);
+        connect(bobSync, server);
+        RawCoID group = GroupOperations.createGroup(alice, null);
+        GroupOperations.addMember(alice, group, "everyone", "reader");
+        RawCoID map = Accounts.createOwned(alice, "comap", group, JsonValue.NULL); // alice is offline: nobody has it
+        assertTrue(get(bobSync.load(map)).isEmpty(), "without retry: unavailable at the first answer");
+        java.util.concurrent.CompletableFuture<java.util.Optional<io.cojson.core.covalue.CoValueCore>> retried = bobSync.load(map, true);
+        connect(aliceSync, server); // alice comes online and uploads within the retry delay
+        get(aliceSync.waitForSync(map, "server"));
+        assertTrue(get(retried).isPresent(), "the one retry found it");
+        assertEquals(known(alice, map), known(bob, map));
+    }
+
+    @Test
     void duplicatedDeliveryIsANoOp() {
         SyncManager server = newServer(null);
         InMemoryChannel.Pair pair = InMemoryChannel.pair("alice", "server");

@@ -24,7 +24,7 @@ import io.cojson.core.values.Group;
 import io.cojson.core.values.Role;
 import io.cojson.sync.PeerRole;
 import io.cojson.sync.SyncManager;
-import io.cojson.sync.transport.WebSocketClientChannel;
+import io.cojson.sync.transport.ReconnectingClient;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -116,7 +116,8 @@ public final class ClientCommand implements Callable<Integer> {
         return quitting;
     }
 
-    private final Map<SyncManager, WebSocketClientChannel> channels = new java.util.IdentityHashMap<>();
+    /** The connection of each sync manager: reconnects by itself, like the reference client's. */
+    private final Map<SyncManager, ReconnectingClient> connections = new java.util.IdentityHashMap<>();
     private Crypto crypto;
     private LocalNode node;
     private CojsonNode typed;
@@ -369,7 +370,7 @@ public final class ClientCommand implements Callable<Integer> {
             }
             case "get":
             case "load": {
-                RawCoID id = load(coId(req, "id", false), timeout(req));
+                RawCoID id = load(coId(req, "id", false), timeout(req), !JsonValue.FALSE.equals(req.get("retry")));
                 CoValue v = typed.load(id);
                 describe(v, r);
                 JsonValue view = viewOf(v);
@@ -440,8 +441,8 @@ public final class ClientCommand implements Callable<Integer> {
         if (keep) {
             if (createdSync != null) {
                 if (!synced) trySyncAll(created, createdSync, t);
+                stopConnection(createdSync);
                 createdSync.close();
-                channels.remove(createdSync);
             }
             if (createdPersistence != null) createdPersistence.close();
         } else {
@@ -510,27 +511,41 @@ public final class ClientCommand implements Callable<Integer> {
         if (peer == null) return null;
         SyncManager s = SyncManager.create(n);
         s.onError(e -> System.err.println("[client] sync error: " + e));
-        WebSocketClientChannel ch = WebSocketClientChannel.connect(peer);
-        channels.put(s, ch);
-        s.addPeer("server", PeerRole.SERVER, ch);
+        startConnection(s);
         return s;
+    }
+
+    /** Connects {@code s} to the peer; every new connection (after a drop) re-handshakes as peer "server". */
+    private void startConnection(SyncManager s) {
+        java.util.concurrent.CountDownLatch added = new java.util.concurrent.CountDownLatch(1);
+        connections.put(s, ReconnectingClient.builder(peer)
+                .onChannel(ch -> {
+                    s.addPeer("server", PeerRole.SERVER, ch);
+                    added.countDown();
+                })
+                .start());
+        try { // the first attempt runs on the client's thread: have the peer in place before the next command
+            if (!added.await(10, java.util.concurrent.TimeUnit.SECONDS)) System.err.println("[client] connection attempt did not start");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void stopConnection(SyncManager s) {
+        ReconnectingClient c = connections.remove(s);
+        if (c != null) c.close(); // stops reconnecting too
     }
 
     private void disconnect() {
         requireNode();
-        WebSocketClientChannel ch = sync == null ? null : channels.get(sync);
-        if (ch != null) ch.close(); // the sync manager drops the peer; local edits keep working
+        if (sync != null) stopConnection(sync); // the sync manager drops the peer; local edits keep working
     }
 
     private void reconnect(JsonValue.Obj req) throws Exception {
         requireNode();
         if (sync == null) throw new CommandError("no --peer was given");
         long t = timeout(req);
-        if (!isConnected()) {
-            WebSocketClientChannel ch = WebSocketClientChannel.connect(peer);
-            channels.put(sync, ch);
-            sync.addPeer("server", PeerRole.SERVER, ch);
-        }
+        if (!connections.containsKey(sync)) startConnection(sync); // after disconnect; otherwise it retries by itself
         // the server answered once it confirmed (or received) our account
         await(sync.waitForSync(node.accountID(), "server"), t, "connecting");
     }
@@ -549,8 +564,8 @@ public final class ClientCommand implements Callable<Integer> {
         boolean synced = true;
         if (sync != null) {
             synced = isConnected() && trySyncAll(node, sync, timeoutMs);
+            stopConnection(sync);
             sync.close();
-            channels.remove(sync);
         }
         if (persistence != null) {
             persistence.close(); // hands storage what is pending and waits for the commit
@@ -564,8 +579,8 @@ public final class ClientCommand implements Callable<Integer> {
     }
 
     private boolean isConnected() {
-        WebSocketClientChannel ch = sync == null ? null : channels.get(sync);
-        return ch != null && ch.isOpen() && sync.peer("server").map(p -> !p.isClosed()).orElse(false);
+        ReconnectingClient c = sync == null ? null : connections.get(sync);
+        return c != null && c.isConnected() && sync.peer("server").map(p -> !p.isClosed()).orElse(false);
     }
 
     // ---- helpers ----
@@ -640,6 +655,11 @@ public final class ClientCommand implements Callable<Integer> {
 
     /** Makes {@code id} available locally (from the server if needed). */
     private RawCoID load(String idString, long timeoutMs) throws Exception {
+        return load(idString, timeoutMs, true);
+    }
+
+    /** As ref-client: with {@code retry}, a value no peer had is asked for once more after 3 s. */
+    private RawCoID load(String idString, long timeoutMs, boolean retry) throws Exception {
         requireNode();
         RawCoID id = new RawCoID(idString);
         if (node.get(id) != null && node.locked(() -> node.get(id).header() != null)) return id;
@@ -648,7 +668,7 @@ public final class ClientCommand implements Callable<Integer> {
             if (node.get(id) != null && node.locked(() -> node.get(id).header() != null)) return id;
         }
         if (sync == null) throw new CommandError(idString + " is unavailable");
-        Optional<CoValueCore> got = await(sync.load(id), timeoutMs, "loading " + idString);
+        Optional<CoValueCore> got = await(sync.load(id, retry), timeoutMs, "loading " + idString);
         if (got.isEmpty()) throw new CommandError(idString + " is unavailable");
         return id;
     }
@@ -888,7 +908,7 @@ public final class ClientCommand implements Callable<Integer> {
             long remaining = deadline - System.currentTimeMillis();
             if (remaining <= 0) throw new CommandError("timeout after " + timeoutMs + " ms: " + idString + " is unavailable");
             try {
-                id = load(idString, remaining);
+                id = load(idString, remaining, false); // this loop polls by itself
             } catch (CommandError e) {
                 Thread.sleep(Math.min(100, Math.max(0, deadline - System.currentTimeMillis())));
             }

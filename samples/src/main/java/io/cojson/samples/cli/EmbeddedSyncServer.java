@@ -3,66 +3,69 @@ package io.cojson.samples.cli;
 import io.cojson.core.crypto.Crypto;
 import io.cojson.core.node.LocalNode;
 import io.cojson.storage.AsyncMapDbStorage;
-import io.cojson.storage.LoadReport;
-import io.cojson.storage.NodePersistence;
 import io.cojson.sync.PeerRole;
 import io.cojson.sync.SyncManager;
+import io.cojson.sync.SyncOptions;
+import io.cojson.sync.storage.CoValueSyncStorage;
 import io.cojson.sync.transport.SyncWebSocketServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A Java sync server: an agent-only {@link LocalNode} behind a {@link SyncManager} (one
  * {@link PeerRole#CLIENT} peer per WebSocket connection) and a {@link SyncWebSocketServer},
- * persisting every change of the node to MapDB in a directory through {@link NodePersistence}.
- * On start, everything stored is loaded back (verified) before connections are accepted.
+ * with MapDB storage in a directory as the sync manager's {@link CoValueSyncStorage}: CoValues
+ * load from storage when a peer asks for them, and received content is acknowledged only once it
+ * is committed, so a killed server never forgets what a client saw acknowledged.
  */
 public final class EmbeddedSyncServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedSyncServer.class);
     private final AsyncMapDbStorage storage;
-    private final NodePersistence persistence;
+    private final CoValueSyncStorage syncStorage;
     private final SyncManager sync;
     private final SyncWebSocketServer ws;
-    private final LoadReport loaded;
     private volatile boolean closed;
 
-    private EmbeddedSyncServer(AsyncMapDbStorage storage, NodePersistence persistence, SyncManager sync,
-                               SyncWebSocketServer ws, LoadReport loaded) {
+    private EmbeddedSyncServer(AsyncMapDbStorage storage, CoValueSyncStorage syncStorage, SyncManager sync,
+                               SyncWebSocketServer ws) {
         this.storage = storage;
-        this.persistence = persistence;
+        this.syncStorage = syncStorage;
         this.sync = sync;
         this.ws = ws;
-        this.loaded = loaded;
     }
 
-    /** Opens storage in {@code db} (created if missing; null = memory only), loads it, and starts listening. */
+    /** Opens storage in {@code db} (created if missing; null = memory only) and starts listening. */
     public static EmbeddedSyncServer start(String host, int port, Path db) throws Exception {
         Crypto crypto = Crypto.create();
         LocalNode node = LocalNode.forAgent(crypto, crypto.newRandomAgentSecret());
         AsyncMapDbStorage storage = null;
-        NodePersistence persistence = null;
-        LoadReport loaded = null;
+        CoValueSyncStorage syncStorage = null;
         SyncManager sync = null;
         SyncWebSocketServer ws = null;
         try {
+            SyncOptions options = SyncOptions.defaults();
             if (db != null) {
                 Files.createDirectories(db);
                 storage = AsyncMapDbStorage.open(db);
-                persistence = NodePersistence.attach(node, storage);
-                loaded = persistence.loadAll();
+                syncStorage = CoValueSyncStorage.of(storage,
+                        r -> log.warn("storage: {} left damaged sessions out (refetched from peers): {}", r.id(), r.quarantined()));
+                options = options.withStorage(syncStorage);
             }
-            sync = SyncManager.create(node);
+            sync = SyncManager.create(node, options);
             SyncManager s = sync;
             AtomicInteger connections = new AtomicInteger();
             ws = SyncWebSocketServer.builder().host(host).port(port).build();
             ws.start(ch -> s.addPeer("client-" + connections.incrementAndGet(), PeerRole.CLIENT, ch));
-            return new EmbeddedSyncServer(storage, persistence, sync, ws, loaded);
+            return new EmbeddedSyncServer(storage, syncStorage, sync, ws);
         } catch (Exception | Error e) {
             if (ws != null) ws.close();
             if (sync != null) sync.close();
-            if (persistence != null) persistence.close();
+            if (syncStorage != null) syncStorage.close();
             if (storage != null) storage.close();
             throw e;
         }
@@ -88,17 +91,17 @@ public final class EmbeddedSyncServer implements AutoCloseable {
         return storage != null;
     }
 
-    /** What was loaded from storage at start (null without storage). */
-    public LoadReport loaded() {
-        return loaded;
+    /** How many CoValues the storage holds (0 without storage). */
+    public int storedCoValues() {
+        return storage == null ? 0 : storage.coValueCount();
     }
 
-    /** Waits until storage holds everything the server node has now (no-op without storage). */
+    /** Waits until every store handed to storage so far has committed (no-op without storage). */
     public void flush(Duration timeout) throws Exception {
-        if (persistence != null) persistence.persistedAll().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (storage != null) storage.flush().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Stops accepting, closes connections and the sync manager, then hands storage what is pending and closes it. */
+    /** Stops accepting, closes connections and the sync manager, then lets storage commit what is pending and closes it. */
     @Override
     public synchronized void close() {
         if (closed) return;
@@ -109,9 +112,9 @@ public final class EmbeddedSyncServer implements AutoCloseable {
             try {
                 sync.close();
             } finally {
-                if (persistence != null) {
+                if (storage != null) {
                     try {
-                        persistence.close();
+                        syncStorage.close();
                     } finally {
                         storage.close();
                     }

@@ -52,7 +52,7 @@ public final class ServerCommand implements Callable<Integer> {
             return 1;
         }
         if (db == null) System.err.println("server: no --db given: running in memory, nothing is persisted");
-        else if (server.loaded() != null) System.err.println("server: storage " + db.toAbsolutePath() + " loaded: " + server.loaded());
+        else System.err.println("server: storage " + db.toAbsolutePath() + " holds " + server.storedCoValues() + " CoValues");
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             boolean clean = false;

@@ -29,8 +29,24 @@ class ClientCommandTest {
         server = EmbeddedSyncServer.start("127.0.0.1", 0, tmp.resolve("db"));
     }
 
+    private final java.util.List<ClientCommand> clients = new java.util.ArrayList<>();
+
+    /** A client closed after the test (it would otherwise keep reconnecting to the stopped server). */
+    private ClientCommand open(String peer, long timeoutMs) {
+        ClientCommand c = ClientCommand.create(peer, timeoutMs);
+        clients.add(c);
+        return c;
+    }
+
+    private ClientCommand open(String peer, long timeoutMs, Path db) throws Exception {
+        ClientCommand c = ClientCommand.create(peer, timeoutMs, db);
+        clients.add(c);
+        return c;
+    }
+
     @AfterEach
     void stop() {
+        for (ClientCommand c : clients) c.close();
         server.close();
     }
 
@@ -46,8 +62,8 @@ class ClientCommandTest {
 
     @Test
     void twoClientsShareAMapListTextAndStreamThroughTheJavaServer() {
-        ClientCommand a = ClientCommand.create(server.url(), 20000);
-        ClientCommand b = ClientCommand.create(server.url(), 20000);
+        ClientCommand a = open(server.url(), 20000);
+        ClientCommand b = open(server.url(), 20000);
         JsonValue.Obj alice = ok(a, "{\"cmd\":\"createAccount\",\"name\":\"Alice\"}");
         assertEquals(JsonValue.TRUE, alice.get("synced"));
         assertTrue(str(alice, "profileID").startsWith("co_z"));
@@ -86,13 +102,13 @@ class ClientCommandTest {
 
     @Test
     void loginInANewClientSeesTheAccountAndItsValues() {
-        ClientCommand a = ClientCommand.create(server.url(), 20000);
+        ClientCommand a = open(server.url(), 20000);
         JsonValue.Obj alice = ok(a, "{\"cmd\":\"createAccount\",\"name\":\"Alice\"}");
         String map = str(ok(a, "{\"cmd\":\"createMap\",\"init\":{\"k\":\"v\"},\"sync\":true}"), "id");
         ok(a, "{\"cmd\":\"quit\"}");
         assertTrue(a.quitting());
 
-        ClientCommand again = ClientCommand.create(server.url(), 20000);
+        ClientCommand again = open(server.url(), 20000);
         JsonValue.Obj login = ok(again, "{\"cmd\":\"login\",\"accountID\":\"" + str(alice, "accountID") + "\",\"agentSecret\":\""
                 + str(alice, "agentSecret") + "\"}");
         assertEquals(alice.get("profileID"), login.get("profileID"));
@@ -103,9 +119,47 @@ class ClientCommandTest {
     }
 
     @Test
+    void reconnectsByItselfWhenTheServerComesBack() throws Exception {
+        ClientCommand a = open(server.url(), 20000);
+        ok(a, "{\"cmd\":\"createAccount\",\"name\":\"Alice\"}");
+        String map = str(ok(a, "{\"cmd\":\"createMap\",\"init\":{\"n\":1},\"sync\":true}"), "id");
+        int port = server.port();
+        server.close(); // clean stop on its storage, then back on the same port
+        ok(a, "{\"cmd\":\"set\",\"id\":\"" + map + "\",\"key\":\"offline\",\"value\":2}");
+        server = EmbeddedSyncServer.start("127.0.0.1", port, tmp.resolve("db"));
+        // no "connect": like ref-client.mjs, the client reconnects with backoff and uploads what it wrote meanwhile
+        JsonValue.Obj synced = ok(a, "{\"cmd\":\"set\",\"id\":\"" + map + "\",\"key\":\"after\",\"value\":3,\"sync\":true,\"timeoutMs\":30000}");
+        assertEquals(JsonValue.TRUE, synced.get("synced"));
+        assertEquals(JsonValue.TRUE, ok(a, "{\"cmd\":\"status\"}").get("connected"));
+        ClientCommand b = open(server.url(), 20000);
+        try {
+            ok(b, "{\"cmd\":\"createAccount\",\"name\":\"Bob\"}");
+            // the map's group is private to Alice: Bob sees it exists but reads nothing; Alice's fresh login reads all
+            JsonValue.Obj who = ok(a, "{\"cmd\":\"whoami\"}");
+            ok(b, "{\"cmd\":\"login\",\"accountID\":\"" + str(who, "accountID") + "\",\"agentSecret\":\"" + str(who, "agentSecret") + "\"}");
+            assertEquals(Json.parse("{\"n\":1,\"offline\":2,\"after\":3}"), ok(b, "{\"cmd\":\"get\",\"id\":\"" + map + "\"}").get("value"));
+        } finally {
+            b.close();
+            a.close();
+        }
+    }
+
+    @Test
+    void aValueNobodyHasIsUnavailableWithAndWithoutTheRetry() {
+        ClientCommand a = open(server.url(), 20000);
+        ok(a, "{\"cmd\":\"createAccount\"}");
+        String unknown = "co_zzzzzzzzzzzzzzzzzzzzzzzzzzzz";
+        for (String retry : List.of(",\"retry\":false", "")) { // the default retries once after 3 s, then gives up too
+            JsonValue.Obj a1 = a.handle("{\"cmd\":\"get\",\"id\":\"" + unknown + "\"" + retry + "}");
+            assertEquals(JsonValue.FALSE, a1.get("ok"), a1.toString());
+            assertEquals(JsonValue.of(unknown + " is unavailable"), a1.get("error"));
+        }
+    }
+
+    @Test
     void disconnectKeepsLocalEditsAndConnectUploadsThem() {
-        ClientCommand a = ClientCommand.create(server.url(), 20000);
-        ClientCommand b = ClientCommand.create(server.url(), 20000);
+        ClientCommand a = open(server.url(), 20000);
+        ClientCommand b = open(server.url(), 20000);
         ok(a, "{\"cmd\":\"createAccount\",\"name\":\"Alice\"}");
         ok(b, "{\"cmd\":\"createAccount\",\"name\":\"Bob\"}");
         JsonValue.Obj created = ok(a, "{\"cmd\":\"createMap\",\"init\":{\"k\":0},\"sync\":true}");
@@ -125,13 +179,13 @@ class ClientCommandTest {
     @Test
     void withDbLoginInANewClientWorksOfflineAndSeesEveryAnsweredEdit() throws Exception {
         Path db = tmp.resolve("client-db");
-        ClientCommand a = ClientCommand.create(null, 5000, db);
+        ClientCommand a = open(null, 5000, db);
         JsonValue.Obj alice = ok(a, "{\"cmd\":\"createAccount\",\"name\":\"Alice\"}");
         String list = str(ok(a, "{\"cmd\":\"createList\",\"init\":[\"a\"]}"), "id");
         ok(a, "{\"cmd\":\"append\",\"id\":\"" + list + "\",\"value\":\"b\"}");
         a.close();
 
-        ClientCommand again = ClientCommand.create(null, 5000, db);
+        ClientCommand again = open(null, 5000, db);
         try {
             String login = "{\"cmd\":\"login\",\"accountID\":\"" + str(alice, "accountID") + "\",\"agentSecret\":\""
                     + str(alice, "agentSecret") + "\"}";
@@ -139,12 +193,12 @@ class ClientCommandTest {
             assertEquals(Json.parse("[\"a\",\"b\"]"), ok(again, "{\"cmd\":\"get\",\"id\":\"" + list + "\"}").get("value"));
             ok(again, "{\"cmd\":\"append\",\"id\":\"" + list + "\",\"value\":\"c\"}");
             JsonValue.Obj wrong = again.handle("{\"cmd\":\"login\",\"accountID\":\"" + str(alice, "accountID")
-                    + "\",\"agentSecret\":\"" + str(ok(ClientCommand.create(null, 5000), "{\"cmd\":\"createAccount\"}"), "agentSecret") + "\"}");
+                    + "\",\"agentSecret\":\"" + str(ok(open(null, 5000), "{\"cmd\":\"createAccount\"}"), "agentSecret") + "\"}");
             assertEquals(JsonValue.FALSE, wrong.get("ok"), wrong.toString());
         } finally {
             again.close();
         }
-        ClientCommand third = ClientCommand.create(null, 5000, db);
+        ClientCommand third = open(null, 5000, db);
         try {
             ok(third, "{\"cmd\":\"login\",\"accountID\":\"" + str(alice, "accountID") + "\",\"agentSecret\":\""
                     + str(alice, "agentSecret") + "\"}");
@@ -178,7 +232,7 @@ class ClientCommandTest {
             first.destroyForcibly(); // SIGKILL right after the answer
             first.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
         }
-        ClientCommand again = ClientCommand.create(null, 5000, db);
+        ClientCommand again = open(null, 5000, db);
         try {
             ok(again, "{\"cmd\":\"login\",\"accountID\":\"" + str(alice, "accountID") + "\",\"agentSecret\":\""
                     + str(alice, "agentSecret") + "\"}");
@@ -190,7 +244,7 @@ class ClientCommandTest {
 
     @Test
     void errorsAreAnswersAndTheLoopKeepsGoing() throws Exception {
-        ClientCommand c = ClientCommand.create(null, 1000);
+        ClientCommand c = open(null, 1000);
         String script = String.join("\n",
                 "{\"cmd\":\"ping\",\"reqId\":\"a\"}",
                 "",

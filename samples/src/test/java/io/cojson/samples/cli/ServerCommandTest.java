@@ -99,7 +99,8 @@ class ServerCommandTest {
             server.flush(Duration.ofSeconds(30));
         }
         try (EmbeddedSyncServer server = EmbeddedSyncServer.start("127.0.0.1", 0, db)) {
-            assertNotNull(server.sync().node().get(map.id()), "the restarted server loaded the map from storage");
+            assertTrue(server.storedCoValues() >= 3, "account, group and map are stored: " + server.storedCoValues());
+            assertTrue(server.sync().node().get(map.id()) == null, "loaded on demand, not at start");
             // Alice in a fresh process: same account, new session, nothing local.
             CojsonNode again = CojsonNode.of(io.cojson.core.node.LocalNode.forAccount(crypto, alice.accountID(), secret,
                     crypto.newRandomSessionID(alice.accountID().value())));
@@ -111,4 +112,50 @@ class ServerCommandTest {
         }
     }
 
+    private static int port(Process p) throws Exception {
+        String ready = readLine(new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)));
+        assertNotNull(ready, "server exited before it was ready");
+        return (int) ((JsonValue.Num) ((JsonValue.Obj) Json.parse(ready)).get("port")).value();
+    }
+
+    /** reliability.md RL-21: what the server acknowledged survives a SIGKILL (kill -9) of its process. */
+    @Test
+    void acknowledgedWritesSurviveSigkill() throws Exception {
+        Path db = tmp.resolve("kill");
+        io.cojson.core.crypto.Crypto crypto = io.cojson.core.crypto.Crypto.create();
+        io.cojson.core.ids.AgentSecret secret = crypto.newRandomAgentSecret();
+        CojsonNode alice = CojsonNode.of(io.cojson.core.node.Accounts.create(crypto, secret, "Alice"));
+        CoMap map = alice.createGroup().createMap();
+        Process server = startServer(db);
+        try (SyncManager sync = SyncManager.create(alice.localNode())) {
+            sync.addPeer("server", PeerRole.SERVER, WebSocketClientChannel.connect("ws://127.0.0.1:" + port(server)));
+            for (int i = 0; i < 100; i++) map.set("acked" + i, i);
+            sync.waitForSync(map.id(), "server").get(30, TimeUnit.SECONDS); // acknowledged by the server
+            for (int i = 0; i < 50; i++) map.set("inFlight" + i, i); // maybe on the wire when the server dies
+            server.destroyForcibly();
+            assertTrue(server.waitFor(30, TimeUnit.SECONDS));
+        } finally {
+            server.destroyForcibly();
+        }
+        Process again = startServer(db);
+        try {
+            int port = port(again);
+            CojsonNode fresh = CojsonNode.of(io.cojson.core.node.LocalNode.forAccount(crypto, alice.accountID(), secret,
+                    crypto.newRandomSessionID(alice.accountID().value())));
+            try (SyncManager sync = SyncManager.create(fresh.localNode())) {
+                sync.addPeer("server", PeerRole.SERVER, WebSocketClientChannel.connect("ws://127.0.0.1:" + port));
+                assertTrue(sync.load(map.id()).get(30, TimeUnit.SECONDS).isPresent());
+                CoMap loaded = fresh.map(new RawCoID(map.id().value()));
+                for (int i = 0; i < 100; i++) assertEquals(JsonValue.of(i), loaded.get("acked" + i), "acked" + i);
+            }
+            // The writer comes back and uploads what the killed server may have missed.
+            try (SyncManager sync = SyncManager.create(alice.localNode())) {
+                sync.addPeer("server", PeerRole.SERVER, WebSocketClientChannel.connect("ws://127.0.0.1:" + port));
+                sync.waitForSync(map.id(), "server").get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            again.toHandle().destroy();
+            if (!again.waitFor(30, TimeUnit.SECONDS)) again.destroyForcibly();
+        }
+    }
 }
