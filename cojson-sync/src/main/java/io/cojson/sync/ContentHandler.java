@@ -8,7 +8,9 @@ import io.cojson.core.knownstate.KnownState;
 import io.cojson.core.node.ContentPiece;
 import io.cojson.core.session.AddResult;
 import io.cojson.core.session.VerificationFailure;
+import io.cojson.storage.Faults;
 import io.cojson.sync.internal.Dependencies;
+import io.cojson.sync.transport.FaultPoints;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -192,7 +194,9 @@ final class ContentHandler {
             from.send(new SyncMessage.Known(ours));
         } else {
             ctx.out.persist(id).whenCompleteAsync((v, err) -> {
-                if (err == null) from.send(new SyncMessage.Known(ctx.out.durableState(ours)));
+                if (err != null) return;
+                if (Faults.active() && from.role() == PeerRole.CLIENT) Faults.hit(FaultPoints.SERVER_BEFORE_ACK);
+                from.send(new SyncMessage.Known(ctx.out.durableState(ours)));
             }, ctx.exec);
         }
     }

@@ -33,6 +33,8 @@ final class Loads {
         /** Peers asked, by identity: a reconnected persistent peer is a new PeerState and is asked again. */
         final Map<PeerState, Boolean> asked = new java.util.IdentityHashMap<>();
         boolean peersAsked;
+        /** Requesters that must be asked too, joined while storage was still reading. */
+        final List<PeerState> askAfterStorage = new ArrayList<>();
         ScheduledFuture<?> timeout;
 
         Request(RawCoID id) {
@@ -116,8 +118,14 @@ final class Loads {
             pending.put(id, created);
             r = created;
             fromStorage(id).thenRun(() -> afterStorage(created, requester, askRequester));
-        } else if (r.peersAsked && askRequester && requester != null && !requester.isClosed()) {
-            ask(r, requester);
+        } else if (askRequester && requester != null && !requester.isClosed()) {
+            // A second caller whose peer must have it (a dependency of its content): the first caller
+            // may not ask that peer (a load from it), so the request must not end before it answered.
+            if (r.peersAsked) {
+                ask(r, requester);
+            } else {
+                r.askAfterStorage.add(requester);
+            }
         }
         return r.result;
     }
@@ -144,6 +152,7 @@ final class Loads {
             if (p.role() == PeerRole.SERVER && (p != requester || askRequester)) ask(r, p);
         }
         if (askRequester && requester != null && !requester.isClosed()) ask(r, requester);
+        for (PeerState p : r.askAfterStorage) if (!p.isClosed()) ask(r, p);
         armTimeout(r);
         checkExhausted(r);
     }

@@ -5,8 +5,10 @@ import io.cojson.core.ids.RawCoID;
 import io.cojson.core.ids.SessionID;
 import io.cojson.core.knownstate.KnownState;
 import io.cojson.core.node.ContentPiece;
+import io.cojson.storage.Faults;
 import io.cojson.sync.internal.ContentProducer;
 import io.cojson.sync.internal.Dependencies;
+import io.cojson.sync.transport.FaultPoints;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -171,6 +173,7 @@ final class Outgoing {
                 // Server peers get every local change; client peers only what they subscribed to (§8.3).
                 if (p.role() == PeerRole.SERVER || p.isSubscribed(id)) pushLocal(p, id);
             }
+            if (Faults.active()) Faults.hit(FaultPoints.SYNC_LOCAL_BATCH_AFTER_SEND_BEFORE_STORE_COMMIT);
             persist(id);
         }
     }

@@ -5,8 +5,10 @@ import io.cojson.core.ids.RawCoID;
 import io.cojson.core.knownstate.KnownState;
 import io.cojson.core.node.LocalNode;
 import io.cojson.core.node.Subscription;
+import io.cojson.storage.Faults;
 import io.cojson.sync.internal.Dependencies;
 import io.cojson.sync.internal.SerialExecutor;
+import io.cojson.sync.transport.FaultPoints;
 import io.cojson.sync.transport.MessageChannel;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -260,6 +262,7 @@ public final class SyncManager implements AutoCloseable {
         if (m instanceof SyncMessage.ReconcileAck) return; // this node never sends reconcile batches
         RawCoID id = m.coValueId();
         if (ctx.options.stickyErrors() && peer.hasErrored(id)) return;
+        if (Faults.active()) Faults.hit(FaultPoints.SYNC_INCOMING_BEFORE_HANDLE);
         ctx.gates.submit(id, () -> dispatch(peer, m));
     }
 

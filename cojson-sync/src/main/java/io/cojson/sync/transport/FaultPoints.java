@@ -16,6 +16,10 @@ public final class FaultPoints {
     public static final String SERVER_ACCEPT = "server.accept";
     /** Java server, after the store commit, before the known-state acknowledgement (protocol layer). */
     public static final String SERVER_BEFORE_ACK = "server.beforeAck";
+    /** Before a received sync message is handled (after parsing, on the sync executor). */
+    public static final String SYNC_INCOMING_BEFORE_HANDLE = "sync.incoming.beforeHandle";
+    /** Local content has been handed to the transport, its store not yet committed (the seed-004 window). */
+    public static final String SYNC_LOCAL_BATCH_AFTER_SEND_BEFORE_STORE_COMMIT = "sync.localBatch.afterSendBeforeStoreCommit";
     /** Start of the Java server's shutdown sequence. */
     public static final String SERVER_SHUTDOWN_BEGIN = "server.shutdown.begin";
     /** Server startup: sockets already accept, storage not yet opened. */

@@ -118,6 +118,23 @@ class CoValueSyncStorageTest {
         assertEquals(known(alice, map), server.storage().knownState(map));
     }
 
+    /** reliability.md RL-19: content that waits for a slow storage read is not judged before its dependencies. */
+    @Test
+    void slowStorageReadsDoNotRejectContentWhoseAuthorIsStillArriving() throws Exception {
+        Faults.configure("storage.load.afterRead=delay:100*");
+        Server server = server();
+        SyncManager a = client(alice, server);
+        RawCoID group = GroupOperations.createGroup(alice, null);
+        RawCoID map = Accounts.createOwned(alice, "comap", group, JsonValue.NULL);
+        for (int i = 0; i < 5; i++) set(alice, map, "k" + i, i);
+        get(a.waitForSync(map, "server"));
+        get(a.waitForSync(group, "server"));
+        LocalNode s = server.sync().node();
+        assertEquals(known(alice, group), known(s, group));
+        assertEquals(known(alice, map), known(s, map));
+        assertEquals(List.of(), errors);
+    }
+
     @Test
     void aRestartedServerServesWhatItStoredAndKeepsTombstones() throws Exception {
         Server first = server();

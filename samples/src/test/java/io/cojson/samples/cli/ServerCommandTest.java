@@ -21,6 +21,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -32,9 +33,13 @@ class ServerCommandTest {
     Path tmp;
 
     static Process startServer(Path db) throws Exception {
+        return startServer(db, 0);
+    }
+
+    static Process startServer(Path db, int port) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "server", "--port", "0", "--db", db.toString())
+                "server", "--port", Integer.toString(port), "--db", db.toString())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
     }
 
@@ -152,6 +157,113 @@ class ServerCommandTest {
             try (SyncManager sync = SyncManager.create(alice.localNode())) {
                 sync.addPeer("server", PeerRole.SERVER, WebSocketClientChannel.connect("ws://127.0.0.1:" + port));
                 sync.waitForSync(map.id(), "server").get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            again.toHandle().destroy();
+            if (!again.waitFor(30, TimeUnit.SECONDS)) again.destroyForcibly();
+        }
+    }
+
+    /**
+     * reliability.md RL-21 (a): the server process halts (an in-process kill -9) at its 50th storage
+     * commit while three clients write; nothing it acknowledged is missing after the restart, and once
+     * the clients reconnect the server holds every transaction any of them made.
+     */
+    @Test
+    void aServerHaltedMidCommitLosesNothingItAcknowledgedAndClientsHealTheRest() throws Exception {
+        Path db = tmp.resolve("halt");
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        String url = "ws://127.0.0.1:" + port;
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "server", "--port", Integer.toString(port), "--db", db.toString()).redirectError(ProcessBuilder.Redirect.INHERIT);
+        pb.environment().put("COJSON_FAULTS", "storage.tx.beforeCommit=halt@50");
+        Process server = pb.start();
+        io.cojson.core.crypto.Crypto crypto = io.cojson.core.crypto.Crypto.create();
+        int n = 3;
+        List<io.cojson.core.ids.AgentSecret> secrets = new java.util.ArrayList<>();
+        List<CojsonNode> writers = new java.util.ArrayList<>();
+        List<CoMap> maps = new java.util.ArrayList<>();
+        List<SyncManager> syncs = new java.util.ArrayList<>();
+        int[] acknowledged = new int[n]; // writes 0..acknowledged-1 of each writer were confirmed by the server
+        int[] written = new int[n];
+        try {
+            assertEquals(port, port(server));
+            for (int c = 0; c < n; c++) {
+                io.cojson.core.ids.AgentSecret secret = crypto.newRandomAgentSecret();
+                CojsonNode w = CojsonNode.of(io.cojson.core.node.Accounts.create(crypto, secret, "writer" + c));
+                SyncManager sync = SyncManager.create(w.localNode());
+                sync.addPeer("server", PeerRole.SERVER, WebSocketClientChannel.connect(url));
+                secrets.add(secret);
+                writers.add(w);
+                maps.add(w.createGroup().createMap());
+                syncs.add(sync);
+            }
+            // Round-robin writes; every 5th write of a writer waits (bounded) for the server's confirmation.
+            for (int i = 0; i < 2000 && server.isAlive(); i++) {
+                for (int c = 0; c < n; c++) {
+                    maps.get(c).set("k" + i, i);
+                    written[c] = i + 1;
+                    if (i % 5 == 4) {
+                        try {
+                            syncs.get(c).waitForSync(maps.get(c).id(), "server").get(5, TimeUnit.SECONDS);
+                            acknowledged[c] = i + 1;
+                        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                            // the server died before confirming: these writes are not in the ledger
+                        }
+                    }
+                }
+            }
+            assertTrue(server.waitFor(30, TimeUnit.SECONDS), "the server halted at its 50th commit");
+            assertEquals(137, server.exitValue());
+        } finally {
+            syncs.forEach(SyncManager::close); // offline until the restarted server was checked on its own
+            server.destroyForcibly();
+        }
+        assertTrue(java.util.Arrays.stream(acknowledged).sum() > 0, "some writes were acknowledged before the halt");
+
+        Process again = startServer(db, port);
+        try {
+            assertEquals(port, port(again));
+            for (int c = 0; c < n; c++) {
+                CojsonNode fresh = CojsonNode.of(io.cojson.core.node.LocalNode.forAccount(crypto, writers.get(c).accountID(),
+                        secrets.get(c), crypto.newRandomSessionID(writers.get(c).accountID().value())));
+                try (SyncManager sync = SyncManager.create(fresh.localNode())) {
+                    sync.addPeer("server", PeerRole.SERVER, WebSocketClientChannel.connect(url));
+                    if (acknowledged[c] == 0) continue;
+                    assertTrue(sync.load(maps.get(c).id()).get(30, TimeUnit.SECONDS).isPresent(), "writer" + c + "'s map");
+                    CoMap stored = fresh.map(new RawCoID(maps.get(c).id().value()));
+                    int cc = c;
+                    io.cojson.core.node.LocalNode fl = fresh.localNode();
+                    io.cojson.core.node.LocalNode wl = writers.get(c).localNode();
+                    RawCoID mid = new RawCoID(maps.get(c).id().value());
+                    java.util.function.Supplier<String> why = () -> "acked " + acknowledged[cc] + " written " + written[cc]
+                            + " fresh map " + fl.locked(() -> fl.require(mid).knownState()) + " writer map " + wl.locked(() -> wl.require(mid).knownState())
+                            + " view " + stored.toJson()
+                            + "\nFRESH " + fl.locked(() -> fl.ids().stream().map(x -> fl.require(x).knownState().toString()).toList())
+                            + "\nWRITER " + wl.locked(() -> wl.ids().stream().map(x -> wl.require(x).knownState().toString()).toList());
+                    for (int i = 0; i < acknowledged[c]; i++) {
+                        assertEquals(JsonValue.of(i), stored.get("k" + i), "writer" + c + " k" + i + " was acknowledged: " + why.get());
+                    }
+                }
+            }
+            // The writers come back and heal what the server lost.
+            for (int c = 0; c < n; c++) {
+                try (SyncManager sync = SyncManager.create(writers.get(c).localNode())) {
+                    sync.addPeer("server", PeerRole.SERVER, WebSocketClientChannel.connect(url));
+                    sync.waitForSync(maps.get(c).id(), "server").get(30, TimeUnit.SECONDS);
+                }
+                CojsonNode fresh = CojsonNode.of(io.cojson.core.node.LocalNode.forAccount(crypto, writers.get(c).accountID(),
+                        secrets.get(c), crypto.newRandomSessionID(writers.get(c).accountID().value())));
+                try (SyncManager sync = SyncManager.create(fresh.localNode())) {
+                    sync.addPeer("server", PeerRole.SERVER, WebSocketClientChannel.connect(url));
+                    assertTrue(sync.load(maps.get(c).id()).get(30, TimeUnit.SECONDS).isPresent());
+                    CoMap stored = fresh.map(new RawCoID(maps.get(c).id().value()));
+                    for (int i = 0; i < written[c]; i++) assertEquals(JsonValue.of(i), stored.get("k" + i), "writer" + c + " k" + i);
+                }
             }
         } finally {
             again.toHandle().destroy();
