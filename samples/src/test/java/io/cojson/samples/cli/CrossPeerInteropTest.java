@@ -335,6 +335,49 @@ class CrossPeerInteropTest {
         membershipAcrossImplementations(startJavaServer());
     }
 
+    // ---- (e) a value of more than 5 MB through the Java server --------------------------------------
+
+    /**
+     * A reference client uploads a 5.5 MB CoList to the Java server (the reference cuts it into content
+     * pieces), which stores it in MapDB; the server restarts on its storage, and a second reference
+     * client and a Java client download the list from it (streamed from storage, sent in pieces).
+     */
+    @Test
+    void aFiveMegabyteListGoesThroughTheJavaServerToReferenceAndJavaClients() throws Exception {
+        Path db = tmp.resolve("big");
+        javaServer = EmbeddedSyncServer.start("127.0.0.1", 0, db);
+        String url = javaServer.url();
+        Client writer = nodeClient(url);
+        JsonValue.Obj alice = writer.ok("{\"cmd\":\"createAccount\",\"name\":\"Alice\"}");
+        String list = str(writer.ok("{\"cmd\":\"createList\",\"privacy\":\"trusting\"}"), "id");
+        int items = 1100;
+        String filler = "x".repeat(5000);
+        for (int i = 0; i < items; i++) {
+            writer.write("{\"cmd\":\"append\",\"id\":" + q(list) + ",\"value\":" + q(i + ":" + filler) + ",\"privacy\":\"trusting\"}");
+        }
+        while (!writer.pending.isEmpty()) writer.answer();
+        writer.ok("{\"cmd\":\"waitSynced\",\"id\":" + q(list) + ",\"timeoutMs\":60000}");
+        JsonValue.Obj ks = (JsonValue.Obj) writer.ok("{\"cmd\":\"knownState\",\"id\":" + q(list) + "}").get("knownState");
+        writer.ok("{\"cmd\":\"disconnect\"}");
+        javaServer.close();
+        javaServer = EmbeddedSyncServer.start("127.0.0.1", 0, db);
+        url = javaServer.url();
+
+        Client reader = nodeClient(url);
+        reader.ok("{\"cmd\":\"login\",\"accountID\":" + q(str(alice, "accountID")) + ",\"agentSecret\":" + q(str(alice, "agentSecret")) + "}");
+        Client java = javaClient(url);
+        java.ok("{\"cmd\":\"login\",\"accountID\":" + q(str(alice, "accountID")) + ",\"agentSecret\":" + q(str(alice, "agentSecret")) + "}");
+        for (Client c : List.of(reader, java)) {
+            // a load completes with the first piece (the rest is announced by expectContentUntil and streams in)
+            c.ok("{\"cmd\":\"waitFor\",\"id\":" + q(list) + ",\"path\":[" + (items - 1) + "],\"exists\":true,\"timeoutMs\":60000}");
+            JsonValue.Arr got = (JsonValue.Arr) c.ok("{\"cmd\":\"get\",\"id\":" + q(list) + ",\"timeoutMs\":60000}").get("value");
+            assertEquals(items, got.size(), c.name);
+            for (int i = 0; i < items; i += 99) assertEquals(JsonValue.of(i + ":" + filler), got.get(i), c.name + " item " + i);
+            assertEquals(JsonValue.of((items - 1) + ":" + filler), got.get(items - 1), c.name);
+            assertEquals(ks, c.ok("{\"cmd\":\"knownState\",\"id\":" + q(list) + "}").get("knownState"), c.name);
+        }
+    }
+
     // ---- (f) Java server restarted mid-session --------------------------------------------------
 
     /** The Java server ({@code server --db DIR}) or, with {@code reference}, {@code sync-server.mjs --db FILE}. */
