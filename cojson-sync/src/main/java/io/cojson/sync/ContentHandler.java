@@ -171,6 +171,12 @@ final class ContentHandler {
                     gap = true;
                 } else {
                     ctx.rejected(from, id, rej.failure());
+                    // The author's account may arrive later (RL-02): a correction makes the peer send
+                    // the session again, and its dependencies are then requested from it first.
+                    if (rej.failure().kind() == VerificationFailure.Kind.SIGNER_UNKNOWN && from != null
+                            && from.mayRetryTransient(id)) {
+                        gap = true;
+                    }
                 }
             } else {
                 valid.put(s.sessionID(), s.after() + s.transactions().size());

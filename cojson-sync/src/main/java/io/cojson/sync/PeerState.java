@@ -81,6 +81,19 @@ public final class PeerState {
         return errored.contains(id);
     }
 
+    /** Per CoValue: corrections asked after a transient rejection (sync executor only). */
+    private final Map<RawCoID, Integer> transientRetries = new java.util.HashMap<>();
+    static final int MAX_TRANSIENT_RETRIES = 3;
+
+    /**
+     * Whether content of {@code id} rejected for a reason that may pass (the author's account was not
+     * available yet) may be asked for again; at most {@link #MAX_TRANSIENT_RETRIES} times per
+     * CoValue and connection, so a peer that cannot supply the account does not loop.
+     */
+    boolean mayRetryTransient(RawCoID id) {
+        return transientRetries.merge(id, 1, Integer::sum) <= MAX_TRANSIENT_RETRIES;
+    }
+
     /** The most recent errors caused by this peer (at most 100), oldest first. */
     public List<SyncError> errors() {
         synchronized (errors) {

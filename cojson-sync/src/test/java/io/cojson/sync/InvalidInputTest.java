@@ -99,6 +99,44 @@ class InvalidInputTest {
         assertFalse(server.peer("alice").orElseThrow().hasErrored(map1));
     }
 
+    /** Answers the server's load of {@code id} with "I do not have it". */
+    private static void refuseLoad(RawPeer raw, RawCoID id) {
+        SyncMessage.Load load = raw.next(SyncMessage.Load.class);
+        assertEquals(id, load.knownState().id());
+        raw.send(new SyncMessage.Known(KnownState.empty(id)));
+    }
+
+    @Test
+    void aSessionRejectedBecauseItsAuthorWasMissingIsAskedForAgainABoundedNumberOfTimes() {
+        RawPeer raw = serverWith(SyncOptions.defaults());
+        SyncMessage.Content groupContent = contentOf(alice, group).get(0);
+        raw.send(groupContent); // alice's account is not on the server: it asks the sender first
+        refuseLoad(raw, alice.accountID());
+        SyncMessage.Known correction = raw.next(SyncMessage.Known.class);
+        assertTrue(correction.isCorrection(), "a transient rejection asks for the session again: " + correction);
+        assertEquals(VerificationFailure.Kind.SIGNER_UNKNOWN, errors.get(0).failure().kind());
+
+        upload(raw, alice.accountID()); // the author arrives; the resent session is accepted now
+        raw.drain();
+        raw.send(groupContent);
+        SyncMessage.Known ack = raw.next(SyncMessage.Known.class);
+        assertFalse(ack.isCorrection());
+        assertEquals(SyncTestKit.known(alice, group), SyncTestKit.known(serverNode, group));
+
+        // A peer that never supplies the author gets at most MAX_TRANSIENT_RETRIES corrections per value.
+        LocalNode carol = Accounts.create(CRYPTO, "Carol");
+        RawCoID carolsGroup = GroupOperations.createGroup(carol, null);
+        SyncMessage.Content carolsContent = carol.locked(() -> ContentProducer.newContentSince(carol.require(carolsGroup), null, null)).toMessages().get(0);
+        int corrections = 0;
+        for (int i = 0; i < PeerState.MAX_TRANSIENT_RETRIES + 2; i++) {
+            raw.send(carolsContent);
+            refuseLoad(raw, carol.accountID()); // asked again each time: maybe it has the account by now
+            if (raw.next(SyncMessage.Known.class).isCorrection()) corrections++;
+        }
+        assertEquals(PeerState.MAX_TRANSIENT_RETRIES, corrections);
+        assertEquals(0, SyncTestKit.known(serverNode, carolsGroup).sessions().size(), "nothing unverifiable stored");
+    }
+
     @Test
     void withStickyErrorsTheValueIsIgnoredForThatPeerAsTheReferenceDoes() {
         RawPeer raw = serverWith(SyncOptions.defaults().withStickyErrors(true));
