@@ -25,6 +25,7 @@ import io.cojson.core.values.Role;
 import io.cojson.sync.PeerRole;
 import io.cojson.sync.SyncManager;
 import io.cojson.sync.transport.ReconnectingClient;
+import io.cojson.sync.transport.WebSocketClientChannel;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -580,7 +581,9 @@ public final class ClientCommand implements Callable<Integer> {
 
     private boolean isConnected() {
         ReconnectingClient c = sync == null ? null : connections.get(sync);
-        return c != null && c.isConnected() && sync.peer("server").map(p -> !p.isClosed()).orElse(false);
+        // the current socket is open (the client's "established" flag follows a frame a moment later)
+        return c != null && (c.isConnected() || (c.current() instanceof WebSocketClientChannel w && w.isOpen()))
+                && sync.peer("server").map(p -> !p.isClosed()).orElse(false);
     }
 
     // ---- helpers ----
