@@ -48,12 +48,29 @@ public final class LazySodiumProvider implements CryptoProvider {
      * JNA can bind the native methods only once per JVM, so call this once and keep the result.
      */
     public static LazySodiumProvider load() {
-        LazySodiumProvider p = new LazySodiumProvider(new SodiumJava(LibraryLoader.Mode.PREFER_BUNDLED));
+        LazySodiumProvider p = new LazySodiumProvider(bind());
         String pk = Hex.encode(p.ed25519PublicKey(new byte[ED25519_SEED_BYTES]));
         if (!pk.equals(ZERO_SEED_ED25519_PUBLIC)) {
             throw new CryptoException("libsodium self-test failed: ed25519 public key of the zero seed is " + pk);
         }
         return p;
+    }
+
+    /**
+     * Binds the bundled libsodium from a verified copy that all JVM starts share (see
+     * {@link NativeLibraryCache}; directory {@code cojson.native.dir}, default java.io.tmpdir), or
+     * the system's libsodium if the bundled one cannot be put in place.
+     */
+    private static SodiumJava bind() {
+        String base = System.getProperty("cojson.native.dir", System.getProperty("java.io.tmpdir"));
+        String path;
+        try {
+            path = NativeLibraryCache.extract(SodiumJava.class.getClassLoader(), LibraryLoader.getSodiumPathInResources(),
+                    new java.io.File(base));
+        } catch (java.io.IOException | RuntimeException e) {
+            return new SodiumJava(LibraryLoader.Mode.SYSTEM_ONLY);
+        }
+        return new SodiumJava(path);
     }
 
     @Override
