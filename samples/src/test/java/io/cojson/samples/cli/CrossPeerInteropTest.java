@@ -41,8 +41,9 @@ import org.junit.jupiter.api.io.TempDir;
  *       last acknowledged write may be missing (the reference server behaves the same: it answers
  *       before its storage write is durable) and comes back once its author reconnects.
  * </ul>
- * CoMap views are compared as JSON objects, i.e. ignoring key order (the Java view does not print
- * keys in the reference's order).
+ * CoMap views are compared as JSON objects, i.e. ignoring key order: a view lists keys in the order
+ * its node processed them, which depends on arrival, and the two clients receive the concurrent
+ * edits in different orders ({@link MapKeyOrderInteropTest} compares the text where histories agree).
  */
 @Tag("interop")
 class CrossPeerInteropTest {
