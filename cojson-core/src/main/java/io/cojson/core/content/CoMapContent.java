@@ -2,6 +2,7 @@ package io.cojson.core.content;
 
 import io.cojson.core.ids.SessionID;
 import io.cojson.core.ids.TransactionID;
+import io.cojson.core.json.JsKeys;
 import io.cojson.core.json.JsonValue;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -26,8 +27,6 @@ import java.util.function.Predicate;
 public final class CoMapContent {
     /** What {@link #lastEditAt} reports: the author, the transaction, its time and the set value (null for a delete). */
     public record Edit(String by, TransactionID tx, long at, JsonValue value) {}
-
-    private static final long MAX_ARRAY_INDEX = 4294967294L;
 
     // LinkedHashMap: iteration order = first-op (insertion) order, the basis of the JS key order.
     private final LinkedHashMap<String, ArrayList<MapOp>> ops = new LinkedHashMap<>();
@@ -193,16 +192,9 @@ public final class CoMapContent {
         return jsOrder;
     }
 
-    /** Canonical array index: "0" or digits without a leading zero, value at most 2^32 − 2. */
+    /** Canonical array index (JS property order puts these keys first): see {@link JsKeys#isArrayIndex}. */
     static boolean isArrayIndex(String key) {
-        int n = key.length();
-        if (n == 0 || n > 10) return false;
-        if (key.charAt(0) == '0') return n == 1;
-        for (int i = 0; i < n; i++) {
-            char c = key.charAt(i);
-            if (c < '0' || c > '9') return false;
-        }
-        return Long.parseLong(key) <= MAX_ARRAY_INDEX;
+        return JsKeys.isArrayIndex(key);
     }
 
     /** The key of a well-formed map change ({@code op} "set"/"del", string {@code key}), else null. */

@@ -35,6 +35,8 @@ public final class CoValueCore {
     private final List<TxEntry> working = new ArrayList<>();
     /** How many transactions of each session are in {@link #working}. */
     private final Map<SessionID, Integer> loaded = new java.util.HashMap<>();
+    /** How many entries were ever added to {@link #working} (the next entry's arrival number). */
+    private long arrivals;
     /** Bumped on every change of this CoValue's transactions; dependents compare stamps. */
     private long version;
     private long validatedDeps = Long.MIN_VALUE;
@@ -177,7 +179,7 @@ public final class CoValueCore {
 
     private void appendEntries(SessionLog log, int from) {
         for (int i = from; i < log.size(); i++) {
-            TxEntry e = new TxEntry(log.sessionID(), i, log.get(i));
+            TxEntry e = new TxEntry(log.sessionID(), i, log.get(i), arrivals++);
             if (e.tx instanceof Transaction.Trusting t) {
                 parseTrusting(e, t);
             }
@@ -214,7 +216,7 @@ public final class CoValueCore {
 
     /** A transaction that is not (yet) part of any log, for judging a local write before signing. */
     public static TxEntry tentativeEntry(SessionID session, int txIndex, Transaction.Trusting tx) {
-        TxEntry e = new TxEntry(session, txIndex, tx);
+        TxEntry e = new TxEntry(session, txIndex, tx, -1);
         parseTrusting(e, tx);
         return e;
     }
@@ -223,6 +225,14 @@ public final class CoValueCore {
     public void setDecrypted(TxEntry e, JsonValue.Arr changes, JsonValue.Obj meta) {
         e.changes = changes;
         e.meta = meta;
+    }
+
+    /**
+     * How many entries were ever added to the working list; every entry's {@link TxEntry#arrival()}
+     * is below it. Not reset by {@link #replaceSessionContent}, whose fresh entries get new numbers.
+     */
+    public long arrivals() {
+        return arrivals;
     }
 
     /** All transactions in the working-list order (arrival order; sorted for groups after validation). */

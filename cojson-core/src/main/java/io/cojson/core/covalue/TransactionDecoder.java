@@ -17,35 +17,51 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Turns a validated CoValue into the transactions its content view consumes, in the reference's
- * processing order (covalues.md §3.3): valid trusting transactions in working-list order, then
- * valid private ones that could be decrypted. Decrypted plaintext is kept on the entry.
+ * processing order (covalues.md §3.3). A valid trusting transaction enters the reference's "to
+ * process" queue when it is validated; a private one only once decrypted, after the trusting ones
+ * of the same pass. When the queue is rebuilt after a re-validation, private transactions the view
+ * had processed before keep their plaintext and their working-list place. So a batch lists first
+ * the readable ones in working-list order, then the private ones read in this pass (a local write
+ * is a pass of its own, so its known plaintext needs no special place). Decrypted plaintext is kept
+ * on the entry.
  */
 public final class TransactionDecoder {
     private TransactionDecoder() {}
 
     /**
-     * What {@link #decodeFrom} produced: the decoded transactions in processing order, and how
-     * many valid private transactions could not be decrypted (they may become readable later).
+     * What {@link #decodeFrom} produced: the decoded transactions in processing order, the entries
+     * they came from (same order and size), and how many valid private transactions could not be
+     * decrypted (they may become readable later).
      */
-    public record Batch(List<DecodedTx> txs, int undecryptable) {}
+    public record Batch(List<DecodedTx> txs, List<TxEntry> entries, int undecryptable) {}
 
+    /** Every valid readable transaction, as one processing pass of a fresh view. */
     public static List<DecodedTx> decode(CoValueCore core, CoValueResolver resolver, KeyResolver keys) {
         core.validate(resolver);
         return decodeFrom(core, 0, resolver, keys).txs();
     }
 
     /**
-     * Decodes only the entries from index {@code from} of the working list, in the same order
-     * {@link #decode} uses for them (trusting first, then decrypted private). Incremental views
-     * feed these to their content while {@link CoValueCore#verdictEpoch()} is unchanged. The
-     * caller validates first; each distinct key is resolved once per call.
+     * Decodes only the entries from index {@code from} of the working list, as one processing pass.
+     * Incremental views feed these to their content while {@link CoValueCore#verdictEpoch()} is
+     * unchanged. The caller validates first; each distinct key is resolved once per call.
      */
     public static Batch decodeFrom(CoValueCore core, int from, CoValueResolver resolver, KeyResolver keys) {
-        List<DecodedTx> trusting = new ArrayList<>();
-        List<DecodedTx> decrypted = new ArrayList<>();
+        return decodeFrom(core, from, resolver, keys, e -> false);
+    }
+
+    /**
+     * Same, where {@code processedBefore} names the private entries whose plaintext the view already
+     * had (a rebuilt queue keeps those in working-list order, covalues.md §3.3).
+     */
+    public static Batch decodeFrom(CoValueCore core, int from, CoValueResolver resolver, KeyResolver keys,
+            Predicate<TxEntry> processedBefore) {
+        List<TxEntry> ready = new ArrayList<>();
+        List<TxEntry> decrypted = new ArrayList<>();
         Map<String, Optional<KeySecret>> keyCache = new HashMap<>();
         int undecryptable = 0;
         CoValueCore keyGroup = keyGroup(core, resolver);
@@ -54,15 +70,19 @@ public final class TransactionDecoder {
             TxEntry e = entries.get(i);
             if (!e.isValid()) continue;
             if (e.isTrusting() || e.isBranchPointerOnly()) {
-                if (e.changes != null) trusting.add(decoded(e));
+                if (e.changes != null) ready.add(e);
+            } else if (e.changes != null && processedBefore.test(e)) {
+                ready.add(e);
             } else if (e.changes != null || (keyGroup != null && decrypt(core, keyGroup, e, keys, keyCache))) {
-                decrypted.add(decoded(e));
+                decrypted.add(e); // read in this pass, even if its plaintext was known (written here, decoded for someone else)
             } else {
                 undecryptable++;
             }
         }
-        trusting.addAll(decrypted);
-        return new Batch(trusting, undecryptable);
+        ready.addAll(decrypted);
+        List<DecodedTx> txs = new ArrayList<>(ready.size());
+        for (TxEntry e : ready) txs.add(decoded(e));
+        return new Batch(txs, ready, undecryptable);
     }
 
     private static DecodedTx decoded(TxEntry e) {

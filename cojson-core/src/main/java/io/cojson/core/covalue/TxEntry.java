@@ -14,6 +14,8 @@ public final class TxEntry {
     final SessionID sessionID;
     final int txIndex;
     final Transaction tx;
+    /** When this entry joined its CoValue's working list: a per-CoValue counter, never reused. */
+    final long arrival;
     /** Parsed changes; null while encrypted or when unparseable. */
     JsonValue.Arr changes;
     /** Parsed meta object; null when absent, encrypted or unparseable. */
@@ -25,10 +27,19 @@ public final class TxEntry {
     /** Reader branch-pointer exception: valid, but its changes count as [] (covalues.md §5.3). */
     boolean branchPointerOnly;
 
-    TxEntry(SessionID sessionID, int txIndex, Transaction tx) {
+    TxEntry(SessionID sessionID, int txIndex, Transaction tx, long arrival) {
         this.sessionID = sessionID;
         this.txIndex = txIndex;
         this.tx = tx;
+        this.arrival = arrival;
+    }
+
+    /**
+     * The entry's arrival number in its CoValue ({@link CoValueCore#arrivals()} before it was
+     * added); it does not change when a group's working list is re-sorted.
+     */
+    public long arrival() {
+        return arrival;
     }
 
     public SessionID sessionID() {

@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * A small immutable JSON value model with JavaScript semantics: numbers are IEEE-754 doubles,
- * object keys keep insertion order, and {@link Undefined} models a JS {@code undefined} (an absent
+ * object keys follow JavaScript property order (array-index keys first, ascending, then insertion
+ * order; see {@link JsKeys}), and {@link Undefined} models a JS {@code undefined} (an absent
  * value), which writers drop from objects and print as {@code null} in arrays.
  */
 public sealed interface JsonValue
@@ -98,10 +99,14 @@ public sealed interface JsonValue
         }
     }
 
-    /** An object whose key order is its insertion order (what {@code JSON.stringify} prints). */
+    /**
+     * An object whose key order is JavaScript's property order (what {@code JSON.stringify} prints):
+     * keys that are canonical array indices first, ascending, then the others in insertion order.
+     * So {@code {"b":1,"2":2}} holds, and prints as, {@code {"2":2,"b":1}}, as a JS object would.
+     */
     record Obj(Map<String, JsonValue> fields) implements JsonValue {
         public Obj {
-            fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
+            fields = Collections.unmodifiableMap(JsKeys.ordered(fields));
         }
 
         /** The field's value, or {@code null} (Java null) when the key is absent. */
@@ -139,7 +144,7 @@ public sealed interface JsonValue
         return new Arr(List.of(items));
     }
 
-    /** Builds an object from alternating keys and values, keeping that order. */
+    /** Builds an object from alternating keys and values, in that order (array-index keys first, see {@link Obj}). */
     static Obj obj(Object... keysAndValues) {
         if (keysAndValues.length % 2 != 0) throw new IllegalArgumentException("odd number of arguments");
         LinkedHashMap<String, JsonValue> m = new LinkedHashMap<>();

@@ -166,6 +166,22 @@ public final class LocalNode implements CoValueResolver {
         }
     }
 
+    /**
+     * The valid transactions of a loaded CoValue whose changes this node can read, sorted as the
+     * reference's {@code getValidSortedTransactions} sorts them: a stable sort of its processing
+     * queue (covalues.md §3.3) by the comparator of §3.2, so transactions of different sessions
+     * with equal {@code madeAt} keep the order in which this node processed them. Brings the
+     * content view up to date first (creating it if needed). The entries belong to the CoValue:
+     * read them only inside {@link #locked}.
+     */
+    public List<TxEntry> validSortedTransactions(RawCoID id) {
+        synchronized (lock) {
+            List<TxEntry> out = new ArrayList<>(views.processingQueue(require(id)));
+            out.sort(TxEntry::compare);
+            return out;
+        }
+    }
+
     // ---- creating and importing ----
 
     /** Registers a CoValue created locally from {@code header}; returns it (idempotent). */
@@ -198,7 +214,11 @@ public final class LocalNode implements CoValueResolver {
             for (ContentPiece.SessionPiece s : piece.sessions()) {
                 AddResult r = core.tryAddTransactions(s.sessionID(), s.after(), s.transactions(), s.lastSignature(), this);
                 results.add(r);
-                changed |= r.isAdded();
+                if (r.isAdded()) {
+                    changed = true;
+                    if (core.isGroupOrAccount()) views.groupChanged();
+                    views.imported(core); // the reference processes each session batch as it arrives
+                }
             }
             if (changed && core.isGroupOrAccount()) views.groupChanged();
         }
@@ -265,6 +285,7 @@ public final class LocalNode implements CoValueResolver {
             String metaJson = meta == null ? null : JsonWriter.stringify(meta);
             long madeAt = now();
             checkPermission(core, s, log.size(), changesJson, madeAt, metaJson, privateTx);
+            views.beforeWrite(core);
             if (privateTx) {
                 CoValueCore keyGroup = keyGroupFor(core);
                 KeyID keyID = currentKeyID(keyGroup);
@@ -298,6 +319,7 @@ public final class LocalNode implements CoValueResolver {
             String changesJson = JsonWriter.stringify(new JsonValue.Arr(changes));
             long madeAt = now();
             checkPermission(core, session, log.size(), changesJson, madeAt, null, false);
+            views.beforeWrite(core);
             st = log.appendTrusting(agent.signer(), changesJson, madeAt, null);
             core.addLocal(log);
             written(core);
@@ -330,7 +352,7 @@ public final class LocalNode implements CoValueResolver {
 
     private void written(CoValueCore core) {
         if (core.isGroupOrAccount()) views.groupChanged();
-        views.written(core);
+        views.changed(core);
     }
 
     private KeySecret writeKey(CoValueCore keyGroup, KeyID keyID) {

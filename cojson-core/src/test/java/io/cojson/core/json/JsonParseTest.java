@@ -125,6 +125,26 @@ class JsonParseTest {
         assertEquals("{\"\":true,\"a\":null,\"z\":[1,{},[]],\"\u00e9\":false}", StableJson.stringify(v));
     }
 
+    /**
+     * JSON.parse builds a JS object, whose keys are listed in JS property order: canonical array
+     * indices (up to 2^32 - 2) first, ascending, then the others in text order; a duplicate keeps the
+     * position of its first occurrence. Expected texts are node's
+     * {@code JSON.stringify(JSON.parse(text))} for the same inputs.
+     */
+    @Test
+    void arrayIndexKeysComeFirstLikeInAJsObject() {
+        assertEquals("{\"2\":2,\"4294967294\":5,\"b\":3,\"01\":4,\"4294967295\":6,\"-0\":7}", JsonWriter.stringify(
+                Json.parse("{\"b\":1,\"2\":2,\"b\":3,\"01\":4,\"4294967294\":5,\"4294967295\":6,\"-0\":7}")));
+        assertEquals("{\"1\":\"one\",\"2\":\"two\",\"10\":\"ten\",\"-1\":0,\"a\":0,\"b\":0}", JsonWriter.stringify(
+                Json.parse("{\"-1\":0,\"1\":\"one\",\"10\":\"ten\",\"2\":\"two\",\"a\":0,\"b\":0}")));
+        assertEquals("{\"\":null,\" \":null,\"!\":[{\"0\":0,\"\":null}]}", JsonWriter.stringify(
+                Json.parse("{\"\":null,\" \":null,\"!\":[{\"\":null,\"0\":0}]}")));
+        // built objects follow the same rule; the stable (hashed) form still sorts as strings
+        JsonValue.Obj built = JsonValue.obj("b", JsonValue.of(1), "10", JsonValue.of(2), "a", JsonValue.of(3), "2", JsonValue.of(4));
+        assertEquals("{\"2\":4,\"10\":2,\"b\":1,\"a\":3}", JsonWriter.stringify(built));
+        assertEquals("{\"10\":2,\"2\":4,\"a\":3,\"b\":1}", StableJson.stringify(built));
+    }
+
     @Test
     void deepNestingWithinLimitsParses() {
         String text = "[".repeat(500) + "]".repeat(500);

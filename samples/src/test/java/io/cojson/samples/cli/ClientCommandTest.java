@@ -273,4 +273,67 @@ class ClientCommandTest {
         assertEquals(Json.parse("{\"ok\":true,\"peers\":0}"), answers.get(8));
         assertEquals(Json.parse("{\"ok\":true,\"synced\":true}"), answers.get(9));
     }
+
+    /**
+     * {@code exportContent} offline: the parts of the answer agree with each other (the reference's
+     * shape itself is compared with ref-client.mjs by the interop tests): the header hashes to the ID,
+     * knownState, sessions and content messages list the same transactions, and the valid
+     * transactions are the decrypted changes, sorted by madeAt.
+     */
+    @Test
+    void exportContentIsConsistent() throws Exception {
+        ClientCommand c = ClientCommand.create(null, 5000);
+        try {
+            ok(c, "{\"cmd\":\"createAccount\"}");
+            String map = str(ok(c, "{\"cmd\":\"createMap\",\"init\":{\"a\":1},\"meta\":{\"m\":true}}"), "id");
+            ok(c, "{\"cmd\":\"set\",\"id\":\"" + map + "\",\"key\":\"t\",\"value\":{\"x\":[1]},\"privacy\":\"trusting\"}");
+            ok(c, "{\"cmd\":\"delete\",\"id\":\"" + map + "\",\"key\":\"a\"}");
+            JsonValue.Obj e = ok(c, "{\"cmd\":\"exportContent\",\"id\":\"" + map + "\",\"reqId\":7}");
+            assertEquals(List.of("ok", "id", "type", "owner", "meta", "header", "knownState", "sessions", "contentMessages", "validTransactions", "reqId"),
+                    List.copyOf(e.fields().keySet()));
+            assertEquals(JsonValue.of("comap"), e.get("type"));
+            assertEquals(Json.parse("{\"m\":true}"), e.get("meta"));
+            io.cojson.core.crypto.Crypto crypto = io.cojson.core.crypto.Crypto.create();
+            assertEquals(map, new io.cojson.core.header.CoValueHeader((JsonValue.Obj) e.get("header")).id(crypto).value());
+
+            JsonValue.Obj sessions = (JsonValue.Obj) e.get("sessions");
+            assertEquals(1, sessions.fields().size());
+            String session = sessions.fields().keySet().iterator().next();
+            JsonValue.Obj log = (JsonValue.Obj) sessions.get(session);
+            JsonValue.Arr txs = (JsonValue.Arr) log.get("transactions");
+            assertEquals(3, txs.size());
+            assertEquals(Json.parse("{\"id\":\"" + map + "\",\"header\":true,\"sessions\":{\"" + session + "\":3}}"), e.get("knownState"));
+            assertEquals(Json.parse("{}"), log.get("signatureAfter"));
+            assertTrue(str(log, "lastSignature").startsWith("signature_z"));
+            assertEquals(List.of("private", "trusting", "private"),
+                    txs.items().stream().map(t -> str((JsonValue.Obj) t, "privacy")).toList());
+
+            JsonValue.Arr messages = (JsonValue.Arr) e.get("contentMessages");
+            assertEquals(1, messages.size());
+            JsonValue.Obj msg = (JsonValue.Obj) messages.get(0);
+            assertEquals(List.of("action", "id", "header", "priority", "new"), List.copyOf(msg.fields().keySet()));
+            assertEquals(e.get("header"), msg.get("header"));
+            JsonValue.Obj piece = (JsonValue.Obj) ((JsonValue.Obj) msg.get("new")).get(session);
+            assertEquals(JsonValue.of(0), piece.get("after"));
+            assertEquals(txs, piece.get("newTransactions"));
+            assertEquals(log.get("lastSignature"), piece.get("lastSignature"));
+
+            JsonValue.Arr valid = (JsonValue.Arr) e.get("validTransactions");
+            assertEquals(3, valid.size());
+            String account = session.substring(0, session.indexOf("_session"));
+            for (int i = 0; i < 3; i++) {
+                JsonValue.Obj tx = (JsonValue.Obj) valid.get(i);
+                assertEquals(List.of("sessionID", "txIndex", "author", "madeAt", "privacy", "changes"), List.copyOf(tx.fields().keySet()));
+                assertEquals(JsonValue.of(i), tx.get("txIndex"));
+                assertEquals(account, str(tx, "author"));
+                assertEquals(((JsonValue.Obj) txs.get(i)).get("madeAt"), tx.get("madeAt"));
+                assertEquals(((JsonValue.Obj) txs.get(i)).get("privacy"), tx.get("privacy"));
+            }
+            assertEquals(Json.parse("[{\"op\":\"set\",\"key\":\"a\",\"value\":1}]"), ((JsonValue.Obj) valid.get(0)).get("changes"));
+            assertEquals(Json.parse(str((JsonValue.Obj) txs.get(1), "changes")), ((JsonValue.Obj) valid.get(1)).get("changes"));
+            assertEquals(Json.parse("[{\"op\":\"del\",\"key\":\"a\"}]"), ((JsonValue.Obj) valid.get(2)).get("changes"));
+        } finally {
+            c.close();
+        }
+    }
 }

@@ -42,8 +42,9 @@ import org.junit.jupiter.api.io.TempDir;
  *       server may miss its last acknowledged write after SIGKILL (it answers before its storage write
  *       is durable), which comes back once its author reconnects.
  * </ul>
- * CoMap views are compared as JSON objects, i.e. ignoring key order (the Java view does not print
- * keys in the reference's order).
+ * CoMap views are compared as JSON objects, i.e. ignoring key order: a view lists keys in the order
+ * its node processed them, which depends on arrival, and the two clients receive the concurrent
+ * edits in different orders ({@link MapKeyOrderInteropTest} compares the text where histories agree).
  */
 @Tag("interop")
 class CrossPeerInteropTest {

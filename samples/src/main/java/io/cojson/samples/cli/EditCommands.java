@@ -1,0 +1,269 @@
+package io.cojson.samples.cli;
+
+import static io.cojson.samples.cli.Args.coId;
+import static io.cojson.samples.cli.Args.integer;
+import static io.cojson.samples.cli.Args.optInt;
+import static io.cojson.samples.cli.Args.privacy;
+import static io.cojson.samples.cli.Args.str;
+import static io.cojson.samples.cli.Args.value;
+
+import io.cojson.core.ids.InviteSecret;
+import io.cojson.core.ids.RawCoID;
+import io.cojson.core.json.JsonValue;
+import io.cojson.core.node.Accounts;
+import io.cojson.core.node.CoValueKind;
+import io.cojson.core.node.GroupOperations;
+import io.cojson.core.node.LocalNode;
+import io.cojson.core.values.CoList;
+import io.cojson.core.values.CoMap;
+import io.cojson.core.values.CoPlainText;
+import io.cojson.core.values.CoStream;
+import io.cojson.core.values.CoValue;
+import io.cojson.core.values.CojsonNode;
+import io.cojson.core.values.Role;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The writing commands of the client: groups and their members, creating CoMaps, CoLists,
+ * CoPlainTexts and CoStreams, and editing them. Every write honours {@code privacy} (private by
+ * default) and {@code "sync":true}.
+ */
+final class EditCommands {
+    private static final List<String> MEMBER_ROLES = List.of("reader", "writer", "manager", "admin", "writeOnly");
+
+    private final ClientSession session;
+
+    EditCommands(ClientSession session) {
+        this.session = session;
+    }
+
+    private LocalNode node() {
+        return session.node();
+    }
+
+    private CojsonNode typed() {
+        return session.typed();
+    }
+
+    // ---- groups ----
+
+    void createGroup(JsonValue.Obj req, Map<String, JsonValue> r) throws Exception {
+        session.requireNode();
+        String name = str(req, "name", true);
+        RawCoID id = GroupOperations.createGroup(node(), name == null ? null : (JsonValue.Obj) JsonValue.obj("name", JsonValue.of(name)));
+        r.put("id", JsonValue.of(id.value()));
+        session.maybeSync(req, id, r);
+    }
+
+    void addMember(JsonValue.Obj req, Map<String, JsonValue> r) throws Exception {
+        String role = str(req, "role", false);
+        if (!MEMBER_ROLES.contains(role)) throw new CommandError("\"role\" must be one of " + String.join(", ", MEMBER_ROLES));
+        RawCoID group = session.loadGroup(coId(req, "group", false), session.timeout(req));
+        String member = session.resolveMember(req);
+        GroupOperations.addMember(node(), group, member, role);
+        session.maybeSync(req, group, r);
+    }
+
+    void removeMember(JsonValue.Obj req, Map<String, JsonValue> r) throws Exception {
+        RawCoID group = session.loadGroup(coId(req, "group", false), session.timeout(req));
+        String member = session.resolveMember(req);
+        if (member.startsWith("sealer_")) throw new CommandError("removeMember takes an account ID or everyone");
+        GroupOperations.removeMember(node(), group, member);
+        session.maybeSync(req, group, r);
+    }
+
+    void roleOf(JsonValue.Obj req, Map<String, JsonValue> r) throws Exception {
+        RawCoID group = session.loadGroup(coId(req, "group", false), session.timeout(req));
+        Role role = typed().group(group).roleOf(str(req, "member", false));
+        r.put("role", role == null ? JsonValue.NULL : JsonValue.of(role.wireName()));
+    }
+
+    void extendGroup(JsonValue.Obj req, Map<String, JsonValue> r) throws Exception {
+        long t = session.timeout(req);
+        RawCoID child = session.loadGroup(coId(req, "group", false), t);
+        RawCoID parent = session.loadGroup(coId(req, "parent", false), t);
+        String role = str(req, "role", true);
+        GroupOperations.extend(node(), child, parent, role == null || role.equals("inherit") ? "extend" : role);
+        session.maybeSync(req, child, r);
+    }
+
+    void createInvite(JsonValue.Obj req, Map<String, JsonValue> r) throws Exception {
+        RawCoID group = session.loadGroup(coId(req, "group", false), session.timeout(req));
+        InviteSecret secret = GroupOperations.createInvite(node(), group, str(req, "role", false));
+        r.put("inviteSecret", JsonValue.of(secret.value()));
+        session.maybeSync(req, group, r);
+    }
+
+    void acceptInvite(JsonValue.Obj req) throws Exception {
+        RawCoID id = session.load(coId(req, "id", false), session.timeout(req));
+        CoValue v = typed().load(id);
+        RawCoID group = v.kind() == CoValueKind.GROUP ? id : v.ownerId();
+        GroupOperations.acceptInvite(node(), group, new InviteSecret(str(req, "inviteSecret", false)));
+    }
+
+    // ---- creating values ----
+
+    /** {@code createMap}, {@code createList}, {@code createText}, {@code createStream} ({@code type} is the header type). */
+    void create(JsonValue.Obj req, Map<String, JsonValue> r, String type) throws Exception {
+        session.requireNode();
+        String ownerId = coId(req, "owner", true);
+        boolean createdGroup = ownerId == null;
+        RawCoID owner = createdGroup ? GroupOperations.createGroup(node(), null) : session.loadGroup(ownerId, session.timeout(req));
+        JsonValue init = req.get("init");
+        if (init instanceof JsonValue.Null) init = null;
+        boolean priv = privacy(req);
+        if (init != null) {
+            if (type.equals("comap") && !(init instanceof JsonValue.Obj)) throw new CommandError("\"init\" must be a JSON object");
+            if ((type.equals("colist") || type.equals("costream")) && !(init instanceof JsonValue.Arr)) throw new CommandError("\"init\" must be a JSON array");
+            if (type.equals("coplaintext") && !(init instanceof JsonValue.Str)) throw new CommandError("\"init\" must be a string");
+        }
+        JsonValue meta = req.get("meta");
+        RawCoID id = Accounts.createOwned(node(), type, owner, meta == null ? JsonValue.NULL : meta);
+        if (init != null) initialize(id, type, init, priv);
+        r.put("id", JsonValue.of(id.value()));
+        r.put("owner", JsonValue.of(owner.value()));
+        if (createdGroup) r.put("createdGroup", JsonValue.TRUE);
+        session.maybeSync(req, id, r);
+    }
+
+    private void initialize(RawCoID id, String type, JsonValue init, boolean priv) {
+        switch (type) {
+            case "comap": {
+                CoMap m = priv ? typed().map(id) : typed().map(id).trusting();
+                if (!((JsonValue.Obj) init).fields().isEmpty()) m.setAll(((JsonValue.Obj) init).fields());
+                break;
+            }
+            case "colist": {
+                CoList l = priv ? typed().list(id) : typed().list(id).trusting();
+                if (((JsonValue.Arr) init).size() > 0) l.appendAll(((JsonValue.Arr) init).items());
+                break;
+            }
+            case "costream": {
+                CoStream s = priv ? typed().stream(id) : typed().stream(id).trusting();
+                for (JsonValue v : ((JsonValue.Arr) init).items()) s.push(v);
+                break;
+            }
+            default: {
+                String text = ((JsonValue.Str) init).value();
+                CoPlainText t = priv ? typed().plainText(id) : typed().plainText(id).trusting();
+                if (!text.isEmpty()) t.insertAfter(0, text); // as the reference's group.createPlainText(init)
+                break;
+            }
+        }
+    }
+
+    // ---- CoMaps ----
+
+    void set(JsonValue.Obj req, Map<String, JsonValue> r) throws Exception {
+        CoMap map = mapFor(req);
+        map.set(str(req, "key", false), value(req, "value"));
+        session.maybeSync(req, map.id(), r);
+    }
+
+    void delete(JsonValue.Obj req, Map<String, JsonValue> r) throws Exception {
+        CoMap map = mapFor(req);
+        map.delete(str(req, "key", false));
+        session.maybeSync(req, map.id(), r);
+    }
+
+    private CoMap mapFor(JsonValue.Obj req) throws Exception {
+        RawCoID id = session.load(coId(req, "id", false), session.timeout(req));
+        session.expectKind(id, "comap", "group", "account");
+        CoMap m = typed().map(id);
+        return privacy(req) ? m : m.trusting();
+    }
+
+    // ---- CoLists ----
+
+    void append(JsonValue.Obj req, Map<String, JsonValue> r) throws Exception {
+        CoList list = listFor(req);
+        Integer after = optInt(req, "after");
+        if (after == null) list.append(value(req, "value"));
+        else list.append(value(req, "value"), after);
+        listDone(req, list, r);
+    }
+
+    void prepend(JsonValue.Obj req, Map<String, JsonValue> r) throws Exception {
+        CoList list = listFor(req);
+        Integer before = optInt(req, "before");
+        list.prepend(value(req, "value"), before == null ? 0 : before);
+        listDone(req, list, r);
+    }
+
+    void insert(JsonValue.Obj req, Map<String, JsonValue> r) throws Exception {
+        CoList list = listFor(req);
+        int index = integer(req, "index");
+        int length = list.size();
+        if (index < 0 || index > length) throw new CommandError("index " + index + " out of range 0.." + length);
+        list.prepend(value(req, "value"), index); // what ref-client.mjs writes: "pre" before the item now at index
+        listDone(req, list, r);
+    }
+
+    void deleteAt(JsonValue.Obj req, Map<String, JsonValue> r) throws Exception {
+        CoList list = listFor(req);
+        list.delete(integer(req, "index"));
+        listDone(req, list, r);
+    }
+
+    void replace(JsonValue.Obj req, Map<String, JsonValue> r) throws Exception {
+        CoList list = listFor(req);
+        list.replace(integer(req, "index"), value(req, "value"));
+        listDone(req, list, r);
+    }
+
+    private CoList listFor(JsonValue.Obj req) throws Exception {
+        RawCoID id = session.load(coId(req, "id", false), session.timeout(req));
+        CoList l = (CoList) session.expectKind(id, "colist");
+        return privacy(req) ? l : l.trusting();
+    }
+
+    private void listDone(JsonValue.Obj req, CoList list, Map<String, JsonValue> r) throws Exception {
+        r.put("length", JsonValue.of(list.size()));
+        session.maybeSync(req, list.id(), r);
+    }
+
+    // ---- plain text ----
+
+    void insertText(JsonValue.Obj req, Map<String, JsonValue> r) throws Exception {
+        CoPlainText text = textFor(req);
+        String insert = str(req, "text", false);
+        int length = text.length();
+        Integer index = optInt(req, "index");
+        int at = index == null ? length : index;
+        if (at < 0 || at > length) throw new CommandError("index " + at + " out of range 0.." + length);
+        if (!insert.isEmpty()) {
+            if (at < length) text.insertBefore(at, insert);
+            else if (length == 0) text.insertBefore(0, insert);
+            else text.insertAfter(length - 1, insert);
+        }
+        r.put("text", JsonValue.of(text.toString()));
+        session.maybeSync(req, text.id(), r);
+    }
+
+    void deleteText(JsonValue.Obj req, Map<String, JsonValue> r) throws Exception {
+        CoPlainText text = textFor(req);
+        int from = integer(req, "from");
+        int to = integer(req, "to");
+        int length = text.length();
+        if (from < 0 || to > length || from > to) throw new CommandError("range " + from + ".." + to + " out of 0.." + length);
+        if (to > from) text.deleteRange(from, to);
+        r.put("text", JsonValue.of(text.toString()));
+        session.maybeSync(req, text.id(), r);
+    }
+
+    private CoPlainText textFor(JsonValue.Obj req) throws Exception {
+        RawCoID id = session.load(coId(req, "id", false), session.timeout(req));
+        CoPlainText t = (CoPlainText) session.expectKind(id, "coplaintext");
+        return privacy(req) ? t : t.trusting();
+    }
+
+    // ---- CoStreams ----
+
+    void push(JsonValue.Obj req, Map<String, JsonValue> r) throws Exception {
+        RawCoID id = session.load(coId(req, "id", false), session.timeout(req));
+        CoStream s = (CoStream) session.expectKind(id, "costream");
+        (privacy(req) ? s : s.trusting()).push(value(req, "value"));
+        session.maybeSync(req, id, r);
+    }
+}
