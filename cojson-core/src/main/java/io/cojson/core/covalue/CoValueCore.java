@@ -170,9 +170,30 @@ public final class CoValueCore {
 
     /** Adds a transaction this node just wrote and signed into {@code log} (which it owns). */
     public void addLocal(SessionLog log) {
+        addLocal(log, null, null);
+    }
+
+    /**
+     * {@link #addLocal(SessionLog)} when the writer still has the changes (and meta) of the new
+     * last trusting transaction as values: they are used instead of parsing the text back, if
+     * {@link JsonValue#roundTripsExactly} says that parsing would give the same values.
+     */
+    public void addLocal(SessionLog log, JsonValue.Arr changes, JsonValue.Obj meta) {
         SessionLog existing = sessions.putIfAbsent(log.sessionID(), log);
         if (existing != null && existing != log) throw new IllegalStateException("session " + log.sessionID() + " already has a log");
-        appendEntries(log, loaded.getOrDefault(log.sessionID(), 0));
+        int from = loaded.getOrDefault(log.sessionID(), 0);
+        if (changes != null && from == log.size() - 1 && log.get(from) instanceof Transaction.Trusting t
+                && (meta == null) == (t.meta() == null)
+                && JsonValue.roundTripsExactly(changes) && (meta == null || JsonValue.roundTripsExactly(meta))) {
+            TxEntry e = new TxEntry(log.sessionID(), from, t);
+            e.changes = changes;
+            e.meta = meta;
+            working.add(e);
+            loaded.put(log.sessionID(), log.size());
+            version++;
+            return;
+        }
+        appendEntries(log, from);
     }
 
     private void appendEntries(SessionLog log, int from) {

@@ -119,6 +119,27 @@ public sealed interface JsonValue
         }
     }
 
+    /**
+     * Whether {@code Json.parse(JsonWriter.stringify(v))} equals {@code v} exactly: no
+     * {@code undefined} anywhere, and every number finite and not {@code -0} (which print as
+     * {@code null} and {@code 0}).
+     */
+    static boolean roundTripsExactly(JsonValue v) {
+        if (v instanceof Num n) {
+            double d = n.value();
+            return !Double.isNaN(d) && !Double.isInfinite(d) && (d != 0 || Double.doubleToRawLongBits(d) == 0);
+        }
+        if (v instanceof Arr a) {
+            for (JsonValue x : a.items()) if (!roundTripsExactly(x)) return false;
+            return true;
+        }
+        if (v instanceof Obj o) {
+            for (JsonValue x : o.fields().values()) if (!roundTripsExactly(x)) return false;
+            return true;
+        }
+        return !(v instanceof Undefined);
+    }
+
     static Str of(String s) {
         return new Str(s);
     }

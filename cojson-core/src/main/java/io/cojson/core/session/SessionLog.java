@@ -45,7 +45,9 @@ public final class SessionLog {
     private final List<Transaction> transactions = new ArrayList<>();
     private final NavigableMap<Integer, Signature> signatureAfter = new TreeMap<>();
     private Blake3Hasher hasher;
+    /** The running hash; for local writes materialized lazily from {@link #lastHashText}. */
     private Hash lastHash;
+    private String lastHashText;
     /** The last signature; its text form is materialized lazily from {@link #lastSignatureBytes}. */
     private Signature lastSignature;
     private byte[] lastSignatureBytes;
@@ -95,6 +97,7 @@ public final class SessionLog {
 
     /** The running hash after the last transaction, or null for an empty log. */
     public Hash lastHash() {
+        if (lastHash == null && lastHashText != null) lastHash = new Hash(lastHashText);
         return lastHash;
     }
 
@@ -134,11 +137,13 @@ public final class SessionLog {
     private SignedTransaction appendLocal(SignerSecret secret, Transaction tx) {
         byte[] seed = seedFor(secret);
         hasher.update(tx.canonicalJson().getBytes(StandardCharsets.UTF_8));
-        Hash hash = Hash.fromBytes(hasher.digest());
-        byte[] sig = crypto.provider().ed25519Sign(seed, quoted(hash));
+        // The hash text is built here and not re-validated (Hash's constructor decodes it again).
+        String hashText = Hash.PREFIX + Base58.encode(hasher.digest());
+        byte[] sig = crypto.provider().ed25519Sign(seed, quoted(hashText));
         int index = transactions.size();
         transactions.add(tx);
-        lastHash = hash;
+        lastHash = null;
+        lastHashText = hashText;
         lastSignature = null;
         lastSignatureBytes = sig;
         bytesSinceCheckpoint += tx.checkpointSize();
@@ -146,7 +151,7 @@ public final class SessionLog {
             signatureAfter.put(index, Signature.fromBytes(sig));
             bytesSinceCheckpoint = 0;
         }
-        return new SignedTransaction(index, tx, hash, sig);
+        return new SignedTransaction(index, tx, hashText, sig);
     }
 
     private byte[] seedFor(SignerSecret secret) {
@@ -161,7 +166,16 @@ public final class SessionLog {
     }
 
     private static byte[] quoted(Hash hash) {
-        return ("\"" + hash.value() + "\"").getBytes(StandardCharsets.US_ASCII);
+        return quoted(hash.value());
+    }
+
+    private static byte[] quoted(String hashText) {
+        int n = hashText.length();
+        byte[] b = new byte[n + 2];
+        b[0] = '"';
+        for (int i = 0; i < n; i++) b[i + 1] = (byte) hashText.charAt(i); // ASCII only (prefix and base58)
+        b[n + 1] = '"';
+        return b;
     }
 
     private void recordCheckpoint(int size, int lastIndex, Signature sig) {
@@ -212,6 +226,7 @@ public final class SessionLog {
         hasher = staged;
         transactions.addAll(batch);
         lastHash = expected;
+        lastHashText = null;
         lastSignature = sig;
         lastSignatureBytes = null;
         recordCheckpoint(size, transactions.size() - 1, sig);
@@ -249,7 +264,7 @@ public final class SessionLog {
 
     private AddResult reject(Hash expected, String sig, VerificationFailure.Kind kind, String message) {
         return new AddResult.Rejected(new VerificationFailure(
-                sessionID, transactions.size() - 1, lastHash, expected, sig, kind, message));
+                sessionID, transactions.size() - 1, lastHash(), expected, sig, kind, message));
     }
 
     /** A deep copy (same signer, transactions, hash state and checkpoints). */
@@ -259,6 +274,7 @@ public final class SessionLog {
         c.signatureAfter.putAll(signatureAfter);
         c.hasher = hasher.copy();
         c.lastHash = lastHash;
+        c.lastHashText = lastHashText;
         c.lastSignature = lastSignature;
         c.lastSignatureBytes = lastSignatureBytes;
         c.bytesSinceCheckpoint = bytesSinceCheckpoint;

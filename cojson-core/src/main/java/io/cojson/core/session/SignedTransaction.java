@@ -12,14 +12,15 @@ import java.util.Arrays;
 public final class SignedTransaction {
     private final int txIndex;
     private final Transaction transaction;
-    private final Hash hashAfter;
+    private final String hashText;
     private final byte[] signatureBytes;
+    private Hash hashAfter;
     private Signature signature;
 
-    SignedTransaction(int txIndex, Transaction transaction, Hash hashAfter, byte[] signatureBytes) {
+    SignedTransaction(int txIndex, Transaction transaction, String hashText, byte[] signatureBytes) {
         this.txIndex = txIndex;
         this.transaction = transaction;
-        this.hashAfter = hashAfter;
+        this.hashText = hashText;
         this.signatureBytes = signatureBytes;
     }
 
@@ -31,7 +32,8 @@ public final class SignedTransaction {
         return transaction;
     }
 
-    public Hash hashAfter() {
+    public synchronized Hash hashAfter() {
+        if (hashAfter == null) hashAfter = new Hash(hashText);
         return hashAfter;
     }
 
@@ -43,16 +45,16 @@ public final class SignedTransaction {
     @Override
     public boolean equals(Object o) {
         return o instanceof SignedTransaction s && s.txIndex == txIndex && s.transaction.equals(transaction)
-                && s.hashAfter.equals(hashAfter) && Arrays.equals(s.signatureBytes, signatureBytes);
+                && s.hashText.equals(hashText) && Arrays.equals(s.signatureBytes, signatureBytes);
     }
 
     @Override
     public int hashCode() {
-        return 31 * txIndex + hashAfter.hashCode();
+        return 31 * txIndex + hashText.hashCode();
     }
 
     @Override
     public String toString() {
-        return "SignedTransaction[txIndex=" + txIndex + ", hashAfter=" + hashAfter + "]";
+        return "SignedTransaction[txIndex=" + txIndex + ", hashAfter=" + hashText + "]";
     }
 }
