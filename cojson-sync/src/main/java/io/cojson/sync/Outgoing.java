@@ -27,11 +27,19 @@ import java.util.concurrent.TimeUnit;
 final class Outgoing {
     private final SyncContext ctx;
     private final Set<RawCoID> dirty = new LinkedHashSet<>(); // guarded by itself; first-change order
-    private boolean flushScheduled; // guarded by dirty
-    private long burstStart; // guarded by dirty
+    private boolean timerArmed; // guarded by dirty; only the timer's callback clears it
+    private long burstStart; // guarded by dirty: first change since the last flush
+    private int pendingChanges; // guarded by dirty: local changes since the last flush
+    private boolean countFlushQueued; // guarded by dirty
     private volatile long lastLocalChange;
     /** A burst of local writes is sent at the latest this long after it started. */
-    private static final long MAX_BATCH_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    static final long MAX_BATCH_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /**
+     * During a burst, every this many local changes go out at once, without waiting for a pause:
+     * about one content piece of typical small changes ({@code MAX_RECOMMENDED_TX_SIZE} is 100 kB
+     * of change text), so that a long burst streams as full pieces instead of waiting for its end.
+     */
+    static final int LOCAL_BATCH_MAX_CHANGES = 1000;
     /** Per CoValue: what storage holds once the stores handed to it commit (null: re-store everything). */
     private final Map<RawCoID, KnownState> storageOptimistic = new HashMap<>();
     /** Per CoValue: what storage confirmed after a commit. */
@@ -123,22 +131,40 @@ final class Outgoing {
 
     /**
      * Called by the node's listener on the writing thread. The burst is sent once writes paused
-     * for {@link SyncOptions#localBatchDelay()} (at the latest {@link #MAX_BATCH_WAIT_NANOS} after
-     * its first write): a tight write loop goes out as a few content messages, like the
-     * reference's one-microtask batching, while a single edit waits only the short delay.
+     * for {@link SyncOptions#localBatchDelay()}, at the latest {@link #MAX_BATCH_WAIT_NANOS} after
+     * its first write, and at once whenever {@link #LOCAL_BATCH_MAX_CHANGES} changes collected:
+     * a tight write loop goes out as about one content message per {@code LOCAL_BATCH_MAX_CHANGES}
+     * writes (the reference batches one microtask), while a single edit waits only the short delay.
      */
     void localChange(RawCoID id) {
         long now = System.nanoTime();
         lastLocalChange = now;
+        boolean flushNow = false;
+        boolean arm = false;
         synchronized (dirty) {
             dirty.add(id);
-            if (flushScheduled) return;
-            flushScheduled = true;
-            burstStart = now;
+            if (pendingChanges++ == 0) burstStart = now;
+            if (pendingChanges >= LOCAL_BATCH_MAX_CHANGES && !countFlushQueued) {
+                countFlushQueued = true;
+                flushNow = true;
+            } else if (!timerArmed) {
+                timerArmed = true;
+                arm = true;
+            }
         }
+        if (flushNow) {
+            ctx.exec.execute(this::flush);
+            return;
+        }
+        if (!arm) return;
         Duration delay = ctx.options.localBatchDelay();
         if (delay.isZero()) {
-            ctx.exec.execute(this::flush);
+            ctx.exec.execute(() -> {
+                synchronized (dirty) {
+                    timerArmed = false;
+                }
+                flush();
+            });
         } else {
             schedule(delay.toNanos());
         }
@@ -148,21 +174,46 @@ final class Outgoing {
         ctx.scheduler.schedule(() -> {
             long now = System.nanoTime();
             long quietUntil = lastLocalChange + ctx.options.localBatchDelay().toNanos();
-            if (now < quietUntil && now - burstStart < MAX_BATCH_WAIT_NANOS) {
-                schedule(quietUntil - now); // still writing: wait for the pause
-            } else {
-                ctx.exec.execute(this::flush);
+            synchronized (dirty) {
+                if (dirty.isEmpty()) { // a flush took everything; the next change arms a new timer
+                    timerArmed = false;
+                    return;
+                }
+                if (now < quietUntil && now - burstStart < MAX_BATCH_WAIT_NANOS) {
+                    schedule(quietUntil - now); // still writing: wait for the pause
+                    return;
+                }
+                timerArmed = false;
             }
+            ctx.exec.execute(this::flush);
         }, nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Whether local changes of {@code id} wait for the next flush. */
+    boolean hasPendingLocal(RawCoID id) {
+        synchronized (dirty) {
+            return dirty.contains(id);
+        }
+    }
+
+    /** Whether this node has content of {@code id} beyond what {@code peer} is assumed to hold. */
+    boolean hasUnsentContent(PeerState peer, RawCoID id) {
+        KnownState theirs = peer.optimisticKnownState(id);
+        return ctx.node.locked(() -> {
+            CoValueCore core = ctx.node.get(id);
+            return core != null && !SyncContext.covers(theirs, core.knownState());
+        });
     }
 
     /** Sends every collected local change now, in the order the CoValues first changed. */
     void flush() {
         List<RawCoID> ids;
         synchronized (dirty) {
+            if (dirty.isEmpty()) return;
             ids = new ArrayList<>(dirty);
             dirty.clear();
-            flushScheduled = false;
+            pendingChanges = 0;
+            countFlushQueued = false;
         }
         for (RawCoID id : ids) {
             for (PeerState p : ctx.openPeers()) {

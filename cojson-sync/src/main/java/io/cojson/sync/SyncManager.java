@@ -292,6 +292,11 @@ public final class SyncManager implements AutoCloseable {
             peer.combine(ks);
             ctx.loads.onKnown(peer, ks);
         }
+        // Local changes that wait for their batch (§8.3) go with it: a reply to each batch must
+        // not send the writes made since one by one (a tight write loop would go out as many small
+        // messages, one per round trip). A correction is answered at once, and so is a reply
+        // that would carry no content (it may owe the peer a known).
+        if (!k.isCorrection() && ctx.out.hasPendingLocal(id) && ctx.out.hasUnsentContent(peer, id)) return;
         if (ctx.available(id)) ctx.out.sendNewContent(peer, id, false);
     }
 

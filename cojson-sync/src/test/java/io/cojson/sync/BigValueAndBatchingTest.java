@@ -23,6 +23,8 @@ import io.cojson.sync.transport.InMemoryChannel;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -121,6 +123,59 @@ class BigValueAndBatchingTest {
         assertNotNull(sent.get(0).header());
         assertEquals(200, sent.get(0).sessions().values().iterator().next().count());
         assertEquals(List.of(), errors);
+    }
+
+    /**
+     * A burst that never pauses is not held back until its end: every
+     * {@link Outgoing#LOCAL_BATCH_MAX_CHANGES} writes go out as one content message (the pause
+     * timer is set far beyond the test, so only the count can trigger a send).
+     */
+    @Test
+    void aLongBurstGoesOutAsOneContentMessagePerThousandWrites() {
+        ManualExecutor exec = new ManualExecutor();
+        SyncManager aliceSync = client(alice, SyncOptions.defaults().withExecutor(exec).withLocalBatchDelay(Duration.ofHours(1)));
+        InMemoryChannel.Pair pair = connect(aliceSync, server);
+        pump(exec, () -> known(alice, alice.accountID()).equals(known(serverNode, alice.accountID())));
+        RawCoID group = GroupOperations.createGroup(alice, null);
+        RawCoID map = Accounts.createOwned(alice, "comap", group, JsonValue.NULL);
+        get(pumpUntilDone(exec, aliceSync.waitForSync(map, "server")));
+        List<SyncMessage.Content> sent = contentSentBy(pair.a(), map);
+
+        int per = Outgoing.LOCAL_BATCH_MAX_CHANGES;
+        int n = 5 * per / 2; // 2.5 batches
+        for (int i = 0; i < n; i++) {
+            set(alice, map, "k" + (i % 100), JsonValue.of(i));
+            if ((i + 1) % 100 == 0) exec.runAll(); // the sync executor keeps up with the writer
+        }
+        exec.runAll();
+        // Two batches went out during the burst; the rest waits for the pause. A batch is one
+        // message unless it crosses an in-between signature (content is cut only there).
+        Set<Integer> cuts = alice.locked(() -> new TreeSet<>(alice.require(map).sessions().values().iterator().next().signatureAfter().keySet()));
+        Set<Integer> ends = new TreeSet<>();
+        int txs = 0;
+        for (SyncMessage.Content c : sent) {
+            SyncMessage.SessionEntry e = c.sessions().values().iterator().next();
+            assertEquals(txs, e.after(), "messages are contiguous");
+            txs += e.count();
+            ends.add(txs);
+        }
+        assertEquals(2 * per, txs, "exactly two batches of " + per + " were sent during the burst");
+        for (int end : ends) {
+            assertTrue(end % per == 0 || cuts.contains(end - 1), "a message ends at a batch end or a checkpoint: " + ends + " " + cuts);
+        }
+        assertTrue(sent.size() <= 2 + cuts.size(), sent.size() + " messages for 2 batches and " + cuts.size() + " checkpoints");
+        // the rest goes with the next flush (waitForSync flushes local writes first)
+        get(pumpUntilDone(exec, aliceSync.waitForSync(map, "server")));
+        int rest = 0;
+        for (SyncMessage.Content c : sent) rest += c.sessions().values().iterator().next().count();
+        assertEquals(n, rest);
+        assertEquals(known(alice, map), known(serverNode, map));
+        assertEquals(List.of(), errors);
+    }
+
+    private static <T> java.util.concurrent.CompletableFuture<T> pumpUntilDone(ManualExecutor exec, java.util.concurrent.CompletableFuture<T> f) {
+        pump(exec, f::isDone);
+        return f;
     }
 
     @Test
