@@ -48,9 +48,15 @@ public final class SessionLog {
     /** The running hash; for local writes materialized lazily from {@link #lastHashText}. */
     private Hash lastHash;
     private String lastHashText;
-    /** The last signature; its text form is materialized lazily from {@link #lastSignatureBytes}. */
+    /**
+     * The last signature; its text form is materialized lazily from {@link #lastSignatureBytes},
+     * which for a local write is made lazily from {@link #pendingLast} (see {@link BackgroundSigner}).
+     */
     private Signature lastSignature;
     private byte[] lastSignatureBytes;
+    private PendingSignature pendingLast;
+    /** Checkpoints of local writes whose signature may still be in the making. */
+    private final NavigableMap<Integer, PendingSignature> pendingCheckpoints = new TreeMap<>();
     private int bytesSinceCheckpoint;
     /** The last secret checked against {@link #signer}, and its decoded seed (derivation is costly). */
     private SignerSecret checkedSecret;
@@ -91,6 +97,7 @@ public final class SessionLog {
 
     /** The signature after the last transaction, or null for an empty log. */
     public Signature lastSignature() {
+        settle();
         if (lastSignature == null && lastSignatureBytes != null) lastSignature = Signature.fromBytes(lastSignatureBytes);
         return lastSignature;
     }
@@ -103,6 +110,7 @@ public final class SessionLog {
 
     /** In-between checkpoint signatures by transaction index (content pieces end there). */
     public NavigableMap<Integer, Signature> signatureAfter() {
+        settle();
         return Collections.unmodifiableNavigableMap(signatureAfter);
     }
 
@@ -139,19 +147,49 @@ public final class SessionLog {
         hasher.update(tx.canonicalJson().getBytes(StandardCharsets.UTF_8));
         // The hash text is built here and not re-validated (Hash's constructor decodes it again).
         String hashText = Hash.PREFIX + Base58.encode(hasher.digest());
-        byte[] sig = crypto.provider().ed25519Sign(seed, quoted(hashText));
+        // Every transaction is signed; the signature is made on the background signer's thread
+        // when it has room (or by the first reader that needs it), else here.
+        PendingSignature sig = new PendingSignature(crypto.provider(), seed, quoted(hashText));
+        if (!BackgroundSigner.offer(sig)) sig.runIfUnclaimed();
         int index = transactions.size();
         transactions.add(tx);
         lastHash = null;
         lastHashText = hashText;
         lastSignature = null;
-        lastSignatureBytes = sig;
+        lastSignatureBytes = null;
+        pendingLast = sig;
         bytesSinceCheckpoint += tx.checkpointSize();
         if (bytesSinceCheckpoint > checkpointBytes) {
-            signatureAfter.put(index, Signature.fromBytes(sig));
+            pendingCheckpoints.put(index, sig);
             bytesSinceCheckpoint = 0;
         }
         return new SignedTransaction(index, tx, hashText, sig);
+    }
+
+    /** Collects signatures made in the background (making any that nobody started yet). */
+    private void settle() {
+        if (pendingLast != null) {
+            lastSignatureBytes = pendingLast.get();
+            pendingLast = null;
+        }
+        if (!pendingCheckpoints.isEmpty()) {
+            pendingCheckpoints.forEach((i, p) -> signatureAfter.put(i, Signature.fromBytes(p.get())));
+            pendingCheckpoints.clear();
+        }
+    }
+
+    /**
+     * Waits until every local transaction written so far in this JVM is signed, making queued
+     * signatures on the calling thread. Writes sign in the background ({@link BackgroundSigner});
+     * benchmarks call this so that their timed work includes every signature.
+     */
+    public static void awaitBackgroundSignatures() {
+        BackgroundSigner.drain();
+    }
+
+    /** How many local transactions of this JVM wait for (or are getting) their background signature. */
+    public static int pendingBackgroundSignatures() {
+        return BackgroundSigner.queued();
     }
 
     private byte[] seedFor(SignerSecret secret) {
@@ -207,6 +245,7 @@ public final class SessionLog {
     /** Verifies {@code batch} as the continuation of this log (index {@link #size()} onwards). */
     public AddResult tryAppend(List<Transaction> batch, String lastSignatureText) {
         if (batch.isEmpty()) return new AddResult.Added(transactions.size());
+        settle();
         String problem = signatureProblem(lastSignatureText);
         if (problem != null) {
             return reject(null, lastSignatureText, VerificationFailure.Kind.MALFORMED_SIGNATURE, problem);
@@ -272,6 +311,8 @@ public final class SessionLog {
         SessionLog c = new SessionLog(crypto, sessionID, signer, checkpointBytes);
         c.transactions.addAll(transactions);
         c.signatureAfter.putAll(signatureAfter);
+        c.pendingCheckpoints.putAll(pendingCheckpoints);
+        c.pendingLast = pendingLast;
         c.hasher = hasher.copy();
         c.lastHash = lastHash;
         c.lastHashText = lastHashText;

@@ -5,23 +5,24 @@ import io.cojson.core.ids.Signature;
 import java.util.Arrays;
 
 /**
- * A locally written transaction with the running hash and the signature after it. The
- * signature's text form is computed on first use: most local signatures are never sent (only
- * checkpoints and the last one are), and base58 of 64 bytes is a measurable share of a write.
+ * A locally written transaction with the running hash and the signature after it. The signature
+ * may still be in the making on the background signer's thread; {@link #signature()} waits for it
+ * (or makes it). Its text form is computed on first use: most local signatures are never sent
+ * (only checkpoints and the last one are), and base58 of 64 bytes is a measurable share of a write.
  */
 public final class SignedTransaction {
     private final int txIndex;
     private final Transaction transaction;
     private final String hashText;
-    private final byte[] signatureBytes;
+    private final PendingSignature pendingSignature;
     private Hash hashAfter;
     private Signature signature;
 
-    SignedTransaction(int txIndex, Transaction transaction, String hashText, byte[] signatureBytes) {
+    SignedTransaction(int txIndex, Transaction transaction, String hashText, PendingSignature signature) {
         this.txIndex = txIndex;
         this.transaction = transaction;
         this.hashText = hashText;
-        this.signatureBytes = signatureBytes;
+        this.pendingSignature = signature;
     }
 
     public int txIndex() {
@@ -38,14 +39,14 @@ public final class SignedTransaction {
     }
 
     public synchronized Signature signature() {
-        if (signature == null) signature = Signature.fromBytes(signatureBytes);
+        if (signature == null) signature = Signature.fromBytes(pendingSignature.get());
         return signature;
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof SignedTransaction s && s.txIndex == txIndex && s.transaction.equals(transaction)
-                && s.hashText.equals(hashText) && Arrays.equals(s.signatureBytes, signatureBytes);
+                && s.hashText.equals(hashText) && Arrays.equals(s.pendingSignature.get(), pendingSignature.get());
     }
 
     @Override
