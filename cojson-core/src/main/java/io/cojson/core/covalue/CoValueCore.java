@@ -43,6 +43,8 @@ public final class CoValueCore {
     private boolean validating;
     private boolean deleted;
     private GroupView groupView;
+    private java.util.Set<RawCoID> dependencies;
+    private long dependenciesVersion;
 
     private CoValueCore(Crypto crypto, RawCoID id, CoValueHeader header) {
         this.crypto = crypto;
@@ -186,7 +188,7 @@ public final class CoValueCore {
                 && (meta == null) == (t.meta() == null)
                 && JsonValue.roundTripsExactly(changes) && (meta == null || JsonValue.roundTripsExactly(meta))) {
             TxEntry e = new TxEntry(log.sessionID(), from, t);
-            e.changes = changes;
+            e.setChanges(changes);
             e.meta = meta;
             working.add(e);
             loaded.put(log.sessionID(), log.size());
@@ -211,16 +213,7 @@ public final class CoValueCore {
     }
 
     private static void parseTrusting(TxEntry e, Transaction.Trusting t) {
-        try {
-            JsonValue c = Json.parse(t.changes());
-            if (c instanceof JsonValue.Arr a) {
-                e.changes = a;
-            } else {
-                e.changesUnparseable = true;
-            }
-        } catch (InvalidJsonException ex) {
-            e.changesUnparseable = true;
-        }
+        e.parseChangesLazily();
         e.meta = parseMeta(t.meta());
     }
 
@@ -242,7 +235,7 @@ public final class CoValueCore {
 
     /** Records the plaintext of a private transaction once decrypted. */
     public void setDecrypted(TxEntry e, JsonValue.Arr changes, JsonValue.Obj meta) {
-        e.changes = changes;
+        e.setChanges(changes);
         e.meta = meta;
     }
 
@@ -304,10 +297,22 @@ public final class CoValueCore {
         return s;
     }
 
+    /**
+     * {@link Validation#dependencies} of this value, recomputed only when the working list
+     * changed (every write checks permissions, which asks a group for its dependencies).
+     */
+    public java.util.Set<RawCoID> dependencies() {
+        if (dependencies == null || dependenciesVersion != version) {
+            dependencies = java.util.Collections.unmodifiableSet(Validation.dependencies(this));
+            dependenciesVersion = version;
+        }
+        return dependencies;
+    }
+
     private long depsStamp(CoValueResolver resolver, java.util.Set<RawCoID> visiting) {
         visiting.add(id);
         long s = 17;
-        for (RawCoID dep : Validation.dependencies(this)) {
+        for (RawCoID dep : dependencies()) {
             CoValueCore d = resolver.get(dep);
             s = s * 1_000_003 + (d == null ? -1 : d.stamp(resolver, visiting));
         }

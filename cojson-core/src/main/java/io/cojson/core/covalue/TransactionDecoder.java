@@ -54,8 +54,8 @@ public final class TransactionDecoder {
             TxEntry e = entries.get(i);
             if (!e.isValid()) continue;
             if (e.isTrusting() || e.isBranchPointerOnly()) {
-                if (e.changes != null) trusting.add(decoded(e));
-            } else if (e.changes != null || (keyGroup != null && decrypt(core, keyGroup, e, keys, keyCache))) {
+                if (e.changes() != null) trusting.add(decoded(e));
+            } else if (e.changes() != null || (keyGroup != null && decrypt(core, keyGroup, e, keys, keyCache))) {
                 decrypted.add(decoded(e));
             } else {
                 undecryptable++;
@@ -66,7 +66,7 @@ public final class TransactionDecoder {
     }
 
     private static DecodedTx decoded(TxEntry e) {
-        return new DecodedTx(e.txID(), e.madeAt(), e.changes.items(), e.isTrusting());
+        return new DecodedTx(e.txID(), e.madeAt(), e.changes().items(), e.isTrusting());
     }
 
     /** The group whose keys encrypt this CoValue's private transactions. */

@@ -53,7 +53,7 @@ public final class Json {
     public static JsonValue read(JsonParser p, JsonToken t) throws IOException {
         switch (t) {
             case START_OBJECT: {
-                LinkedHashMap<String, JsonValue> fields = new LinkedHashMap<>();
+                LinkedHashMap<String, JsonValue> fields = JsonValue.Obj.freshFields();
                 JsonToken n;
                 while ((n = p.nextToken()) == JsonToken.FIELD_NAME) {
                     String name = p.currentName();

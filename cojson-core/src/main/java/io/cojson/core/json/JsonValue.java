@@ -101,7 +101,30 @@ public sealed interface JsonValue
     /** An object whose key order is its insertion order (what {@code JSON.stringify} prints). */
     record Obj(Map<String, JsonValue> fields) implements JsonValue {
         public Obj {
-            fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
+            // A map from freshFields() is adopted as it is; any other map is copied.
+            fields = Collections.unmodifiableMap(fields instanceof FreshFields ? fields : new LinkedHashMap<>(fields));
+        }
+
+        /**
+         * An empty insertion-ordered map that {@code new Obj(map)} adopts without copying (parsers
+         * and serializers build many small objects). The caller must not change it afterwards.
+         */
+        public static LinkedHashMap<String, JsonValue> freshFields() {
+            return new FreshFields();
+        }
+
+        /** See {@link #freshFields()}. */
+        public static LinkedHashMap<String, JsonValue> freshFields(int expected) {
+            return new FreshFields(expected);
+        }
+
+        @SuppressWarnings("serial")
+        private static final class FreshFields extends LinkedHashMap<String, JsonValue> {
+            FreshFields() {}
+
+            FreshFields(int expected) {
+                super(Math.max(4, (int) (expected / 0.75f) + 1));
+            }
         }
 
         /** The field's value, or {@code null} (Java null) when the key is absent. */
@@ -163,7 +186,7 @@ public sealed interface JsonValue
     /** Builds an object from alternating keys and values, keeping that order. */
     static Obj obj(Object... keysAndValues) {
         if (keysAndValues.length % 2 != 0) throw new IllegalArgumentException("odd number of arguments");
-        LinkedHashMap<String, JsonValue> m = new LinkedHashMap<>();
+        LinkedHashMap<String, JsonValue> m = Obj.freshFields(keysAndValues.length / 2);
         for (int i = 0; i < keysAndValues.length; i += 2) {
             m.put((String) keysAndValues[i], (JsonValue) keysAndValues[i + 1]);
         }
