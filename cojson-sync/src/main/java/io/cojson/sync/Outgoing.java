@@ -29,17 +29,13 @@ final class Outgoing {
     private final Set<RawCoID> dirty = new LinkedHashSet<>(); // guarded by itself; first-change order
     private boolean timerArmed; // guarded by dirty; only the timer's callback clears it
     private long burstStart; // guarded by dirty: first change since the last flush
-    private int pendingChanges; // guarded by dirty: local changes since the last flush
-    private boolean countFlushQueued; // guarded by dirty
+    private boolean pendingChanges; // guarded by dirty: local changes since the last flush
+    private boolean pieceFlushQueued; // guarded by dirty
+    /** Per locally written CoValue: its {@link CoValueCore#localCheckpoints()} when last seen. */
+    private final Map<RawCoID, Long> checkpointsSeen = new HashMap<>(); // guarded by dirty
     private volatile long lastLocalChange;
     /** A burst of local writes is sent at the latest this long after it started. */
     static final long MAX_BATCH_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
-    /**
-     * During a burst, every this many local changes go out at once, without waiting for a pause:
-     * about one content piece of typical small changes ({@code MAX_RECOMMENDED_TX_SIZE} is 100 kB
-     * of change text), so that a long burst streams as full pieces instead of waiting for its end.
-     */
-    static final int LOCAL_BATCH_MAX_CHANGES = 1000;
     /** Per CoValue: what storage holds once the stores handed to it commit (null: re-store everything). */
     private final Map<RawCoID, KnownState> storageOptimistic = new HashMap<>();
     /** Per CoValue: what storage confirmed after a commit. */
@@ -132,20 +128,28 @@ final class Outgoing {
     /**
      * Called by the node's listener on the writing thread. The burst is sent once writes paused
      * for {@link SyncOptions#localBatchDelay()}, at the latest {@link #MAX_BATCH_WAIT_NANOS} after
-     * its first write, and at once whenever {@link #LOCAL_BATCH_MAX_CHANGES} changes collected:
-     * a tight write loop goes out as about one content message per {@code LOCAL_BATCH_MAX_CHANGES}
-     * writes (the reference batches one microtask), while a single edit waits only the short delay.
+     * its first write, and at once whenever a local write completed a content piece (its
+     * signature is an in-between checkpoint, about every 100 kB of a session): a tight write loop
+     * streams as one content message per piece (the reference batches one microtask and cuts the
+     * same pieces), while a single edit waits only the short delay.
      */
     void localChange(RawCoID id) {
         long now = System.nanoTime();
         lastLocalChange = now;
+        CoValueCore core = ctx.node.get(id);
+        long checkpoints = core == null ? 0 : core.localCheckpoints();
         boolean flushNow = false;
         boolean arm = false;
         synchronized (dirty) {
             dirty.add(id);
-            if (pendingChanges++ == 0) burstStart = now;
-            if (pendingChanges >= LOCAL_BATCH_MAX_CHANGES && !countFlushQueued) {
-                countFlushQueued = true;
+            if (!pendingChanges) {
+                pendingChanges = true;
+                burstStart = now;
+            }
+            Long seen = checkpointsSeen.put(id, checkpoints);
+            boolean pieceComplete = seen != null && checkpoints > seen;
+            if (pieceComplete && !pieceFlushQueued) {
+                pieceFlushQueued = true;
                 flushNow = true;
             } else if (!timerArmed) {
                 timerArmed = true;
@@ -212,8 +216,8 @@ final class Outgoing {
             if (dirty.isEmpty()) return;
             ids = new ArrayList<>(dirty);
             dirty.clear();
-            pendingChanges = 0;
-            countFlushQueued = false;
+            pendingChanges = false;
+            pieceFlushQueued = false;
         }
         for (RawCoID id : ids) {
             for (PeerState p : ctx.openPeers()) {

@@ -22,9 +22,8 @@ import io.cojson.core.node.LocalNode;
 import io.cojson.sync.transport.InMemoryChannel;
 import java.time.Duration;
 import java.util.List;
+import java.util.ArrayList;
 import java.util.Random;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -126,12 +125,13 @@ class BigValueAndBatchingTest {
     }
 
     /**
-     * A burst that never pauses is not held back until its end: every
-     * {@link Outgoing#LOCAL_BATCH_MAX_CHANGES} writes go out as one content message (the pause
-     * timer is set far beyond the test, so only the count can trigger a send).
+     * A burst that never pauses is not held back until its end: whenever a write completes a
+     * content piece (its signature is an in-between checkpoint), what is pending goes out as one
+     * content message that ends exactly at that checkpoint (the pause timer is set far beyond the
+     * test, so only checkpoints can trigger a send during the burst).
      */
     @Test
-    void aLongBurstGoesOutAsOneContentMessagePerThousandWrites() {
+    void aLongBurstStreamsOneMessagePerCompletedPiece() {
         ManualExecutor exec = new ManualExecutor();
         SyncManager aliceSync = client(alice, SyncOptions.defaults().withExecutor(exec).withLocalBatchDelay(Duration.ofHours(1)));
         InMemoryChannel.Pair pair = connect(aliceSync, server);
@@ -141,34 +141,25 @@ class BigValueAndBatchingTest {
         get(pumpUntilDone(exec, aliceSync.waitForSync(map, "server")));
         List<SyncMessage.Content> sent = contentSentBy(pair.a(), map);
 
-        int per = Outgoing.LOCAL_BATCH_MAX_CHANGES;
-        int n = 5 * per / 2; // 2.5 batches
+        int n = 5000; // three checkpoints (one every ~100 kB, ~1600 of these transactions)
         for (int i = 0; i < n; i++) {
             set(alice, map, "k" + (i % 100), JsonValue.of(i));
-            if ((i + 1) % 100 == 0) exec.runAll(); // the sync executor keeps up with the writer
+            exec.runAll(); // the sync executor keeps up with the writer
         }
-        exec.runAll();
-        // Two batches went out during the burst; the rest waits for the pause. A batch is one
-        // message unless it crosses an in-between signature (content is cut only there).
-        Set<Integer> cuts = alice.locked(() -> new TreeSet<>(alice.require(map).sessions().values().iterator().next().signatureAfter().keySet()));
-        Set<Integer> ends = new TreeSet<>();
+        List<Integer> cuts = alice.locked(() -> new ArrayList<>(alice.require(map).sessions().values().iterator().next().signatureAfter().keySet()));
+        assertTrue(cuts.size() >= 2, "checkpoints " + cuts);
+        assertEquals(cuts.size(), sent.size(), "one message per completed piece during the burst: " + cuts);
         int txs = 0;
-        for (SyncMessage.Content c : sent) {
-            SyncMessage.SessionEntry e = c.sessions().values().iterator().next();
+        for (int i = 0; i < sent.size(); i++) {
+            SyncMessage.SessionEntry e = sent.get(i).sessions().values().iterator().next();
             assertEquals(txs, e.after(), "messages are contiguous");
             txs += e.count();
-            ends.add(txs);
+            assertEquals(cuts.get(i) + 1, txs, "message " + i + " ends at checkpoint " + cuts.get(i));
         }
-        assertEquals(2 * per, txs, "exactly two batches of " + per + " were sent during the burst");
-        for (int end : ends) {
-            assertTrue(end % per == 0 || cuts.contains(end - 1), "a message ends at a batch end or a checkpoint: " + ends + " " + cuts);
-        }
-        assertTrue(sent.size() <= 2 + cuts.size(), sent.size() + " messages for 2 batches and " + cuts.size() + " checkpoints");
         // the rest goes with the next flush (waitForSync flushes local writes first)
         get(pumpUntilDone(exec, aliceSync.waitForSync(map, "server")));
-        int rest = 0;
-        for (SyncMessage.Content c : sent) rest += c.sessions().values().iterator().next().count();
-        assertEquals(n, rest);
+        assertEquals(cuts.size() + 1, sent.size());
+        assertEquals(n, txs + sent.get(sent.size() - 1).sessions().values().iterator().next().count());
         assertEquals(known(alice, map), known(serverNode, map));
         assertEquals(List.of(), errors);
     }

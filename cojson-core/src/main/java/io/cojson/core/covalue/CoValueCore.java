@@ -44,12 +44,26 @@ public final class CoValueCore {
     private boolean deleted;
     private GroupView groupView;
     private java.util.Set<RawCoID> dependencies;
+    private volatile long localCheckpoints;
     private long dependenciesVersion;
 
     private CoValueCore(Crypto crypto, RawCoID id, CoValueHeader header) {
         this.crypto = crypto;
         this.id = id;
         this.header = header;
+    }
+
+    /**
+     * How many in-between checkpoint signatures local writes made here: each one completes a
+     * content piece, which the sync layer sends at once. Readable without the node's lock.
+     */
+    public long localCheckpoints() {
+        return localCheckpoints;
+    }
+
+    /** Counts a local write whose signature is a checkpoint (called with the node's lock held). */
+    public void localCheckpointWritten() {
+        localCheckpoints++;
     }
 
     /** A CoValue from a received header; throws InvalidHeaderException if it does not hash to {@code id}. */

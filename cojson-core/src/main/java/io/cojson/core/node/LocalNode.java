@@ -276,6 +276,7 @@ public final class LocalNode implements CoValueResolver {
             }
             if (privateTx) core.addLocal(log);
             else core.addLocal(log, changesArr, meta);
+            if (st.isCheckpoint()) core.localCheckpointWritten();
             // The plaintext is known, so views need not decrypt it. A transaction with meta is left
             // to the decoder: validation must not see a private meta sooner than after an import.
             if (privateTx && meta == null) {

@@ -159,11 +159,12 @@ public final class SessionLog {
         lastSignatureBytes = null;
         pendingLast = sig;
         bytesSinceCheckpoint += tx.checkpointSize();
-        if (bytesSinceCheckpoint > checkpointBytes) {
+        boolean checkpoint = bytesSinceCheckpoint > checkpointBytes;
+        if (checkpoint) {
             pendingCheckpoints.put(index, sig);
             bytesSinceCheckpoint = 0;
         }
-        return new SignedTransaction(index, tx, hashText, sig);
+        return new SignedTransaction(index, tx, hashText, sig, checkpoint);
     }
 
     /** Collects signatures made in the background (making any that nobody started yet). */

@@ -15,10 +15,12 @@ public final class SignedTransaction {
     private final Transaction transaction;
     private final String hashText;
     private final PendingSignature pendingSignature;
+    private final boolean checkpoint;
     private Hash hashAfter;
     private Signature signature;
 
-    SignedTransaction(int txIndex, Transaction transaction, String hashText, PendingSignature signature) {
+    SignedTransaction(int txIndex, Transaction transaction, String hashText, PendingSignature signature, boolean checkpoint) {
+        this.checkpoint = checkpoint;
         this.txIndex = txIndex;
         this.transaction = transaction;
         this.hashText = hashText;
@@ -31,6 +33,14 @@ public final class SignedTransaction {
 
     public Transaction transaction() {
         return transaction;
+    }
+
+    /**
+     * Whether its signature is an in-between checkpoint: the session's transactions up to this
+     * one form a complete content piece (content is cut at checkpoints).
+     */
+    public boolean isCheckpoint() {
+        return checkpoint;
     }
 
     public synchronized Hash hashAfter() {

@@ -9,6 +9,11 @@ import io.cojson.core.crypto.Blake3Hasher;
 import io.cojson.core.crypto.CryptoException;
 import io.cojson.core.crypto.CryptoProvider;
 import io.cojson.core.encoding.Hex;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.util.Arrays;
 
@@ -48,12 +53,45 @@ public final class LazySodiumProvider implements CryptoProvider {
      * JNA can bind the native methods only once per JVM, so call this once and keep the result.
      */
     public static LazySodiumProvider load() {
-        LazySodiumProvider p = new LazySodiumProvider(new SodiumJava(LibraryLoader.Mode.PREFER_BUNDLED));
+        LazySodiumProvider p = new LazySodiumProvider(loadSodium());
         String pk = Hex.encode(p.ed25519PublicKey(new byte[ED25519_SEED_BYTES]));
         if (!pk.equals(ZERO_SEED_ED25519_PUBLIC)) {
             throw new CryptoException("libsodium self-test failed: ed25519 public key of the zero seed is " + pk);
         }
         return p;
+    }
+
+    /**
+     * The bundled libsodium for this platform, copied to one temporary file (removed again once
+     * loaded, or at exit where a loaded file cannot be removed). Lazysodium's own bundled loader
+     * copies the whole jar that holds the library into a new temporary directory on every start,
+     * which for an application's fat jar is the whole application (176 MB per JVM start for the
+     * samples jar, never removed). Falls back to that loader if the resource is not found.
+     */
+    private static SodiumJava loadSodium() {
+        String resource;
+        try {
+            resource = LibraryLoader.getSodiumPathInResources();
+        } catch (RuntimeException e) {
+            return new SodiumJava(LibraryLoader.Mode.PREFER_BUNDLED);
+        }
+        Path file = null;
+        try (InputStream in = SodiumJava.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) return new SodiumJava(LibraryLoader.Mode.PREFER_BUNDLED);
+            String name = resource.substring(resource.lastIndexOf('/') + 1);
+            file = Files.createTempFile("cojson-", "-" + name);
+            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+            SodiumJava sodium = new SodiumJava(file.toAbsolutePath().toString());
+            try {
+                Files.delete(file); // fine once loaded on Linux and macOS; Windows keeps it until exit
+            } catch (IOException e) {
+                file.toFile().deleteOnExit();
+            }
+            return sodium;
+        } catch (IOException e) {
+            if (file != null) file.toFile().deleteOnExit();
+            return new SodiumJava(LibraryLoader.Mode.PREFER_BUNDLED);
+        }
     }
 
     @Override
