@@ -4,8 +4,10 @@ import io.cojson.core.covalue.CoValueCore;
 import io.cojson.core.ids.RawCoID;
 import io.cojson.core.knownstate.KnownState;
 import io.cojson.core.node.LocalNode;
+import io.cojson.core.json.JsonValue;
 import io.cojson.core.node.Subscription;
 import io.cojson.sync.internal.Dependencies;
+import io.cojson.sync.internal.MessageCodec;
 import io.cojson.sync.internal.SerialExecutor;
 import io.cojson.sync.transport.MessageChannel;
 import java.util.ArrayList;
@@ -101,7 +103,12 @@ public final class SyncManager implements AutoCloseable {
             channel.setListener(new MessageChannel.Listener() {
                 @Override
                 public void onMessage(String json) {
-                    ctx.exec.execute(() -> received(p, json));
+                    ctx.exec.execute(() -> received(p, json, null));
+                }
+
+                @Override
+                public void onMessage(String json, JsonValue parsed) {
+                    ctx.exec.execute(() -> received(p, json, parsed));
                 }
 
                 @Override
@@ -213,11 +220,11 @@ public final class SyncManager implements AutoCloseable {
 
     // ---- incoming (sync executor) ----
 
-    private void received(PeerState peer, String json) {
+    private void received(PeerState peer, String json, JsonValue parsed) {
         if (peer.isClosed()) return; // replaced by a reconnection or closed: its late messages are dropped
         SyncMessage m;
         try {
-            m = SyncMessage.parse(json);
+            m = parsed != null ? MessageCodec.fromJson(parsed) : SyncMessage.parse(json);
         } catch (InvalidSyncMessageException e) {
             ctx.error(peer, null, SyncError.Kind.INVALID_MESSAGE, e.kind() + ": " + e.getMessage());
             return;

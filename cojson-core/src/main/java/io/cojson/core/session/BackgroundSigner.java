@@ -17,6 +17,12 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class BackgroundSigner {
     static final int MAX_QUEUED = 512;
+    /**
+     * A parked signer is woken once this many signatures wait, not for each one (a wake-up is a
+     * system call on the writer's thread); fewer wait at most {@link #IDLE_PARK_NANOS}, and a
+     * reader that needs one of them makes it itself.
+     */
+    static final int WAKE_BATCH = 16;
     private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     static final boolean ENABLED = Boolean.parseBoolean(System.getProperty("cojson.backgroundSigning",
             String.valueOf(Runtime.getRuntime().availableProcessors() > 1)));
@@ -34,9 +40,9 @@ final class BackgroundSigner {
         if (!ENABLED || QUEUED.get() >= MAX_QUEUED) return false;
         Thread t = thread;
         if (t == null) t = start();
-        QUEUED.incrementAndGet();
+        int queued = QUEUED.incrementAndGet();
         QUEUE.offer(p);
-        if (parked) LockSupport.unpark(t);
+        if (parked && queued >= WAKE_BATCH) LockSupport.unpark(t);
         return true;
     }
 
