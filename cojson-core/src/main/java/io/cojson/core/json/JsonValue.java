@@ -101,8 +101,11 @@ public sealed interface JsonValue
     /** An object whose key order is its insertion order (what {@code JSON.stringify} prints). */
     record Obj(Map<String, JsonValue> fields) implements JsonValue {
         public Obj {
-            // A map from freshFields() is adopted as it is; any other map is copied.
-            fields = Collections.unmodifiableMap(fields instanceof FreshFields ? fields : new LinkedHashMap<>(fields));
+            // The parser's small maps (immutable) and maps from freshFields() are adopted as they
+            // are; any other map is copied.
+            if (!(fields instanceof SmallFields)) {
+                fields = Collections.unmodifiableMap(fields instanceof FreshFields ? fields : new LinkedHashMap<>(fields));
+            }
         }
 
         /**
