@@ -16,7 +16,8 @@ import java.util.concurrent.locks.LockSupport;
  * turns it off (every signature is then made by the writer, inside its write).
  */
 final class BackgroundSigner {
-    static final int MAX_QUEUED = 512;
+    /** About 0.5 MB of pending work; a burst of a few thousand writes never waits for the signer. */
+    static final int MAX_QUEUED = 4096;
     /**
      * A parked signer is woken once this many signatures wait, not for each one (a wake-up is a
      * system call on the writer's thread); fewer wait at most {@link #IDLE_PARK_NANOS}, and a
