@@ -29,11 +29,15 @@ import java.util.concurrent.TimeUnit;
 final class Outgoing {
     private final SyncContext ctx;
     private final Set<RawCoID> dirty = new LinkedHashSet<>(); // guarded by itself; first-change order
-    private boolean flushScheduled; // guarded by dirty
-    private long burstStart; // guarded by dirty
+    private boolean timerArmed; // guarded by dirty; only the timer's callback clears it
+    private long burstStart; // guarded by dirty: first change since the last flush
+    private boolean pendingChanges; // guarded by dirty: local changes since the last flush
+    private boolean pieceFlushQueued; // guarded by dirty
+    /** Per locally written CoValue: its {@link CoValueCore#localCheckpoints()} when last seen. */
+    private final Map<RawCoID, Long> checkpointsSeen = new HashMap<>(); // guarded by dirty
     private volatile long lastLocalChange;
     /** A burst of local writes is sent at the latest this long after it started. */
-    private static final long MAX_BATCH_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    static final long MAX_BATCH_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     /** Per CoValue: what storage holds once the stores handed to it commit (null: re-store everything). */
     private final Map<RawCoID, KnownState> storageOptimistic = new HashMap<>();
     /** Per CoValue: what storage confirmed after a commit. */
@@ -127,22 +131,48 @@ final class Outgoing {
 
     /**
      * Called by the node's listener on the writing thread. The burst is sent once writes paused
-     * for {@link SyncOptions#localBatchDelay()} (at the latest {@link #MAX_BATCH_WAIT_NANOS} after
-     * its first write): a tight write loop goes out as a few content messages, like the
-     * reference's one-microtask batching, while a single edit waits only the short delay.
+     * for {@link SyncOptions#localBatchDelay()}, at the latest {@link #MAX_BATCH_WAIT_NANOS} after
+     * its first write, and at once whenever a local write completed a content piece (its
+     * signature is an in-between checkpoint, about every 100 kB of a session): a tight write loop
+     * streams as one content message per piece (the reference batches one microtask and cuts the
+     * same pieces), while a single edit waits only the short delay.
      */
     void localChange(RawCoID id) {
         long now = System.nanoTime();
         lastLocalChange = now;
+        CoValueCore core = ctx.node.get(id);
+        long checkpoints = core == null ? 0 : core.localCheckpoints();
+        boolean flushNow = false;
+        boolean arm = false;
         synchronized (dirty) {
             dirty.add(id);
-            if (flushScheduled) return;
-            flushScheduled = true;
-            burstStart = now;
+            if (!pendingChanges) {
+                pendingChanges = true;
+                burstStart = now;
+            }
+            Long seen = checkpointsSeen.put(id, checkpoints);
+            boolean pieceComplete = seen != null && checkpoints > seen;
+            if (pieceComplete && !pieceFlushQueued) {
+                pieceFlushQueued = true;
+                flushNow = true;
+            } else if (!timerArmed) {
+                timerArmed = true;
+                arm = true;
+            }
         }
+        if (flushNow) {
+            ctx.exec.execute(this::flush);
+            return;
+        }
+        if (!arm) return;
         Duration delay = ctx.options.localBatchDelay();
         if (delay.isZero()) {
-            ctx.exec.execute(this::flush);
+            ctx.exec.execute(() -> {
+                synchronized (dirty) {
+                    timerArmed = false;
+                }
+                flush();
+            });
         } else {
             schedule(delay.toNanos());
         }
@@ -152,21 +182,46 @@ final class Outgoing {
         ctx.scheduler.schedule(() -> {
             long now = System.nanoTime();
             long quietUntil = lastLocalChange + ctx.options.localBatchDelay().toNanos();
-            if (now < quietUntil && now - burstStart < MAX_BATCH_WAIT_NANOS) {
-                schedule(quietUntil - now); // still writing: wait for the pause
-            } else {
-                ctx.exec.execute(this::flush);
+            synchronized (dirty) {
+                if (dirty.isEmpty()) { // a flush took everything; the next change arms a new timer
+                    timerArmed = false;
+                    return;
+                }
+                if (now < quietUntil && now - burstStart < MAX_BATCH_WAIT_NANOS) {
+                    schedule(quietUntil - now); // still writing: wait for the pause
+                    return;
+                }
+                timerArmed = false;
             }
+            ctx.exec.execute(this::flush);
         }, nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Whether local changes of {@code id} wait for the next flush. */
+    boolean hasPendingLocal(RawCoID id) {
+        synchronized (dirty) {
+            return dirty.contains(id);
+        }
+    }
+
+    /** Whether this node has content of {@code id} beyond what {@code peer} is assumed to hold. */
+    boolean hasUnsentContent(PeerState peer, RawCoID id) {
+        KnownState theirs = peer.optimisticKnownState(id);
+        return ctx.node.locked(() -> {
+            CoValueCore core = ctx.node.get(id);
+            return core != null && !SyncContext.covers(theirs, core.knownState());
+        });
     }
 
     /** Sends every collected local change now, in the order the CoValues first changed. */
     void flush() {
         List<RawCoID> ids;
         synchronized (dirty) {
+            if (dirty.isEmpty()) return;
             ids = new ArrayList<>(dirty);
             dirty.clear();
-            flushScheduled = false;
+            pendingChanges = false;
+            pieceFlushQueued = false;
         }
         for (RawCoID id : ids) {
             for (PeerState p : ctx.openPeers()) {

@@ -4,9 +4,11 @@ import io.cojson.core.covalue.CoValueCore;
 import io.cojson.core.ids.RawCoID;
 import io.cojson.core.knownstate.KnownState;
 import io.cojson.core.node.LocalNode;
+import io.cojson.core.json.JsonValue;
 import io.cojson.core.node.Subscription;
 import io.cojson.storage.Faults;
 import io.cojson.sync.internal.Dependencies;
+import io.cojson.sync.internal.MessageCodec;
 import io.cojson.sync.internal.SerialExecutor;
 import io.cojson.sync.transport.FaultPoints;
 import io.cojson.sync.transport.MessageChannel;
@@ -106,7 +108,12 @@ public final class SyncManager implements AutoCloseable {
             channel.setListener(new MessageChannel.Listener() {
                 @Override
                 public void onMessage(String json) {
-                    ctx.exec.execute(() -> received(p, json));
+                    ctx.exec.execute(() -> received(p, json, null));
+                }
+
+                @Override
+                public void onMessage(String json, JsonValue parsed) {
+                    ctx.exec.execute(() -> received(p, json, parsed));
                 }
 
                 @Override
@@ -245,11 +252,11 @@ public final class SyncManager implements AutoCloseable {
 
     // ---- incoming (sync executor) ----
 
-    private void received(PeerState peer, String json) {
+    private void received(PeerState peer, String json, JsonValue parsed) {
         if (peer.isClosed()) return; // replaced by a reconnection or closed: its late messages are dropped
         SyncMessage m;
         try {
-            m = SyncMessage.parse(json);
+            m = parsed != null ? MessageCodec.fromJson(parsed) : SyncMessage.parse(json);
         } catch (InvalidSyncMessageException e) {
             ctx.error(peer, null, SyncError.Kind.INVALID_MESSAGE, e.kind() + ": " + e.getMessage());
             return;
@@ -325,6 +332,11 @@ public final class SyncManager implements AutoCloseable {
             peer.combine(ks);
             ctx.loads.onKnown(peer, ks);
         }
+        // Local changes that wait for their batch (§8.3) go with it: a reply to each batch must
+        // not send the writes made since one by one (a tight write loop would go out as many small
+        // messages, one per round trip). A correction is answered at once, and so is a reply
+        // that would carry no content (it may owe the peer a known).
+        if (!k.isCorrection() && ctx.out.hasPendingLocal(id) && ctx.out.hasUnsentContent(peer, id)) return;
         if (ctx.available(id)) ctx.out.sendNewContent(peer, id, false);
     }
 

@@ -22,6 +22,7 @@ import io.cojson.core.node.LocalNode;
 import io.cojson.sync.transport.InMemoryChannel;
 import java.time.Duration;
 import java.util.List;
+import java.util.ArrayList;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
@@ -121,6 +122,51 @@ class BigValueAndBatchingTest {
         assertNotNull(sent.get(0).header());
         assertEquals(200, sent.get(0).sessions().values().iterator().next().count());
         assertEquals(List.of(), errors);
+    }
+
+    /**
+     * A burst that never pauses is not held back until its end: whenever a write completes a
+     * content piece (its signature is an in-between checkpoint), what is pending goes out as one
+     * content message that ends exactly at that checkpoint (the pause timer is set far beyond the
+     * test, so only checkpoints can trigger a send during the burst).
+     */
+    @Test
+    void aLongBurstStreamsOneMessagePerCompletedPiece() {
+        ManualExecutor exec = new ManualExecutor();
+        SyncManager aliceSync = client(alice, SyncOptions.defaults().withExecutor(exec).withLocalBatchDelay(Duration.ofHours(1)));
+        InMemoryChannel.Pair pair = connect(aliceSync, server);
+        pump(exec, () -> known(alice, alice.accountID()).equals(known(serverNode, alice.accountID())));
+        RawCoID group = GroupOperations.createGroup(alice, null);
+        RawCoID map = Accounts.createOwned(alice, "comap", group, JsonValue.NULL);
+        get(pumpUntilDone(exec, aliceSync.waitForSync(map, "server")));
+        List<SyncMessage.Content> sent = contentSentBy(pair.a(), map);
+
+        int n = 5000; // three checkpoints (one every ~100 kB, ~1600 of these transactions)
+        for (int i = 0; i < n; i++) {
+            set(alice, map, "k" + (i % 100), JsonValue.of(i));
+            exec.runAll(); // the sync executor keeps up with the writer
+        }
+        List<Integer> cuts = alice.locked(() -> new ArrayList<>(alice.require(map).sessions().values().iterator().next().signatureAfter().keySet()));
+        assertTrue(cuts.size() >= 2, "checkpoints " + cuts);
+        assertEquals(cuts.size(), sent.size(), "one message per completed piece during the burst: " + cuts);
+        int txs = 0;
+        for (int i = 0; i < sent.size(); i++) {
+            SyncMessage.SessionEntry e = sent.get(i).sessions().values().iterator().next();
+            assertEquals(txs, e.after(), "messages are contiguous");
+            txs += e.count();
+            assertEquals(cuts.get(i) + 1, txs, "message " + i + " ends at checkpoint " + cuts.get(i));
+        }
+        // the rest goes with the next flush (waitForSync flushes local writes first)
+        get(pumpUntilDone(exec, aliceSync.waitForSync(map, "server")));
+        assertEquals(cuts.size() + 1, sent.size());
+        assertEquals(n, txs + sent.get(sent.size() - 1).sessions().values().iterator().next().count());
+        assertEquals(known(alice, map), known(serverNode, map));
+        assertEquals(List.of(), errors);
+    }
+
+    private static <T> java.util.concurrent.CompletableFuture<T> pumpUntilDone(ManualExecutor exec, java.util.concurrent.CompletableFuture<T> f) {
+        pump(exec, f::isDone);
+        return f;
     }
 
     @Test

@@ -45,11 +45,27 @@ public final class CoValueCore {
     private boolean validating;
     private boolean deleted;
     private GroupView groupView;
+    private java.util.Set<RawCoID> dependencies;
+    private volatile long localCheckpoints;
+    private long dependenciesVersion;
 
     private CoValueCore(Crypto crypto, RawCoID id, CoValueHeader header) {
         this.crypto = crypto;
         this.id = id;
         this.header = header;
+    }
+
+    /**
+     * How many in-between checkpoint signatures local writes made here: each one completes a
+     * content piece, which the sync layer sends at once. Readable without the node's lock.
+     */
+    public long localCheckpoints() {
+        return localCheckpoints;
+    }
+
+    /** Counts a local write whose signature is a checkpoint (called with the node's lock held). */
+    public void localCheckpointWritten() {
+        localCheckpoints++;
     }
 
     /** A CoValue from a received header; throws InvalidHeaderException if it does not hash to {@code id}. */
@@ -172,9 +188,30 @@ public final class CoValueCore {
 
     /** Adds a transaction this node just wrote and signed into {@code log} (which it owns). */
     public void addLocal(SessionLog log) {
+        addLocal(log, null, null);
+    }
+
+    /**
+     * {@link #addLocal(SessionLog)} when the writer still has the changes (and meta) of the new
+     * last trusting transaction as values: they are used instead of parsing the text back, if
+     * {@link JsonValue#roundTripsExactly} says that parsing would give the same values.
+     */
+    public void addLocal(SessionLog log, JsonValue.Arr changes, JsonValue.Obj meta) {
         SessionLog existing = sessions.putIfAbsent(log.sessionID(), log);
         if (existing != null && existing != log) throw new IllegalStateException("session " + log.sessionID() + " already has a log");
-        appendEntries(log, loaded.getOrDefault(log.sessionID(), 0));
+        int from = loaded.getOrDefault(log.sessionID(), 0);
+        if (changes != null && from == log.size() - 1 && log.get(from) instanceof Transaction.Trusting t
+                && (meta == null) == (t.meta() == null)
+                && JsonValue.roundTripsExactly(changes) && (meta == null || JsonValue.roundTripsExactly(meta))) {
+            TxEntry e = new TxEntry(log.sessionID(), from, t, arrivals++);
+            e.setChanges(changes);
+            e.meta = meta;
+            working.add(e);
+            loaded.put(log.sessionID(), log.size());
+            version++;
+            return;
+        }
+        appendEntries(log, from);
     }
 
     private void appendEntries(SessionLog log, int from) {
@@ -192,16 +229,7 @@ public final class CoValueCore {
     }
 
     private static void parseTrusting(TxEntry e, Transaction.Trusting t) {
-        try {
-            JsonValue c = Json.parse(t.changes());
-            if (c instanceof JsonValue.Arr a) {
-                e.changes = a;
-            } else {
-                e.changesUnparseable = true;
-            }
-        } catch (InvalidJsonException ex) {
-            e.changesUnparseable = true;
-        }
+        e.parseChangesLazily();
         e.meta = parseMeta(t.meta());
     }
 
@@ -223,7 +251,7 @@ public final class CoValueCore {
 
     /** Records the plaintext of a private transaction once decrypted. */
     public void setDecrypted(TxEntry e, JsonValue.Arr changes, JsonValue.Obj meta) {
-        e.changes = changes;
+        e.setChanges(changes);
         e.meta = meta;
     }
 
@@ -293,10 +321,22 @@ public final class CoValueCore {
         return s;
     }
 
+    /**
+     * {@link Validation#dependencies} of this value, recomputed only when the working list
+     * changed (every write checks permissions, which asks a group for its dependencies).
+     */
+    public java.util.Set<RawCoID> dependencies() {
+        if (dependencies == null || dependenciesVersion != version) {
+            dependencies = java.util.Collections.unmodifiableSet(Validation.dependencies(this));
+            dependenciesVersion = version;
+        }
+        return dependencies;
+    }
+
     private long depsStamp(CoValueResolver resolver, java.util.Set<RawCoID> visiting) {
         visiting.add(id);
         long s = 17;
-        for (RawCoID dep : Validation.dependencies(this)) {
+        for (RawCoID dep : dependencies()) {
             CoValueCore d = resolver.get(dep);
             s = s * 1_000_003 + (d == null ? -1 : d.stamp(resolver, visiting));
         }

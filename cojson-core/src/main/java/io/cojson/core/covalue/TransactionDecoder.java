@@ -70,10 +70,10 @@ public final class TransactionDecoder {
             TxEntry e = entries.get(i);
             if (!e.isValid()) continue;
             if (e.isTrusting() || e.isBranchPointerOnly()) {
-                if (e.changes != null) ready.add(e);
-            } else if (e.changes != null && processedBefore.test(e)) {
+                if (e.changes() != null) ready.add(e);
+            } else if (e.changes() != null && processedBefore.test(e)) {
                 ready.add(e);
-            } else if (e.changes != null || (keyGroup != null && decrypt(core, keyGroup, e, keys, keyCache))) {
+            } else if (e.changes() != null || (keyGroup != null && decrypt(core, keyGroup, e, keys, keyCache))) {
                 decrypted.add(e); // read in this pass, even if its plaintext was known (written here, decoded for someone else)
             } else {
                 undecryptable++;
@@ -86,7 +86,7 @@ public final class TransactionDecoder {
     }
 
     private static DecodedTx decoded(TxEntry e) {
-        return new DecodedTx(e.txID(), e.madeAt(), e.changes.items(), e.isTrusting());
+        return new DecodedTx(e.txID(), e.madeAt(), e.changes().items(), e.isTrusting());
     }
 
     /** The group whose keys encrypt this CoValue's private transactions. */

@@ -2,6 +2,8 @@ package io.cojson.core.covalue;
 
 import io.cojson.core.ids.SessionID;
 import io.cojson.core.ids.TransactionID;
+import io.cojson.core.json.InvalidJsonException;
+import io.cojson.core.json.Json;
 import io.cojson.core.json.JsonValue;
 import io.cojson.core.session.Transaction;
 
@@ -16,11 +18,16 @@ public final class TxEntry {
     final Transaction tx;
     /** When this entry joined its CoValue's working list: a per-CoValue counter, never reused. */
     final long arrival;
-    /** Parsed changes; null while encrypted or when unparseable. */
-    JsonValue.Arr changes;
+    /** Parsed changes; null while encrypted or when unparseable (read through {@link #changes()}). */
+    private JsonValue.Arr changes;
+    /**
+     * A trusting transaction whose changes text is parsed on first use: a node that only relays
+     * (a sync server) never reads the changes of most values.
+     */
+    private boolean changesPending;
     /** Parsed meta object; null when absent, encrypted or unparseable. */
     JsonValue.Obj meta;
-    boolean changesUnparseable;
+    private boolean changesUnparseable;
     /** null = not (yet) judged. */
     Boolean valid;
     String reason;
@@ -67,7 +74,34 @@ public final class TxEntry {
     }
 
     public JsonValue.Arr changes() {
+        if (changesPending) parseChanges();
         return changes;
+    }
+
+    /** The changes of a trusting transaction are parsed when first read. */
+    void parseChangesLazily() {
+        changes = null;
+        changesUnparseable = false;
+        changesPending = true;
+    }
+
+    void setChanges(JsonValue.Arr parsed) {
+        changes = parsed;
+        changesUnparseable = false;
+        changesPending = false;
+    }
+
+    private void parseChanges() {
+        changesPending = false;
+        try {
+            if (Json.parse(((Transaction.Trusting) tx).changes()) instanceof JsonValue.Arr a) {
+                changes = a;
+            } else {
+                changesUnparseable = true;
+            }
+        } catch (InvalidJsonException ex) {
+            changesUnparseable = true;
+        }
     }
 
     public JsonValue.Obj meta() {
@@ -89,6 +123,7 @@ public final class TxEntry {
     }
 
     public boolean changesUnparseable() {
+        if (changesPending) parseChanges();
         return changesUnparseable;
     }
 
@@ -115,7 +150,7 @@ public final class TxEntry {
         valid = Boolean.TRUE;
         reason = null;
         branchPointerOnly = true;
-        changes = new JsonValue.Arr(java.util.List.of());
+        setChanges(new JsonValue.Arr(java.util.List.of()));
         meta = pointerMeta;
     }
 

@@ -23,24 +23,34 @@ public final class Base58 {
         if (input.length == 0) return "";
         int zeros = 0;
         while (zeros < input.length && input[zeros] == 0) zeros++;
-        // Repeatedly divide the big-endian number by 58^5, emitting five digits per pass: five
-        // times fewer passes than digit-at-a-time division (signatures are hot).
-        byte[] number = Arrays.copyOf(input, input.length);
+        // The big-endian number as 32-bit limbs (most significant first), divided by 58^5
+        // repeatedly: five digits per pass and four bytes per division step (hashes and
+        // signatures are encoded on every local write).
+        int n = input.length - zeros;
+        int limbCount = (n + 3) / 4;
+        int[] limbs = new int[limbCount];
+        int pad = limbCount * 4 - n; // leading zero bytes of the first limb
+        for (int i = 0; i < n; i++) {
+            int k = pad + i;
+            limbs[k >> 2] |= (input[zeros + i] & 0xFF) << (24 - 8 * (k & 3));
+        }
         char[] encoded = new char[input.length * 2 + 5];
         int outputStart = encoded.length;
-        int inputStart = zeros;
-        while (inputStart < number.length) {
+        int first = 0;
+        while (first < limbCount) {
             long remainder = 0;
-            for (int i = inputStart; i < number.length; i++) {
-                long digit = (number[i] & 0xFF) + remainder * 256;
-                number[i] = (byte) (digit / FIFTH_POWER);
-                remainder = digit % FIFTH_POWER;
+            for (int i = first; i < limbCount; i++) {
+                long cur = (remainder << 32) | (limbs[i] & 0xFFFFFFFFL);
+                long q = cur / FIFTH_POWER;
+                limbs[i] = (int) q;
+                remainder = cur - q * FIFTH_POWER;
             }
-            while (inputStart < number.length && number[inputStart] == 0) inputStart++;
-            boolean last = inputStart >= number.length;
-            for (int k = 0; k < 5 && (!last || remainder > 0); k++) {
-                encoded[--outputStart] = ALPHABET[(int) (remainder % 58)];
-                remainder /= 58;
+            while (first < limbCount && limbs[first] == 0) first++;
+            boolean last = first >= limbCount;
+            int r = (int) remainder;
+            for (int k = 0; k < 5 && (!last || r > 0); k++) {
+                encoded[--outputStart] = ALPHABET[r % 58];
+                r /= 58;
             }
         }
         for (int i = 0; i < zeros; i++) encoded[--outputStart] = ALPHABET[0];
@@ -63,9 +73,9 @@ public final class Base58 {
         }
         int zeros = 0;
         while (zeros < input58.length && input58[zeros] == 0) zeros++;
-        // Multiply-accumulate up to five digits (< 58^5 < 2^30) per pass into a little-endian
-        // base-256 buffer; the output has at most ~0.733 bytes per digit.
-        byte[] acc = new byte[input58.length];
+        // Multiply-accumulate up to five digits (< 58^5 < 2^30) per pass into little-endian
+        // 32-bit limbs; the output has at most ~0.733 bytes per digit.
+        int[] acc = new int[(input58.length * 3 + 15) / 16 + 1];
         int used = 0;
         for (int i = zeros; i < input58.length; ) {
             int chunk = Math.min(5, input58.length - i);
@@ -76,17 +86,16 @@ public final class Base58 {
                 carry = carry * 58 + input58[i];
             }
             for (int j = 0; j < used; j++) {
-                carry += (acc[j] & 0xFFL) * mult;
-                acc[j] = (byte) carry;
-                carry >>>= 8;
+                carry += (acc[j] & 0xFFFFFFFFL) * mult;
+                acc[j] = (int) carry;
+                carry >>>= 32;
             }
-            while (carry > 0) {
-                acc[used++] = (byte) carry;
-                carry >>>= 8;
-            }
+            if (carry > 0) acc[used++] = (int) carry;
         }
-        byte[] out = new byte[zeros + used];
-        for (int j = 0; j < used; j++) out[zeros + j] = acc[used - 1 - j];
+        int bytes = used * 4;
+        while (bytes > 0 && ((acc[(bytes - 1) >> 2] >>> (8 * ((bytes - 1) & 3))) & 0xFF) == 0) bytes--;
+        byte[] out = new byte[zeros + bytes];
+        for (int j = 0; j < bytes; j++) out[zeros + bytes - 1 - j] = (byte) (acc[j >> 2] >>> (8 * (j & 3)));
         return out;
     }
 }

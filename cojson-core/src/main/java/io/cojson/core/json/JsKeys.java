@@ -31,6 +31,14 @@ public final class JsKeys {
         return Long.parseLong(key) <= MAX_ARRAY_INDEX;
     }
 
+    /** Whether any key of {@code fields} is a canonical array index (so JS would list it first). */
+    public static boolean anyArrayIndex(Map<String, ?> fields) {
+        for (String k : fields.keySet()) {
+            if (isArrayIndex(k)) return true;
+        }
+        return false;
+    }
+
     /** A copy of {@code fields} in JS property order (insertion order when no key is an array index). */
     public static <V> LinkedHashMap<String, V> ordered(Map<String, V> fields) {
         List<String> indices = null;

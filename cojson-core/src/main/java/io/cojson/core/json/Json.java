@@ -8,7 +8,6 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import io.cojson.core.encoding.InvalidEncodingException;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 
 /**
@@ -53,13 +52,13 @@ public final class Json {
     public static JsonValue read(JsonParser p, JsonToken t) throws IOException {
         switch (t) {
             case START_OBJECT: {
-                LinkedHashMap<String, JsonValue> fields = new LinkedHashMap<>();
+                SmallFields.Builder fields = new SmallFields.Builder();
                 JsonToken n;
                 while ((n = p.nextToken()) == JsonToken.FIELD_NAME) {
                     String name = p.currentName();
                     fields.put(name, read(p, p.nextToken()));
                 }
-                return new JsonValue.Obj(fields);
+                return new JsonValue.Obj(fields.build());
             }
             case START_ARRAY: {
                 List<JsonValue> items = new ArrayList<>();

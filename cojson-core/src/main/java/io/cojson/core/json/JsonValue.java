@@ -106,7 +106,35 @@ public sealed interface JsonValue
      */
     record Obj(Map<String, JsonValue> fields) implements JsonValue {
         public Obj {
-            fields = Collections.unmodifiableMap(JsKeys.ordered(fields));
+            // Array-index keys move first (a reordered copy, rare). Otherwise the parser's small maps
+            // (immutable) and maps from freshFields() are adopted as they are; any other map is copied.
+            if (JsKeys.anyArrayIndex(fields)) {
+                fields = Collections.unmodifiableMap(JsKeys.ordered(fields));
+            } else if (!(fields instanceof SmallFields)) {
+                fields = Collections.unmodifiableMap(fields instanceof FreshFields ? fields : new LinkedHashMap<>(fields));
+            }
+        }
+
+        /**
+         * An empty insertion-ordered map that {@code new Obj(map)} adopts without copying (parsers
+         * and serializers build many small objects). The caller must not change it afterwards.
+         */
+        public static LinkedHashMap<String, JsonValue> freshFields() {
+            return new FreshFields();
+        }
+
+        /** See {@link #freshFields()}. */
+        public static LinkedHashMap<String, JsonValue> freshFields(int expected) {
+            return new FreshFields(expected);
+        }
+
+        @SuppressWarnings("serial")
+        private static final class FreshFields extends LinkedHashMap<String, JsonValue> {
+            FreshFields() {}
+
+            FreshFields(int expected) {
+                super(Math.max(4, (int) (expected / 0.75f) + 1));
+            }
         }
 
         /** The field's value, or {@code null} (Java null) when the key is absent. */
@@ -122,6 +150,27 @@ public sealed interface JsonValue
         public String toString() {
             return JsonWriter.stringify(this);
         }
+    }
+
+    /**
+     * Whether {@code Json.parse(JsonWriter.stringify(v))} equals {@code v} exactly: no
+     * {@code undefined} anywhere, and every number finite and not {@code -0} (which print as
+     * {@code null} and {@code 0}).
+     */
+    static boolean roundTripsExactly(JsonValue v) {
+        if (v instanceof Num n) {
+            double d = n.value();
+            return !Double.isNaN(d) && !Double.isInfinite(d) && (d != 0 || Double.doubleToRawLongBits(d) == 0);
+        }
+        if (v instanceof Arr a) {
+            for (JsonValue x : a.items()) if (!roundTripsExactly(x)) return false;
+            return true;
+        }
+        if (v instanceof Obj o) {
+            for (JsonValue x : o.fields().values()) if (!roundTripsExactly(x)) return false;
+            return true;
+        }
+        return !(v instanceof Undefined);
     }
 
     static Str of(String s) {
@@ -147,7 +196,7 @@ public sealed interface JsonValue
     /** Builds an object from alternating keys and values, in that order (array-index keys first, see {@link Obj}). */
     static Obj obj(Object... keysAndValues) {
         if (keysAndValues.length % 2 != 0) throw new IllegalArgumentException("odd number of arguments");
-        LinkedHashMap<String, JsonValue> m = new LinkedHashMap<>();
+        LinkedHashMap<String, JsonValue> m = Obj.freshFields(keysAndValues.length / 2);
         for (int i = 0; i < keysAndValues.length; i += 2) {
             m.put((String) keysAndValues[i], (JsonValue) keysAndValues[i + 1]);
         }

@@ -1,7 +1,6 @@
 package io.cojson.core.node;
 
 import io.cojson.core.covalue.CoValueCore;
-import io.cojson.core.groups.Validation;
 import io.cojson.core.ids.RawCoID;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -76,13 +75,17 @@ final class Listeners {
     }
 
     private void announce(RawCoID changed) {
-        List<Consumer<RawCoID>> toCall = new ArrayList<>();
-        List<RawCoID> ids = new ArrayList<>();
+        List<Consumer<RawCoID>> toCall = null;
+        List<RawCoID> ids = null;
         synchronized (lock) {
             for (Map.Entry<RawCoID, List<Consumer<RawCoID>>> e : byId.entrySet()) {
                 if (e.getValue().isEmpty()) continue;
                 CoValueCore c = node.get(e.getKey());
                 if (e.getKey().equals(changed) || (c != null && dependsOn(c, changed, new HashSet<>()))) {
+                    if (toCall == null) {
+                        toCall = new ArrayList<>();
+                        ids = new ArrayList<>();
+                    }
                     for (Consumer<RawCoID> l : e.getValue()) {
                         toCall.add(l);
                         ids.add(e.getKey());
@@ -90,13 +93,13 @@ final class Listeners {
                 }
             }
         }
-        for (int i = 0; i < toCall.size(); i++) toCall.get(i).accept(ids.get(i));
+        if (toCall != null) for (int i = 0; i < toCall.size(); i++) toCall.get(i).accept(ids.get(i));
         for (Consumer<RawCoID> l : global) l.accept(changed);
     }
 
     private boolean dependsOn(CoValueCore c, RawCoID target, Set<RawCoID> seen) {
         if (!seen.add(c.id())) return false;
-        for (RawCoID d : Validation.dependencies(c)) {
+        for (RawCoID d : c.dependencies()) {
             if (d.equals(target)) return true;
             CoValueCore dc = node.get(d);
             if (dc != null && dependsOn(dc, target, seen)) return true;

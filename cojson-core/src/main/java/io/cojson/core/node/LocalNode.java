@@ -281,7 +281,8 @@ public final class LocalNode implements CoValueResolver {
             SessionID s = writeSessionFor(core);
             SessionLog log = core.sessions().get(s);
             if (log == null) log = new SessionLog(crypto, s, agentID.signer());
-            String changesJson = JsonWriter.stringify(new JsonValue.Arr(changes));
+            JsonValue.Arr changesArr = new JsonValue.Arr(changes);
+            String changesJson = JsonWriter.stringify(changesArr);
             String metaJson = meta == null ? null : JsonWriter.stringify(meta);
             long madeAt = now();
             checkPermission(core, s, log.size(), changesJson, madeAt, metaJson, privateTx);
@@ -294,7 +295,9 @@ public final class LocalNode implements CoValueResolver {
             } else {
                 st = log.appendTrusting(agentSecret.signer(), changesJson, madeAt, metaJson);
             }
-            core.addLocal(log);
+            if (privateTx) core.addLocal(log);
+            else core.addLocal(log, changesArr, meta);
+            if (st.isCheckpoint()) core.localCheckpointWritten();
             // The plaintext is known, so views need not decrypt it. A transaction with meta is left
             // to the decoder: validation must not see a private meta sooner than after an import.
             if (privateTx && meta == null) {

@@ -45,10 +45,18 @@ public final class SessionLog {
     private final List<Transaction> transactions = new ArrayList<>();
     private final NavigableMap<Integer, Signature> signatureAfter = new TreeMap<>();
     private Blake3Hasher hasher;
+    /** The running hash; for local writes materialized lazily from {@link #lastHashText}. */
     private Hash lastHash;
-    /** The last signature; its text form is materialized lazily from {@link #lastSignatureBytes}. */
+    private String lastHashText;
+    /**
+     * The last signature; its text form is materialized lazily from {@link #lastSignatureBytes},
+     * which for a local write is made lazily from {@link #pendingLast} (see {@link BackgroundSigner}).
+     */
     private Signature lastSignature;
     private byte[] lastSignatureBytes;
+    private PendingSignature pendingLast;
+    /** Checkpoints of local writes whose signature may still be in the making. */
+    private final NavigableMap<Integer, PendingSignature> pendingCheckpoints = new TreeMap<>();
     private int bytesSinceCheckpoint;
     /** The last secret checked against {@link #signer}, and its decoded seed (derivation is costly). */
     private SignerSecret checkedSecret;
@@ -89,17 +97,20 @@ public final class SessionLog {
 
     /** The signature after the last transaction, or null for an empty log. */
     public Signature lastSignature() {
+        settle();
         if (lastSignature == null && lastSignatureBytes != null) lastSignature = Signature.fromBytes(lastSignatureBytes);
         return lastSignature;
     }
 
     /** The running hash after the last transaction, or null for an empty log. */
     public Hash lastHash() {
+        if (lastHash == null && lastHashText != null) lastHash = new Hash(lastHashText);
         return lastHash;
     }
 
     /** In-between checkpoint signatures by transaction index (content pieces end there). */
     public NavigableMap<Integer, Signature> signatureAfter() {
+        settle();
         return Collections.unmodifiableNavigableMap(signatureAfter);
     }
 
@@ -134,19 +145,52 @@ public final class SessionLog {
     private SignedTransaction appendLocal(SignerSecret secret, Transaction tx) {
         byte[] seed = seedFor(secret);
         hasher.update(tx.canonicalJson().getBytes(StandardCharsets.UTF_8));
-        Hash hash = Hash.fromBytes(hasher.digest());
-        byte[] sig = crypto.provider().ed25519Sign(seed, quoted(hash));
+        // The hash text is built here and not re-validated (Hash's constructor decodes it again).
+        String hashText = Hash.PREFIX + Base58.encode(hasher.digest());
+        // Every transaction is signed; the signature is made on the background signer's thread
+        // when it has room (or by the first reader that needs it), else here.
+        PendingSignature sig = new PendingSignature(crypto.provider(), seed, quoted(hashText));
+        if (!BackgroundSigner.offer(sig)) sig.runIfUnclaimed();
         int index = transactions.size();
         transactions.add(tx);
-        lastHash = hash;
+        lastHash = null;
+        lastHashText = hashText;
         lastSignature = null;
-        lastSignatureBytes = sig;
+        lastSignatureBytes = null;
+        pendingLast = sig;
         bytesSinceCheckpoint += tx.checkpointSize();
-        if (bytesSinceCheckpoint > checkpointBytes) {
-            signatureAfter.put(index, Signature.fromBytes(sig));
+        boolean checkpoint = bytesSinceCheckpoint > checkpointBytes;
+        if (checkpoint) {
+            pendingCheckpoints.put(index, sig);
             bytesSinceCheckpoint = 0;
         }
-        return new SignedTransaction(index, tx, hash, sig);
+        return new SignedTransaction(index, tx, hashText, sig, checkpoint);
+    }
+
+    /** Collects signatures made in the background (making any that nobody started yet). */
+    private void settle() {
+        if (pendingLast != null) {
+            lastSignatureBytes = pendingLast.get();
+            pendingLast = null;
+        }
+        if (!pendingCheckpoints.isEmpty()) {
+            pendingCheckpoints.forEach((i, p) -> signatureAfter.put(i, Signature.fromBytes(p.get())));
+            pendingCheckpoints.clear();
+        }
+    }
+
+    /**
+     * Waits until every local transaction written so far in this JVM is signed, making queued
+     * signatures on the calling thread. Writes sign in the background ({@link BackgroundSigner});
+     * benchmarks call this so that their timed work includes every signature.
+     */
+    public static void awaitBackgroundSignatures() {
+        BackgroundSigner.drain();
+    }
+
+    /** How many local transactions of this JVM wait for (or are getting) their background signature. */
+    public static int pendingBackgroundSignatures() {
+        return BackgroundSigner.queued();
     }
 
     private byte[] seedFor(SignerSecret secret) {
@@ -161,7 +205,16 @@ public final class SessionLog {
     }
 
     private static byte[] quoted(Hash hash) {
-        return ("\"" + hash.value() + "\"").getBytes(StandardCharsets.US_ASCII);
+        return quoted(hash.value());
+    }
+
+    private static byte[] quoted(String hashText) {
+        int n = hashText.length();
+        byte[] b = new byte[n + 2];
+        b[0] = '"';
+        for (int i = 0; i < n; i++) b[i + 1] = (byte) hashText.charAt(i); // ASCII only (prefix and base58)
+        b[n + 1] = '"';
+        return b;
     }
 
     private void recordCheckpoint(int size, int lastIndex, Signature sig) {
@@ -193,6 +246,7 @@ public final class SessionLog {
     /** Verifies {@code batch} as the continuation of this log (index {@link #size()} onwards). */
     public AddResult tryAppend(List<Transaction> batch, String lastSignatureText) {
         if (batch.isEmpty()) return new AddResult.Added(transactions.size());
+        settle();
         String problem = signatureProblem(lastSignatureText);
         if (problem != null) {
             return reject(null, lastSignatureText, VerificationFailure.Kind.MALFORMED_SIGNATURE, problem);
@@ -212,6 +266,7 @@ public final class SessionLog {
         hasher = staged;
         transactions.addAll(batch);
         lastHash = expected;
+        lastHashText = null;
         lastSignature = sig;
         lastSignatureBytes = null;
         recordCheckpoint(size, transactions.size() - 1, sig);
@@ -249,7 +304,7 @@ public final class SessionLog {
 
     private AddResult reject(Hash expected, String sig, VerificationFailure.Kind kind, String message) {
         return new AddResult.Rejected(new VerificationFailure(
-                sessionID, transactions.size() - 1, lastHash, expected, sig, kind, message));
+                sessionID, transactions.size() - 1, lastHash(), expected, sig, kind, message));
     }
 
     /** A deep copy (same signer, transactions, hash state and checkpoints). */
@@ -257,8 +312,11 @@ public final class SessionLog {
         SessionLog c = new SessionLog(crypto, sessionID, signer, checkpointBytes);
         c.transactions.addAll(transactions);
         c.signatureAfter.putAll(signatureAfter);
+        c.pendingCheckpoints.putAll(pendingCheckpoints);
+        c.pendingLast = pendingLast;
         c.hasher = hasher.copy();
         c.lastHash = lastHash;
+        c.lastHashText = lastHashText;
         c.lastSignature = lastSignature;
         c.lastSignatureBytes = lastSignatureBytes;
         c.bytesSinceCheckpoint = bytesSinceCheckpoint;

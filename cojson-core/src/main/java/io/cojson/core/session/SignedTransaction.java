@@ -5,22 +5,26 @@ import io.cojson.core.ids.Signature;
 import java.util.Arrays;
 
 /**
- * A locally written transaction with the running hash and the signature after it. The
- * signature's text form is computed on first use: most local signatures are never sent (only
- * checkpoints and the last one are), and base58 of 64 bytes is a measurable share of a write.
+ * A locally written transaction with the running hash and the signature after it. The signature
+ * may still be in the making on the background signer's thread; {@link #signature()} waits for it
+ * (or makes it). Its text form is computed on first use: most local signatures are never sent
+ * (only checkpoints and the last one are), and base58 of 64 bytes is a measurable share of a write.
  */
 public final class SignedTransaction {
     private final int txIndex;
     private final Transaction transaction;
-    private final Hash hashAfter;
-    private final byte[] signatureBytes;
+    private final String hashText;
+    private final PendingSignature pendingSignature;
+    private final boolean checkpoint;
+    private Hash hashAfter;
     private Signature signature;
 
-    SignedTransaction(int txIndex, Transaction transaction, Hash hashAfter, byte[] signatureBytes) {
+    SignedTransaction(int txIndex, Transaction transaction, String hashText, PendingSignature signature, boolean checkpoint) {
+        this.checkpoint = checkpoint;
         this.txIndex = txIndex;
         this.transaction = transaction;
-        this.hashAfter = hashAfter;
-        this.signatureBytes = signatureBytes;
+        this.hashText = hashText;
+        this.pendingSignature = signature;
     }
 
     public int txIndex() {
@@ -31,28 +35,37 @@ public final class SignedTransaction {
         return transaction;
     }
 
-    public Hash hashAfter() {
+    /**
+     * Whether its signature is an in-between checkpoint: the session's transactions up to this
+     * one form a complete content piece (content is cut at checkpoints).
+     */
+    public boolean isCheckpoint() {
+        return checkpoint;
+    }
+
+    public synchronized Hash hashAfter() {
+        if (hashAfter == null) hashAfter = new Hash(hashText);
         return hashAfter;
     }
 
     public synchronized Signature signature() {
-        if (signature == null) signature = Signature.fromBytes(signatureBytes);
+        if (signature == null) signature = Signature.fromBytes(pendingSignature.get());
         return signature;
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof SignedTransaction s && s.txIndex == txIndex && s.transaction.equals(transaction)
-                && s.hashAfter.equals(hashAfter) && Arrays.equals(s.signatureBytes, signatureBytes);
+                && s.hashText.equals(hashText) && Arrays.equals(s.pendingSignature.get(), pendingSignature.get());
     }
 
     @Override
     public int hashCode() {
-        return 31 * txIndex + hashAfter.hashCode();
+        return 31 * txIndex + hashText.hashCode();
     }
 
     @Override
     public String toString() {
-        return "SignedTransaction[txIndex=" + txIndex + ", hashAfter=" + hashAfter + "]";
+        return "SignedTransaction[txIndex=" + txIndex + ", hashAfter=" + hashText + "]";
     }
 }

@@ -60,7 +60,7 @@ public final class TransactionCodec {
     }
 
     static JsonValue.Obj toJson(Transaction.Trusting t) {
-        LinkedHashMap<String, JsonValue> m = new LinkedHashMap<>();
+        LinkedHashMap<String, JsonValue> m = JsonValue.Obj.freshFields(5);
         m.put("changes", JsonValue.of(t.changes()));
         m.put("madeAt", JsonValue.of(t.madeAt()));
         if (t.meta() != null) m.put("meta", JsonValue.of(t.meta()));
@@ -69,7 +69,7 @@ public final class TransactionCodec {
     }
 
     static JsonValue.Obj toJson(Transaction.Private t) {
-        LinkedHashMap<String, JsonValue> m = new LinkedHashMap<>();
+        LinkedHashMap<String, JsonValue> m = JsonValue.Obj.freshFields(5);
         m.put("encryptedChanges", JsonValue.of(t.encryptedChanges()));
         m.put("keyUsed", JsonValue.of(t.keyUsed()));
         m.put("madeAt", JsonValue.of(t.madeAt()));

@@ -161,7 +161,7 @@ public final class MessageCodec {
     }
 
     public static JsonValue.Obj toJson(SyncMessage m) {
-        LinkedHashMap<String, JsonValue> o = new LinkedHashMap<>();
+        LinkedHashMap<String, JsonValue> o = JsonValue.Obj.freshFields();
         o.put("action", JsonValue.of(m.action()));
         if (m instanceof SyncMessage.Load l) {
             o.putAll(l.knownState().toJson().fields());
@@ -173,7 +173,7 @@ public final class MessageCodec {
             o.put("id", JsonValue.of(c.id().value()));
             if (c.header() != null) o.put("header", c.header().json());
             o.put("priority", JsonValue.of(c.priority()));
-            LinkedHashMap<String, JsonValue> news = new LinkedHashMap<>();
+            LinkedHashMap<String, JsonValue> news = JsonValue.Obj.freshFields();
             for (SyncMessage.SessionEntry s : c.sessions().values()) {
                 news.put(s.session(), JsonValue.obj("after", JsonValue.of(s.after()), "newTransactions", s.newTransactions(),
                         "lastSignature", JsonValue.of(s.lastSignature())));
@@ -194,7 +194,7 @@ public final class MessageCodec {
     }
 
     private static JsonValue.Obj counters(Map<SessionID, Integer> m) {
-        LinkedHashMap<String, JsonValue> o = new LinkedHashMap<>();
+        LinkedHashMap<String, JsonValue> o = JsonValue.Obj.freshFields();
         m.forEach((s, n) -> o.put(s.value(), JsonValue.of(n)));
         return new JsonValue.Obj(o);
     }

@@ -1,5 +1,7 @@
 package io.cojson.sync.transport;
 
+import io.cojson.core.json.JsonValue;
+
 /**
  * A bidirectional, ordered channel of sync messages to one peer. Each message is the JSON text of
  * one sync message ({@code JSON.stringify} form, no newline). The WebSocket transport frames and
@@ -11,6 +13,14 @@ public interface MessageChannel extends AutoCloseable {
     interface Listener {
         /** One incoming message's JSON text (not yet validated). */
         void onMessage(String messageJson);
+
+        /**
+         * One incoming message whose text the transport already parsed ({@code parsed} is what
+         * {@code Json.parse(messageJson)} returns), so that the listener need not parse it again.
+         */
+        default void onMessage(String messageJson, JsonValue parsed) {
+            onMessage(messageJson);
+        }
 
         /** The channel closed (by either side or by an error); no more messages follow. */
         void onClosed(String reason);

@@ -27,7 +27,18 @@ public final class BenchSupport {
 
     /** A node with a newly created account and its profile, as withNewlyCreatedAccount makes it. */
     public static CojsonNode newAccountNode(String name) {
-        return CojsonNode.createAccount(CRYPTO, name);
+        CojsonNode node = CojsonNode.createAccount(CRYPTO, name);
+        finishSignatures(); // setup: no signing of setup writes may run into a timed region
+        return node;
+    }
+
+    /**
+     * Waits until every local transaction written so far is signed. Local writes sign on a
+     * background thread (SessionLog); every timed region that writes ends with this, so that it
+     * includes every signature, and setup ends with it, so that no setup signing overlaps timing.
+     */
+    public static void finishSignatures() {
+        SessionLog.awaitBackgroundSignatures();
     }
 
     /** The number of transactions in all of a CoValue's sessions. */

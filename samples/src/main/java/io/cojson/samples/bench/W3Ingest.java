@@ -32,6 +32,7 @@ public final class W3Ingest {
         CoMap source = group.createMap().trusting();
         for (int i = 0; i < n; i++) source.set(key(i), i);
         RawCoID map = source.id();
+        BenchSupport.finishSignatures();
         BenchSupport.Export exported = BenchSupport.export(writer, List.of(writer.accountID(), group.id(), map));
         double rssBefore = BenchResult.rssNowMb();
 

@@ -6,6 +6,7 @@ import io.cojson.core.ids.RawCoID;
 import io.cojson.core.json.Json;
 import io.cojson.core.json.JsonValue;
 import io.cojson.core.node.Subscription;
+import io.cojson.core.session.SessionLog;
 import io.cojson.core.values.CoMap;
 import io.cojson.core.values.CojsonNode;
 import io.cojson.samples.cli.EmbeddedSyncServer;
@@ -14,6 +15,7 @@ import io.cojson.sync.SyncError;
 import io.cojson.sync.SyncManager;
 import io.cojson.sync.transport.WebSocketClientChannel;
 import java.io.BufferedReader;
+import java.lang.management.ManagementFactory;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -116,17 +118,23 @@ public final class W5SyncE2E {
             long lastValue = n - 1;
             AtomicInteger notifications = new AtomicInteger();
             AtomicLong convergedAt = new AtomicLong();
+            AtomicInteger signaturesPending = new AtomicInteger();
             CountDownLatch converged = new CountDownLatch(1);
             sub = mapB.subscribe(m -> {
                 notifications.incrementAndGet();
                 if (converged.getCount() > 0 && m.get(lastKey) instanceof JsonValue.Num v && v.isSafeInteger()
                         && v.longValue() == lastValue) {
-                    convergedAt.compareAndSet(0, System.nanoTime());
+                    if (convergedAt.compareAndSet(0, System.nanoTime())) {
+                        signaturesPending.set(SessionLog.pendingBackgroundSignatures());
+                    }
                     converged.countDown();
                 }
             });
+            BenchSupport.finishSignatures(); // no setup signing runs into the timed region
             double rssBefore = BenchResult.rssNowMb();
 
+            java.util.Map<String, Long> tasks0 = Boolean.getBoolean("bench.threadcpu") ? taskTicks() : null;
+            long cpu0 = processCpuNanos();
             long t0 = System.nanoTime();
             for (int i = 0; i < n; i++) map.set(key(i), i);
             long t1 = System.nanoTime();
@@ -135,6 +143,21 @@ public final class W5SyncE2E {
                         + CONVERGE_TIMEOUT_S + " s (sync errors: " + errors + ")");
             }
             long t2 = convergedAt.get();
+            if (signaturesPending.get() > 0) {
+                // A's background signer was still signing when B converged: the run ends when every
+                // transaction is signed.
+                BenchSupport.finishSignatures();
+                t2 = Math.max(t2, System.nanoTime());
+            }
+            if (tasks0 != null) {
+                // CPU of every OS thread of this JVM in the timed region (JIT and GC threads too)
+                java.util.Map<String, Long> tasks2 = taskTicks();
+                tasks2.forEach((name, ticks) -> {
+                    long d = ticks - tasks0.getOrDefault(name, 0L);
+                    if (d > 0) System.err.printf("cpu %-32s %5d ms%n", name, d * 10);
+                });
+            }
+            long cpu2 = processCpuNanos();
             double peak = BenchResult.currentPeakRssMb();
             sub.close();
             sub = null;
@@ -152,6 +175,8 @@ public final class W5SyncE2E {
                     .detailSeconds("write_s", t1 - t0)
                     .detailSeconds("propagate_after_last_write_s", t2 - t1)
                     .detail("b_notifications", notifications.get())
+                    .detail("signatures_pending_at_convergence", signaturesPending.get())
+                    .detailSeconds("process_cpu_s", cpu2 - cpu0) // this JVM only (with --server java, the server too)
                     .detail("rss_before_mb", rssBefore)
                     .detail("server", JsonValue.of(server.wireName()))
                     .detail("topology", JsonValue.of(topology))
@@ -164,6 +189,33 @@ public final class W5SyncE2E {
             if (java != null) java.close();
             if (ref != null) ref.close();
         }
+    }
+
+    /** utime+stime (clock ticks, 10 ms) per OS thread name of this process, from /proc (diagnostics). */
+    private static java.util.Map<String, Long> taskTicks() {
+        java.util.Map<String, Long> m = new java.util.TreeMap<>();
+        File[] tasks = new File("/proc/self/task").listFiles();
+        if (tasks == null) return m;
+        for (File t : tasks) {
+            try {
+                String stat = java.nio.file.Files.readString(new File(t, "stat").toPath());
+                int open = stat.indexOf('('), close = stat.lastIndexOf(')');
+                String name = stat.substring(open + 1, close);
+                String[] f = stat.substring(close + 2).split(" ");
+                m.merge(name, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+            } catch (IOException | RuntimeException e) {
+                // the thread ended
+            }
+        }
+        return m;
+    }
+
+    /** CPU time of this process (all threads), or 0 if the JVM cannot tell. */
+    private static long processCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return Math.max(0, os.getProcessCpuTime());
+        }
+        return 0;
     }
 
     private static SyncManager connect(CojsonNode node, String url, List<SyncError> errors) {

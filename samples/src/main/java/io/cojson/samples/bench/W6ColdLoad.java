@@ -35,6 +35,7 @@ public final class W6ColdLoad {
             for (int j = 0; j < SETS; j++) m.set("k" + j, i * SETS + j);
             ids.add(m.id());
         }
+        BenchSupport.finishSignatures();
         long tc1 = System.nanoTime();
         List<RawCoID> all = new ArrayList<>();
         all.add(writer.accountID());

@@ -212,9 +212,9 @@ public final class ChannelCore implements MessageChannel {
                 return;
             }
             if (e == Faults.Effect.DROP) return;
-            if (e == Faults.Effect.DUP) inbox.offer(h.text);
+            if (e == Faults.Effect.DUP) inbox.offer(h.text, h.value);
         }
-        inbox.offer(h.text);
+        inbox.offer(h.text, h.value);
     }
 
     private void finish(String reason) {

@@ -3,7 +3,9 @@ package io.cojson.sync.transport.internal;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import io.cojson.core.json.InvalidJsonException;
 import io.cojson.core.json.Json;
+import io.cojson.core.json.JsonValue;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -34,8 +36,15 @@ public final class FrameCodec {
         public final double time;
         /** The {@code priority} value when numeric, else null. */
         public final Integer priority;
+        /** The parsed line (received lines only; null for the head of an outgoing message). */
+        public final JsonValue value;
 
         Head(String text, boolean object, boolean hasAction, String action, boolean hasTime, double time, Integer priority) {
+            this(text, object, hasAction, action, hasTime, time, priority, null);
+        }
+
+        Head(String text, boolean object, boolean hasAction, String action, boolean hasTime, double time, Integer priority,
+                JsonValue value) {
             this.text = text;
             this.object = object;
             this.hasAction = hasAction;
@@ -43,6 +52,7 @@ public final class FrameCodec {
             this.hasTime = hasTime;
             this.time = time;
             this.priority = priority;
+            this.value = value;
         }
     }
 
@@ -63,8 +73,9 @@ public final class FrameCodec {
     }
 
     /**
-     * Splits on {@code \n} and validates every line; if any line is not JSON the whole frame is
-     * rejected (the reference's {@code deserializeMessages} fails as a unit). Callers handle the
+     * Splits on {@code \n} and parses every line; if any line is not JSON the whole frame is
+     * rejected (the reference's {@code deserializeMessages} fails as a unit). Each head keeps its
+     * parsed value, so that the protocol layer does not parse the text again. Callers handle the
      * empty frame before this (it is ignored, not an error).
      */
     public static Decoded decode(String frame) {
@@ -74,8 +85,8 @@ public final class FrameCodec {
             int nl = frame.indexOf('\n', start);
             String line = nl < 0 ? (start == 0 ? frame : frame.substring(start)) : frame.substring(start, nl);
             try {
-                lines.add(scan(line, true));
-            } catch (IOException e) {
+                lines.add(parseLine(line));
+            } catch (IOException | InvalidJsonException e) {
                 String why = e instanceof JsonProcessingException ? ((JsonProcessingException) e).getOriginalMessage() : e.getMessage();
                 return new Decoded(Collections.emptyList(), "line " + (lines.size() + 1) + ": " + why);
             }
@@ -91,13 +102,30 @@ public final class FrameCodec {
      */
     public static Head outgoingHead(String message) {
         try {
-            return scan(message, false);
+            return scan(message);
         } catch (IOException e) {
             return new Head(message, false, false, null, false, Double.NaN, null);
         }
     }
 
-    private static Head scan(String text, boolean full) throws IOException {
+    /** A received line, parsed as {@code JSON.parse} does (the whole line must be one JSON value). */
+    private static Head parseLine(String text) throws IOException {
+        try (JsonParser p = Json.factory().createParser(text)) {
+            JsonToken t = p.nextToken();
+            if (t == null) throw new IOException("empty line is not JSON");
+            JsonValue v = Json.read(p, t);
+            expectEnd(p);
+            if (!(v instanceof JsonValue.Obj o)) return new Head(text, false, false, null, false, Double.NaN, null, v);
+            JsonValue action = o.get("action");
+            JsonValue time = o.get("time");
+            JsonValue priority = o.get("priority");
+            return new Head(text, true, action != null, action instanceof JsonValue.Str s ? s.value() : null,
+                    time != null, time instanceof JsonValue.Num n ? n.value() : Double.NaN,
+                    priority instanceof JsonValue.Num n ? Integer.valueOf((int) n.value()) : null, v);
+        }
+    }
+
+    private static Head scan(String text) throws IOException {
         try (JsonParser p = Json.factory().createParser(text)) {
             JsonToken t = p.nextToken();
             if (t == null) throw new IOException("empty line is not JSON");
@@ -125,9 +153,8 @@ public final class FrameCodec {
                 }
                 p.skipChildren(); // still tokenizes, so nested syntax errors are caught
                 // Only content carries a priority, and it precedes the large "new" part.
-                if (!full && hasAction && (priority != null || !"content".equals(action))) break;
+                if (hasAction && (priority != null || !"content".equals(action))) break;
             }
-            if (full) expectEnd(p);
             return new Head(text, true, hasAction, action, hasTime, time, priority);
         }
     }

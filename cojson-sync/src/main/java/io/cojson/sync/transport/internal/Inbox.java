@@ -1,5 +1,6 @@
 package io.cojson.sync.transport.internal;
 
+import io.cojson.core.json.JsonValue;
 import io.cojson.sync.transport.MessageChannel;
 import java.util.ArrayDeque;
 import org.slf4j.Logger;
@@ -15,7 +16,10 @@ final class Inbox {
     private static final Logger log = LoggerFactory.getLogger(Inbox.class);
 
     private final String name;
-    private final ArrayDeque<String> pending = new ArrayDeque<>();
+    /** A received message and, when the transport parsed it, its parsed value. */
+    private record Item(String text, JsonValue parsed) {}
+
+    private final ArrayDeque<Item> pending = new ArrayDeque<>();
     private MessageChannel.Listener listener;
     private String closedReason;
     private boolean closeDelivered;
@@ -26,9 +30,13 @@ final class Inbox {
     }
 
     void offer(String message) {
+        offer(message, null);
+    }
+
+    void offer(String message, JsonValue parsed) {
         synchronized (this) {
             if (closedReason != null) return;
-            pending.add(message);
+            pending.add(new Item(message, parsed));
         }
         drain();
     }
@@ -62,7 +70,7 @@ final class Inbox {
         try {
             while (true) {
                 MessageChannel.Listener l;
-                String message;
+                Item message;
                 String closing = null;
                 synchronized (this) {
                     l = listener;
@@ -78,8 +86,9 @@ final class Inbox {
                     }
                 }
                 try {
-                    if (message != null) l.onMessage(message);
-                    else l.onClosed(closing);
+                    if (message == null) l.onClosed(closing);
+                    else if (message.parsed() != null) l.onMessage(message.text(), message.parsed());
+                    else l.onMessage(message.text());
                 } catch (RuntimeException e) {
                     log.error("listener of {} failed", name, e);
                 }

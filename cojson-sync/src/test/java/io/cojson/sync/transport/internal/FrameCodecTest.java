@@ -1,11 +1,14 @@
 package io.cojson.sync.transport.internal;
 
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cojson.core.json.Json;
+import io.cojson.core.json.JsonValue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -41,6 +44,18 @@ class FrameCodecTest {
         assertFalse(d.lines.get(4).object);
         assertTrue(d.lines.get(5).object && !d.lines.get(5).hasAction && !d.lines.get(5).hasTime);
         assertTrue(d.lines.get(6).hasAction && d.lines.get(6).action == null && d.lines.get(6).hasTime);
+    }
+
+    /** Each received line keeps its parsed value (what Json.parse gives), so it is parsed once. */
+    @Test
+    void receivedLinesCarryTheirParsedValue() {
+        String content = "{\"action\":\"content\",\"id\":\"co_zA\",\"priority\":3,\"new\":{},\"n\":-0}";
+        FrameCodec.Decoded d = FrameCodec.decode(LOAD + "\n" + content + "\n[1,2]");
+        assertNull(d.error);
+        for (FrameCodec.Head h : d.lines) assertEquals(Json.parse(h.text), h.value, h.text);
+        assertEquals(3, d.lines.get(1).priority);
+        assertEquals(-0.0, ((JsonValue.Num) ((JsonValue.Obj) d.lines.get(1).value).get("n")).value());
+        assertNull(FrameCodec.outgoingHead(LOAD).value, "outgoing heads are not parsed");
     }
 
     @Test
