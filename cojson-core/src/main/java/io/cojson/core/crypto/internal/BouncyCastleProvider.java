@@ -47,12 +47,12 @@ public final class BouncyCastleProvider implements CryptoProvider {
 
     @Override
     public byte[] blake3(byte[] data) {
-        return FastBlake3.hash(Checks.notNull("blake3 input", data));
+        return BcBlake3Hasher.hash(data);
     }
 
     @Override
     public Blake3Hasher newBlake3() {
-        return new FastBlake3();
+        return new BcBlake3Hasher();
     }
 
     @Override
