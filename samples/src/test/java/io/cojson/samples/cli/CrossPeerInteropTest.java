@@ -1,5 +1,8 @@
 package io.cojson.samples.cli;
 
+import static io.cojson.samples.cli.InteropProcesses.obj;
+import static io.cojson.samples.cli.InteropProcesses.q;
+import static io.cojson.samples.cli.InteropProcesses.str;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -9,17 +12,14 @@ import io.cojson.core.json.Json;
 import io.cojson.core.json.JsonValue;
 import io.cojson.core.json.JsonWriter;
 import io.cojson.samples.Main;
+import io.cojson.samples.cli.InteropProcesses.Client;
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -48,7 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("interop")
 class CrossPeerInteropTest {
-    private final List<Process> processes = new ArrayList<>();
+    private final InteropProcesses procs = new InteropProcesses();
     private EmbeddedSyncServer javaServer;
 
     @TempDir
@@ -56,32 +56,12 @@ class CrossPeerInteropTest {
 
     @AfterEach
     void stop() throws Exception {
-        for (Process p : processes) {
-            p.destroy();
-            if (!p.waitFor(10, TimeUnit.SECONDS)) p.destroyForcibly();
-        }
+        procs.close();
         if (javaServer != null) javaServer.close();
     }
 
-    private static String readLine(BufferedReader r) throws Exception {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return r.readLine();
-            } catch (Exception e) {
-                return null;
-            }
-        }).get(90, TimeUnit.SECONDS);
-    }
-
     private String startReferenceServer() throws Exception {
-        File dir = ClientScriptInteropTest.interopDir();
-        assertTrue(new File(dir, "node_modules").isDirectory(), "run `npm ci` in " + dir + " first");
-        Process p = new ProcessBuilder("node", "sync-server.mjs", "--port", "0").directory(dir)
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        processes.add(p);
-        String line = readLine(new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)));
-        assertNotNull(line, "reference server exited before it was ready");
-        return str(obj(line), "url");
+        return procs.startReferenceServer();
     }
 
     private String startJavaServer() throws Exception {
@@ -89,70 +69,12 @@ class CrossPeerInteropTest {
         return javaServer.url();
     }
 
-    private static JsonValue.Obj obj(String s) {
-        return (JsonValue.Obj) Json.parse(s);
-    }
-
-    private static String str(JsonValue.Obj o, String key) {
-        assertTrue(o.get(key) instanceof JsonValue.Str, key + " in " + o);
-        return ((JsonValue.Str) o.get(key)).value();
-    }
-
-    private static String q(String s) {
-        return JsonWriter.stringify(JsonValue.of(s));
-    }
-
-    /** A scripted client process: one command line in, one JSON answer out. */
-    private final class Client {
-        final String name;
-        private final BufferedReader out;
-        private final Writer in;
-        private final List<String> pending = new ArrayList<>();
-
-        Client(String name, ProcessBuilder pb) throws Exception {
-            this.name = name;
-            Process p = pb.redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            processes.add(p);
-            out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-            in = new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8);
-        }
-
-        /** Writes a command without waiting for its answer (see {@link #answer()}). */
-        void write(String line) throws Exception {
-            in.write(line + "\n");
-            in.flush();
-            pending.add(line);
-        }
-
-        /** The answer to the oldest written command; it must be ok. */
-        JsonValue.Obj answer() throws Exception {
-            String line = pending.remove(0);
-            String answer = readLine(out);
-            assertNotNull(answer, name + " exited at: " + line);
-            JsonValue.Obj o = obj(answer);
-            assertEquals(JsonValue.TRUE, o.get("ok"), name + ": " + line + " -> " + answer);
-            return o;
-        }
-
-        JsonValue.Obj ok(String line) throws Exception {
-            write(line);
-            return answer();
-        }
-
-        JsonValue value(String id) throws Exception {
-            return ok("{\"cmd\":\"get\",\"id\":" + q(id) + "}").get("value");
-        }
-    }
-
     private Client javaClient(String url) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new Client("java", new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "client", "--peer", url, "--timeout-ms", "20000"));
+        return procs.javaClient(url);
     }
 
     private Client nodeClient(String url) throws Exception {
-        return new Client("js", new ProcessBuilder("node", "ref-client.mjs", "--peer", url, "--timeout-ms", "20000")
-                .directory(ClientScriptInteropTest.interopDir()));
+        return procs.nodeClient(url);
     }
 
     /** Both clients answer the same value for {@code id} (polled, as they converge asynchronously). */
@@ -217,7 +139,7 @@ class CrossPeerInteropTest {
         }
         java.write("{\"cmd\":\"delete\",\"id\":" + q(m) + ",\"key\":\"js_0\"}"); // may race with js's set of js_0
         for (Client c : List.of(js, java)) {
-            while (!c.pending.isEmpty()) c.answer();
+            while (!c.pendingIsEmpty()) c.answer();
             c.ok("{\"cmd\":\"waitSynced\"}");
         }
         // Live clients: keys written by one side only converge exactly. "shared" (and "js_0", which java
@@ -356,7 +278,7 @@ class CrossPeerInteropTest {
         for (int i = 0; i < items; i++) {
             writer.write("{\"cmd\":\"append\",\"id\":" + q(list) + ",\"value\":" + q(i + ":" + filler) + ",\"privacy\":\"trusting\"}");
         }
-        while (!writer.pending.isEmpty()) writer.answer();
+        while (!writer.pendingIsEmpty()) writer.answer();
         writer.ok("{\"cmd\":\"waitSynced\",\"id\":" + q(list) + ",\"timeoutMs\":60000}");
         JsonValue.Obj ks = (JsonValue.Obj) writer.ok("{\"cmd\":\"knownState\",\"id\":" + q(list) + "}").get("knownState");
         writer.ok("{\"cmd\":\"disconnect\"}");
@@ -390,8 +312,8 @@ class CrossPeerInteropTest {
                 : new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
                         "server", "--port", Integer.toString(port), "--db", db.toString());
         Process p = pb.redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        processes.add(p);
-        String ready = readLine(new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)));
+        procs.track(p);
+        String ready = InteropProcesses.readLine(new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)));
         assertNotNull(ready, "server exited before it was ready");
         JsonValue.Obj o = obj(ready);
         assertEquals(JsonValue.TRUE, o.get("ready"), ready);

@@ -117,6 +117,22 @@ final class InteropProcesses implements AutoCloseable {
         JsonValue.Obj ok(String line) throws Exception {
             return obj(okLine(line));
         }
+
+        /** The parsed answer to the oldest written command; it must be ok. */
+        JsonValue.Obj answer() throws Exception {
+            return obj(answerLine());
+        }
+
+        /** The {@code get} view of {@code id}. */
+        JsonValue value(String id) throws Exception {
+            return ok("{\"cmd\":\"get\",\"id\":" + q(id) + "}").get("value");
+        }
+    }
+
+    /** Stops {@code p} with the others at {@link #close}. */
+    Process track(Process p) {
+        processes.add(p);
+        return p;
     }
 
     static JsonValue.Obj obj(String s) {
