@@ -34,6 +34,16 @@ class MapKeyOrderInteropTest {
                 + (trusting ? ",\"privacy\":\"trusting\"" : "") + "}";
     }
 
+    /** A client process of the reference ({@code ref-client.mjs}) or of this SDK ({@code client}). */
+    private Client client(boolean reference, String url) throws Exception {
+        return reference ? procs.nodeClient(url) : procs.javaClient(url);
+    }
+
+    /** The {@code get} view of {@code id} exactly as printed (key order included). */
+    private static String viewText(Client c, String id) throws Exception {
+        return rawFields(c.okLine("{\"cmd\":\"get\",\"id\":" + q(id) + "}")).get("value");
+    }
+
     /**
      * A map written by a reference client and a Java client (private and trusting, index keys,
      * nested objects with index keys, a delete and a revival), then loaded by a fresh reference client
@@ -80,7 +90,7 @@ class MapKeyOrderInteropTest {
             assertEquals(a, b, "get " + id + " on fresh clients");
         }
         // the map has what the test is about: index keys, private and trusting keys, nested index keys
-        String map = rawFields(freshJs.okLine("{\"cmd\":\"get\",\"id\":" + q(m) + "}")).get("value");
+        String map = viewText(freshJs, m);
         assertTrue(map.startsWith("{\"2\":"), map);
         assertTrue(map.contains("\"js_t1\":{\"7\":[0],\"z\":0}") && map.contains("\"p1\":{\"5\":{\"0\":1,\"b\":0},\"y\":2}"), map);
     }
@@ -107,7 +117,7 @@ class MapKeyOrderInteropTest {
         String url = procs.startReferenceServer();
         List<List<String>> results = new ArrayList<>();
         for (boolean reference : new boolean[] {true, false}) {
-            Client c = reference ? procs.nodeClient(url) : procs.javaClient(url);
+            Client c = client(reference, url);
             c.ok("{\"cmd\":\"createAccount\",\"name\":\"Writer\"}");
             String g = str(c.ok("{\"cmd\":\"createGroup\"}"), "id");
             String m = str(c.ok("{\"cmd\":\"createMap\",\"owner\":" + q(g) + ",\"init\":{\"b\":0}}"), "id");
@@ -135,8 +145,8 @@ class MapKeyOrderInteropTest {
         String url = procs.startReferenceServer();
         List<String> results = new ArrayList<>();
         for (boolean reference : new boolean[] {true, false}) {
-            Client w = reference ? procs.nodeClient(url) : procs.javaClient(url);
-            Client r = reference ? procs.nodeClient(url) : procs.javaClient(url);
+            Client w = client(reference, url);
+            Client r = client(reference, url);
             w.ok("{\"cmd\":\"createAccount\",\"name\":\"Writer\"}");
             r.ok("{\"cmd\":\"createAccount\",\"name\":\"Reader\"}");
             String g = str(w.ok("{\"cmd\":\"createGroup\"}"), "id");
@@ -153,7 +163,7 @@ class MapKeyOrderInteropTest {
             assertTrue(writesMs < sleepMs / 2, "the writes took " + writesMs + " ms: too slow for the reader's sleep");
             r.answerLine();
             r.ok("{\"cmd\":\"waitFor\",\"id\":" + q(m) + ",\"path\":\"t\",\"expected\":2}");
-            results.add(rawFields(r.okLine("{\"cmd\":\"get\",\"id\":" + q(m) + "}")).get("value"));
+            results.add(viewText(r, m));
         }
         assertEquals("{\"x\":0,\"p\":1,\"t\":2}", results.get(0), "reference reader");
         assertEquals(results.get(0), results.get(1), "reference vs Java reader");
@@ -169,8 +179,8 @@ class MapKeyOrderInteropTest {
         String url = procs.startReferenceServer();
         List<String> results = new ArrayList<>();
         for (boolean reference : new boolean[] {true, false}) {
-            Client w = reference ? procs.nodeClient(url) : procs.javaClient(url);
-            Client r = reference ? procs.nodeClient(url) : procs.javaClient(url);
+            Client w = client(reference, url);
+            Client r = client(reference, url);
             w.ok("{\"cmd\":\"createAccount\",\"name\":\"Writer\"}");
             String other = str(r.ok("{\"cmd\":\"createAccount\",\"name\":\"Other\"}"), "accountID");
             String g = str(w.ok("{\"cmd\":\"createGroup\"}"), "id");
@@ -178,7 +188,7 @@ class MapKeyOrderInteropTest {
             String m = str(w.ok("{\"cmd\":\"createMap\",\"owner\":" + q(g) + ",\"init\":{\"p\":1},\"sync\":true}"), "id");
             w.ok("{\"cmd\":\"waitSynced\"}");
             r.ok(set(m, "own", "2", false));
-            results.add(rawFields(r.okLine("{\"cmd\":\"get\",\"id\":" + q(m) + "}")).get("value"));
+            results.add(viewText(r, m));
         }
         assertEquals("{\"p\":1,\"own\":2}", results.get(0), "reference");
         assertEquals(results.get(0), results.get(1), "reference vs Java");
@@ -195,8 +205,8 @@ class MapKeyOrderInteropTest {
         String url = procs.startReferenceServer();
         List<List<String>> results = new ArrayList<>();
         for (boolean reference : new boolean[] {true, false}) {
-            Client w = reference ? procs.nodeClient(url) : procs.javaClient(url);
-            Client r = reference ? procs.nodeClient(url) : procs.javaClient(url);
+            Client w = client(reference, url);
+            Client r = client(reference, url);
             w.ok("{\"cmd\":\"createAccount\",\"name\":\"Writer\"}");
             String other = str(r.ok("{\"cmd\":\"createAccount\",\"name\":\"Other\"}"), "accountID");
             String g = str(w.ok("{\"cmd\":\"createGroup\"}"), "id");
