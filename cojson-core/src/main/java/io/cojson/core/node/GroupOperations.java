@@ -46,81 +46,79 @@ public final class GroupOperations {
         });
     }
 
-    /** Adds (or changes) a member: an account ID, an agent ID or {@code everyone}. */
+    /**
+     * Adds (or changes) a member: an account ID, an agent ID or {@code everyone}. As the reference's
+     * {@code addMemberInternal}: the same role again writes nothing; a reader or more becoming
+     * writeOnly first rotates the read key, which it must not keep.
+     */
     public static void addMember(LocalNode node, RawCoID groupID, String member, String role) {
         node.inLock(() -> {
             CoValueCore group = node.require(groupID);
             requireGroup(group);
+            String previous = group.groupView(node).getString(member, null);
+            if (role.equals(previous)) return;
             if (member.equals(Roles.EVERYONE)) {
+                if (!role.equals(Roles.READER) && !role.equals(Roles.WRITER) && !role.equals(Roles.WRITE_ONLY)) {
+                    throw new PermissionDeniedException("everyone can only be reader, writer or writeOnly, not " + role);
+                }
+                KeyID readKey = currentReadKey(node, group);
+                KeySecret secret = secretOf(node, group, readKey);
                 set(node, groupID, member, JsonValue.of(role));
-                if (role.equals(Roles.READER) || role.equals(Roles.WRITER)) {
-                    KeyID readKey = currentReadKey(node, group);
-                    set(node, groupID, readKey.value() + "_for_everyone", JsonValue.of(secretOf(node, group, readKey).value()));
+                if (role.equals(Roles.WRITE_ONLY)) {
+                    // The reference also writes a delete of <key>_for_everyone, which groups always
+                    // reject (covalues.md §5.3 step 4): a permission-checked writer leaves it out.
+                    if (Roles.READER.equals(previous) || Roles.WRITER.equals(previous)) {
+                        KeyRotation.rotateReadKey(node, group, Roles.EVERYONE);
+                    }
+                } else {
+                    set(node, groupID, readKey.value() + "_for_everyone", JsonValue.of(secret.value()));
                 }
                 return;
             }
             if (role.equals(Roles.WRITE_ONLY) || role.equals(Roles.WRITE_ONLY_INVITE)) {
+                if (previous != null && Roles.CAN_READ.contains(previous)) KeyRotation.rotateReadKey(node, group, member);
                 set(node, groupID, member, JsonValue.of(role));
-                newWriteKeyFor(node, group, member);
+                KeyRotation.newWriteKeyFor(node, group, member);
                 return;
             }
+            if (!READ_ROLES.contains(role)) { // "revoked": nothing to reveal
+                set(node, groupID, member, JsonValue.of(role));
+                return;
+            }
+            KeyID readKey = currentReadKey(node, group);
+            KeySecret secret = secretOf(node, group, readKey); // before the role: no member without the key
             set(node, groupID, member, JsonValue.of(role));
-            if (READ_ROLES.contains(role)) {
-                KeyID readKey = currentReadKey(node, group);
-                revealTo(node, group, readKey, secretOf(node, group, readKey), member);
-                for (KeyID writeKey : writeKeys(node, group)) {
-                    node.keys().readKey(group, writeKey).ifPresent(s -> revealTo(node, group, writeKey, s, member));
-                }
+            revealTo(node, group, readKey, secret, member);
+            for (KeyID writeKey : writeKeys(node, group)) {
+                node.keys().readKey(group, writeKey).ifPresent(s -> revealTo(node, group, writeKey, s, member));
             }
         });
     }
 
-    /** Rotates the read key (so the member cannot read new content), then revokes the member. */
+    /**
+     * Revokes a member. An admin or manager first rotates the read key of the group and of every
+     * loaded group extending it (covalues.md §6.5), so the member cannot read anything written
+     * afterwards; anyone may revoke themselves.
+     */
     public static void removeMember(LocalNode node, RawCoID groupID, String member) {
         node.inLock(() -> {
             CoValueCore group = node.require(groupID);
             requireGroup(group);
-            String everyone = group.groupView(node).getString(Roles.EVERYONE, null);
-            boolean everyoneReads = everyone != null && (everyone.equals(Roles.READER) || everyone.equals(Roles.WRITER));
-            if (!everyoneReads || member.equals(Roles.EVERYONE)) rotateReadKey(node, group, member);
+            String myRole = node.myRoleIn(group, null);
+            if (Roles.ADMIN.equals(myRole) || Roles.MANAGER.equals(myRole)) KeyRotation.rotateReadKey(node, group, member);
             set(node, groupID, member, JsonValue.of(Roles.REVOKED));
         });
     }
 
-    /** A new read key revealed to every remaining reader, chained from the old one (§6.5). */
+    /** Rotates the read key of {@code group} and of its loaded child groups (§6.5). */
     public static void rotateReadKey(LocalNode node, CoValueCore group, String excluded) {
-        Crypto crypto = node.crypto();
-        GroupView v = group.groupView(node);
-        KeyID oldKey = currentReadKey(node, group);
-        KeySecret oldSecret = secretOf(node, group, oldKey);
-        Crypto.NewKey fresh = crypto.newRandomKeySecret();
-        for (String member : directMembers(v)) {
-            String role = v.getString(member, null);
-            if (member.equals(excluded) || role == null || !READ_ROLES.contains(role)) continue;
-            revealTo(node, group, fresh.id(), fresh.secret(), member);
-        }
-        for (String member : directMembers(v)) {
-            String role = v.getString(member, null);
-            if (member.equals(excluded) || !(Roles.WRITE_ONLY.equals(role) || Roles.WRITE_ONLY_INVITE.equals(role))) continue;
-            newWriteKeyFor(node, group, member);
-        }
-        set(node, group.id(), oldKey.value() + "_for_" + fresh.id().value(),
-                crypto.encryptKeySecret(oldKey, oldSecret, fresh.id(), fresh.secret()).get("encrypted"));
-        set(node, group.id(), "readKey", JsonValue.of(fresh.id().value()));
-        set(node, group.id(), "groupSealer",
-                JsonValue.of(fresh.id().value() + "@" + crypto.groupSealerFromReadKey(fresh.secret()).id().value()));
-        for (RawCoID parentID : v.activeParents()) {
-            CoValueCore parent = node.get(parentID);
-            if (parent == null) continue;
-            String parentKey = parent.groupView(node).getString("readKey", null);
-            if (parentKey == null) continue;
-            node.keys().readKey(parent, new KeyID(parentKey)).ifPresent(ps -> set(node, group.id(),
-                    fresh.id().value() + "_for_" + parentKey,
-                    crypto.encryptKeySecret(fresh.id(), fresh.secret(), new KeyID(parentKey), ps).get("encrypted")));
-        }
+        node.inLock(() -> KeyRotation.rotateReadKey(node, group, excluded));
     }
 
-    /** Makes {@code childID} inherit from {@code parentID} ({@code role} "extend" or a role), §5.6. */
+    /**
+     * Makes {@code childID} inherit from {@code parentID} ({@code role} "extend" or a role), §5.6:
+     * the child's read key and all its write-only keys become readable by the parent's members.
+     */
     public static void extend(LocalNode node, RawCoID childID, RawCoID parentID, String role) {
         node.inLock(() -> {
             CoValueCore child = node.require(childID);
@@ -129,23 +127,9 @@ public final class GroupOperations {
             requireGroup(parent);
             set(node, childID, "parent_" + parentID.value(), JsonValue.of(role));
             KeyID childKey = currentReadKey(node, child);
-            KeySecret childSecret = secretOf(node, child, childKey);
-            GroupView pv = parent.groupView(node);
-            String parentKey = pv.getString("readKey", null);
-            KeySecret parentSecret = parentKey == null ? null : node.keys().readKey(parent, new KeyID(parentKey)).orElse(null);
-            if (parentSecret != null) {
-                set(node, childID, childKey.value() + "_for_" + parentKey,
-                        node.crypto().encryptKeySecret(childKey, childSecret, new KeyID(parentKey), parentSecret).get("encrypted"));
-            } else {
-                String sealer = pv.getString("groupSealer", null);
-                if (sealer == null || !sealer.contains("@")) {
-                    throw new PermissionDeniedException("cannot share the key with parent " + parentID + ": not a member and no groupSealer");
-                }
-                String sealerID = sealer.substring(sealer.indexOf('@') + 1);
-                TransactionID tx = new TransactionID(node.writeSessionFor(child), node.nextTxIndex(child));
-                JsonValue sealed = JsonValue.of(node.crypto().sealForGroup(JsonValue.of(childSecret.value()),
-                        new io.cojson.core.ids.SealerID(sealerID), tx.nonceMaterial(childID)).value());
-                set(node, childID, childKey.value() + "_sealedFor_" + sealerID, sealed);
+            KeyRotation.revealToParent(node, child, parentID, childKey, secretOf(node, child, childKey));
+            for (KeyID writeKey : writeKeys(node, child)) {
+                node.keys().readKey(child, writeKey).ifPresent(s -> KeyRotation.revealToParent(node, child, parentID, writeKey, s));
             }
         });
     }
@@ -208,18 +192,6 @@ public final class GroupOperations {
         set(node, group.id(), keyID.value() + "_for_" + member, sealed);
     }
 
-    private static void newWriteKeyFor(LocalNode node, CoValueCore group, String member) {
-        Crypto.NewKey key = node.crypto().newRandomKeySecret();
-        set(node, group.id(), "writeKeyFor_" + member, JsonValue.of(key.id().value()));
-        revealTo(node, group, key.id(), key.secret(), member);
-        GroupView v = group.groupView(node);
-        for (String other : directMembers(v)) {
-            String role = v.getString(other, null);
-            if (other.equals(member) || role == null || !READ_ROLES.contains(role)) continue;
-            revealTo(node, group, key.id(), key.secret(), other);
-        }
-    }
-
     static KeyID currentReadKey(LocalNode node, CoValueCore group) {
         String k = group.groupView(node).getString("readKey", null);
         if (k == null) throw new PermissionDeniedException("group " + group.id() + " has no read key");
@@ -241,7 +213,7 @@ public final class GroupOperations {
     }
 
     /** Keys of the view that name members (accounts and agents). */
-    private static List<String> directMembers(GroupView v) {
+    static List<String> directMembers(GroupView v) {
         List<String> out = new ArrayList<>();
         for (String k : v.keys()) {
             boolean agent = AgentID.looksLikeAgentID(k) && !k.contains("_for_") && !k.contains("_session");
