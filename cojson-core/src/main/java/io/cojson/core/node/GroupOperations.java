@@ -155,6 +155,7 @@ public final class GroupOperations {
             String inviteRole = group.groupView(node).getString(inviteID.value(), null);
             if (inviteRole == null || !inviteRole.endsWith("Invite")) throw new PermissionDeniedException("not a valid invite for " + groupID);
             String role = inviteRole.substring(0, inviteRole.length() - "Invite".length());
+            if (wouldDowngrade(group.groupView(node).getString(node.me(), null), inviteRole)) return;
             SessionID session = node.crypto().newRandomSessionID(inviteID.value());
             node.writeAsAgent(groupID, inviteAgent, session, List.of(setChange(node.me(), JsonValue.of(role))));
             if (!role.equals(Roles.WRITE_ONLY)) {
@@ -171,6 +172,17 @@ public final class GroupOperations {
                 }
             }
         });
+    }
+
+    /**
+     * The reference's rule for an invite that would replace or downgrade the current role (it is
+     * then not accepted). As in the reference, a writer accepting a readerInvite becomes a reader.
+     */
+    static boolean wouldDowngrade(String existing, String inviteRole) {
+        return Roles.ADMIN.equals(existing)
+                || (Roles.WRITER.equals(existing) && inviteRole.equals(Roles.WRITER_INVITE))
+                || (Roles.READER.equals(existing) && inviteRole.equals(Roles.READER_INVITE))
+                || (existing != null && inviteRole.equals(Roles.WRITE_ONLY_INVITE));
     }
 
     // ---- helpers ----

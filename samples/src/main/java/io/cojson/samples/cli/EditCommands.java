@@ -99,7 +99,27 @@ final class EditCommands {
         RawCoID id = session.load(coId(req, "id", false), session.timeout(req));
         CoValue v = typed().load(id);
         RawCoID group = v.kind() == CoValueKind.GROUP ? id : v.ownerId();
-        GroupOperations.acceptInvite(node(), group, new InviteSecret(str(req, "inviteSecret", false)));
+        InviteSecret secret = new InviteSecret(str(req, "inviteSecret", false));
+        awaitInvite(group, secret);
+        GroupOperations.acceptInvite(node(), group, secret);
+    }
+
+    /**
+     * Waits up to 2 s for the invite to appear in the group, as the reference's
+     * {@code LocalNode.acceptInvite} does: an invite created just before may still be on its way.
+     */
+    private void awaitInvite(RawCoID group, InviteSecret secret) throws Exception {
+        LocalNode n = node();
+        String inviteAgent = n.crypto().getAgentID(n.crypto().agentSecretFromInviteSecret(secret)).value();
+        java.util.function.BooleanSupplier present = () -> n.locked(() -> n.require(group).groupView(n).get(inviteAgent, null) != null);
+        java.util.concurrent.CountDownLatch seen = new java.util.concurrent.CountDownLatch(1);
+        try (var sub = n.subscribe(group, changed -> {
+            if (present.getAsBoolean()) seen.countDown();
+        })) {
+            if (!present.getAsBoolean() && !seen.await(2, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new CommandError("Couldn't find invite before timeout");
+            }
+        }
     }
 
     // ---- creating values ----
@@ -202,14 +222,21 @@ final class EditCommands {
 
     void deleteAt(JsonValue.Obj req, Map<String, JsonValue> r) throws Exception {
         CoList list = listFor(req);
-        list.delete(integer(req, "index"));
+        list.delete(existingIndex(req, list));
         listDone(req, list, r);
     }
 
     void replace(JsonValue.Obj req, Map<String, JsonValue> r) throws Exception {
         CoList list = listFor(req);
-        list.replace(integer(req, "index"), value(req, "value"));
+        list.replace(existingIndex(req, list), value(req, "value"));
         listDone(req, list, r);
+    }
+
+    /** The index of an existing item, or the reference's error for any other. */
+    private static int existingIndex(JsonValue.Obj req, CoList list) throws Exception {
+        int index = integer(req, "index");
+        if (index < 0 || index >= list.size()) throw new CommandError("Invalid index " + index);
+        return index;
     }
 
     private CoList listFor(JsonValue.Obj req) throws Exception {

@@ -196,50 +196,6 @@ class ClientScriptInteropTest {
         return answers;
     }
 
-    private static final Pattern ID = Pattern.compile(
-            "co_z[1-9A-HJ-NP-Za-km-z]+(_session_z[1-9A-HJ-NP-Za-km-z]+)?"
-            + "|sealerSecret_z[1-9A-HJ-NP-Za-km-z]+/signerSecret_z[1-9A-HJ-NP-Za-km-z]+"
-            + "|sealer_z[1-9A-HJ-NP-Za-km-z]+/signer_z[1-9A-HJ-NP-Za-km-z]+"
-            + "|inviteSecret_z[1-9A-HJ-NP-Za-km-z]+"
-            + "|signature_z[1-9A-HJ-NP-Za-km-z]+"
-            + "|key_z[1-9A-HJ-NP-Za-km-z]+"
-            + "|encrypted_U[A-Za-z0-9_=-]+"
-            + "|ws://[0-9.:]+");
-
-    /** Header fields that are random or a timestamp (the header's ID is renamed anyway). */
-    private static final java.util.Set<String> RANDOM_FIELDS = java.util.Set.of("createdAt", "uniqueness");
-
-    /** IDs, secrets and URLs become placeholders in order of appearance; timings are dropped. */
-    private static JsonValue normalize(JsonValue v, Map<String, String> names) {
-        if (v instanceof JsonValue.Str) {
-            String s = ((JsonValue.Str) v).value();
-            if (s.startsWith("invalid JSON")) return JsonValue.of("invalid JSON");
-            return JsonValue.of(rename(s, names));
-        }
-        if (v instanceof JsonValue.Arr) {
-            List<JsonValue> items = new ArrayList<>();
-            for (JsonValue i : ((JsonValue.Arr) v).items()) items.add(normalize(i, names));
-            return new JsonValue.Arr(items);
-        }
-        if (v instanceof JsonValue.Obj) {
-            Map<String, JsonValue> out = new LinkedHashMap<>();
-            ((JsonValue.Obj) v).fields().forEach((k, x) -> {
-                if (RANDOM_FIELDS.contains(k)) out.put(k, JsonValue.of("<" + k + ">"));
-                else if (!k.equals("elapsedMs") && !k.equals("madeAt")) out.put(rename(k, names), normalize(x, names));
-            });
-            return new JsonValue.Obj(out);
-        }
-        return v;
-    }
-
-    private static String rename(String s, Map<String, String> names) {
-        Matcher m = ID.matcher(s);
-        StringBuilder b = new StringBuilder();
-        while (m.find()) m.appendReplacement(b, Matcher.quoteReplacement(names.computeIfAbsent(m.group(), k -> "<" + names.size() + ">")));
-        m.appendTail(b);
-        return b.toString();
-    }
-
     private void compare(String url, String name) throws Exception {
         List<JsonValue> js = runScript(nodeClient(url));
         List<JsonValue> java = runScript(javaClient(url));
@@ -248,8 +204,8 @@ class ClientScriptInteropTest {
         List<String> diffs = new ArrayList<>();
         StringBuilder transcript = new StringBuilder();
         for (int i = 0; i < SCRIPT.length; i++) {
-            JsonValue a = normalize(js.get(i), jsNames);
-            JsonValue b = normalize(java.get(i), javaNames);
+            JsonValue a = ScriptNormalizer.normalize(js.get(i), jsNames);
+            JsonValue b = ScriptNormalizer.normalize(java.get(i), javaNames);
             transcript.append("> ").append(SCRIPT[i][0]).append("\njs   ").append(JsonWriter.stringify(a))
                     .append("\njava ").append(JsonWriter.stringify(b)).append('\n');
             if (!JsonWriter.stringify(a).equals(JsonWriter.stringify(b))) diffs.add(SCRIPT[i][0] + "\n   js:   " + JsonWriter.stringify(a) + "\n   java: " + JsonWriter.stringify(b));

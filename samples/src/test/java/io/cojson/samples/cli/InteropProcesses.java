@@ -108,6 +108,15 @@ final class InteropProcesses implements AutoCloseable {
             return answer;
         }
 
+        /** Sends a command and returns its answer, ok or not (an error answer is a result too). */
+        JsonValue.Obj send(String line) throws Exception {
+            write(line);
+            pending.remove(0);
+            String answer = readLine(out);
+            assertNotNull(answer, name + " exited at: " + line);
+            return obj(answer);
+        }
+
         /** Sends a command and returns its raw answer line, which must be ok. */
         String okLine(String line) throws Exception {
             write(line);

@@ -1,0 +1,63 @@
+package io.cojson.samples.cli;
+
+import io.cojson.core.json.JsonValue;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Makes client answers comparable across implementations and runs: IDs, secrets, signatures,
+ * ciphertexts and URLs become placeholders numbered in order of appearance; random header fields
+ * and timings are dropped. Everything else is kept verbatim, key order included.
+ */
+final class ScriptNormalizer {
+    private ScriptNormalizer() {}
+
+    static final Pattern ID = Pattern.compile(
+            "co_z[1-9A-HJ-NP-Za-km-z]+(_session_z[1-9A-HJ-NP-Za-km-z]+)?"
+            + "|sealerSecret_z[1-9A-HJ-NP-Za-km-z]+/signerSecret_z[1-9A-HJ-NP-Za-km-z]+"
+            + "|sealer_z[1-9A-HJ-NP-Za-km-z]+/signer_z[1-9A-HJ-NP-Za-km-z]+"
+            + "|inviteSecret_z[1-9A-HJ-NP-Za-km-z]+"
+            + "|signature_z[1-9A-HJ-NP-Za-km-z]+"
+            + "|key_z[1-9A-HJ-NP-Za-km-z]+"
+            + "|encrypted_U[A-Za-z0-9_=-]+"
+            + "|ws://[0-9.:]+");
+
+    /** Header fields that are random or a timestamp (the header's ID is renamed anyway). */
+    static final java.util.Set<String> RANDOM_FIELDS = java.util.Set.of("createdAt", "uniqueness");
+
+    /** IDs, secrets and URLs become placeholders in order of appearance; timings are dropped. */
+    static JsonValue normalize(JsonValue v, Map<String, String> names) {
+        if (v instanceof JsonValue.Str) {
+            String s = ((JsonValue.Str) v).value();
+            if (s.startsWith("invalid JSON")) return JsonValue.of("invalid JSON");
+            return JsonValue.of(rename(s, names));
+        }
+        if (v instanceof JsonValue.Arr) {
+            List<JsonValue> items = new ArrayList<>();
+            for (JsonValue i : ((JsonValue.Arr) v).items()) items.add(normalize(i, names));
+            return new JsonValue.Arr(items);
+        }
+        if (v instanceof JsonValue.Obj) {
+            Map<String, JsonValue> out = new LinkedHashMap<>();
+            ((JsonValue.Obj) v).fields().forEach((k, x) -> {
+                if (RANDOM_FIELDS.contains(k)) out.put(k, JsonValue.of("<" + k + ">"));
+                else if (!k.equals("elapsedMs") && !k.equals("madeAt")) out.put(rename(k, names), normalize(x, names));
+            });
+            return new JsonValue.Obj(out);
+        }
+        return v;
+    }
+
+    static String rename(String s, Map<String, String> names) {
+        Matcher m = ID.matcher(s);
+        StringBuilder b = new StringBuilder();
+        while (m.find()) m.appendReplacement(b, Matcher.quoteReplacement(names.computeIfAbsent(m.group(), k -> "<" + names.size() + ">")));
+        m.appendTail(b);
+        return b.toString();
+    }
+
+}
