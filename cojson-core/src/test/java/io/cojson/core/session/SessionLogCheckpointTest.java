@@ -1,0 +1,61 @@
+package io.cojson.core.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cojson.core.crypto.Crypto;
+import io.cojson.core.ids.AgentSecret;
+import io.cojson.core.ids.SessionID;
+import io.cojson.core.ids.Signature;
+import io.cojson.core.ids.SignerID;
+import java.util.List;
+import java.util.NavigableMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Checkpoint signatures (the reference's in-between signatures, written once more than the
+ * checkpoint size has accumulated) on received batches and in copies; found by mutation testing.
+ */
+class SessionLogCheckpointTest {
+    private static final Crypto CRYPTO = Crypto.create();
+    private final AgentSecret agent = CRYPTO.newRandomAgentSecret();
+    private final SignerID signer = CRYPTO.getSignerID(agent.signer());
+    private final SessionID session = CRYPTO.newRandomSessionID(CRYPTO.getAgentID(agent).value());
+
+    /** A trusting change list whose UTF-8 length (its checkpoint size) is exactly {@code bytes}. */
+    private static String changesOfSize(int bytes) {
+        String prefix = "[{\"op\":\"set\",\"key\":\"k\",\"value\":\"";
+        String suffix = "\"}]";
+        return prefix + "x".repeat(bytes - prefix.length() - suffix.length()) + suffix;
+    }
+
+    @Test
+    void aReceivedBatchOfExactlyTheCheckpointSizeIsNoCheckpointButOneMoreByteIs() {
+        int limit = 200;
+        SessionLog sender = new SessionLog(CRYPTO, session, signer, limit);
+        SessionLog receiver = new SessionLog(CRYPTO, session, signer, limit);
+        sender.appendTrusting(agent.signer(), changesOfSize(limit), 1L, null);
+        assertTrue(receiver.tryAppend(sender.transactions(), sender.lastSignature().value()).isAdded());
+        assertEquals(0, receiver.signatureAfter().size(), "exactly the limit is not more than the limit");
+
+        sender.appendTrusting(agent.signer(), changesOfSize(60), 2L, null);
+        assertTrue(receiver.tryAppend(sender.transactions().subList(1, 2), sender.lastSignature().value()).isAdded());
+        assertEquals(List.of(1), List.copyOf(receiver.signatureAfter().keySet()), "260 bytes since the last checkpoint");
+        assertEquals(sender.lastSignature(), receiver.signatureAfter().get(1));
+    }
+
+    @Test
+    void aCopyKeepsSettledAndPendingCheckpointSignatures() {
+        SessionLog log = new SessionLog(CRYPTO, session, signer, 10);
+        log.appendTrusting(agent.signer(), changesOfSize(40), 1L, null);
+        log.appendTrusting(agent.signer(), changesOfSize(40), 2L, null);
+        NavigableMap<Integer, Signature> settled = log.signatureAfter(); // collects the first two
+        assertEquals(2, settled.size());
+        log.appendTrusting(agent.signer(), changesOfSize(40), 3L, null); // still pending here
+
+        SessionLog copy = log.copy();
+        assertEquals(3, copy.signatureAfter().size(), "settled and pending checkpoints both copied");
+        assertEquals(log.signatureAfter(), copy.signatureAfter());
+        assertEquals(log.lastSignature(), copy.lastSignature());
+    }
+}
