@@ -118,7 +118,7 @@ public final class MessageCodec {
         if (x instanceof JsonValue.Obj xo) {
             expect = new LinkedHashMap<>();
             for (Map.Entry<String, JsonValue> e : xo.fields().entrySet()) {
-                expect.put(new SessionID(e.getKey()), count(e.getValue(), "expectContentUntil"));
+                expect.put(new SessionID(e.getKey()), count(e.getValue(), "expectContentUntil", "content"));
             }
         } else if (x != null) {
             throw field("content", "an expectContentUntil object", x);
@@ -132,7 +132,7 @@ public final class MessageCodec {
                 || !(s.get("lastSignature") instanceof JsonValue.Str sig)) {
             throw field(action, "session piece {after, newTransactions, lastSignature}", v);
         }
-        return new SyncMessage.SessionEntry(session, count(s.get("after"), "after"), txs, sig.value());
+        return new SyncMessage.SessionEntry(session, count(s.get("after"), "after", action), txs, sig.value());
     }
 
     /** {@code action: "error"}: only {@code errorType: "SignatureMismatch"} exists (recovery.md §4.1). */
@@ -149,12 +149,12 @@ public final class MessageCodec {
         return new SyncMessage.SignatureMismatch(id, sessionID, pieces, reason.value());
     }
 
-    private static int count(JsonValue v, String what) {
+    private static int count(JsonValue v, String what, String action) {
         if (v instanceof JsonValue.Num n && n.isSafeInteger() && n.value() >= 0 && n.value() <= Integer.MAX_VALUE
                 && !(n.value() == 0 && 1 / n.value() < 0)) {
             return (int) n.longValue();
         }
-        throw field("content", "a non-negative integer " + what, v);
+        throw field(action, "a non-negative integer " + what, v);
     }
 
     private static SyncMessage.Reconcile reconcile(JsonValue.Obj o) {
