@@ -168,6 +168,27 @@ class SignatureMismatchNetworkTest {
     }
 
     @Test
+    @DisplayName("§4.1 step 4 over WebSockets: a reconnection of the forked client gets exactly one more report")
+    void aReconnectionGetsOneMoreReport() throws Exception {
+        LocalNode restarted = crashAfterServerAck(() -> set(f.alice, f.map, "title", "Task"));
+        set(restarted, f.map, "assignee", "bob");
+        set(restarted, f.map, "archived", "false");
+        SyncManager alice = SyncManager.create(restarted);
+        cleanup.add(alice::close);
+        BlockingQueue<Received> q = reports(alice);
+        alice.addPeer("server", PeerRole.SERVER, WebSocketClientChannel.connect(ws.url()));
+        PeerState firstConnection = next(q).from();
+        assertNull(q.poll(200, TimeUnit.MILLISECONDS));
+
+        alice.addPeer("server", PeerRole.SERVER, WebSocketClientChannel.connect(ws.url())); // replaces the connection
+        Received again = next(q);
+        assertTrue(again.from() != firstConnection, "reported on the new connection");
+        assertNull(q.poll(300, TimeUnit.MILLISECONDS), "one per connection");
+        assertEquals(2, server.signatureMismatchStats().sent());
+        assertEquals(2, serverS().size());
+    }
+
+    @Test
     @DisplayName("RX-2 Server version in several pieces (detection): a session beyond two checkpoints is reported in >= 3 pieces, each verifying")
     void RX2_serverVersionInSeveralPieces() throws Exception {
         String big = "x".repeat(60_000); // two of these pass the 100 kB checkpoint threshold
