@@ -148,7 +148,9 @@ final class ContentHandler {
         for (ContentPiece.SessionPiece s : in.sessions()) {
             if (deleted && !s.sessionID().isDeleteSession()) continue; // a tombstone ignores other sessions (§8.7)
             int ours = before == null ? 0 : before.count(s.sessionID());
-            if (ours < s.after()) {
+            if (ours < s.after() && from != null && ctx.mismatches.ignoresContinuation(from, id, s.sessionID())) {
+                continue; // the rest of a fork reported to this connection: no correction, so no loop (recovery.md §4.1)
+            } else if (ours < s.after()) {
                 gap = true; // it assumes transactions we lack: ask for a correction, apply nothing of it
             } else if (s.after() + s.transactions().size() <= ours) {
                 valid.put(s.sessionID(), s.after() + s.transactions().size()); // a repeat: nothing new (RL-15)
@@ -171,6 +173,11 @@ final class ContentHandler {
                     gap = true;
                 } else {
                     ctx.rejected(from, id, rej.failure());
+                    // Only this kind is a fork; malformed input, unknown signers, rejected deletes
+                    // etc. keep their own kind and are never reported as one (recovery.md §4.1 step 1).
+                    if (rej.failure().kind() == VerificationFailure.Kind.SIGNATURE_MISMATCH) {
+                        ctx.mismatches.detected(from, id, s.sessionID());
+                    }
                     // The author's account may arrive later (RL-02): a correction makes the peer send
                     // the session again, and its dependencies are then requested from it first.
                     if (rej.failure().kind() == VerificationFailure.Kind.SIGNER_UNKNOWN && from != null
@@ -180,6 +187,7 @@ final class ContentHandler {
                 }
             } else {
                 valid.put(s.sessionID(), s.after() + s.transactions().size());
+                if (from != null) ctx.mismatches.continued(from, id, s.sessionID());
             }
         }
         if (ctx.node.locked(() -> ctx.node.require(id).isDeleted())) {

@@ -71,7 +71,7 @@ final class Outgoing {
             if (core == null) return null;
             // Client peers get what this value depends on first; server peers ask for it themselves.
             Set<RawCoID> deps = peer.role() == PeerRole.CLIENT ? Dependencies.of(core) : Set.of();
-            return new Snapshot(deps, ContentProducer.newContentSince(core, peer.optimisticKnownState(id), streaming));
+            return new Snapshot(deps, ContentProducer.newContentSince(core, peer.optimisticKnownState(id), streaming, sendable(id)));
         });
         if (snap == null) return false;
         for (RawCoID dep : snap.deps()) send(peer, dep, false, seen);
@@ -238,9 +238,31 @@ final class Outgoing {
         if (ctx.options.stickyErrors() && peer.hasErrored(id)) return;
         ContentProducer.Pieces pieces = ctx.node.locked(() -> {
             CoValueCore core = ctx.node.get(id);
-            return core == null ? null : ContentProducer.newContentSince(core, peer.optimisticKnownState(id), null);
+            return core == null ? null : ContentProducer.newContentSince(core, peer.optimisticKnownState(id), null, sendable(id));
         });
         if (pieces != null) sendPieces(peer, pieces);
+    }
+
+    /**
+     * With {@link SyncOptions#persistBeforeSend}: what storage has committed of {@code id}, the
+     * most that may go out (recovery.md §13); null (no limit) otherwise.
+     */
+    private KnownState sendable(RawCoID id) {
+        if (!ctx.options.persistBeforeSend() || ctx.options.storage() == null) return null;
+        KnownState committed = storageConfirmed.get(id);
+        return committed != null ? committed : KnownState.empty(id);
+    }
+
+    /** After a commit with {@link SyncOptions#persistBeforeSend}: what was held back may go out now. */
+    private void releaseCommitted(RawCoID id) {
+        for (PeerState p : ctx.openPeers()) {
+            if (ctx.options.stickyErrors() && p.hasErrored(id)) continue;
+            if (p.role() == PeerRole.SERVER) {
+                pushLocal(p, id);
+            } else if (p.isSubscribed(id)) {
+                sendNewContent(p, id, false);
+            }
+        }
     }
 
     // ---- storage ----
@@ -293,6 +315,7 @@ final class Outgoing {
             return;
         }
         storageConfirmed.merge(id, ks, KnownState::combine);
+        if (ctx.options.persistBeforeSend()) releaseCommitted(id);
         KnownState handed = storageOptimistic.get(id);
         if (last && handed != null && !SyncContext.covers(ks, handed)) {
             // Storage reported a gap (it lacks a prefix we assumed): resend from what it has, once.

@@ -42,6 +42,7 @@ final class SyncContext {
     ContentHandler content;
     SyncWaiters waiters;
     Reconciliation reconciliation;
+    MismatchReports mismatches;
 
     SyncContext(LocalNode node, SyncOptions options, SerialExecutor exec, ScheduledExecutorService scheduler) {
         this.node = node;

@@ -28,6 +28,7 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -59,6 +60,7 @@ public final class SyncManager implements AutoCloseable {
         ctx.content = new ContentHandler(ctx);
         ctx.waiters = new SyncWaiters(ctx);
         ctx.reconciliation = new Reconciliation(ctx);
+        ctx.mismatches = new MismatchReports(ctx, System::nanoTime);
         nodeListener = node.subscribeAll(id -> {
             if (!SyncContext.isImporting() && !closed) ctx.out.localChange(id); // received content is forwarded by its handler
         });
@@ -223,6 +225,22 @@ public final class SyncManager implements AutoCloseable {
         return () -> ctx.errorListeners.remove(listener);
     }
 
+    /**
+     * Calls {@code listener} (on the sync executor, so it must not block) for every
+     * {@code SignatureMismatch} report a server peer sends: the server's whole version of one of
+     * this node's sessions that it could not verify against its own (recovery.md §4.2 trigger T1).
+     * Reports from client peers are dropped as invalid. Without a listener a report is only logged.
+     */
+    public Subscription onSignatureMismatch(BiConsumer<PeerState, SyncMessage.SignatureMismatch> listener) {
+        ctx.mismatches.listeners.add(listener);
+        return () -> ctx.mismatches.listeners.remove(listener);
+    }
+
+    /** Counters of detected, reported, suppressed and received signature mismatches (recovery.md §15). */
+    public SignatureMismatchStats signatureMismatchStats() {
+        return ctx.mismatches.stats();
+    }
+
     /** Closes every peer's channel and stops syncing; pending loads complete, waits fail. */
     @Override
     public void close() {
@@ -282,6 +300,9 @@ public final class SyncManager implements AutoCloseable {
             handleKnown(peer, k);
         } else if (m instanceof SyncMessage.Content c) {
             stage = ctx.content.handle(peer, c);
+        } else if (m instanceof SyncMessage.SignatureMismatch e) {
+            ctx.mismatches.received(peer, e);
+            return null;
         } // done: accepted and ignored (§5.5)
         if (!(m instanceof SyncMessage.Done)) {
             Runnable after = () -> {
@@ -367,6 +388,7 @@ public final class SyncManager implements AutoCloseable {
     }
 
     private void peerClosed(PeerState p) {
+        ctx.mismatches.peerClosed(p);
         ctx.loads.onPeerClosed(p);
         ctx.waiters.onPeerClosed(p);
         ctx.reconciliation.onPeerClosed(p);

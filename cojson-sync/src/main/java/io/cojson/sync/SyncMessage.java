@@ -24,7 +24,7 @@ import java.util.Map;
  */
 public sealed interface SyncMessage
         permits SyncMessage.Load, SyncMessage.Known, SyncMessage.Content, SyncMessage.Done,
-                SyncMessage.Reconcile, SyncMessage.ReconcileAck {
+                SyncMessage.Reconcile, SyncMessage.ReconcileAck, SyncMessage.SignatureMismatch {
 
     /** The wire {@code action}. */
     String action();
@@ -202,6 +202,59 @@ public sealed interface SyncMessage
         @Override
         public RawCoID coValueId() {
             return null;
+        }
+    }
+
+    /**
+     * {@code action: "error"}, {@code errorType: "SignatureMismatch"} (recovery.md §4.1, the
+     * protocol extension of garden-co PR #3522): content for {@code sessionID} of {@code id} failed
+     * verification on the sender against that session's signer, and {@code content} is the
+     * sender's whole version of the session from index 0, as session pieces cut at signatures
+     * (each piece ends with a signature the receiver can verify). The pieces are kept as received,
+     * like a content message's sessions: the receiver normalizes and verifies them before use.
+     * {@code reason} is human-readable and never contains transaction data. 0.20.19 peers log
+     * "unknown message type" and drop it.
+     *
+     * @param content the pieces in wire order; each entry's {@code session} is {@code sessionID}
+     */
+    record SignatureMismatch(RawCoID id, SessionID sessionID, List<SessionEntry> content, String reason) implements SyncMessage {
+        public static final String ERROR_TYPE = "SignatureMismatch";
+
+        public SignatureMismatch {
+            content = List.copyOf(content);
+            for (SessionEntry e : content) {
+                if (!e.session().equals(sessionID.value())) {
+                    throw new IllegalArgumentException("piece of " + e.session() + " in a mismatch report for " + sessionID);
+                }
+            }
+        }
+
+        /** The report for {@code pieces} (the sender's version of one session, in order from index 0). */
+        public static SignatureMismatch of(RawCoID id, SessionID session, List<ContentPiece.SessionPiece> pieces, String reason) {
+            List<SessionEntry> content = new ArrayList<>(pieces.size());
+            for (ContentPiece.SessionPiece p : pieces) content.add(SessionEntry.of(p));
+            return new SignatureMismatch(id, session, content, reason);
+        }
+
+        @Override
+        public String action() {
+            return "error";
+        }
+
+        @Override
+        public RawCoID coValueId() {
+            return id;
+        }
+
+        public String errorType() {
+            return ERROR_TYPE;
+        }
+
+        /** The sender's session length as the pieces claim it (the furthest piece end); for logs, not verified. */
+        public int claimedLength() {
+            int n = 0;
+            for (SessionEntry e : content) n = Math.max(n, e.after() + e.count());
+            return n;
         }
     }
 }

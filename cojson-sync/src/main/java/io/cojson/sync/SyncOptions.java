@@ -20,35 +20,63 @@ import java.util.concurrent.ScheduledExecutorService;
  *                        peer while it stays in memory. Off by default: only the offending session
  *                        is rejected and later valid content is applied (reliability.md RL-02,
  *                        recovery.md §4.1)
+ * @param mismatchReports how many {@code SignatureMismatch} reports this node sends to one client
+ *                        connection (recovery.md §4.1 step 5): each carries a whole session, so
+ *                        the rate is bounded against amplification; excess reports are dropped
+ *                        and counted, and the fork is reported again when the client pushes it next
+ * @param persistBeforeSend with storage: content is sent to peers only as far as storage has
+ *                        committed it, closing the window in which a crash after sending forks
+ *                        the session (recovery.md §13). Off by default, as in the reference; the
+ *                        default is read from {@link RecoverySwitches#persistBeforeSend()}
  */
 public record SyncOptions(Executor executor, ScheduledExecutorService scheduler, SyncStorage storage,
-        Duration loadTimeout, Duration localBatchDelay, boolean stickyErrors) {
+        Duration loadTimeout, Duration localBatchDelay, boolean stickyErrors, RateLimit mismatchReports,
+        boolean persistBeforeSend) {
+
+    /** A token bucket: {@code burst} at once, refilled at {@code perSecond}. */
+    public record RateLimit(int burst, double perSecond) {
+        public RateLimit {
+            if (burst < 0 || !(perSecond >= 0)) throw new IllegalArgumentException("invalid rate limit " + burst + ", " + perSecond);
+        }
+    }
+
+    /** Default {@link #mismatchReports}: 5 at once, then 2 sessions per second per connection. */
+    public static final RateLimit DEFAULT_MISMATCH_REPORTS = new RateLimit(5, 2.0);
 
     public static SyncOptions defaults() {
-        return new SyncOptions(null, null, null, Duration.ofSeconds(60), Duration.ofMillis(2), false);
+        return new SyncOptions(null, null, null, Duration.ofSeconds(60), Duration.ofMillis(2), false, DEFAULT_MISMATCH_REPORTS,
+                RecoverySwitches.persistBeforeSend());
     }
 
     public SyncOptions withExecutor(Executor e) {
-        return new SyncOptions(e, scheduler, storage, loadTimeout, localBatchDelay, stickyErrors);
+        return new SyncOptions(e, scheduler, storage, loadTimeout, localBatchDelay, stickyErrors, mismatchReports, persistBeforeSend);
     }
 
     public SyncOptions withScheduler(ScheduledExecutorService s) {
-        return new SyncOptions(executor, s, storage, loadTimeout, localBatchDelay, stickyErrors);
+        return new SyncOptions(executor, s, storage, loadTimeout, localBatchDelay, stickyErrors, mismatchReports, persistBeforeSend);
     }
 
     public SyncOptions withStorage(SyncStorage s) {
-        return new SyncOptions(executor, scheduler, s, loadTimeout, localBatchDelay, stickyErrors);
+        return new SyncOptions(executor, scheduler, s, loadTimeout, localBatchDelay, stickyErrors, mismatchReports, persistBeforeSend);
     }
 
     public SyncOptions withLoadTimeout(Duration d) {
-        return new SyncOptions(executor, scheduler, storage, d, localBatchDelay, stickyErrors);
+        return new SyncOptions(executor, scheduler, storage, d, localBatchDelay, stickyErrors, mismatchReports, persistBeforeSend);
     }
 
     public SyncOptions withLocalBatchDelay(Duration d) {
-        return new SyncOptions(executor, scheduler, storage, loadTimeout, d, stickyErrors);
+        return new SyncOptions(executor, scheduler, storage, loadTimeout, d, stickyErrors, mismatchReports, persistBeforeSend);
     }
 
     public SyncOptions withStickyErrors(boolean sticky) {
-        return new SyncOptions(executor, scheduler, storage, loadTimeout, localBatchDelay, sticky);
+        return new SyncOptions(executor, scheduler, storage, loadTimeout, localBatchDelay, sticky, mismatchReports, persistBeforeSend);
+    }
+
+    public SyncOptions withMismatchReports(RateLimit limit) {
+        return new SyncOptions(executor, scheduler, storage, loadTimeout, localBatchDelay, stickyErrors, java.util.Objects.requireNonNull(limit), persistBeforeSend);
+    }
+
+    public SyncOptions withPersistBeforeSend(boolean on) {
+        return new SyncOptions(executor, scheduler, storage, loadTimeout, localBatchDelay, stickyErrors, mismatchReports, on);
     }
 }

@@ -90,4 +90,29 @@ class ContentProducerTest {
         assertTrue(since(ours).isEmpty());
         assertNull(since(null).expectContentUntil(), "a single piece needs no expectContentUntil");
     }
+
+    @Test
+    void aSendableLimitCutsAtTheLastCheckpointWithinIt() {
+        String big = "x".repeat(30_000);
+        for (int i = 0; i < 12; i++) alice.write(map, List.of(CoMapContent.setChange("k" + i, JsonValue.of(big))), null, false);
+        SessionID s = alice.sessionID();
+        java.util.function.IntFunction<ContentProducer.Pieces> limited = n -> alice.locked(() -> ContentProducer.newContentSince(
+                alice.require(map), null, null, new KnownState(map, true, Map.of(s, n))));
+
+        assertEquals(List.of(), sessionPieces(limited.apply(3)), "below the first checkpoint (after index 3): nothing of S");
+        assertEquals(List.of(4), ends(limited.apply(4)));
+        assertEquals(List.of(4, 8), ends(limited.apply(11)), "not at a signature: back to the checkpoint after index 7");
+        assertEquals(List.of(4, 8, 12), ends(limited.apply(12)));
+        ContentProducer.Pieces partial = limited.apply(9);
+        assertEquals(Map.of(s, 8), partial.expectContentUntil(), "the stream announces only what may go out");
+        assertNotNull(partial.pieces().get(0).header(), "the header is not held back");
+    }
+
+    private static List<ContentPiece.SessionPiece> sessionPieces(ContentProducer.Pieces p) {
+        return p.pieces().stream().flatMap(x -> x.sessions().stream()).toList();
+    }
+
+    private static List<Integer> ends(ContentProducer.Pieces p) {
+        return sessionPieces(p).stream().map(x -> x.after() + x.transactions().size()).toList();
+    }
 }

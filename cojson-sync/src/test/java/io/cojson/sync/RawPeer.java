@@ -43,10 +43,15 @@ final class RawPeer {
     }
 
     SyncMessage next() {
+        return SyncMessage.parse(nextText());
+    }
+
+    /** The next message as it arrived on the wire. */
+    String nextText() {
         try {
             String s = inbox.poll(10, TimeUnit.SECONDS);
             assertNotNull(s, "expected a message");
-            return SyncMessage.parse(s);
+            return s;
         } catch (InterruptedException e) {
             throw new AssertionError(e);
         }

@@ -53,6 +53,15 @@ public final class ContentProducer {
      * @param streaming the counters this node itself still expects from an ongoing stream, or null
      */
     public static Pieces newContentSince(CoValueCore core, KnownState known, KnownState streaming) {
+        return newContentSince(core, known, streaming, null);
+    }
+
+    /**
+     * As {@link #newContentSince(CoValueCore, KnownState, KnownState)}, sending of each session at
+     * most what {@code sendable} lists (null: no limit). A piece must end at a signature, so a
+     * limited session ends at its last checkpoint within the limit, or is left out.
+     */
+    public static Pieces newContentSince(CoValueCore core, KnownState known, KnownState streaming, KnownState sendable) {
         List<List<ContentPiece.SessionPiece>> pieces = new ArrayList<>();
         List<ContentPiece.SessionPiece> current = new ArrayList<>();
         pieces.add(current); // the current piece is always the last one
@@ -61,7 +70,7 @@ public final class ContentProducer {
             SessionID s = log.sessionID();
             if (core.isDeleted() && !s.isDeleteSession()) continue; // a tombstone only syncs its delete sessions
             int start = known == null ? 0 : known.count(s);
-            int size = log.size();
+            int size = sendable == null ? log.size() : sendableEnd(log, sendable.count(s));
             if (start >= size) continue;
             NavigableMap<Integer, Signature> checkpoints = log.signatureAfter();
             int pieceStart = start;
@@ -99,6 +108,7 @@ public final class ContentProducer {
         Map<SessionID, Integer> expect = null;
         if (pieces.size() > 1 || streaming != null) {
             KnownState target = streaming == null ? core.knownState() : core.knownState().combine(streaming);
+            if (sendable != null) target = limited(core, target, sendable);
             expect = known == null ? target.sessions() : target.sessionsAheadOf(known);
         }
         List<ContentPiece> out = new ArrayList<>(pieces.size());
@@ -106,6 +116,23 @@ public final class ContentProducer {
             out.add(new ContentPiece(core.id(), i == 0 && withHeader ? core.header() : null, pieces.get(i)));
         }
         return new Pieces(out, expect, ContentPiece.priorityOf(core.header()));
+    }
+
+    /** How much of {@code log} can go out when only {@code limit} transactions may: up to a signature. */
+    static int sendableEnd(SessionLog log, int limit) {
+        if (limit >= log.size()) return log.size();
+        Integer checkpoint = limit <= 0 ? null : log.signatureAfter().floorKey(limit - 1);
+        return checkpoint == null ? 0 : checkpoint + 1;
+    }
+
+    private static KnownState limited(CoValueCore core, KnownState target, KnownState sendable) {
+        Map<SessionID, Integer> m = new java.util.LinkedHashMap<>();
+        target.sessions().forEach((s, n) -> {
+            SessionLog log = core.sessions().get(s);
+            int end = log == null ? n : Math.min(n, sendableEnd(log, sendable.count(s)));
+            if (end > 0) m.put(s, end);
+        });
+        return new KnownState(target.id(), target.header(), m);
     }
 
     private static ContentPiece.SessionPiece slice(SessionLog log, int from, int to, Signature sig) {

@@ -54,8 +54,10 @@ public final class MessageCodec {
                     return content(o, id);
                 case "done":
                     return new SyncMessage.Done(id);
+                case "error":
+                    return error(o, id);
                 default:
-                    throw new InvalidSyncMessageException(Kind.UNKNOWN_ACTION, action, "load, known, content, done or reconcile",
+                    throw new InvalidSyncMessageException(Kind.UNKNOWN_ACTION, action, "load, known, content, done, error or reconcile",
                             InvalidEncodingException.describe(action));
             }
         } catch (InvalidSyncMessageException e) {
@@ -109,18 +111,14 @@ public final class MessageCodec {
         if (!(o.get("new") instanceof JsonValue.Obj news)) throw field("content", "a \"new\" object", o.get("new"));
         LinkedHashMap<String, SyncMessage.SessionEntry> sessions = new LinkedHashMap<>();
         for (Map.Entry<String, JsonValue> e : news.fields().entrySet()) {
-            if (!(e.getValue() instanceof JsonValue.Obj s) || !(s.get("newTransactions") instanceof JsonValue.Arr txs)
-                    || !(s.get("lastSignature") instanceof JsonValue.Str sig)) {
-                throw field("content", "session piece {after, newTransactions, lastSignature}", e.getValue());
-            }
-            sessions.put(e.getKey(), new SyncMessage.SessionEntry(e.getKey(), count(s.get("after"), "after"), txs, sig.value()));
+            sessions.put(e.getKey(), sessionEntry(e.getKey(), e.getValue(), "content"));
         }
         Map<SessionID, Integer> expect = null;
         JsonValue x = o.get("expectContentUntil");
         if (x instanceof JsonValue.Obj xo) {
             expect = new LinkedHashMap<>();
             for (Map.Entry<String, JsonValue> e : xo.fields().entrySet()) {
-                expect.put(new SessionID(e.getKey()), count(e.getValue(), "expectContentUntil"));
+                expect.put(new SessionID(e.getKey()), count(e.getValue(), "expectContentUntil", "content"));
             }
         } else if (x != null) {
             throw field("content", "an expectContentUntil object", x);
@@ -128,12 +126,35 @@ public final class MessageCodec {
         return new SyncMessage.Content(id, header, priority, sessions, expect);
     }
 
-    private static int count(JsonValue v, String what) {
+    /** One {@code {after, newTransactions, lastSignature}} piece; the transactions stay unparsed. */
+    private static SyncMessage.SessionEntry sessionEntry(String session, JsonValue v, String action) {
+        if (!(v instanceof JsonValue.Obj s) || !(s.get("newTransactions") instanceof JsonValue.Arr txs)
+                || !(s.get("lastSignature") instanceof JsonValue.Str sig)) {
+            throw field(action, "session piece {after, newTransactions, lastSignature}", v);
+        }
+        return new SyncMessage.SessionEntry(session, count(s.get("after"), "after", action), txs, sig.value());
+    }
+
+    /** {@code action: "error"}: only {@code errorType: "SignatureMismatch"} exists (recovery.md §4.1). */
+    private static SyncMessage.SignatureMismatch error(JsonValue.Obj o, RawCoID id) {
+        if (!(o.get("errorType") instanceof JsonValue.Str type) || !type.value().equals(SyncMessage.SignatureMismatch.ERROR_TYPE)) {
+            throw field("error", "errorType \"" + SyncMessage.SignatureMismatch.ERROR_TYPE + "\"", o.get("errorType"));
+        }
+        if (!(o.get("sessionID") instanceof JsonValue.Str session)) throw field("error", "a string sessionID", o.get("sessionID"));
+        SessionID sessionID = new SessionID(session.value()); // IllegalArgumentException: INVALID_FIELD
+        if (!(o.get("content") instanceof JsonValue.Arr content)) throw field("error", "a content array", o.get("content"));
+        if (!(o.get("reason") instanceof JsonValue.Str reason)) throw field("error", "a string reason", o.get("reason"));
+        List<SyncMessage.SessionEntry> pieces = new ArrayList<>(content.size());
+        for (JsonValue piece : content.items()) pieces.add(sessionEntry(sessionID.value(), piece, "error"));
+        return new SyncMessage.SignatureMismatch(id, sessionID, pieces, reason.value());
+    }
+
+    private static int count(JsonValue v, String what, String action) {
         if (v instanceof JsonValue.Num n && n.isSafeInteger() && n.value() >= 0 && n.value() <= Integer.MAX_VALUE
                 && !(n.value() == 0 && 1 / n.value() < 0)) {
             return (int) n.longValue();
         }
-        throw field("content", "a non-negative integer " + what, v);
+        throw field(action, "a non-negative integer " + what, v);
     }
 
     private static SyncMessage.Reconcile reconcile(JsonValue.Obj o) {
@@ -174,10 +195,7 @@ public final class MessageCodec {
             if (c.header() != null) o.put("header", c.header().json());
             o.put("priority", JsonValue.of(c.priority()));
             LinkedHashMap<String, JsonValue> news = JsonValue.Obj.freshFields();
-            for (SyncMessage.SessionEntry s : c.sessions().values()) {
-                news.put(s.session(), JsonValue.obj("after", JsonValue.of(s.after()), "newTransactions", s.newTransactions(),
-                        "lastSignature", JsonValue.of(s.lastSignature())));
-            }
+            for (SyncMessage.SessionEntry s : c.sessions().values()) news.put(s.session(), piece(s));
             o.put("new", new JsonValue.Obj(news));
             if (c.expectContentUntil() != null) o.put("expectContentUntil", counters(c.expectContentUntil()));
         } else if (m instanceof SyncMessage.Done d) {
@@ -189,8 +207,22 @@ public final class MessageCodec {
             o.put("values", new JsonValue.Arr(values));
         } else if (m instanceof SyncMessage.ReconcileAck a) {
             o.put("id", JsonValue.of(a.batchId()));
+        } else if (m instanceof SyncMessage.SignatureMismatch e) {
+            // The key order of the PR's SignatureMismatchErrorMessage literal.
+            o.put("errorType", JsonValue.of(e.errorType()));
+            o.put("id", JsonValue.of(e.id().value()));
+            o.put("sessionID", JsonValue.of(e.sessionID().value()));
+            List<JsonValue> pieces = new ArrayList<>(e.content().size());
+            for (SyncMessage.SessionEntry s : e.content()) pieces.add(piece(s));
+            o.put("content", new JsonValue.Arr(pieces));
+            o.put("reason", JsonValue.of(e.reason()));
         }
         return new JsonValue.Obj(o);
+    }
+
+    private static JsonValue.Obj piece(SyncMessage.SessionEntry s) {
+        return JsonValue.obj("after", JsonValue.of(s.after()), "newTransactions", s.newTransactions(),
+                "lastSignature", JsonValue.of(s.lastSignature()));
     }
 
     private static JsonValue.Obj counters(Map<SessionID, Integer> m) {
