@@ -37,6 +37,11 @@ final class ProcessLines {
         return new ProcessLines(p, name);
     }
 
+    /** {@link #next(Duration)} with 90 s: enough for a JVM or node process to start on a busy machine. */
+    String next() throws InterruptedException {
+        return next(Duration.ofSeconds(90));
+    }
+
     /** The next line, or null once the output has ended; fails if none comes within {@code timeout}. */
     String next(Duration timeout) throws InterruptedException {
         String l = lines.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
