@@ -25,15 +25,28 @@ final class SyncVectors {
         return root;
     }
 
+    /** The object under {@code key}; a missing or mistyped entry fails loudly (an emptied vector file must not pass). */
     static JsonValue.Obj obj(JsonValue v, String key) {
-        return (JsonValue.Obj) ((JsonValue.Obj) v).get(key);
+        return (JsonValue.Obj) member(v, key, JsonValue.Obj.class);
     }
 
+    /** The array under {@code key}, which must have at least one item: an emptied section would test nothing. */
     static JsonValue.Arr arr(JsonValue v, String key) {
-        return (JsonValue.Arr) ((JsonValue.Obj) v).get(key);
+        JsonValue.Arr a = (JsonValue.Arr) member(v, key, JsonValue.Arr.class);
+        if (a.items().isEmpty()) throw new IllegalStateException("sync.json: \"" + key + "\" is empty");
+        return a;
     }
 
     static String str(JsonValue v, String key) {
-        return ((JsonValue.Str) ((JsonValue.Obj) v).get(key)).value();
+        return ((JsonValue.Str) member(v, key, JsonValue.Str.class)).value();
+    }
+
+    private static JsonValue member(JsonValue v, String key, Class<? extends JsonValue> type) {
+        if (!(v instanceof JsonValue.Obj o)) throw new IllegalStateException("sync.json: no object around \"" + key + "\": " + v);
+        JsonValue m = o.get(key);
+        if (!type.isInstance(m)) {
+            throw new IllegalStateException("sync.json: \"" + key + "\" is " + (m == null ? "missing" : "not a " + type.getSimpleName() + ": " + m));
+        }
+        return m;
     }
 }

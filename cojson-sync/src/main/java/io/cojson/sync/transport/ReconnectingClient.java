@@ -163,6 +163,14 @@ public final class ReconnectingClient implements AutoCloseable {
         executor.shutdown();
     }
 
+    /**
+     * After {@link #close}: waits (bounded) until this client's thread has run its last task, so
+     * no further attempt can start; returns whether it has.
+     */
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        return executor.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
     private void attempt() {
         Hooks hooks = new Hooks();
         WebSocketClientChannel ch;

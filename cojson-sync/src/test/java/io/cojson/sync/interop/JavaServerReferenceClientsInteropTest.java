@@ -1,6 +1,7 @@
 package io.cojson.sync.interop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cojson.core.crypto.Crypto;
@@ -12,12 +13,11 @@ import io.cojson.sync.PeerRole;
 import io.cojson.sync.SyncError;
 import io.cojson.sync.SyncManager;
 import io.cojson.sync.transport.SyncWebSocketServer;
-import java.io.BufferedReader;
 import java.io.File;
-import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -26,12 +26,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Unchanged JS reference clients (ref-client.mjs, cojson 0.20.19) syncing through a Java server:
  * this SDK's SyncManager behind the Java WebSocket server.
  */
 @Tag("interop")
+@Timeout(value = 5, unit = TimeUnit.MINUTES) // the reference peer runs in node; the default (180 s) is for in-JVM tests
 class JavaServerReferenceClientsInteropTest {
     private final List<Process> clients = new ArrayList<>();
     private final List<SyncError> errors = new CopyOnWriteArrayList<>();
@@ -50,7 +52,7 @@ class JavaServerReferenceClientsInteropTest {
 
     /** One scripted reference client: a command line in, one JSON answer out. */
     private final class RefClient {
-        private final BufferedReader out;
+        private final ProcessLines out;
         private final Writer in;
 
         RefClient(String url) throws Exception {
@@ -58,14 +60,16 @@ class JavaServerReferenceClientsInteropTest {
             Process p = new ProcessBuilder("node", "ref-client.mjs", "--peer", url, "--timeout-ms", "20000").directory(dir)
                     .redirectError(ProcessBuilder.Redirect.INHERIT).start();
             clients.add(p);
-            out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            out = ProcessLines.of(p, "ref-client.mjs");
             in = new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8);
         }
 
         JsonValue.Obj cmd(String json) throws Exception {
             in.write(json + "\n");
             in.flush();
-            JsonValue.Obj answer = (JsonValue.Obj) Json.parse(out.readLine());
+            String line = out.next(Duration.ofSeconds(90));
+            assertNotNull(line, "ref-client.mjs exited at: " + json);
+            JsonValue.Obj answer = (JsonValue.Obj) Json.parse(line);
             assertEquals(JsonValue.TRUE, answer.get("ok"), json + " -> " + answer);
             return answer;
         }

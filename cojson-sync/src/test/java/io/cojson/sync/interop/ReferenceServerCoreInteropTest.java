@@ -17,13 +17,10 @@ import io.cojson.core.json.JsonValue;
 import io.cojson.core.json.JsonWriter;
 import io.cojson.core.session.SessionLog;
 import io.cojson.core.session.Transaction;
-import java.io.BufferedReader;
 import java.io.File;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +32,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The core's bytes against the real JS reference sync server (../shared/interop): content built
@@ -43,6 +41,7 @@ import org.junit.jupiter.api.Test;
  * Runs in the interop suite ({@code -Dgroups=interop}), which .ci/run starts after {@code npm ci}.
  */
 @Tag("interop")
+@Timeout(value = 5, unit = TimeUnit.MINUTES) // the reference peer runs in node; the default (180 s) is for in-JVM tests
 class ReferenceServerCoreInteropTest {
     private static Process server;
     private static WebSocket socket;
@@ -55,8 +54,7 @@ class ReferenceServerCoreInteropTest {
         assertTrue(new File(dir, "node_modules").isDirectory(), "run `npm ci` in " + dir + " first");
         server = new ProcessBuilder("node", "sync-server.mjs", "--port", "0")
                 .directory(dir).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-        String ready = out.readLine(); // the server prints its ready line first; bounded by the process living
+        String ready = ProcessLines.of(server, "sync-server.mjs").next(Duration.ofSeconds(60));
         assertNotNull(ready, "reference server exited before it was ready");
         JsonValue.Obj r = (JsonValue.Obj) Json.parse(ready);
         assertEquals(JsonValue.TRUE, r.get("ready"));

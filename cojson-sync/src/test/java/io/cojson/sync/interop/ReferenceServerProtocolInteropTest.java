@@ -21,21 +21,24 @@ import io.cojson.sync.PeerRole;
 import io.cojson.sync.SyncError;
 import io.cojson.sync.SyncManager;
 import io.cojson.sync.transport.WebSocketClientChannel;
-import java.io.BufferedReader;
 import java.io.File;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Java nodes running this SDK's sync protocol through the real JS reference sync server
@@ -43,6 +46,7 @@ import org.junit.jupiter.api.Test;
  * and concurrent edits, and a 5 MB binary stream in pieces both ways.
  */
 @Tag("interop")
+@Timeout(value = 5, unit = TimeUnit.MINUTES) // the reference peer runs in node; the default (180 s) is for in-JVM tests
 class ReferenceServerProtocolInteropTest {
     private static final Crypto CRYPTO = Crypto.create();
     private static final long T0 = System.currentTimeMillis();
@@ -66,14 +70,7 @@ class ReferenceServerProtocolInteropTest {
         assertTrue(new File(dir, "node_modules").isDirectory(), "run `npm ci` in " + dir + " first");
         server = new ProcessBuilder("node", "sync-server.mjs", "--port", "0").directory(dir)
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-        String line = CompletableFuture.supplyAsync(() -> {
-            try {
-                return out.readLine();
-            } catch (Exception e) {
-                return null;
-            }
-        }).get(60, TimeUnit.SECONDS);
+        String line = ProcessLines.of(server, "sync-server.mjs").next(Duration.ofSeconds(60));
         assertNotNull(line, "reference server exited before it was ready");
         url = ((JsonValue.Str) ((JsonValue.Obj) Json.parse(line)).get("url")).value();
     }
@@ -132,19 +129,25 @@ class ReferenceServerProtocolInteropTest {
         assertTrue(get(sync(bob).load(map)).isPresent());
         assertEquals(Json.parse("{\"title\":\"hello\"}"), mapValue(bob, map));
 
-        Thread a = new Thread(() -> {
-            for (int i = 0; i < 30; i++) alice.write(map, List.of(CoMapContent.setChange("k" + (i % 4), JsonValue.of("a" + i))), null, true);
-        });
-        Thread b = new Thread(() -> {
-            for (int i = 0; i < 30; i++) bob.write(map, List.of(CoMapContent.setChange("k" + (i % 3), JsonValue.of("b" + i))), null, true);
-        });
-        a.start();
-        b.start();
-        a.join();
-        b.join();
+        // Both write at once; a writer's failure (an exception on its thread) fails the test.
+        ExecutorService writers = Executors.newFixedThreadPool(2);
+        try {
+            Future<?> a = writers.submit(() -> {
+                for (int i = 0; i < 30; i++) alice.write(map, List.of(CoMapContent.setChange("k" + (i % 4), JsonValue.of("a" + i))), null, true);
+            });
+            Future<?> b = writers.submit(() -> {
+                for (int i = 0; i < 30; i++) bob.write(map, List.of(CoMapContent.setChange("k" + (i % 3), JsonValue.of("b" + i))), null, true);
+            });
+            a.get(60, TimeUnit.SECONDS);
+            b.get(60, TimeUnit.SECONDS);
+        } finally {
+            writers.shutdownNow();
+        }
         get(sync(alice).waitForSync(map, "server"));
         get(sync(bob).waitForSync(map, "server"));
         await("both have both sessions", () -> known(alice, map).equals(known(bob, map)));
+        // Every transaction made arrived: Alice's title and 30 writes, Bob's 30, in one session each.
+        assertEquals(Map.of(alice.sessionID(), 31, bob.sessionID(), 30), known(bob, map).sessions());
         assertEquals(mapValue(alice, map), mapValue(bob, map));
         assertEquals(List.of(), errors);
     }

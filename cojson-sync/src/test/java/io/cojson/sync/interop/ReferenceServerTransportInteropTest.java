@@ -14,21 +14,18 @@ import io.cojson.sync.transport.Backoff;
 import io.cojson.sync.transport.MessageChannel;
 import io.cojson.sync.transport.ReconnectingClient;
 import io.cojson.sync.transport.WebSocketClientChannel;
-import java.io.BufferedReader;
 import java.io.File;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The Java WebSocket transport against the real JS reference sync server (../shared/interop,
@@ -36,6 +33,7 @@ import org.junit.jupiter.api.Test;
  * reference's treatment of a frame with an invalid line, and reconnection across a server restart.
  */
 @Tag("interop")
+@Timeout(value = 5, unit = TimeUnit.MINUTES) // the reference peer runs in node; the default (180 s) is for in-JVM tests
 class ReferenceServerTransportInteropTest {
     private static final Crypto crypto = Crypto.create();
     private final List<Process> servers = new ArrayList<>();
@@ -55,14 +53,7 @@ class ReferenceServerTransportInteropTest {
         Process p = new ProcessBuilder("node", "sync-server.mjs", "--port", String.valueOf(port))
                 .directory(dir).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         servers.add(p);
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        String line = CompletableFuture.supplyAsync(() -> {
-            try {
-                return out.readLine();
-            } catch (Exception e) {
-                return null;
-            }
-        }).get(60, TimeUnit.SECONDS);
+        String line = ProcessLines.of(p, "sync-server.mjs").next(Duration.ofSeconds(60));
         assertNotNull(line, "reference server exited before it was ready");
         JsonValue.Obj ready = (JsonValue.Obj) Json.parse(line);
         assertEquals(JsonValue.TRUE, ready.get("ready"), line);

@@ -94,10 +94,32 @@ class ReconnectingClientTest {
                 second.close();
             }
             long handedOut = client.connections();
-            Thread.sleep(300);
+            assertTrue(client.awaitTermination(Duration.ofSeconds(10)), "the client's thread ends after close");
             assertEquals(handedOut, client.connections(), "no attempts after close");
             assertNotNull(one);
         }
+    }
+
+    @Test
+    void closingWhileAnAttemptIsPendingCancelsIt() throws Exception {
+        SyncWebSocketServer gone = echoServer(0);
+        String url = gone.url();
+        gone.close(); // nothing listens there any more: every attempt fails
+        BlockingQueue<MessageChannel> handed = new LinkedBlockingQueue<>();
+        Backoff slow = new Backoff(Duration.ofSeconds(5), Duration.ofSeconds(5), 1.0, 0.0);
+        ReconnectingClient client = ReconnectingClient.builder(url).backoff(slow).onChannel(handed::add).start();
+        try {
+            assertNotNull(handed.poll(10, TimeUnit.SECONDS), "the first attempt");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (client.attempts() < 1 && System.nanoTime() < deadline) Thread.sleep(5);
+            assertEquals(1, client.attempts(), "the first attempt failed; the next one waits 5 s");
+        } finally {
+            client.close();
+        }
+        // Once the client's thread is done, a pending attempt would have run: there is none.
+        assertTrue(client.awaitTermination(Duration.ofSeconds(10)), "the client's thread ends after close");
+        assertEquals(1, client.connections(), "no attempt after close");
+        assertTrue(handed.isEmpty());
     }
 
     @Test

@@ -11,8 +11,7 @@ import io.cojson.core.json.Json;
 import io.cojson.core.json.JsonValue;
 import io.cojson.storage.Faults;
 import io.cojson.sync.transport.internal.ChannelCore;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,6 +26,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -243,17 +243,18 @@ class WebSocketTransportTest {
         });
         assertEquals(load("Early"), clientSide.next(10), "held, then served");
 
-        int port;
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = probe.getLocalPort();
-        }
         Faults.configure("startup.beforeStorageOpen=throw:io");
-        SyncWebSocketServer failing = SyncWebSocketServer.builder().port(port).build();
+        SyncWebSocketServer failing = SyncWebSocketServer.builder().port(0).build(); // binds before the fault point
         cleanup.add(failing);
         assertThrows(Faults.InjectedFault.class, () -> failing.startWith(() -> IGNORE));
-        CompletableFuture<WebSocket> refused = HttpClient.newHttpClient().newWebSocketBuilder()
+        int port = failing.port();
+        assertTrue(port > 0, "the failed server had bound a port: " + port);
+        CompletableFuture<WebSocket> refused = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build().newWebSocketBuilder()
                 .buildAsync(URI.create("ws://127.0.0.1:" + port), new WebSocket.Listener() {});
-        assertThrows(Exception.class, () -> refused.get(10, TimeUnit.SECONDS), "closed after the failed start");
+        // The port must be closed: the connection is refused. A timeout (a server still bound but hanging
+        // the upgrade) or an upgrade answered some other way is a failure.
+        ExecutionException e = assertThrows(ExecutionException.class, () -> refused.get(10, TimeUnit.SECONDS), "closed after the failed start");
+        assertTrue(e.getCause() instanceof ConnectException, "connection refused, not: " + e.getCause());
     }
 
     @Test

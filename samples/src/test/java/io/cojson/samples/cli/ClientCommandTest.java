@@ -220,17 +220,17 @@ class ClientCommandTest {
         String map;
         try {
             java.io.Writer in = new java.io.OutputStreamWriter(first.getOutputStream(), StandardCharsets.UTF_8);
-            BufferedReader out = new BufferedReader(new java.io.InputStreamReader(first.getInputStream(), StandardCharsets.UTF_8));
+            ProcessLines out = ProcessLines.of(first, "client");
             in.write("{\"cmd\":\"createAccount\",\"name\":\"Alice\"}\n{\"cmd\":\"createMap\",\"init\":{\"k\":1}}\n");
             in.flush();
-            alice = (JsonValue.Obj) Json.parse(ServerCommandTest.readLine(out));
-            map = str((JsonValue.Obj) Json.parse(ServerCommandTest.readLine(out)), "id");
+            alice = (JsonValue.Obj) Json.parse(out.next());
+            map = str((JsonValue.Obj) Json.parse(out.next()), "id");
             in.write("{\"cmd\":\"set\",\"id\":\"" + map + "\",\"key\":\"k\",\"value\":2}\n");
             in.flush();
-            assertEquals(JsonValue.TRUE, ((JsonValue.Obj) Json.parse(ServerCommandTest.readLine(out))).get("ok"));
+            assertEquals(JsonValue.TRUE, ((JsonValue.Obj) Json.parse(out.next())).get("ok"));
         } finally {
             first.destroyForcibly(); // SIGKILL right after the answer
-            first.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(first.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "the killed client is gone");
         }
         ClientCommand again = open(null, 5000, db);
         try {

@@ -8,9 +8,7 @@ import io.cojson.core.json.Json;
 import io.cojson.core.json.JsonValue;
 import io.cojson.core.json.JsonWriter;
 import io.cojson.samples.Main;
-import java.io.BufferedReader;
 import java.io.File;
-import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -21,13 +19,13 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * One script of ref-client commands, run by the Java {@code client} (a subprocess of this jar's
@@ -37,6 +35,7 @@ import org.junit.jupiter.api.Test;
  * the transcripts). Not yet scripted: login, acceptInvite, connect/disconnect.
  */
 @Tag("interop")
+@Timeout(value = 5, unit = TimeUnit.MINUTES) // node and JVM child processes; the default (180 s) is for in-JVM tests
 class ClientScriptInteropTest {
     private final List<Process> processes = new ArrayList<>();
     private EmbeddedSyncServer javaServer;
@@ -54,43 +53,33 @@ class ClientScriptInteropTest {
         return new File(System.getProperty("cojson.interop.dir", "../../shared/interop")).getCanonicalFile();
     }
 
-    private static String readLine(BufferedReader r) throws Exception {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return r.readLine();
-            } catch (Exception e) {
-                return null;
-            }
-        }).get(90, TimeUnit.SECONDS);
-    }
-
     private String startReferenceServer() throws Exception {
         File dir = interopDir();
         assertTrue(new File(dir, "node_modules").isDirectory(), "run `npm ci` in " + dir + " first");
         Process p = new ProcessBuilder("node", "sync-server.mjs", "--port", "0").directory(dir)
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         processes.add(p);
-        String line = readLine(new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)));
+        String line = ProcessLines.of(p, "sync-server.mjs").next();
         assertNotNull(line, "reference server exited before it was ready");
         return ((JsonValue.Str) ((JsonValue.Obj) Json.parse(line)).get("url")).value();
     }
 
     /** A scripted client process: one command line in, one JSON answer out. */
     private final class ScriptClient {
-        private final BufferedReader out;
+        private final ProcessLines out;
         private final Writer in;
 
         ScriptClient(ProcessBuilder pb) throws Exception {
             Process p = pb.redirectError(ProcessBuilder.Redirect.INHERIT).start();
             processes.add(p);
-            out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            out = ProcessLines.of(p, "script client");
             in = new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8);
         }
 
         JsonValue.Obj send(String line) throws Exception {
             in.write(line + "\n");
             in.flush();
-            String answer = readLine(out);
+            String answer = out.next();
             assertNotNull(answer, "client exited at: " + line);
             return (JsonValue.Obj) Json.parse(answer);
         }

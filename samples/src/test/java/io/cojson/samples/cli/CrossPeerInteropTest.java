@@ -13,10 +13,6 @@ import io.cojson.core.json.JsonValue;
 import io.cojson.core.json.JsonWriter;
 import io.cojson.samples.Main;
 import io.cojson.samples.cli.InteropProcesses.Client;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -47,6 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  * edits in different orders ({@link MapKeyOrderInteropTest} compares the text where histories agree).
  */
 @Tag("interop")
+@Timeout(value = 5, unit = TimeUnit.MINUTES) // node and JVM child processes; the default (180 s) is for in-JVM tests
 class CrossPeerInteropTest {
     private final InteropProcesses procs = new InteropProcesses();
     private EmbeddedSyncServer javaServer;
@@ -303,8 +301,13 @@ class CrossPeerInteropTest {
 
     // ---- (f) Java server restarted mid-session --------------------------------------------------
 
-    /** The Java server ({@code server --db DIR}) or, with {@code reference}, {@code sync-server.mjs --db FILE}. */
-    private Process startServerProcess(boolean reference, int port, Path db) throws Exception {
+    private record ServerProcess(Process process, int port) {}
+
+    /**
+     * The Java server ({@code server --db DIR}) or, with {@code reference}, {@code sync-server.mjs --db FILE},
+     * on {@code port} (0: a free one, read back from its ready line).
+     */
+    private ServerProcess startServerProcess(boolean reference, int port, Path db) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = reference
                 ? new ProcessBuilder("node", "sync-server.mjs", "--port", Integer.toString(port), "--db", db.resolve("db.sqlite").toString())
@@ -313,25 +316,21 @@ class CrossPeerInteropTest {
                         "server", "--port", Integer.toString(port), "--db", db.toString());
         Process p = pb.redirectError(ProcessBuilder.Redirect.INHERIT).start();
         procs.track(p);
-        String ready = InteropProcesses.readLine(new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)));
+        String ready = ProcessLines.of(p, reference ? "sync-server.mjs" : "java server").next();
         assertNotNull(ready, "server exited before it was ready");
         JsonValue.Obj o = obj(ready);
         assertEquals(JsonValue.TRUE, o.get("ready"), ready);
-        assertEquals(JsonValue.of(port), o.get("port"), ready);
-        return p;
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        int actual = (int) ((JsonValue.Num) o.get("port")).value();
+        if (port != 0) assertEquals(port, actual, ready);
+        return new ServerProcess(p, actual);
     }
 
     private void serverRestart(boolean reference, boolean kill) throws Exception {
-        int port = freePort();
         Path db = tmp.resolve("db");
+        ServerProcess first = startServerProcess(reference, 0, db);
+        Process server = first.process();
+        int port = first.port(); // the restarted server takes it again: the clients reconnect to the same URL
         String url = "ws://127.0.0.1:" + port;
-        Process server = startServerProcess(reference, port, db);
         Client js = nodeClient(url);
         Client java = javaClient(url);
         JsonValue.Obj a = js.ok("{\"cmd\":\"createAccount\",\"name\":\"Alice\"}");

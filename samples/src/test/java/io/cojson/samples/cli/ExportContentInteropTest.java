@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * A reference client ({@code node ref-client.mjs}) and a Java {@code client}, two accounts on the JS
@@ -44,6 +45,7 @@ import org.junit.jupiter.api.Test;
  * </ul>
  */
 @Tag("interop")
+@Timeout(value = 5, unit = TimeUnit.MINUTES) // node and JVM child processes; the default (180 s) is for in-JVM tests
 class ExportContentInteropTest {
     private final InteropProcesses procs = new InteropProcesses();
     private static final Crypto CRYPTO = Crypto.create();

@@ -10,9 +10,7 @@ import io.cojson.core.json.Json;
 import io.cojson.core.json.JsonValue;
 import io.cojson.core.json.JsonWriter;
 import io.cojson.samples.Main;
-import java.io.BufferedReader;
 import java.io.File;
-import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +19,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -40,16 +37,6 @@ final class InteropProcesses implements AutoCloseable {
         }
     }
 
-    static String readLine(BufferedReader r) throws Exception {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return r.readLine();
-            } catch (Exception e) {
-                return null;
-            }
-        }).get(90, TimeUnit.SECONDS);
-    }
-
     /** Starts {@code sync-server.mjs} on a free loopback port; returns its URL. */
     String startReferenceServer() throws Exception {
         File dir = ClientScriptInteropTest.interopDir();
@@ -57,7 +44,7 @@ final class InteropProcesses implements AutoCloseable {
         Process p = new ProcessBuilder("node", "sync-server.mjs", "--port", "0", "--host", "127.0.0.1").directory(dir)
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         processes.add(p);
-        String line = readLine(new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)));
+        String line = ProcessLines.of(p, "sync-server.mjs").next();
         assertNotNull(line, "reference server exited before it was ready");
         return str(obj(line), "url");
     }
@@ -76,7 +63,7 @@ final class InteropProcesses implements AutoCloseable {
     /** A scripted client process: one command line in, one JSON answer line out. */
     final class Client {
         final String name;
-        private final BufferedReader out;
+        private final ProcessLines out;
         private final Writer in;
         private final List<String> pending = new ArrayList<>();
 
@@ -84,7 +71,7 @@ final class InteropProcesses implements AutoCloseable {
             this.name = name;
             Process p = pb.redirectError(ProcessBuilder.Redirect.INHERIT).start();
             processes.add(p);
-            out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            out = ProcessLines.of(p, name + " client");
             in = new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8);
         }
 
@@ -102,7 +89,7 @@ final class InteropProcesses implements AutoCloseable {
         /** The raw answer line to the oldest written command; it must be ok. */
         String answerLine() throws Exception {
             String line = pending.remove(0);
-            String answer = readLine(out);
+            String answer = out.next();
             assertNotNull(answer, name + " exited at: " + line);
             assertEquals(JsonValue.TRUE, obj(answer).get("ok"), name + ": " + line + " -> " + answer);
             return answer;

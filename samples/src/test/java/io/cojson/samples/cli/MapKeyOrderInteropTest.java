@@ -9,9 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.cojson.samples.cli.InteropProcesses.Client;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * CoMap views printed as JSON <em>text</em>, compared with the reference (covalues.md §4.3): keys
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * Nested objects follow JS property order too.
  */
 @Tag("interop")
+@Timeout(value = 5, unit = TimeUnit.MINUTES) // node and JVM child processes; the default (180 s) is for in-JVM tests
 class MapKeyOrderInteropTest {
     private final InteropProcesses procs = new InteropProcesses();
 

@@ -5,24 +5,28 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cojson.core.ids.RawCoID;
+import io.cojson.core.ids.SessionID;
 import io.cojson.core.json.Json;
 import io.cojson.core.json.JsonValue;
+import io.cojson.core.knownstate.KnownState;
+import io.cojson.core.node.LocalNode;
 import io.cojson.core.values.CoMap;
 import io.cojson.core.values.CojsonNode;
 import io.cojson.samples.Main;
 import io.cojson.sync.PeerRole;
+import io.cojson.sync.PeerState;
 import io.cojson.sync.SyncManager;
 import io.cojson.sync.transport.WebSocketClientChannel;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,33 +36,20 @@ class ServerCommandTest {
     @TempDir
     Path tmp;
 
+    /** The {@code server} command as a child JVM on a free port (see {@link #port}). */
     static Process startServer(Path db) throws Exception {
-        return startServer(db, 0);
-    }
-
-    static Process startServer(Path db, int port) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "server", "--port", Integer.toString(port), "--db", db.toString())
+                "server", "--port", "0", "--db", db.toString())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    }
-
-    static String readLine(BufferedReader r) throws Exception {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return r.readLine();
-            } catch (Exception e) {
-                throw new java.io.UncheckedIOException(new java.io.IOException("reading the server's stdout", e));
-            }
-        }).get(60, TimeUnit.SECONDS);
     }
 
     @Test
     void printsTheReadyLineAcceptsConnectionsAndStopsOnSigterm() throws Exception {
         Process p = startServer(tmp.resolve("db"));
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-            String ready = readLine(out);
+            ProcessLines out = ProcessLines.of(p, "server");
+            String ready = out.next();
             assertNotNull(ready, "server exited before it was ready");
             assertTrue(ready.matches("\\{\"ready\":true,\"port\":\\d+\\}"), ready);
             int port = (int) ((JsonValue.Num) ((JsonValue.Obj) Json.parse(ready)).get("port")).value();
@@ -69,7 +60,7 @@ class ServerCommandTest {
             // SIGTERM (what Process.destroy() sends; the handle's destroy leaves stdout open to read the last line)
             assertTrue(p.toHandle().destroy());
             assertTrue(p.waitFor(30, TimeUnit.SECONDS), "server did not stop");
-            assertEquals("{\"stopped\":true}", readLine(out));
+            assertEquals("{\"stopped\":true}", out.next());
             assertEquals(0, p.exitValue());
         } finally {
             p.destroyForcibly();
@@ -118,12 +109,28 @@ class ServerCommandTest {
     }
 
     private static int port(Process p) throws Exception {
-        String ready = readLine(new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)));
+        String ready = ProcessLines.of(p, "server").next();
         assertNotNull(ready, "server exited before it was ready");
         return (int) ((JsonValue.Num) ((JsonValue.Obj) Json.parse(ready)).get("port")).value();
     }
 
-    /** reliability.md RL-21: what the server acknowledged survives a SIGKILL (kill -9) of its process. */
+    /** Alice's one session in {@code id} and its transaction count on {@code node}. */
+    private static Map.Entry<SessionID, Integer> onlySession(LocalNode node, RawCoID id) {
+        Map<SessionID, Integer> sessions = node.locked(() -> node.require(id).knownState().sessions());
+        assertEquals(1, sessions.size(), "one writer session: " + sessions);
+        return sessions.entrySet().iterator().next();
+    }
+
+    private static int confirmed(PeerState peer, RawCoID id, SessionID session) {
+        KnownState k = peer.knownState(id);
+        return k == null ? 0 : k.count(session);
+    }
+
+    /**
+     * reliability.md RL-21: what the server acknowledged survives a SIGKILL (kill -9) of its process,
+     * in-flight writes included: each is either acknowledged and present after the restart, or was
+     * not acknowledged.
+     */
     @Test
     void acknowledgedWritesSurviveSigkill() throws Exception {
         Path db = tmp.resolve("kill");
@@ -131,15 +138,41 @@ class ServerCommandTest {
         io.cojson.core.ids.AgentSecret secret = crypto.newRandomAgentSecret();
         CojsonNode alice = CojsonNode.of(io.cojson.core.node.Accounts.create(crypto, secret, "Alice"));
         CoMap map = alice.createGroup().createMap();
+        RawCoID mid = map.id();
+        int inFlight = 300;
+        int[] txAfter = new int[inFlight]; // Alice's transaction count once in-flight write i was made
+        int acknowledged; // transactions of Alice's session the server confirmed before it died
+        SessionID session;
         Process server = startServer(db);
+        ExecutorService writer = Executors.newSingleThreadExecutor();
         try (SyncManager sync = SyncManager.create(alice.localNode())) {
             sync.addPeer("server", PeerRole.SERVER, WebSocketClientChannel.connect("ws://127.0.0.1:" + port(server)));
             for (int i = 0; i < 100; i++) map.set("acked" + i, i);
             sync.waitForSync(map.id(), "server").get(30, TimeUnit.SECONDS); // acknowledged by the server
-            for (int i = 0; i < 50; i++) map.set("inFlight" + i, i); // maybe on the wire when the server dies
+            session = onlySession(alice.localNode(), mid).getKey();
+            int waitedFor = onlySession(alice.localNode(), mid).getValue();
+            PeerState peer = sync.peer("server").orElseThrow();
+            Future<?> writing = writer.submit(() -> {
+                for (int i = 0; i < inFlight; i++) {
+                    map.set("inFlight" + i, i); // on the wire, stored, acknowledged or none of these when the server dies
+                    txAfter[i] = onlySession(alice.localNode(), mid).getValue();
+                }
+            });
+            // Kill while the writes stream in: once the server has acknowledged some of them.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (confirmed(peer, mid, session) < waitedFor + 20 && System.nanoTime() < deadline) Thread.sleep(1);
             server.destroyForcibly();
             assertTrue(server.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(128 + 9, server.exitValue(), "killed by SIGKILL (Java reports 128 + signal)");
+            writing.get(30, TimeUnit.SECONDS);
+            // Acknowledgements sent before the kill are read once the connection is known to be gone.
+            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!peer.isClosed() && System.nanoTime() < deadline) Thread.sleep(10);
+            assertTrue(peer.isClosed(), "the client saw the server go");
+            acknowledged = confirmed(peer, mid, session);
+            assertTrue(acknowledged >= waitedFor + 20, "acknowledged " + acknowledged + " of " + waitedFor + " + in-flight writes");
         } finally {
+            writer.shutdownNow();
             server.destroyForcibly();
         }
         Process again = startServer(db);
@@ -149,9 +182,19 @@ class ServerCommandTest {
                     crypto.newRandomSessionID(alice.accountID().value())));
             try (SyncManager sync = SyncManager.create(fresh.localNode())) {
                 sync.addPeer("server", PeerRole.SERVER, WebSocketClientChannel.connect("ws://127.0.0.1:" + port));
-                assertTrue(sync.load(map.id()).get(30, TimeUnit.SECONDS).isPresent());
-                CoMap loaded = fresh.map(new RawCoID(map.id().value()));
+                assertTrue(sync.load(map.id()).get(30, TimeUnit.SECONDS).isPresent(), "the acknowledged map is stored");
+                CoMap loaded = fresh.map(mid);
                 for (int i = 0; i < 100; i++) assertEquals(JsonValue.of(i), loaded.get("acked" + i), "acked" + i);
+                int stored = onlySession(fresh.localNode(), mid).getValue();
+                String counts = "acknowledged " + acknowledged + ", stored " + stored + ", in-flight writes end at " + txAfter[inFlight - 1];
+                assertTrue(stored >= acknowledged, "an acknowledged transaction is missing: " + counts);
+                for (int i = 0; i < inFlight; i++) {
+                    boolean ackedWrite = txAfter[i] <= acknowledged;
+                    boolean storedWrite = txAfter[i] <= stored;
+                    if (ackedWrite) assertTrue(storedWrite, "inFlight" + i + " was acknowledged: " + counts);
+                    // present exactly when its transaction was stored, with the value written
+                    assertEquals(storedWrite ? JsonValue.of(i) : null, loaded.get("inFlight" + i), "inFlight" + i + ": " + counts);
+                }
             }
             // The writer comes back and uploads what the killed server may have missed.
             try (SyncManager sync = SyncManager.create(alice.localNode())) {
@@ -172,14 +215,9 @@ class ServerCommandTest {
     @Test
     void aServerHaltedMidCommitLosesNothingItAcknowledgedAndClientsHealTheRest() throws Exception {
         Path db = tmp.resolve("halt");
-        int port;
-        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
-        String url = "ws://127.0.0.1:" + port;
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "server", "--port", Integer.toString(port), "--db", db.toString()).redirectError(ProcessBuilder.Redirect.INHERIT);
+                "server", "--port", "0", "--db", db.toString()).redirectError(ProcessBuilder.Redirect.INHERIT);
         pb.environment().put("COJSON_FAULTS", "storage.tx.beforeCommit=halt@50");
         Process server = pb.start();
         io.cojson.core.crypto.Crypto crypto = io.cojson.core.crypto.Crypto.create();
@@ -191,7 +229,7 @@ class ServerCommandTest {
         int[] acknowledged = new int[n]; // writes 0..acknowledged-1 of each writer were confirmed by the server
         int[] written = new int[n];
         try {
-            assertEquals(port, port(server));
+            String url = "ws://127.0.0.1:" + port(server);
             for (int c = 0; c < n; c++) {
                 io.cojson.core.ids.AgentSecret secret = crypto.newRandomAgentSecret();
                 CojsonNode w = CojsonNode.of(io.cojson.core.node.Accounts.create(crypto, secret, "writer" + c));
@@ -225,9 +263,9 @@ class ServerCommandTest {
         }
         assertTrue(java.util.Arrays.stream(acknowledged).sum() > 0, "some writes were acknowledged before the halt");
 
-        Process again = startServer(db, port);
+        Process again = startServer(db);
         try {
-            assertEquals(port, port(again));
+            String url = "ws://127.0.0.1:" + port(again); // the clients were closed: any port will do
             for (int c = 0; c < n; c++) {
                 CojsonNode fresh = CojsonNode.of(io.cojson.core.node.LocalNode.forAccount(crypto, writers.get(c).accountID(),
                         secrets.get(c), crypto.newRandomSessionID(writers.get(c).accountID().value())));

@@ -229,7 +229,7 @@ public final class ChannelCore implements MessageChannel {
     }
 
     private void touch() {
-        lastActivityNanos = System.nanoTime();
+        lastActivityNanos = timers.nanoTime();
         if (pingTimeoutMs > 0 && watchdogArmed.compareAndSet(false, true)) {
             watchdog = timers.schedule(this::checkDeadline, pingTimeoutMs);
         }
@@ -238,7 +238,7 @@ public final class ChannelCore implements MessageChannel {
     /** {@code createPingTimeoutListener}, except that time spent in our own listener is not silence. */
     private void checkDeadline() {
         if (terminated.get()) return;
-        long now = System.nanoTime();
+        long now = timers.nanoTime();
         if (inbox.busy()) lastActivityNanos = now;
         long idleMs = TimeUnit.NANOSECONDS.toMillis(now - lastActivityNanos);
         if (idleMs >= pingTimeoutMs) {

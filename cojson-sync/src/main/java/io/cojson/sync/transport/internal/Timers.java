@@ -12,6 +12,11 @@ public interface Timers {
     /** Runs {@code task} after {@code delayMillis}; the returned handle cancels it. */
     Cancellable schedule(Runnable task, long delayMillis);
 
+    /** The clock the delays are measured on ({@link System#nanoTime}); a manual one in tests. */
+    default long nanoTime() {
+        return System.nanoTime();
+    }
+
     /** Handle of a scheduled task. */
     interface Cancellable {
         void cancel();

@@ -8,8 +8,6 @@ import io.cojson.storage.Faults;
 import io.cojson.sync.transport.MessageChannel;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -54,7 +52,6 @@ class ChannelCoreTest {
     static final class Recorder implements MessageChannel.Listener {
         final List<String> messages = new ArrayList<>();
         final List<String> closed = new ArrayList<>();
-        final CountDownLatch closedLatch = new CountDownLatch(1);
 
         @Override
         public void onMessage(String messageJson) {
@@ -64,7 +61,6 @@ class ChannelCoreTest {
         @Override
         public void onClosed(String reason) {
             closed.add(reason);
-            closedLatch.countDown();
         }
     }
 
@@ -167,23 +163,27 @@ class ChannelCoreTest {
     }
 
     @Test
-    void silenceLongerThanThePingTimeoutClosesTheChannel() throws Exception {
-        ChannelCore ch = channel(true, 400, Timers.shared());
+    void silenceLongerThanThePingTimeoutClosesTheChannel() {
+        ChannelCore ch = channel(true, 400, timers);
         Recorder r = new Recorder();
         ch.setListener(r);
-        Thread.sleep(600);
+        timers.advance(600);
         assertTrue(r.closed.isEmpty(), "the deadline is armed by the first frame");
-        long t0 = System.nanoTime();
-        ch.frameReceived(PING);
+        assertEquals(0, timers.pending(), "nothing armed before a frame");
+        ch.frameReceived(PING); // t = 600: deadline 1000
         for (int i = 0; i < 6; i++) {
-            Thread.sleep(100);
-            ch.frameReceived(PING); // every frame pushes the deadline back
+            timers.advance(100);
+            ch.frameReceived(PING); // every frame pushes the deadline back; the last at t = 1200
         }
-        boolean keptAlive = r.closed.isEmpty();
-        assertTrue(keptAlive || System.nanoTime() - t0 > TimeUnit.MILLISECONDS.toNanos(1000), "closed although frames kept coming");
-        assertTrue(r.closedLatch.await(5, TimeUnit.SECONDS));
+        assertEquals(List.of(), r.closed, "closed although frames kept coming");
+        timers.advance(399); // t = 1599: 399 ms of silence
+        assertEquals(List.of(), r.closed, "closed before the timeout");
+        assertFalse(socket.aborted);
+        timers.advance(1); // t = 1600: 400 ms of silence
         assertEquals(List.of("ping timeout"), r.closed);
+        assertEquals(List.of("ping timeout"), terminations);
         assertTrue(socket.aborted);
+        assertEquals(0, timers.pending(), "the watchdog is gone");
     }
 
     @Test

@@ -1,7 +1,6 @@
 package io.cojson.sync.transport.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -118,6 +117,6 @@ class FramingVectorTest {
         socket.buffered = 0;
         timers.runDue();
         assertEquals(expected, socket.frames);
-        assertFalse(timers.due.size() > 0, "drain finished");
+        assertEquals(0, timers.pending(), "drain finished");
     }
 }
