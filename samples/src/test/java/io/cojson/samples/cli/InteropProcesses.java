@@ -99,7 +99,7 @@ final class InteropProcesses implements AutoCloseable {
         JsonValue.Obj send(String line) throws Exception {
             write(line);
             pending.remove(0);
-            String answer = readLine(out);
+            String answer = out.next();
             assertNotNull(answer, name + " exited at: " + line);
             return obj(answer);
         }
