@@ -12,9 +12,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Security (covalues.md §6.5 step 7): an admin removes member M from parent group P, which child
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * removed member's views must be the same text in every pairing, the reference pairing included.
  */
 @Tag("interop")
+@Timeout(value = 5, unit = TimeUnit.MINUTES) // node and JVM child processes; the default (180 s) is for in-JVM tests
 class ChildKeyRotationInteropTest {
     private final InteropProcesses procs = new InteropProcesses();
     private EmbeddedSyncServer javaServer;

@@ -14,11 +14,13 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Differential scripts with two peers (issue 12 A.5): peer A writes, peer B reads and writes back,
@@ -29,6 +31,7 @@ import org.junit.jupiter.api.Test;
  * order never decides an answer.
  */
 @Tag("interop")
+@Timeout(value = 5, unit = TimeUnit.MINUTES) // node and JVM child processes; the default (180 s) is for in-JVM tests
 class TwoPeerScriptInteropTest {
     private final InteropProcesses procs = new InteropProcesses();
     private EmbeddedSyncServer javaServer;
