@@ -122,7 +122,7 @@ class AsyncStorageTest {
         AsyncMapDbStorage s = AsyncMapDbStorage.open(dir, StorageOptions.defaults().withQueueCapacity(4096));
         Faults.configure("storage.queue.beforeEntry=delay:1*");
         for (ContentPiece p : w) fs.add(s.store(p));
-        CloseReport report = s.close(Duration.ofSeconds(10));
+        CloseReport report = s.close(Duration.ofSeconds(120)); // returns once flushed; generous for a loaded machine
         Faults.configure(null);
         assertEquals(0, report.dropped());
         for (CompletableFuture<StoreResult> f : fs) assertTrue(f.isDone() && !f.isCompletedExceptionally());

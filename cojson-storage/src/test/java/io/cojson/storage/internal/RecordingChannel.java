@@ -7,29 +7,43 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
-import java.util.function.Consumer;
+import java.nio.file.Path;
 
 /**
  * A real {@link FileChannel} that reports every call that changes the file or forces it to the
  * device, as {@code "<op> <label>"}: {@code write}, {@code truncate}, {@code force} (with
  * metadata), {@code force-data} (without). A {@code force-data} after the size changed is
- * reported as {@code force-data-resized}: the new length would not survive a power loss.
+ * reported as {@code force-data-resized}: the new length would not survive a power loss. Writes,
+ * truncations and forces of files (not of directories) also feed the {@link DiskModel}.
  */
 final class RecordingChannel extends FileChannel {
     private final FileChannel real;
+    private final Path path;
+    private final boolean directory;
     private final String label;
-    private final Consumer<String> log;
+    private final DiskModel disk;
     private long sizeAtLastForce;
 
-    RecordingChannel(FileChannel real, String label, Consumer<String> log) throws IOException {
+    RecordingChannel(FileChannel real, Path path, boolean directory, String label, DiskModel disk) throws IOException {
         this.real = real;
+        this.path = path;
+        this.directory = directory;
         this.label = label;
-        this.log = log;
-        this.sizeAtLastForce = real.size();
+        this.disk = disk;
+        this.sizeAtLastForce = directory ? 0 : real.size();
     }
 
     private void event(String op) {
-        log.accept(op + " " + label);
+        disk.event(op + " " + label);
+    }
+
+    private int written(ByteBuffer src, long position, int n) {
+        ByteBuffer copy = src.duplicate();
+        copy.position(src.position() - n);
+        byte[] b = new byte[n];
+        copy.get(b);
+        disk.write(path, position, b);
+        return n;
     }
 
     @Override public int read(ByteBuffer dst) throws IOException { return real.read(dst); }
@@ -37,21 +51,23 @@ final class RecordingChannel extends FileChannel {
     @Override public int read(ByteBuffer dst, long position) throws IOException { return real.read(dst, position); }
 
     @Override
-    public int write(ByteBuffer src) throws IOException {
+    public synchronized int write(ByteBuffer src) throws IOException {
         event("write");
-        return real.write(src);
+        long at = real.position();
+        return written(src, at, real.write(src));
     }
 
     @Override
     public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
-        event("write");
-        return real.write(srcs, offset, length);
+        long n = 0;
+        for (int i = offset; i < offset + length; i++) n += write(srcs[i]);
+        return n;
     }
 
     @Override
     public int write(ByteBuffer src, long position) throws IOException {
         event("write");
-        return real.write(src, position);
+        return written(src, position, real.write(src, position));
     }
 
     @Override public long position() throws IOException { return real.position(); }
@@ -67,6 +83,7 @@ final class RecordingChannel extends FileChannel {
     @Override
     public FileChannel truncate(long size) throws IOException {
         event("truncate");
+        if (size < real.size()) disk.truncate(path, size);
         real.truncate(size);
         return this;
     }
@@ -74,8 +91,16 @@ final class RecordingChannel extends FileChannel {
     @Override
     public void force(boolean metaData) throws IOException {
         real.force(metaData);
+        if (directory) {
+            disk.forceDirectory(label);
+            event("force");
+            return;
+        }
         long size = real.size();
-        event(metaData ? "force" : size != sizeAtLastForce ? "force-data-resized" : "force-data");
+        boolean resized = size != sizeAtLastForce;
+        // without metadata a new length may be lost: then nothing of this force counts as durable
+        if (metaData || !resized) disk.force(path);
+        event(metaData ? "force" : resized ? "force-data-resized" : "force-data");
         sizeAtLastForce = size;
     }
 
@@ -86,13 +111,12 @@ final class RecordingChannel extends FileChannel {
 
     @Override
     public long transferFrom(ReadableByteChannel src, long position, long count) throws IOException {
-        event("write");
-        return real.transferFrom(src, position, count);
+        throw new UnsupportedOperationException("not recorded; the store does not use it");
     }
 
     @Override
     public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
-        if (mode != MapMode.READ_ONLY) event("write"); // writes through a mapping bypass this wrapper
+        if (mode != MapMode.READ_ONLY) throw new UnsupportedOperationException("writes through a mapping bypass the recording");
         return real.map(mode, position, size);
     }
 
