@@ -18,6 +18,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * every acknowledged transaction present, every record intact, no partial session; the next child
  * re-verifies every stored session on load, and the final check verifies every signature again.
  */
+@Timeout(value = 20, unit = TimeUnit.MINUTES) // 60 child JVMs killed one by one: minutes on a loaded machine
 class CrashDurabilityTest {
     static final String[] PAUSE_POINTS = {"storage.tx.begin", "storage.tx.mid", "storage.tx.beforeCommit", "storage.tx.afterCommit",
         "storage.queue.beforeEntry"};
