@@ -172,18 +172,20 @@ final class StoreFiles {
      * Records that the store exists (after its first commit), then forces the directory (and its
      * parent, which may just have been created): forcing a file does not make its directory entry
      * durable, so without this a power loss right after the first acknowledged commit could leave
-     * no data file (or a marker without one).
+     * no data file (or a marker without one). Done at every open (two fsyncs), so a run that died
+     * between creating the files and forcing the directory is covered by the next one.
      */
     void markCreated() {
         Path marker = dir.resolve(MARKER_FILE);
-        if (Files.exists(marker)) return;
-        try {
-            Files.writeString(marker, "cojson-storage format " + Tables.FORMAT + "\n");
-            try (FileChannel c = channels.open(marker, StandardOpenOption.WRITE)) {
-                c.force(true);
+        if (!Files.exists(marker)) {
+            try {
+                Files.writeString(marker, "cojson-storage format " + Tables.FORMAT + "\n");
+                try (FileChannel c = channels.open(marker, StandardOpenOption.WRITE)) {
+                    c.force(true);
+                }
+            } catch (IOException e) {
+                throw new StorageIOException(marker, "cannot write the store marker", e);
             }
-        } catch (IOException e) {
-            throw new StorageIOException(marker, "cannot write the store marker", e);
         }
         forceDirectory(dir);
         if (dir.toAbsolutePath().getParent() != null) forceDirectory(dir.toAbsolutePath().getParent());
