@@ -54,6 +54,8 @@ public final class Faults {
 
     private static final long PAUSE_LIMIT_MS = TimeUnit.MINUTES.toMillis(10);
     private static volatile Plan plan = initialPlan();
+    /** Pauses reached per point since the last {@link #configure}: the in-process "paused" signal. */
+    private static final Map<String, Integer> PAUSES = new HashMap<>();
 
     private Faults() {}
 
@@ -75,7 +77,35 @@ public final class Faults {
      * @throws IllegalArgumentException on a malformed entry (the old configuration stays)
      */
     public static void configure(String spec) {
-        plan = Plan.parse(spec);
+        Plan parsed = Plan.parse(spec);
+        synchronized (PAUSES) {
+            PAUSES.clear();
+            plan = parsed;
+        }
+    }
+
+    /**
+     * How many times a thread of this process reached a {@code pause} at {@code point} since the
+     * last {@link #configure} (the in-process counterpart of the {@code COJSON_FAULT <point> paused}
+     * line, for tests that must know a writer is parked before asserting anything).
+     */
+    public static int pausesReached(String point) {
+        synchronized (PAUSES) {
+            return PAUSES.getOrDefault(point, 0);
+        }
+    }
+
+    /** Waits until {@link #pausesReached}{@code (point) >= n}; false if {@code timeout} passes first. */
+    public static boolean awaitPaused(String point, int n, java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (PAUSES) {
+            while (PAUSES.getOrDefault(point, 0) < n) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) return false;
+                TimeUnit.NANOSECONDS.timedWait(PAUSES, left);
+            }
+            return true;
+        }
     }
 
     /** {@code cojson.faults.dir} (or {@code COJSON_FAULTS_DIR}), else {@code <tmp>/cojson-faults}. */
@@ -275,6 +305,10 @@ public final class Faults {
     private static void pause(String point) {
         System.err.println("COJSON_FAULT " + point + " paused");
         System.err.flush();
+        synchronized (PAUSES) {
+            PAUSES.merge(point, 1, Integer::sum);
+            PAUSES.notifyAll();
+        }
         Path release = faultsDir().resolve("release-" + point);
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PAUSE_LIMIT_MS);
         while (!Files.exists(release)) {

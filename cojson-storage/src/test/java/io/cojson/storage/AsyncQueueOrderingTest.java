@@ -3,6 +3,7 @@ package io.cojson.storage;
 import static io.cojson.storage.TestSupport.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,7 +20,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,6 +47,20 @@ class AsyncQueueOrderingTest {
     private void release(String point) throws Exception {
         Files.createDirectories(Faults.faultsDir());
         Files.createFile(Faults.faultsDir().resolve("release-" + point));
+    }
+
+    /** Takes {@code n} load permits; fails at once with the loader's own error if it died. */
+    private static void awaitLoads(Semaphore loads, int n, AtomicReference<Throwable> failure, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        for (int got = 0; got < n; ) {
+            checkLoader(failure);
+            assertTrue(System.nanoTime() < deadline, what);
+            if (loads.tryAcquire(20, TimeUnit.MILLISECONDS)) got++;
+        }
+    }
+
+    private static void checkLoader(AtomicReference<Throwable> failure) {
+        if (failure.get() != null) throw new AssertionError("the loader thread failed: " + failure.get(), failure.get());
     }
 
     private static void storeAll(CoValueStorage s, List<ContentPiece> pieces) {
@@ -159,7 +177,8 @@ class AsyncQueueOrderingTest {
             CompletableFuture<StoreResult> later = s.store(
                     io.cojson.storage.internal.NodeContent.since(other, x, KnownState.empty(x).withHeader(true)).get(0));
             await(earlier);
-            Thread.sleep(300); // the writer is now paused inside the unit, before its commit
+            assertTrue(Faults.awaitPaused("storage.replace.mid", 1, Duration.ofSeconds(30)),
+                    "the writer reached the pause inside the unit, before its commit");
             assertFalse(unit.isDone(), "queue is busy with the unit: its future must not complete early (the 0.20.19 bug)");
             assertFalse(later.isDone());
             assertEquals(before, s.knownState(f.id), "nothing of the unit is visible before its commit");
@@ -184,17 +203,34 @@ class AsyncQueueOrderingTest {
             String pre = TestSupport.view(TestSupport.reload(s, f.id), f.id);
             List<String> seen = new CopyOnWriteArrayList<>();
             AtomicBoolean stop = new AtomicBoolean();
+            AtomicReference<Throwable> loaderFailure = new AtomicReference<>();
+            Semaphore loads = new Semaphore(0); // one permit per finished load
             Thread loader = new Thread(() -> {
-                while (!stop.get()) seen.add(TestSupport.view(TestSupport.reload(s, f.id), f.id)); // fails on any mix
+                try {
+                    while (!stop.get()) {
+                        seen.add(TestSupport.view(TestSupport.reload(s, f.id), f.id)); // throws on a mix it cannot load
+                        loads.release();
+                    }
+                } catch (Throwable t) {
+                    loaderFailure.set(t);
+                }
             });
             loader.start();
-            Thread.sleep(50);
-            await(s.replaceSession(f.replacement(1)));
-            Thread.sleep(100);
-            stop.set(true);
-            loader.join();
+            try {
+                awaitLoads(loads, 1, loaderFailure, "a load finished before the unit");
+                await(s.replaceSession(f.replacement(1)));
+                loads.drainPermits();
+                // two more finished loads: the second one started after the unit's commit
+                awaitLoads(loads, 2, loaderFailure, "loads ran after the unit");
+            } finally {
+                stop.set(true);
+                loader.join(30_000);
+            }
+            assertFalse(loader.isAlive(), "the loader stopped");
+            checkLoader(loaderFailure);
             String post = TestSupport.view(TestSupport.reload(s, f.id), f.id);
-            assertTrue(seen.size() >= 2, "loads ran: " + seen.size());
+            assertNotEquals(pre, post, "the unit changed the view");
+            assertTrue(seen.contains(pre) && seen.contains(post), "loads saw the state before and after the unit");
             for (String v : seen) assertTrue(v.equals(pre) || v.equals(post), "a load saw a mix");
         }
     }

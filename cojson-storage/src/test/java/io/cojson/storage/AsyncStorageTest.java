@@ -63,7 +63,7 @@ class AsyncStorageTest {
         try (AsyncMapDbStorage s = AsyncMapDbStorage.open(tmp.resolve("bp"), opts)) {
             Faults.configure("storage.queue.beforeEntry=pause");
             CompletableFuture<StoreResult> first = s.store(w.get(0)); // taken by the writer, which pauses
-            Thread.sleep(100);
+            assertTrue(Faults.awaitPaused("storage.queue.beforeEntry", 1, Duration.ofSeconds(30)), "the writer took the first entry");
             CompletableFuture<StoreResult> second = s.store(w.get(1));
             CompletableFuture<StoreResult> third = s.store(w.get(2)); // queue (capacity 2) now full
             long t0 = System.nanoTime();
@@ -122,7 +122,7 @@ class AsyncStorageTest {
         AsyncMapDbStorage s = AsyncMapDbStorage.open(dir, StorageOptions.defaults().withQueueCapacity(4096));
         Faults.configure("storage.queue.beforeEntry=delay:1*");
         for (ContentPiece p : w) fs.add(s.store(p));
-        CloseReport report = s.close(Duration.ofSeconds(10));
+        CloseReport report = s.close(Duration.ofSeconds(120)); // returns once flushed; generous for a loaded machine
         Faults.configure(null);
         assertEquals(0, report.dropped());
         for (CompletableFuture<StoreResult> f : fs) assertTrue(f.isDone() && !f.isCompletedExceptionally());

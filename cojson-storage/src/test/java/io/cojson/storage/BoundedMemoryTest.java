@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * heap: storage streams them piece by piece (its own footprint stays flat), and a node loading
  * everything needs about what it holds, not a second copy.
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES) // 10 000 values through small-heap child JVMs
 class BoundedMemoryTest {
     static final int SMALL = 10_000;
     static final int BIG_TXS = 100_000;

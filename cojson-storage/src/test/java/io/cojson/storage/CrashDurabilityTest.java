@@ -1,6 +1,7 @@
 package io.cojson.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -17,6 +18,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * every acknowledged transaction present, every record intact, no partial session; the next child
  * re-verifies every stored session on load, and the final check verifies every signature again.
  */
+@Timeout(value = 20, unit = TimeUnit.MINUTES) // 60 child JVMs killed one by one: minutes on a loaded machine
 class CrashDurabilityTest {
     static final String[] PAUSE_POINTS = {"storage.tx.begin", "storage.tx.mid", "storage.tx.beforeCommit", "storage.tx.afterCommit",
         "storage.queue.beforeEntry"};
@@ -38,6 +41,7 @@ class CrashDurabilityTest {
     void acknowledgedWritesSurviveRepeatedKills() throws Exception {
         int cycles = Integer.getInteger("cojson.crash.cycles", 60);
         long seed = Long.getLong("cojson.crash.seed", System.nanoTime());
+        String rerun = "seed " + seed + " (rerun with -Dcojson.crash.seed=" + seed + " -Dcojson.crash.cycles=" + cycles + ")";
         long t0 = System.nanoTime();
         // two independent lanes (own directory, own account) use both cores
         Lane a = new Lane(tmp.resolve("lane-a"), cycles / 2, seed);
@@ -45,15 +49,23 @@ class CrashDurabilityTest {
         Thread other = new Thread(b);
         other.start();
         a.run();
-        other.join();
-        if (a.failure != null) throw a.failure;
-        if (b.failure != null) throw b.failure;
+        other.join(TimeUnit.MINUTES.toMillis(10));
+        assertFalse(other.isAlive(), "lane b finished; " + rerun);
+        if (a.failure != null) throw new AssertionError("lane a failed; " + rerun + ": " + a.failure, a.failure);
+        if (b.failure != null) throw new AssertionError("lane b failed; " + rerun + ": " + b.failure, b.failure);
         int sigkills = a.sigkills + b.sigkills;
         int acks = a.acks.get() + b.acks.get();
-        assertTrue(sigkills >= 50, "SIGKILLs: " + sigkills);
-        assertTrue(acks > 1000, "acknowledged writes: " + acks);
-        System.out.printf("{\"test\":\"crash\",\"seed\":%d,\"cycles\":%d,\"sigkills\":%d,\"acks\":%d,\"seconds\":%.1f}%n", seed, cycles,
-                sigkills, acks, (System.nanoTime() - t0) / 1e9);
+        Map<String, Integer> reached = new java.util.TreeMap<>();
+        for (Lane l : List.of(a, b)) l.faultsReached.forEach((k, v) -> reached.merge(k, v, Integer::sum));
+        // every configured fault point was really reached (a renamed point would otherwise become a random kill)
+        if (cycles >= 12) {
+            for (String point : PAUSE_POINTS) assertTrue(reached.getOrDefault(point + "=pause", 0) > 0, point + " paused: " + reached + "; " + rerun);
+            assertTrue(reached.getOrDefault("storage.tx.mid=halt", 0) > 0, "halts: " + reached + "; " + rerun);
+        }
+        assertTrue(sigkills >= (cycles >= 60 ? 50 : cycles * 5 / 6), "SIGKILLs: " + sigkills + "; " + rerun);
+        assertTrue(acks > (cycles >= 60 ? 1000 : cycles * 10), "acknowledged writes: " + acks + "; " + rerun);
+        System.out.printf("{\"test\":\"crash\",\"seed\":%d,\"cycles\":%d,\"sigkills\":%d,\"acks\":%d,\"faultsReached\":\"%s\",\"seconds\":%.1f}%n",
+                seed, cycles, sigkills, acks, reached, (System.nanoTime() - t0) / 1e9);
     }
 
     private static final class Lane implements Runnable {
@@ -62,6 +74,8 @@ class CrashDurabilityTest {
         final Random random;
         final Map<String, Integer> ledger = new ConcurrentHashMap<>(); // "coValue session" -> highest acknowledged index
         final AtomicInteger acks = new AtomicInteger();
+        /** "point=pause" / "point=halt" -> how many cycles really stopped the child there. */
+        final Map<String, Integer> faultsReached = new ConcurrentHashMap<>();
         int sigkills;
         Exception failure;
 
@@ -130,14 +144,23 @@ class CrashDurabilityTest {
                     }
                 }
             });
-            if (!ready.await(60, TimeUnit.SECONDS) && child.isAlive()) fail("child never became ready: " + errors);
-            if (spec.contains("pause")) {
-                paused.await(5, TimeUnit.SECONDS); // if the pause is not reached by then, kill anyway
-            } else {
-                Thread.sleep(30 + random.nextInt(300));
+            try {
+                if (!ready.await(60, TimeUnit.SECONDS) && child.isAlive()) fail("child never became ready: " + errors);
+                String point = spec.isEmpty() ? null : spec.substring(0, spec.indexOf('='));
+                if (spec.contains("=pause")) {
+                    // the kill must land at the point: a pause that is never reached fails the cycle
+                    assertTrue(paused.await(60, TimeUnit.SECONDS), "cycle " + cycle + " (" + spec + "): pause never reached; " + errors);
+                    faultsReached.merge(point + "=pause", 1, Integer::sum);
+                } else if (spec.contains("=halt")) {
+                    assertTrue(child.waitFor(60, TimeUnit.SECONDS), "cycle " + cycle + " (" + spec + "): halt never reached; " + errors);
+                    faultsReached.merge(point + "=halt", 1, Integer::sum);
+                } else {
+                    Thread.sleep(30 + random.nextInt(300));
+                }
+                if (child.isAlive()) sigkills++;
+            } finally {
+                child.destroyForcibly(); // SIGKILL on Linux; also when a check above failed
             }
-            if (child.isAlive()) sigkills++;
-            child.destroyForcibly(); // SIGKILL on Linux
             child.waitFor(30, TimeUnit.SECONDS);
             out.join(10_000);
             err.join(10_000);

@@ -52,17 +52,36 @@ class FaultsTest {
     }
 
     @Test
-    void malformedSpecsAreRejectedAndOffMeansInert() {
+    void malformedSpecsAreRejectedAndKeepTheOldConfiguration() {
+        Faults.configure("q=throw:io@2");
+        Faults.hit("q");
         assertThrows(IllegalArgumentException.class, () -> Faults.configure("p=explode"));
         assertThrows(IllegalArgumentException.class, () -> Faults.configure("p=throw:boom"));
         assertThrows(IllegalArgumentException.class, () -> Faults.configure("p=delay"));
         assertThrows(IllegalArgumentException.class, () -> Faults.configure("p=pause@0"));
-        Faults.configure("");
-        assertFalse(Faults.active());
-        assertEquals(Faults.Effect.NONE, Faults.hit("storage.tx.begin"));
-        long t0 = System.nanoTime();
-        for (int i = 0; i < 10_000_000; i++) Faults.hit("storage.tx.mid");
-        assertTrue(System.nanoTime() - t0 < 2_000_000_000L, "an inert hit is one volatile read");
+        assertThrows(IllegalArgumentException.class, () -> Faults.configure("after:x=drop"));
+        assertTrue(Faults.active(), "a rejected spec leaves the old configuration in place");
+        assertThrows(Faults.InjectedFault.class, () -> Faults.hit("q"), "...with its hit count");
+    }
+
+    /** Off means inert: nothing fires, nothing is counted or armed, and a new plan counts from zero. */
+    @Test
+    void offMeansInertAndReconfiguringStartsTheCountsOver() {
+        for (String off : new String[] {"", "  ", null}) {
+            Faults.configure("storage.tx.begin=throw:io*");
+            Faults.configure(off);
+            assertFalse(Faults.active(), "'" + off + "' turns faults off");
+            for (String point : new String[] {"storage.tx.begin", "storage.tx.mid", "storage.tx.beforeCommit", "x.begin", "y"}) {
+                for (int i = 0; i < 5; i++) assertEquals(Faults.Effect.NONE, Faults.hit(point), point);
+            }
+        }
+        Faults.configure("y=throw:io@2, after:x.begin/z=drop");
+        assertEquals(Faults.Effect.NONE, Faults.hit("y"), "the 5 inert hits of y above were not counted");
+        assertThrows(Faults.InjectedFault.class, () -> Faults.hit("y"));
+        assertEquals(Faults.Effect.NONE, Faults.hit("z"), "the inert hits of x.begin did not arm z");
+        Faults.configure("y=throw:io@2");
+        assertEquals(Faults.Effect.NONE, Faults.hit("y"), "reconfiguring starts the count over");
+        assertThrows(Faults.InjectedFault.class, () -> Faults.hit("y"));
     }
 
     @Test

@@ -5,6 +5,7 @@ import static io.cojson.core.crypto.PrimitiveVectors.provider;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.cojson.core.testing.Blake3Vectors;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Random;
@@ -15,6 +16,24 @@ import org.junit.jupiter.params.provider.ValueSource;
 class Blake3HasherProviderTest {
     private static final byte[] A = "first transaction".getBytes(StandardCharsets.UTF_8);
     private static final byte[] B = "second transaction".getBytes(StandardCharsets.UTF_8);
+
+    /** The official BLAKE3 vectors are the oracle: one-shot, and running digests of one hasher. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"bouncycastle", "lazysodium"})
+    void officialVectors(String providerName) {
+        CryptoProvider p = provider(providerName);
+        byte[] stream = Blake3Vectors.input(Blake3Vectors.maxLen());
+        Blake3Hasher running = p.newBlake3();
+        int pos = 0;
+        for (Blake3Vectors.Case c : Blake3Vectors.CASES) {
+            byte[] in = Arrays.copyOf(stream, c.inputLen());
+            assertArrayEquals(c.hash32(), p.blake3(in), providerName + " blake3() input_len " + c.inputLen());
+            assertArrayEquals(c.hash32(), p.newBlake3().update(in).digest(), providerName + " hasher input_len " + c.inputLen());
+            running.update(stream, pos, c.inputLen() - pos);
+            pos = c.inputLen();
+            assertArrayEquals(c.hash32(), running.digest(), providerName + " running digest at " + pos);
+        }
+    }
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"bouncycastle", "lazysodium"})

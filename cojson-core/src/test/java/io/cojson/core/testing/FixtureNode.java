@@ -42,6 +42,14 @@ public final class FixtureNode implements CoValueResolver {
 
     /** Ingests every CoValue of {@code covalues}; fails the test if any session does not verify. */
     public FixtureNode ingest(JsonNode covalues) {
+        return ingestExcept(covalues, null);
+    }
+
+    /**
+     * Every header, then every session of every CoValue except {@code heldBack} (whose sessions a
+     * test feeds itself, e.g. with {@link #replayOneAtATime}).
+     */
+    public FixtureNode ingestExcept(JsonNode covalues, String heldBack) {
         assertTrue(covalues.isArray() && covalues.size() > 0, "fixture has no covalues");
         for (JsonNode cv : covalues) {
             RawCoID id = new RawCoID(cv.get("coId").textValue());
@@ -49,6 +57,7 @@ public final class FixtureNode implements CoValueResolver {
             values.put(id, CoValueCore.fromHeader(crypto, id, header));
         }
         for (JsonNode cv : covalues) {
+            if (cv.get("coId").textValue().equals(heldBack)) continue;
             CoValueCore core = values.get(new RawCoID(cv.get("coId").textValue()));
             for (JsonNode s : cv.get("sessions")) {
                 StringBuilder arr = new StringBuilder("[");
@@ -63,5 +72,34 @@ public final class FixtureNode implements CoValueResolver {
             }
         }
         return this;
+    }
+
+    /**
+     * Feeds the sessions of {@code cv} in the listed order, one transaction per call, validating
+     * after each (the incremental path a live node takes). Each call passes the session's final
+     * signature: this needs a node built on {@link UnsignedReplayProvider}. Returns the count fed.
+     */
+    public int replayOneAtATime(JsonNode cv) {
+        CoValueCore core = require(cv.get("coId").textValue());
+        int fed = 0;
+        for (JsonNode s : cv.get("sessions")) {
+            SessionID session = new SessionID(s.get("sessionId").textValue());
+            int i = 0;
+            for (JsonNode t : s.get("transactions")) {
+                AddResult r = core.tryAddTransactions(session, i, TransactionCodec.parseArray("[" + t.textValue() + "]"),
+                        s.get("lastSignature").textValue(), this);
+                assertTrue(r.isAdded(), "transaction " + session + ":" + i + " of " + core.id() + " not added: " + r);
+                core.validate(this);
+                i++;
+                fed++;
+            }
+        }
+        return fed;
+    }
+
+    /** The {@code covalues} entry for {@code id}. */
+    public static JsonNode entry(JsonNode covalues, String id) {
+        for (JsonNode cv : covalues) if (cv.get("coId").textValue().equals(id)) return cv;
+        throw new AssertionError("fixture has no CoValue " + id);
     }
 }

@@ -48,8 +48,8 @@ final class JournaledVolume extends Volume {
         this.fsync = fsync;
         this.sliceSize = 1L << sliceShift;
         try {
-            this.data = FileChannel.open(dataPath, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            this.journal = FileChannel.open(journalPath, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            this.data = StoreFiles.channels.open(dataPath, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            this.journal = StoreFiles.channels.open(journalPath, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             this.length = data.size();
         } catch (IOException e) {
             throw new DBException.VolumeIOError(e);
@@ -80,7 +80,7 @@ final class JournaledVolume extends Volume {
             }
         }
         if (newLength >= 0) {
-            try (FileChannel d = FileChannel.open(dataPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            try (FileChannel d = StoreFiles.channels.open(dataPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
                 for (long[] o : offsets) {
                     if (o[0] * PAGE < newLength) writeFully(d, ByteBuffer.wrap(j.array(), (int) o[1], PAGE), o[0] * PAGE);
                 }
@@ -88,7 +88,7 @@ final class JournaledVolume extends Volume {
                 d.force(true);
             }
         }
-        try (FileChannel c = FileChannel.open(journalPath, StandardOpenOption.WRITE)) {
+        try (FileChannel c = StoreFiles.channels.open(journalPath, StandardOpenOption.WRITE)) {
             c.truncate(0);
             c.force(true);
         }

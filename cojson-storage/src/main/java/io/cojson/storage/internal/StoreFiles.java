@@ -39,6 +39,9 @@ final class StoreFiles {
     /** Written once the store exists: a missing or empty data file next to it is damage, not a new store. */
     static final String MARKER_FILE = "cojson.store";
 
+    /** Test seam (see {@link ChannelOpener}); production never changes it. */
+    static volatile ChannelOpener channels = ChannelOpener.DEFAULT;
+
     final Path dir;
     final Path dataFile;
     private final FileChannel lockChannel;
@@ -165,17 +168,41 @@ final class StoreFiles {
         }
     }
 
-    /** Records that the store exists (after its first commit). */
+    /**
+     * Records that the store exists (after its first commit), then forces the directory (and its
+     * parent, which may just have been created): forcing a file does not make its directory entry
+     * durable, so without this a power loss right after the first acknowledged commit could leave
+     * no data file (or a marker without one). Done at every open (two fsyncs), so a run that died
+     * between creating the files and forcing the directory is covered by the next one.
+     */
     void markCreated() {
         Path marker = dir.resolve(MARKER_FILE);
-        if (Files.exists(marker)) return;
-        try {
-            Files.writeString(marker, "cojson-storage format " + Tables.FORMAT + "\n");
-            try (FileChannel c = FileChannel.open(marker, StandardOpenOption.WRITE)) {
-                c.force(true);
+        if (!Files.exists(marker)) {
+            try {
+                Files.writeString(marker, "cojson-storage format " + Tables.FORMAT + "\n");
+                try (FileChannel c = channels.open(marker, StandardOpenOption.WRITE)) {
+                    c.force(true);
+                }
+            } catch (IOException e) {
+                throw new StorageIOException(marker, "cannot write the store marker", e);
             }
+        }
+        forceDirectory(dir);
+        if (dir.toAbsolutePath().getParent() != null) forceDirectory(dir.toAbsolutePath().getParent());
+    }
+
+    /** fsync of a directory; where the platform cannot open a directory (Windows) there is nothing to do. */
+    private static void forceDirectory(Path d) {
+        FileChannel c;
+        try {
+            c = channels.open(d, StandardOpenOption.READ);
+        } catch (IOException | UnsupportedOperationException e) {
+            return;
+        }
+        try (c) {
+            c.force(true);
         } catch (IOException e) {
-            throw new StorageIOException(marker, "cannot write the store marker", e);
+            throw new StorageIOException(d, "cannot force the directory to the device", e);
         }
     }
 
