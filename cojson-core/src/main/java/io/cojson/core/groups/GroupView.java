@@ -150,10 +150,10 @@ public final class GroupView {
                     String candidate = mapping.equals("extend") ? p : mapping;
                     if (Roles.morePermissive(candidate, result)) result = candidate;
                 }
-                if (result == null && !member.equals(Roles.EVERYONE)) {
-                    String everyone = roleOf(Roles.EVERYONE, atTime, resolver, visiting);
-                    if (everyone != null && !everyone.equals(Roles.REVOKED)) result = everyone;
-                }
+                // this view's own everyone entry only: a parent's everyone already came in through
+                // the parent's role of the member (a member writeOnly in a parent open to everyone
+                // gets nothing here, as in the reference)
+                if (result == null && !member.equals(Roles.EVERYONE)) result = directRole(Roles.EVERYONE, atTime);
             } finally {
                 visiting.remove(core.id());
             }

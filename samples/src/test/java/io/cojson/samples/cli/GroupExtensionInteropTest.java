@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Roles, reads, writes and keys through extended groups (covalues.md §5.5, §5.6): nested parents,
  * {@code extend} and explicit role mappings, cycles, {@code everyone} in a parent, revoking in a
- * parent and inherited admins. Five clients run the script as reference clients, as Java clients,
+ * parent and inherited admins. Six clients run the script as reference clients, as Java clients,
  * and mixed (the admin of one kind, the members of the other), through each server; every answer
  * must be the reference clients' answer (see target/group-extension-*.txt).
  *
@@ -29,14 +29,15 @@ class GroupExtensionInteropTest {
     }
 
     static final String SCRIPT = """
-            # A: Alice, admin of every group; B: Bob, C: Carol, D: Dave, E: Eve
+            # A: Alice, admin of every group; B: Bob, C: Carol, D: Dave, E: Eve, F: Frank
             A> {"cmd":"createAccount","name":"Alice"} | me=accountID
             B> {"cmd":"createAccount","name":"Bob"} | bob=accountID
             C> {"cmd":"createAccount","name":"Carol"} | carol=accountID
             D> {"cmd":"createAccount","name":"Dave"} | dave=accountID
             E> {"cmd":"createAccount","name":"Eve"} | eve=accountID
+            F> {"cmd":"createAccount","name":"Frank"} | frank=accountID
             # nested parents: child c extends parent p, which extends grandparent gp; roles in p: Bob writer,
-            # Carol reader (and writer in gp), Dave admin, Eve writeOnly (never inherited)
+            # Carol reader (and writer in gp), Dave admin, Eve writeOnly (never inherited); Frank is only in gp
             A> {"cmd":"createGroup","name":"grand"} | gp=id
             A> {"cmd":"createGroup","name":"parent"} | p=id
             A> {"cmd":"createGroup","name":"child"} | c=id
@@ -45,6 +46,7 @@ class GroupExtensionInteropTest {
             A> {"cmd":"addMember","group":"${p}","member":"${dave}","role":"admin"}
             A> {"cmd":"addMember","group":"${p}","member":"${eve}","role":"writeOnly"}
             A> {"cmd":"addMember","group":"${gp}","member":"${carol}","role":"writer"}
+            A> {"cmd":"addMember","group":"${gp}","member":"${frank}","role":"writer"}
             A> {"cmd":"extendGroup","group":"${p}","parent":"${gp}"}
             A> {"cmd":"extendGroup","group":"${c}","parent":"${p}","sync":true}
             A> {"cmd":"roleOf","group":"${c}","member":"${me}"}
@@ -54,8 +56,9 @@ class GroupExtensionInteropTest {
             A> {"cmd":"roleOf","group":"${c}","member":"${dave}"}
             A> {"cmd":"roleOf","group":"${c}","member":"${eve}"}
             A> {"cmd":"roleOf","group":"${c}","member":"everyone"}
-            # writes by inherited writers (Bob from p, Carol from gp through p), reads by them, none by Eve
-            # (no key); an inherited admin (Dave) manages c; a writer may not extend c
+            # writes by inherited writers (Bob from p, Carol and Frank from gp through p: keys resolved through
+            # two levels), reads by them, none by Eve (no key); an inherited admin (Dave) manages c; a writer
+            # may not extend c
             A> {"cmd":"createMap","owner":"${c}","init":{"title":"t"},"sync":true} | m=id
             A> {"cmd":"waitSynced"}
             B> {"cmd":"roleOf","group":"${c}","member":"${bob}"}
@@ -66,10 +69,14 @@ class GroupExtensionInteropTest {
             C> {"cmd":"set","id":"${m}","key":"carol","value":2,"sync":true}
             E> {"cmd":"get","id":"${m}"}
             E> {"cmd":"set","id":"${m}","key":"eve","value":3,"sync":true}
+            F> {"cmd":"roleOf","group":"${c}","member":"${frank}"}
+            F> {"cmd":"get","id":"${m}"}
+            F> {"cmd":"set","id":"${m}","key":"frank","value":4,"sync":true}
             D> {"cmd":"roleOf","group":"${c}","member":"${dave}"}
             D> {"cmd":"addMember","group":"${c}","member":"${eve}","role":"reader","sync":true}
             A> {"cmd":"waitFor","id":"${m}","path":"bob","expected":1}
             A> {"cmd":"waitFor","id":"${m}","path":"carol","expected":2}
+            A> {"cmd":"waitFor","id":"${m}","path":"frank","expected":4}
             A> {"cmd":"waitFor","id":"${c}","path":"${eve}","expected":"reader"}
             A> {"cmd":"get","id":"${m}"}
             A> {"cmd":"roleOf","group":"${c}","member":"${eve}"}
@@ -114,6 +121,16 @@ class GroupExtensionInteropTest {
             E> {"cmd":"set","id":"${pm}","key":"eve","value":5,"sync":true}
             A> {"cmd":"waitFor","id":"${pm}","path":"eve","expected":5}
             E> {"cmd":"roleOf","group":"${pc}","member":"everyone"}
+            # ... but not to a member whose own role in the parent (writeOnly) is not inherited
+            A> {"cmd":"createGroup","name":"open"} | wo=id
+            A> {"cmd":"addMember","group":"${wo}","member":"${eve}","role":"writeOnly"}
+            A> {"cmd":"addMember","group":"${wo}","member":"everyone","role":"writer"}
+            A> {"cmd":"createGroup","name":"openchild"} | woc=id
+            A> {"cmd":"extendGroup","group":"${woc}","parent":"${wo}","sync":true}
+            A> {"cmd":"roleOf","group":"${woc}","member":"${eve}"}
+            A> {"cmd":"roleOf","group":"${woc}","member":"${bob}"}
+            A> {"cmd":"roleOf","group":"${woc}","member":"everyone"}
+            A> {"cmd":"roleOf","group":"${wo}","member":"${eve}"}
             # deleting a value of c needs admin there: an inherited admin may, an inherited writer may not
             A> {"cmd":"createMap","owner":"${c}","init":{"doomed":true},"sync":true} | md=id
             B> {"cmd":"deleteCoValue","id":"${md}"}
@@ -137,13 +154,13 @@ class GroupExtensionInteropTest {
     @Test
     void throughTheReferenceServer() throws Exception {
         ClientScripts.compare(procs, procs.startReferenceServer(), ClientScripts.parse(SCRIPT), "group-extension-reference-server",
-                List.of(Set.of("A", "B", "C", "D", "E"), Set.of("A")));
+                List.of(Set.of("A", "B", "C", "D", "E", "F"), Set.of("A")));
     }
 
     @Test
     void throughTheJavaServer() throws Exception {
         javaServer = EmbeddedSyncServer.start("127.0.0.1", 0, null);
         ClientScripts.compare(procs, javaServer.url(), ClientScripts.parse(SCRIPT), "group-extension-java-server",
-                List.of(Set.of("A", "B", "C", "D", "E"), Set.of("B", "C", "D", "E")));
+                List.of(Set.of("A", "B", "C", "D", "E", "F"), Set.of("B", "C", "D", "E", "F")));
     }
 }
