@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * {@link ClientScriptInteropTest}, must be the same text in each run.
  *
  * <p>A step is a line {@code A> {json command with ${vars}} | var=field ... until=field}: the client's
- * letter (each letter is its own process, started at its first step), the command, then optional
+ * letter (each letter is its own process), the command, then optional
  * captures from the answer and an optional {@code until=field}: the command is repeated (100 ms
  * apart, at most 20 s) until that field of the answer is true, for a change that reaches a client
  * from the server with no command to wait on (a received tombstone); the last answer counts.
@@ -66,14 +66,15 @@ final class ClientScripts {
     /** Runs {@code steps}; clients whose letter is in {@code javaClients} are Java clients, the others reference clients. */
     static List<JsonValue> run(InteropProcesses procs, String url, List<Step> steps, Set<String> javaClients) throws Exception {
         Map<String, Client> clients = new HashMap<>();
+        for (Step step : steps) { // all processes start now, to boot side by side
+            if (!clients.containsKey(step.client())) {
+                clients.put(step.client(), javaClients.contains(step.client()) ? procs.javaClient(url) : procs.nodeClient(url));
+            }
+        }
         Map<String, String> vars = new HashMap<>();
         List<JsonValue> answers = new ArrayList<>();
         for (Step step : steps) {
             Client c = clients.get(step.client());
-            if (c == null) {
-                c = javaClients.contains(step.client()) ? procs.javaClient(url) : procs.nodeClient(url);
-                clients.put(step.client(), c);
-            }
             Matcher m = VAR.matcher(step.command());
             StringBuilder line = new StringBuilder();
             while (m.find()) {
