@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Roles, reads, writes and keys through extended groups (covalues.md §5.5, §5.6): nested parents,
- * {@code extend} and explicit role mappings, cycles, {@code everyone} in a parent, revoking in a
- * parent and inherited admins. Six clients run the script as reference clients, as Java clients,
+ * {@code extend} and explicit role mappings, cycles, {@code everyone} in a parent, extending a parent
+ * one is not a member of (group sealer), revoking in a parent and inherited admins. Six clients run the script as reference clients, as Java clients,
  * and mixed (the admin of one kind, the members of the other), through each server; every answer
  * must be the reference clients' answer (see target/group-extension-*.txt).
  *
@@ -131,6 +131,23 @@ class GroupExtensionInteropTest {
             A> {"cmd":"roleOf","group":"${woc}","member":"${bob}"}
             A> {"cmd":"roleOf","group":"${woc}","member":"everyone"}
             A> {"cmd":"roleOf","group":"${wo}","member":"${eve}"}
+            # extending a parent the extender is not a member of: the child key is sealed to the parent's
+            # group sealer; the parent's members resolve it from there (Bob, admin there, adds Carol)
+            B> {"cmd":"createGroup","name":"bobs"} | bp=id
+            B> {"cmd":"addMember","group":"${bp}","member":"${carol}","role":"reader","sync":true}
+            A> {"cmd":"createGroup","name":"alices"} | c5=id
+            A> {"cmd":"extendGroup","group":"${c5}","parent":"${bp}","sync":true}
+            A> {"cmd":"roleOf","group":"${c5}","member":"${bob}"}
+            A> {"cmd":"roleOf","group":"${c5}","member":"${carol}"}
+            A> {"cmd":"createMap","owner":"${c5}","init":{"a":1},"sync":true} | m5=id
+            C> {"cmd":"get","id":"${m5}"}
+            B> {"cmd":"get","id":"${m5}"}
+            B> {"cmd":"set","id":"${m5}","key":"b","value":2,"sync":true}
+            B> {"cmd":"addMember","group":"${c5}","member":"${carol}","role":"writer","sync":true}
+            C> {"cmd":"waitFor","id":"${c5}","path":"${carol}","expected":"writer"}
+            C> {"cmd":"set","id":"${m5}","key":"c","value":3,"sync":true}
+            A> {"cmd":"waitFor","id":"${m5}","path":"c","expected":3}
+            A> {"cmd":"get","id":"${m5}"}
             # deleting a value of c needs admin there: an inherited admin may, an inherited writer may not
             A> {"cmd":"createMap","owner":"${c}","init":{"doomed":true},"sync":true} | md=id
             B> {"cmd":"deleteCoValue","id":"${md}"}
