@@ -370,11 +370,17 @@ final class ClientSession {
         return v;
     }
 
+    /** A group or an account (an account is a group in the reference: ref-client's loadGroup takes both). */
     RawCoID loadGroup(String id, long timeoutMs) throws Exception {
         RawCoID g = load(id, timeoutMs);
         String kind = ValueViews.kindName(typed().load(g).kind());
-        if (!kind.equals("group")) throw new CommandError(id + " is a " + kind + ", expected a group");
+        if (!kind.equals("group") && !kind.equals("account")) throw new CommandError(id + " is a " + kind + ", expected a group");
         return g;
+    }
+
+    /** Fails with the reference's {@code message} (account.js) when {@code group} is an account. */
+    void refuseAccount(RawCoID group, String message) {
+        if (typed().load(group).kind() == io.cojson.core.node.CoValueKind.ACCOUNT) throw new CommandError(message);
     }
 
     /** The {@code member} argument: an account (loaded), an agent ID or {@code everyone}. */

@@ -23,7 +23,6 @@ import io.cojson.core.values.CoPlainText;
 import io.cojson.core.values.CoStream;
 import io.cojson.core.values.CoValue;
 import io.cojson.core.values.CojsonNode;
-import io.cojson.core.values.Role;
 import java.util.List;
 import java.util.Map;
 
@@ -69,6 +68,7 @@ final class EditCommands {
         if (!MEMBER_ROLES.contains(role)) throw new CommandError("\"role\" must be one of " + String.join(", ", MEMBER_ROLES));
         RawCoID group = session.loadGroup(coId(req, "group", false), session.timeout(req));
         String member = session.resolveMember(req);
+        session.refuseAccount(group, "Cannot add a member to an account");
         GroupOperations.addMember(node(), group, member, role);
         session.maybeSync(req, group, r);
     }
@@ -77,14 +77,17 @@ final class EditCommands {
         RawCoID group = session.loadGroup(coId(req, "group", false), session.timeout(req));
         String member = session.resolveMember(req);
         if (member.startsWith("sealer_")) throw new CommandError("removeMember takes an account ID or everyone");
+        session.refuseAccount(group, "Cannot remove a member from an account");
         GroupOperations.removeMember(node(), group, member);
         session.maybeSync(req, group, r);
     }
 
     void roleOf(JsonValue.Obj req, Map<String, JsonValue> r) throws Exception {
         RawCoID group = session.loadGroup(coId(req, "group", false), session.timeout(req));
-        Role role = typed().group(group).roleOf(str(req, "member", false));
-        r.put("role", role == null ? JsonValue.NULL : JsonValue.of(role.wireName()));
+        String member = str(req, "member", false);
+        LocalNode n = node();
+        String role = n.locked(() -> n.require(group).groupView(n).roleOf(member, null, n)); // groups and accounts
+        r.put("role", role == null ? JsonValue.NULL : JsonValue.of(role));
     }
 
     void extendGroup(JsonValue.Obj req, Map<String, JsonValue> r) throws Exception {
@@ -92,6 +95,7 @@ final class EditCommands {
         RawCoID child = session.loadGroup(coId(req, "group", false), t);
         RawCoID parent = session.loadGroup(coId(req, "parent", false), t);
         String role = str(req, "role", true);
+        session.refuseAccount(child, "Cannot extend an account");
         // The reference's checks before it writes (group.js extend): a cycle is silently skipped,
         // then only an admin of the child may extend it.
         LocalNode n = node();
@@ -107,7 +111,9 @@ final class EditCommands {
 
     void createInvite(JsonValue.Obj req, Map<String, JsonValue> r) throws Exception {
         RawCoID group = session.loadGroup(coId(req, "group", false), session.timeout(req));
-        InviteSecret secret = GroupOperations.createInvite(node(), group, str(req, "role", false));
+        String role = str(req, "role", false);
+        session.refuseAccount(group, "Cannot create invite from an account");
+        InviteSecret secret = GroupOperations.createInvite(node(), group, role);
         r.put("inviteSecret", JsonValue.of(secret.value()));
         session.maybeSync(req, group, r);
     }
@@ -136,6 +142,10 @@ final class EditCommands {
             if (type.equals("coplaintext") && !(init instanceof JsonValue.Str)) throw new CommandError("\"init\" must be a string");
         }
         JsonValue meta = req.get("meta");
+        String myRole = node().locked(() -> node().myRoleIn(node().require(owner), null));
+        if (myRole == null || myRole.equals(Roles.READER) || myRole.equals(Roles.REVOKED)) { // group.js assertCanWrite
+            throw new CommandError("Cannot create content: current user does not have write permissions");
+        }
         RawCoID id = Accounts.createOwned(node(), type, owner, meta == null ? JsonValue.NULL : meta);
         if (init != null) initialize(id, type, init, priv);
         r.put("id", JsonValue.of(id.value()));

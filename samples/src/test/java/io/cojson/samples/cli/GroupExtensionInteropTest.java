@@ -89,6 +89,7 @@ class GroupExtensionInteropTest {
             A> {"cmd":"roleOf","group":"${c2}","member":"${eve}"}
             A> {"cmd":"createMap","owner":"${c2}","init":{"x":1},"sync":true} | m2=id
             B> {"cmd":"get","id":"${m2}"}
+            B> {"cmd":"createMap","owner":"${c2}"}
             A> {"cmd":"createGroup","name":"writers"} | c3=id
             A> {"cmd":"extendGroup","group":"${c3}","parent":"${p}","role":"writer","sync":true}
             A> {"cmd":"roleOf","group":"${c3}","member":"${carol}"}
