@@ -11,6 +11,7 @@ import io.cojson.core.ids.RawCoID;
 import io.cojson.core.ids.SessionID;
 import io.cojson.core.json.JsonValue;
 import io.cojson.core.node.Accounts;
+import io.cojson.core.node.CoValueKind;
 import io.cojson.core.node.LocalNode;
 import io.cojson.core.values.CoValue;
 import io.cojson.core.values.CojsonNode;
@@ -380,7 +381,7 @@ final class ClientSession {
 
     /** Fails with the reference's {@code message} (account.js) when {@code group} is an account. */
     void refuseAccount(RawCoID group, String message) {
-        if (typed().load(group).kind() == io.cojson.core.node.CoValueKind.ACCOUNT) throw new CommandError(message);
+        if (typed().load(group).kind() == CoValueKind.ACCOUNT) throw new CommandError(message);
     }
 
     /** The {@code member} argument: an account (loaded), an agent ID or {@code everyone}. */
