@@ -111,6 +111,25 @@ public final class GroupView {
         return out;
     }
 
+    /**
+     * The reference's {@code isSelfExtension(child, parent)}: whether {@code parent} is {@code child}
+     * or reaches it through its current (not revoked) parents, transitively. Extending such a parent
+     * would make a cycle; the reference then writes nothing.
+     */
+    public static boolean isSelfExtension(RawCoID child, RawCoID parent, CoValueResolver resolver) {
+        Set<RawCoID> checked = new HashSet<>();
+        List<RawCoID> queue = new ArrayList<>(List.of(parent));
+        while (!queue.isEmpty()) {
+            RawCoID current = queue.remove(queue.size() - 1);
+            if (current.equals(child)) return true;
+            checked.add(current);
+            CoValueCore core = resolver.get(current);
+            if (core == null || !core.isGroupOrAccount()) continue;
+            for (RawCoID p : core.groupView(resolver).activeParents()) if (!checked.contains(p)) queue.add(p);
+        }
+        return false;
+    }
+
     /** Read-side role of {@code member} at {@code atTime} (null = now); null means no role. */
     public String roleOf(String member, Long atTime, CoValueResolver resolver) {
         return roleOf(member, atTime, resolver, new HashSet<>());
@@ -131,10 +150,10 @@ public final class GroupView {
                     String candidate = mapping.equals("extend") ? p : mapping;
                     if (Roles.morePermissive(candidate, result)) result = candidate;
                 }
-                if (result == null && !member.equals(Roles.EVERYONE)) {
-                    String everyone = roleOf(Roles.EVERYONE, atTime, resolver, visiting);
-                    if (everyone != null && !everyone.equals(Roles.REVOKED)) result = everyone;
-                }
+                // this view's own everyone entry only: a parent's everyone already came in through
+                // the parent's role of the member (a member writeOnly in a parent open to everyone
+                // gets nothing here, as in the reference)
+                if (result == null && !member.equals(Roles.EVERYONE)) result = directRole(Roles.EVERYONE, atTime);
             } finally {
                 visiting.remove(core.id());
             }

@@ -277,7 +277,7 @@ public final class LocalNode implements CoValueResolver {
         SignedTransaction st;
         synchronized (lock) {
             CoValueCore core = require(id);
-            if (core.isDeleted()) throw new PermissionDeniedException("Cannot add to deleted CoValue: " + id);
+            if (core.isDeleted()) throw new CoValueDeletedException(id);
             SessionID s = writeSessionFor(core);
             SessionLog log = core.sessions().get(s);
             if (log == null) log = new SessionLog(crypto, s, agentID.signer());
@@ -285,12 +285,20 @@ public final class LocalNode implements CoValueResolver {
             String changesJson = JsonWriter.stringify(changesArr);
             String metaJson = meta == null ? null : JsonWriter.stringify(meta);
             long madeAt = now();
+            // A value owned by a group: the key comes first, so a writer without it gets the
+            // reference's error even when it lacks the role too (the reference checks no role).
+            boolean ownedByLoadedGroup = core.header().ruleset() instanceof Ruleset.OwnedByGroup o && get(o.group()) != null;
+            CoValueCore keyGroup = privateTx && ownedByLoadedGroup ? keyGroupFor(core) : null;
+            KeyID keyID = keyGroup == null ? null : currentKeyID(keyGroup);
+            KeySecret key = keyGroup == null ? null : writeKey(keyGroup, keyID);
             checkPermission(core, s, log.size(), changesJson, madeAt, metaJson, privateTx);
             views.beforeWrite(core);
             if (privateTx) {
-                CoValueCore keyGroup = keyGroupFor(core);
-                KeyID keyID = currentKeyID(keyGroup);
-                KeySecret key = writeKey(keyGroup, keyID);
+                if (keyGroup == null) {
+                    keyGroup = keyGroupFor(core);
+                    keyID = currentKeyID(keyGroup);
+                    key = writeKey(keyGroup, keyID);
+                }
                 st = log.appendPrivate(agentSecret.signer(), core.id(), keyID, key, changesJson, madeAt, metaJson);
             } else {
                 st = log.appendTrusting(agentSecret.signer(), changesJson, madeAt, metaJson);
@@ -333,16 +341,20 @@ public final class LocalNode implements CoValueResolver {
 
     /**
      * Deletes a value owned by a group: a tombstone transaction in a fresh delete session. Only
-     * admins of the owning group may; groups and accounts cannot be deleted (covalues.md §14).
+     * admins of the owning group may (a role inherited from a parent counts); groups and accounts
+     * cannot be deleted (covalues.md §14). As the reference: a deleted value is left as it is, and
+     * the refusals carry the reference's messages.
      */
     public void deleteCoValue(RawCoID id) {
         synchronized (lock) {
             CoValueCore core = require(id);
-            if (!(core.header().ruleset() instanceof Ruleset.OwnedByGroup o)) {
-                throw new PermissionDeniedException("CoValueNotDeletable: only values owned by a group can be deleted");
+            if (core.isDeleted()) return;
+            if (core.isGroupOrAccount()) throw new PermissionDeniedException("Cannot delete Group or Account coValues");
+            if (!(core.header().ruleset() instanceof Ruleset.OwnedByGroup o) || get(o.group()) == null) {
+                throw new PermissionDeniedException("Cannot verify delete permissions for coValues not owned by a group");
             }
             if (!Roles.ADMIN.equals(myRoleIn(require(o.group()), null))) {
-                throw new PermissionDeniedException("NotAdmin: only admins of " + o.group() + " can delete " + id);
+                throw new PermissionDeniedException("The current account lacks admin permissions to delete this coValue");
             }
             SessionID del = crypto.newDeleteSessionID(me());
             SessionLog log = new SessionLog(crypto, del, agentID.signer());
@@ -363,7 +375,7 @@ public final class LocalNode implements CoValueResolver {
         KeySecret key = writeKeys.get(cacheKey);
         if (key == null) {
             key = keys().readKey(keyGroup, keyID).orElseThrow(() -> new PermissionDeniedException(
-                    "cannot obtain key " + keyID + " of " + keyGroup.id() + " to encrypt"));
+                    "Can't make transaction without read key secret")); // the reference's words
             writeKeys.put(cacheKey, key);
         }
         return key;

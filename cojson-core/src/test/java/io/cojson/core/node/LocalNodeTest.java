@@ -65,7 +65,10 @@ class LocalNodeTest {
         assertEquals("{\"title\":\"hello\",\"fromBob\":1,\"secret\":\"after removal\"}", mapJson(alice, map));
         assertNull(bob.myRoleIn(bob.require(group), null));
         PermissionDeniedException denied = assertThrows(PermissionDeniedException.class, () -> set(bob, map, "x", JsonValue.of(2)));
-        assertTrue(denied.getMessage().contains("no write permissions"), denied.getMessage());
+        // as the reference: the missing key is reported before the missing role
+        assertEquals("Can't make transaction without read key secret", denied.getMessage());
+        assertTrue(assertThrows(PermissionDeniedException.class, () -> bob.write(map, List.of(CoMapContent.setChange("x", JsonValue.of(2))),
+                null, false)).getMessage().contains("no write permissions"), "a trusting write needs no key: the role decides");
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.cojson.core.node;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cojson.core.content.CoMapContent;
@@ -12,6 +13,7 @@ import io.cojson.core.groups.Roles;
 import io.cojson.core.ids.RawCoID;
 import io.cojson.core.ids.SessionID;
 import io.cojson.core.json.JsonValue;
+import io.cojson.core.knownstate.KnownState;
 import io.cojson.core.session.AddResult;
 import io.cojson.core.session.SessionLog;
 import io.cojson.core.session.Transaction;
@@ -117,10 +119,14 @@ class ReplaceSessionContentTest {
     void deletionRules() {
         PermissionDeniedException notAdmin = org.junit.jupiter.api.Assertions.assertThrows(PermissionDeniedException.class,
                 () -> bob.deleteCoValue(map));
-        assertTrue(notAdmin.getMessage().contains("NotAdmin"));
+        assertEquals("The current account lacks admin permissions to delete this coValue", notAdmin.getMessage());
         alice.deleteCoValue(map);
         assertTrue(org.junit.jupiter.api.Assertions.assertThrows(PermissionDeniedException.class,
                 () -> LocalNodeTest.set(alice, map, "late", JsonValue.of(1))).getMessage().contains("deleted"));
+        assertThrows(CoValueDeletedException.class, () -> LocalNodeTest.set(alice, map, "late", JsonValue.of(1)));
+        KnownState once = alice.require(map).knownState();
+        alice.deleteCoValue(map); // deleting again writes nothing (as the reference)
+        assertEquals(once, alice.require(map).knownState());
         // Bob receives the tombstone: only the delete session is sent; his later writes are refused.
         for (ContentPiece p : alice.exportContent(map)) {
             for (ContentPiece.SessionPiece s : p.sessions()) assertTrue(s.sessionID().isDeleteSession());
@@ -133,6 +139,6 @@ class ReplaceSessionContentTest {
         assertEquals(VerificationFailure.Kind.COVALUE_DELETED, ((AddResult.Rejected) r).failure().kind());
         var groupDelete = org.junit.jupiter.api.Assertions.assertThrows(PermissionDeniedException.class,
                 () -> alice.deleteCoValue(alice.accountID()));
-        assertTrue(groupDelete.getMessage().contains("CoValueNotDeletable"));
+        assertEquals("Cannot delete Group or Account coValues", groupDelete.getMessage());
     }
 }

@@ -196,6 +196,7 @@ public final class ClientCommand implements Callable<Integer> {
             case "set": edits.set(req, r); break;
             case "delete":
             case "deleteKey": edits.delete(req, r); break;
+            case "deleteCoValue": edits.deleteCoValue(req, r); break;
             case "append": edits.append(req, r); break;
             case "prepend": edits.prepend(req, r); break;
             case "insert": edits.insert(req, r); break;

@@ -11,6 +11,7 @@ import io.cojson.core.ids.RawCoID;
 import io.cojson.core.ids.SessionID;
 import io.cojson.core.json.JsonValue;
 import io.cojson.core.node.Accounts;
+import io.cojson.core.node.CoValueKind;
 import io.cojson.core.node.LocalNode;
 import io.cojson.core.values.CoValue;
 import io.cojson.core.values.CojsonNode;
@@ -370,11 +371,17 @@ final class ClientSession {
         return v;
     }
 
+    /** A group or an account (an account is a group in the reference: ref-client's loadGroup takes both). */
     RawCoID loadGroup(String id, long timeoutMs) throws Exception {
         RawCoID g = load(id, timeoutMs);
         String kind = ValueViews.kindName(typed().load(g).kind());
-        if (!kind.equals("group")) throw new CommandError(id + " is a " + kind + ", expected a group");
+        if (!kind.equals("group") && !kind.equals("account")) throw new CommandError(id + " is a " + kind + ", expected a group");
         return g;
+    }
+
+    /** Fails with the reference's {@code message} (account.js) when {@code group} is an account. */
+    void refuseAccount(RawCoID group, String message) {
+        if (typed().load(group).kind() == CoValueKind.ACCOUNT) throw new CommandError(message);
     }
 
     /** The {@code member} argument: an account (loaded), an agent ID or {@code everyone}. */

@@ -7,10 +7,13 @@ import static io.cojson.samples.cli.Args.privacy;
 import static io.cojson.samples.cli.Args.str;
 import static io.cojson.samples.cli.Args.value;
 
+import io.cojson.core.groups.GroupView;
+import io.cojson.core.groups.Roles;
 import io.cojson.core.ids.InviteSecret;
 import io.cojson.core.ids.RawCoID;
 import io.cojson.core.json.JsonValue;
 import io.cojson.core.node.Accounts;
+import io.cojson.core.node.CoValueDeletedException;
 import io.cojson.core.node.CoValueKind;
 import io.cojson.core.node.GroupOperations;
 import io.cojson.core.node.LocalNode;
@@ -20,14 +23,18 @@ import io.cojson.core.values.CoPlainText;
 import io.cojson.core.values.CoStream;
 import io.cojson.core.values.CoValue;
 import io.cojson.core.values.CojsonNode;
-import io.cojson.core.values.Role;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The writing commands of the client: groups and their members, creating CoMaps, CoLists,
- * CoPlainTexts and CoStreams, and editing them. Every write honours {@code privacy} (private by
- * default) and {@code "sync":true}.
+ * CoPlainTexts and CoStreams, editing and deleting them. Every write honours {@code privacy}
+ * (private by default) and {@code "sync":true}.
+ *
+ * <p>A write to a deleted value is answered as ref-client.mjs answers it: the reference's
+ * {@code makeTransaction} drops it (logging "Cannot make transaction on a deleted coValue") and the
+ * command still answers ok, with the unchanged length or text. This client does the same, so the two
+ * stay interchangeable, and prints the core's {@link CoValueDeletedException} on stderr.
  */
 final class EditCommands {
     private static final List<String> MEMBER_ROLES = List.of("reader", "writer", "manager", "admin", "writeOnly");
@@ -61,6 +68,7 @@ final class EditCommands {
         if (!MEMBER_ROLES.contains(role)) throw new CommandError("\"role\" must be one of " + String.join(", ", MEMBER_ROLES));
         RawCoID group = session.loadGroup(coId(req, "group", false), session.timeout(req));
         String member = session.resolveMember(req);
+        session.refuseAccount(group, "Cannot add a member to an account");
         GroupOperations.addMember(node(), group, member, role);
         session.maybeSync(req, group, r);
     }
@@ -69,14 +77,17 @@ final class EditCommands {
         RawCoID group = session.loadGroup(coId(req, "group", false), session.timeout(req));
         String member = session.resolveMember(req);
         if (member.startsWith("sealer_")) throw new CommandError("removeMember takes an account ID or everyone");
+        session.refuseAccount(group, "Cannot remove a member from an account");
         GroupOperations.removeMember(node(), group, member);
         session.maybeSync(req, group, r);
     }
 
     void roleOf(JsonValue.Obj req, Map<String, JsonValue> r) throws Exception {
         RawCoID group = session.loadGroup(coId(req, "group", false), session.timeout(req));
-        Role role = typed().group(group).roleOf(str(req, "member", false));
-        r.put("role", role == null ? JsonValue.NULL : JsonValue.of(role.wireName()));
+        String member = str(req, "member", false);
+        LocalNode n = node();
+        String role = n.locked(() -> n.require(group).groupView(n).roleOf(member, null, n)); // groups and accounts
+        r.put("role", role == null ? JsonValue.NULL : JsonValue.of(role));
     }
 
     void extendGroup(JsonValue.Obj req, Map<String, JsonValue> r) throws Exception {
@@ -84,13 +95,25 @@ final class EditCommands {
         RawCoID child = session.loadGroup(coId(req, "group", false), t);
         RawCoID parent = session.loadGroup(coId(req, "parent", false), t);
         String role = str(req, "role", true);
-        GroupOperations.extend(node(), child, parent, role == null || role.equals("inherit") ? "extend" : role);
+        session.refuseAccount(child, "Cannot extend an account");
+        // The reference's checks before it writes (group.js extend): a cycle is silently skipped,
+        // then only an admin of the child may extend it.
+        LocalNode n = node();
+        boolean cycle = n.locked(() -> GroupView.isSelfExtension(child, parent, n));
+        if (!cycle) {
+            if (!Roles.ADMIN.equals(n.locked(() -> n.myRoleIn(n.require(child), null)))) {
+                throw new CommandError("To extend a group, the current account must be an admin in the child group");
+            }
+            GroupOperations.extend(n, child, parent, role == null || role.equals("inherit") ? "extend" : role);
+        }
         session.maybeSync(req, child, r);
     }
 
     void createInvite(JsonValue.Obj req, Map<String, JsonValue> r) throws Exception {
         RawCoID group = session.loadGroup(coId(req, "group", false), session.timeout(req));
-        InviteSecret secret = GroupOperations.createInvite(node(), group, str(req, "role", false));
+        String role = str(req, "role", false);
+        session.refuseAccount(group, "Cannot create invite from an account");
+        InviteSecret secret = GroupOperations.createInvite(node(), group, role);
         r.put("inviteSecret", JsonValue.of(secret.value()));
         session.maybeSync(req, group, r);
     }
@@ -139,6 +162,10 @@ final class EditCommands {
             if (type.equals("coplaintext") && !(init instanceof JsonValue.Str)) throw new CommandError("\"init\" must be a string");
         }
         JsonValue meta = req.get("meta");
+        String myRole = node().locked(() -> node().myRoleIn(node().require(owner), null));
+        if (myRole == null || myRole.equals(Roles.READER) || myRole.equals(Roles.REVOKED)) { // group.js assertCanWrite
+            throw new CommandError("Cannot create content: current user does not have write permissions");
+        }
         RawCoID id = Accounts.createOwned(node(), type, owner, meta == null ? JsonValue.NULL : meta);
         if (init != null) initialize(id, type, init, priv);
         r.put("id", JsonValue.of(id.value()));
@@ -173,17 +200,39 @@ final class EditCommands {
         }
     }
 
+    /** Runs one write; a write to a deleted value is dropped as the reference drops it (class comment). */
+    private static void write(Runnable write) {
+        try {
+            write.run();
+        } catch (CoValueDeletedException e) {
+            System.err.println("[client] " + e.getMessage());
+        }
+    }
+
+    // ---- deleting a whole value ----
+
+    /** ref-client's {@code deleteCoValue}: admins of the owning group only; deleting twice is a no-op. */
+    void deleteCoValue(JsonValue.Obj req, Map<String, JsonValue> r) throws Exception {
+        RawCoID id = session.load(coId(req, "id", false), session.timeout(req));
+        node().deleteCoValue(id);
+        r.put("deleted", JsonValue.of(typed().load(id).isDeleted()));
+        session.maybeSync(req, id, r);
+    }
+
     // ---- CoMaps ----
 
     void set(JsonValue.Obj req, Map<String, JsonValue> r) throws Exception {
         CoMap map = mapFor(req);
-        map.set(str(req, "key", false), value(req, "value"));
+        String key = str(req, "key", false);
+        JsonValue value = value(req, "value");
+        write(() -> map.set(key, value));
         session.maybeSync(req, map.id(), r);
     }
 
     void delete(JsonValue.Obj req, Map<String, JsonValue> r) throws Exception {
         CoMap map = mapFor(req);
-        map.delete(str(req, "key", false));
+        String key = str(req, "key", false);
+        write(() -> map.delete(key));
         session.maybeSync(req, map.id(), r);
     }
 
@@ -199,15 +248,19 @@ final class EditCommands {
     void append(JsonValue.Obj req, Map<String, JsonValue> r) throws Exception {
         CoList list = listFor(req);
         Integer after = optInt(req, "after");
-        if (after == null) list.append(value(req, "value"));
-        else list.append(value(req, "value"), after);
+        JsonValue value = value(req, "value");
+        write(() -> {
+            if (after == null) list.append(value);
+            else list.append(value, after);
+        });
         listDone(req, list, r);
     }
 
     void prepend(JsonValue.Obj req, Map<String, JsonValue> r) throws Exception {
         CoList list = listFor(req);
         Integer before = optInt(req, "before");
-        list.prepend(value(req, "value"), before == null ? 0 : before);
+        JsonValue value = value(req, "value");
+        write(() -> list.prepend(value, before == null ? 0 : before));
         listDone(req, list, r);
     }
 
@@ -216,19 +269,23 @@ final class EditCommands {
         int index = integer(req, "index");
         int length = list.size();
         if (index < 0 || index > length) throw new CommandError("index " + index + " out of range 0.." + length);
-        list.prepend(value(req, "value"), index); // what ref-client.mjs writes: "pre" before the item now at index
+        JsonValue value = value(req, "value");
+        write(() -> list.prepend(value, index)); // what ref-client.mjs writes: "pre" before the item now at index
         listDone(req, list, r);
     }
 
     void deleteAt(JsonValue.Obj req, Map<String, JsonValue> r) throws Exception {
         CoList list = listFor(req);
-        list.delete(existingIndex(req, list));
+        int index = existingIndex(req, list);
+        write(() -> list.delete(index));
         listDone(req, list, r);
     }
 
     void replace(JsonValue.Obj req, Map<String, JsonValue> r) throws Exception {
         CoList list = listFor(req);
-        list.replace(existingIndex(req, list), value(req, "value"));
+        int index = existingIndex(req, list);
+        JsonValue value = value(req, "value");
+        write(() -> list.replace(index, value));
         listDone(req, list, r);
     }
 
@@ -260,9 +317,11 @@ final class EditCommands {
         int at = index == null ? length : index;
         if (at < 0 || at > length) throw new CommandError("index " + at + " out of range 0.." + length);
         if (!insert.isEmpty()) {
-            if (at < length) text.insertBefore(at, insert);
-            else if (length == 0) text.insertBefore(0, insert);
-            else text.insertAfter(length - 1, insert);
+            write(() -> {
+                if (at < length) text.insertBefore(at, insert);
+                else if (length == 0) text.insertBefore(0, insert);
+                else text.insertAfter(length - 1, insert);
+            });
         }
         r.put("text", JsonValue.of(text.toString()));
         session.maybeSync(req, text.id(), r);
@@ -274,7 +333,7 @@ final class EditCommands {
         int to = integer(req, "to");
         int length = text.length();
         if (from < 0 || to > length || from > to) throw new CommandError("range " + from + ".." + to + " out of 0.." + length);
-        if (to > from) text.deleteRange(from, to);
+        if (to > from) write(() -> text.deleteRange(from, to));
         r.put("text", JsonValue.of(text.toString()));
         session.maybeSync(req, text.id(), r);
     }
@@ -290,7 +349,9 @@ final class EditCommands {
     void push(JsonValue.Obj req, Map<String, JsonValue> r) throws Exception {
         RawCoID id = session.load(coId(req, "id", false), session.timeout(req));
         CoStream s = (CoStream) session.expectKind(id, "costream");
-        (privacy(req) ? s : s.trusting()).push(value(req, "value"));
+        CoStream target = privacy(req) ? s : s.trusting();
+        JsonValue value = value(req, "value");
+        write(() -> target.push(value));
         session.maybeSync(req, id, r);
     }
 }

@@ -47,13 +47,14 @@ final class ValueViews {
         }
     }
 
-    /** {@code id, type, owner?, meta?} of ref-client's {@code describe}. */
+    /** {@code id, type, owner?, meta?, deleted?} of ref-client's {@code describe}. */
     static void describe(CoValue v, Map<String, JsonValue> r) {
         r.put("id", JsonValue.of(v.id().value()));
         r.put("type", JsonValue.of(kindName(v.kind())));
         if (v.ownerId() != null) r.put("owner", JsonValue.of(v.ownerId().value()));
         JsonValue meta = v.header().meta();
         if (meta != null && !(meta instanceof JsonValue.Null)) r.put("meta", meta);
+        if (v.isDeleted()) r.put("deleted", JsonValue.TRUE);
     }
 
     void get(JsonValue.Obj req, Map<String, JsonValue> r) throws Exception {

@@ -17,7 +17,7 @@ final class ScriptNormalizer {
     private ScriptNormalizer() {}
 
     static final Pattern ID = Pattern.compile(
-            "co_z[1-9A-HJ-NP-Za-km-z]+(_session_z[1-9A-HJ-NP-Za-km-z]+)?"
+            "co_z[1-9A-HJ-NP-Za-km-z]+(_session_z[1-9A-HJ-NP-Za-km-z]+|_session_d[1-9A-HJ-NP-Za-km-z]+\\$)?"
             + "|sealerSecret_z[1-9A-HJ-NP-Za-km-z]+/signerSecret_z[1-9A-HJ-NP-Za-km-z]+"
             + "|sealer_z[1-9A-HJ-NP-Za-km-z]+/signer_z[1-9A-HJ-NP-Za-km-z]+"
             + "|inviteSecret_z[1-9A-HJ-NP-Za-km-z]+"
