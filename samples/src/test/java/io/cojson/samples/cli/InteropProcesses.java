@@ -86,15 +86,6 @@ final class InteropProcesses implements AutoCloseable {
             return pending.isEmpty();
         }
 
-        /** Sends a command and returns its parsed answer, ok or not. */
-        JsonValue.Obj send(String line) throws Exception {
-            write(line);
-            pending.remove(0);
-            String answer = readLine(out);
-            assertNotNull(answer, name + " exited at: " + line);
-            return obj(answer);
-        }
-
         /** The raw answer line to the oldest written command; it must be ok. */
         String answerLine() throws Exception {
             String line = pending.remove(0);
