@@ -1,22 +1,9 @@
 package io.cojson.samples.cli;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import io.cojson.core.json.JsonValue;
-import io.cojson.core.json.JsonWriter;
-import io.cojson.samples.cli.InteropProcesses.Client;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -24,14 +11,14 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Differential scripts with two peers (issue 12 A.5): peer A writes, peer B reads and writes back,
- * through one server. Each script runs with A and B as (JS, JS) — the reference's own answers —
- * then (JS, Java), (Java, JS) and (Java, Java), through the JS server and the Java server; every
- * pairing's normalized transcript must be the same text as the reference pairing's (see
- * target/two-peer-*.txt). Reads by the other peer follow a {@code waitFor} on a marker, so arrival
- * order never decides an answer.
+ * through one server: text with grapheme clusters, list delete/replace, streams, map deletes, a
+ * 400-key map of 2 KB values (several content pieces), and invites. Each runs with A and B as
+ * reference clients, then with B, A, and both as Java clients ({@link ClientScripts}), through the
+ * JS server and the Java server; every answer must be the same text as the reference run's.
+ * Reads by the other peer follow a {@code waitFor}, so arrival order never decides an answer.
  */
 @Tag("interop")
-@Timeout(value = 5, unit = TimeUnit.MINUTES) // node and JVM child processes; the default (180 s) is for in-JVM tests
+@Timeout(value = 10, unit = TimeUnit.MINUTES) // 4 runs of 2 client processes per server
 class TwoPeerScriptInteropTest {
     private final InteropProcesses procs = new InteropProcesses();
     private EmbeddedSyncServer javaServer;
@@ -42,19 +29,22 @@ class TwoPeerScriptInteropTest {
         if (javaServer != null) javaServer.close();
     }
 
-    /** A step: "A" or "B", a command template with ${var}s, then optional "var=field" captures. */
-    private record Step(String peer, String command, String... captures) {}
-
-    private static Step a(String command, String... captures) {
-        return new Step("A", command, captures);
+    private static ClientScripts.Step a(String command, String... captures) {
+        return step("A", command, captures);
     }
 
-    private static Step b(String command, String... captures) {
-        return new Step("B", command, captures);
+    private static ClientScripts.Step b(String command, String... captures) {
+        return step("B", command, captures);
+    }
+
+    private static ClientScripts.Step step(String peer, String command, String... captures) {
+        List<String[]> caps = new ArrayList<>();
+        for (String c : captures) caps.add(c.split("="));
+        return new ClientScripts.Step(peer, command, caps, null);
     }
 
     /** Both accounts, a group where B is a writer, and B knowing the group. */
-    private static List<Step> setUp() {
+    private static List<ClientScripts.Step> setUp() {
         return List.of(
                 b("{\"cmd\":\"createAccount\",\"name\":\"B\"}", "bob=accountID"),
                 a("{\"cmd\":\"createAccount\",\"name\":\"A\"}", "alice=accountID"),
@@ -65,20 +55,20 @@ class TwoPeerScriptInteropTest {
 
     private static final String EMOJI = "👩‍👩‍👧 e\u0301 🇫🇷 ok"; // ZWJ family, combining accent, flag
 
-    private static final List<Step> TEXT = List.of(
+    private static final List<ClientScripts.Step> TEXT = List.of(
             a("{\"cmd\":\"createText\",\"owner\":\"${g}\",\"init\":" + q(EMOJI) + ",\"sync\":true}", "t=id"),
             b("{\"cmd\":\"waitFor\",\"id\":\"${t}\",\"expected\":" + q(EMOJI) + "}"),
             b("{\"cmd\":\"get\",\"id\":\"${t}\"}"),
-            b("{\"cmd\":\"insertText\",\"id\":\"${t}\",\"text\":\"🧑🏽‍💻+\",\"index\":2,\"sync\":true}"),
-            b("{\"cmd\":\"deleteText\",\"id\":\"${t}\",\"from\":0,\"to\":1,\"sync\":true}"),
-            b("{\"cmd\":\"insertText\",\"id\":\"${t}\",\"text\":\"ünï\",\"sync\":true}"),
+            b("{\"cmd\":\"insertText\",\"id\":\"${t}\",\"text\":\"🧑🏽‍💻+\",\"index\":2,\"sync\":true}", "text=text"),
+            b("{\"cmd\":\"deleteText\",\"id\":\"${t}\",\"from\":0,\"to\":1,\"sync\":true}", "text=text"),
+            b("{\"cmd\":\"insertText\",\"id\":\"${t}\",\"text\":\"ünï\",\"sync\":true}", "text=text"),
             a("{\"cmd\":\"waitFor\",\"id\":\"${t}\",\"expected\":\"${text}\"}"),
             a("{\"cmd\":\"get\",\"id\":\"${t}\"}"),
-            a("{\"cmd\":\"deleteText\",\"id\":\"${t}\",\"from\":3,\"to\":9,\"sync\":true}"),
+            a("{\"cmd\":\"deleteText\",\"id\":\"${t}\",\"from\":3,\"to\":9,\"sync\":true}", "text=text"),
             b("{\"cmd\":\"waitFor\",\"id\":\"${t}\",\"expected\":\"${text}\"}"),
             b("{\"cmd\":\"get\",\"id\":\"${t}\"}"));
 
-    private static final List<Step> LISTS = List.of(
+    private static final List<ClientScripts.Step> LISTS = List.of(
             a("{\"cmd\":\"createList\",\"owner\":\"${g}\",\"init\":[\"a\",\"b\",\"c\",\"d\"],\"sync\":true}", "l=id"),
             b("{\"cmd\":\"waitFor\",\"id\":\"${l}\",\"path\":\"3\",\"expected\":\"d\"}"),
             b("{\"cmd\":\"deleteAt\",\"id\":\"${l}\",\"index\":1}"),
@@ -95,7 +85,7 @@ class TwoPeerScriptInteropTest {
             b("{\"cmd\":\"waitFor\",\"id\":\"${l}\",\"path\":\"0\",\"expected\":\"zero\"}"),
             b("{\"cmd\":\"get\",\"id\":\"${l}\"}"));
 
-    private static final List<Step> STREAMS = List.of(
+    private static final List<ClientScripts.Step> STREAMS = List.of(
             a("{\"cmd\":\"createStream\",\"owner\":\"${g}\",\"sync\":true}", "s=id"),
             a("{\"cmd\":\"push\",\"id\":\"${s}\",\"value\":{\"n\":1}}"),
             a("{\"cmd\":\"push\",\"id\":\"${s}\",\"value\":\"two\",\"privacy\":\"trusting\",\"sync\":true}"),
@@ -104,7 +94,7 @@ class TwoPeerScriptInteropTest {
             a("{\"cmd\":\"waitSynced\"}"),
             b("{\"cmd\":\"get\",\"id\":\"${s}\",\"path\":\"items\"}"));
 
-    private static final List<Step> INVITES = List.of(
+    private static final List<ClientScripts.Step> INVITES = List.of(
             b("{\"cmd\":\"createAccount\",\"name\":\"C\",\"keepCurrent\":true}"),
             a("{\"cmd\":\"createGroup\"}", "gi=id"),
             a("{\"cmd\":\"createMap\",\"owner\":\"${gi}\",\"init\":{\"k\":\"v\"},\"sync\":true}", "mi=id"),
@@ -120,7 +110,7 @@ class TwoPeerScriptInteropTest {
             b("{\"cmd\":\"acceptInvite\",\"id\":\"${gi}\",\"inviteSecret\":\"${rinvite}\"}"),
             b("{\"cmd\":\"roleOf\",\"group\":\"${gi}\",\"member\":\"${bob}\"}"));
 
-    private static final List<Step> MAPS = List.of(
+    private static final List<ClientScripts.Step> MAPS = List.of(
             a("{\"cmd\":\"createMap\",\"owner\":\"${g}\",\"sync\":true}", "m=id"),
             a("{\"cmd\":\"set\",\"id\":\"${m}\",\"key\":\"gone\",\"value\":1}"),
             a("{\"cmd\":\"delete\",\"id\":\"${m}\",\"key\":\"gone\"}"),
@@ -135,8 +125,8 @@ class TwoPeerScriptInteropTest {
             a("{\"cmd\":\"get\",\"id\":\"${m}\"}"));
 
     /** A map of 400 keys with 2 KB values each: several content pieces on the wire. */
-    private static List<Step> largeMap() {
-        List<Step> steps = new ArrayList<>();
+    private static List<ClientScripts.Step> largeMap() {
+        List<ClientScripts.Step> steps = new ArrayList<>();
         steps.add(a("{\"cmd\":\"createMap\",\"owner\":\"${g}\",\"sync\":true}", "big=id"));
         String value = "v".repeat(2048);
         for (int i = 0; i < 400; i++) {
@@ -153,77 +143,22 @@ class TwoPeerScriptInteropTest {
         return InteropProcesses.q(s);
     }
 
-    private static final Pattern VAR = Pattern.compile("\\$\\{(\\w+)}");
-
-    /** Runs {@code steps}; returns the normalized transcript (one "peer command -> answer" per step). */
-    private String run(List<Step> steps, Client peerA, Client peerB, Map<String, String> vars) throws Exception {
-        Map<String, String> names = new HashMap<>();
-        StringBuilder transcript = new StringBuilder();
-        for (Step step : steps) {
-            Matcher m = VAR.matcher(step.command());
-            StringBuilder line = new StringBuilder();
-            while (m.find()) {
-                String value = vars.get(m.group(1));
-                assertNotNull(value, "unset ${" + m.group(1) + "} in " + step.command());
-                m.appendReplacement(line, Matcher.quoteReplacement(value));
-            }
-            m.appendTail(line);
-            Client c = step.peer().equals("A") ? peerA : peerB;
-            JsonValue.Obj answer = c.send(line.toString());
-            for (String capture : step.captures()) {
-                String[] cap = capture.split("=");
-                assertTrue(answer.get(cap[1]) instanceof JsonValue.Str, line + " -> " + answer);
-                vars.put(cap[0], ((JsonValue.Str) answer.get(cap[1])).value());
-            }
-            if (answer.get("text") instanceof JsonValue.Str t) vars.put("text", t.value()); // the text after an edit
-            String shown = step.command().length() > 160 ? step.command().substring(0, 160) + "…" : step.command();
-            transcript.append(step.peer()).append(' ').append(shown).append("\n  -> ")
-                    .append(JsonWriter.stringify(ScriptNormalizer.normalize(answer, names))).append('\n');
-        }
-        return transcript.toString();
+    private static List<ClientScripts.Step> script() {
+        List<ClientScripts.Step> steps = new ArrayList<>(setUp());
+        for (List<ClientScripts.Step> part : List.of(TEXT, LISTS, STREAMS, MAPS, largeMap(), INVITES)) steps.addAll(part);
+        return steps;
     }
 
-    /** Every script, in one pair of client processes of the given kinds. */
-    private String runPairing(String url, String kindA, String kindB) throws Exception {
-        Client peerA = kindA.equals("js") ? procs.nodeClient(url) : procs.javaClient(url);
-        Client peerB = kindB.equals("js") ? procs.nodeClient(url) : procs.javaClient(url);
-        List<Step> steps = new ArrayList<>(setUp());
-        for (List<Step> script : List.of(TEXT, LISTS, STREAMS, MAPS, largeMap(), INVITES)) steps.addAll(script);
-        return run(steps, peerA, peerB, new HashMap<>());
-    }
+    private static final List<Set<String>> MIXES = List.of(Set.of("B"), Set.of("A"), Set.of("A", "B"));
 
-    private void compare(String url, String server) throws Exception {
-        Map<String, String> transcripts = new LinkedHashMap<>();
-        for (String[] pairing : new String[][] {{"js", "js"}, {"js", "java"}, {"java", "js"}, {"java", "java"}}) {
-            transcripts.put("A=" + pairing[0] + ", B=" + pairing[1], runPairing(url, pairing[0], pairing[1]));
-        }
-        StringBuilder all = new StringBuilder();
-        transcripts.forEach((k, v) -> all.append("=== ").append(k).append('\n').append(v));
-        Files.createDirectories(Path.of("target"));
-        Files.writeString(Path.of("target", "two-peer-scripts-" + server + "-server.txt"), all);
-        String[] reference = transcripts.get("A=js, B=js").split("\n");
-        List<String> diffs = new ArrayList<>();
-        for (Map.Entry<String, String> e : transcripts.entrySet()) {
-            String[] lines = e.getValue().split("\n");
-            assertEquals(reference.length, lines.length, e.getKey() + ": transcript length");
-            for (int i = 0; i < lines.length; i++) {
-                if (!lines[i].equals(reference[i])) {
-                    String at = reference[i].startsWith("  ->") && i > 0 ? reference[i - 1] : reference[i];
-                    diffs.add(e.getKey() + " at " + at + "\n   reference: " + reference[i] + "\n   this:      " + lines[i]);
-                }
-            }
-        }
-        assertEquals("", String.join("\n", diffs), "answers differ from the reference pairing through the " + server + " server");
+    @Test
+    void sameAnswersThroughTheReferenceServer() throws Exception {
+        ClientScripts.compare(procs, procs.startReferenceServer(), script(), "two-peer-reference-server", MIXES);
     }
 
     @Test
-    void sameTranscriptsThroughTheReferenceServer() throws Exception {
-        compare(procs.startReferenceServer(), "js");
-    }
-
-    @Test
-    void sameTranscriptsThroughTheJavaServer() throws Exception {
+    void sameAnswersThroughTheJavaServer() throws Exception {
         javaServer = EmbeddedSyncServer.start("127.0.0.1", 0, null);
-        compare(javaServer.url(), "java");
+        ClientScripts.compare(procs, javaServer.url(), script(), "two-peer-java-server", MIXES);
     }
 }
