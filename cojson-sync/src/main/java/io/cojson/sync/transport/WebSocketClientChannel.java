@@ -4,6 +4,7 @@ import io.cojson.sync.transport.internal.ChannelCore;
 import io.cojson.sync.transport.internal.FrameSocket;
 import io.cojson.sync.transport.internal.Timers;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
@@ -12,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleConsumer;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
+import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -69,6 +71,27 @@ public final class WebSocketClientChannel implements MessageChannel {
         socket.ws = client.newWebSocket(new Request.Builder().url(url).build(), socket);
     }
 
+    /**
+     * {@code url} if a channel can connect to it: {@code ws://} or {@code wss://} (or {@code http(s)://},
+     * which OkHttp upgrades the same way) and well formed; else an {@link InvalidUrlException} naming it.
+     */
+    public static String checkUrl(String url) {
+        Objects.requireNonNull(url, "url");
+        int sep = url.indexOf("://");
+        String scheme = sep < 0 ? "" : url.substring(0, sep).toLowerCase(Locale.ROOT);
+        String asHttp = switch (scheme) {
+            case "ws", "http" -> "http";
+            case "wss", "https" -> "https";
+            default -> null;
+        };
+        if (asHttp == null) {
+            throw new InvalidUrlException(url, (sep < 0 ? "no scheme" : "unsupported scheme " + scheme)
+                    + "; expected ws://host:port/… or wss://host:port/…");
+        }
+        if (HttpUrl.parse(asHttp + url.substring(sep)) == null) throw new InvalidUrlException(url, "malformed");
+        return url;
+    }
+
     /** Connects with the defaults. */
     public static WebSocketClientChannel connect(String url) {
         return builder(url).connect();
@@ -87,7 +110,7 @@ public final class WebSocketClientChannel implements MessageChannel {
         private DoubleConsumer onPing;
 
         private Builder(String url) {
-            this.url = Objects.requireNonNull(url, "url");
+            this.url = checkUrl(url);
         }
 
         /** The OkHttp client to use (shares its connection pool and threads); a default otherwise. */
