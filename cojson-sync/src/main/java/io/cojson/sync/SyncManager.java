@@ -28,6 +28,7 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
@@ -181,31 +182,62 @@ public final class SyncManager implements AutoCloseable {
     /**
      * Completes once peer {@code peerId} confirmed holding everything this node has of {@code id}
      * now (header and every session); fails if a non-persistent peer closes first. A persistent peer
-     * that is reconnecting (closed, not yet added again under the same id) is waited for. Combine with
-     * {@code orTimeout} to bound the wait.
+     * that is reconnecting (closed, not yet added again under the same id) is waited for; a peer
+     * never added fails at once ({@code "no peer …"}). Prefer {@link #waitForSync(RawCoID, String,
+     * Duration)}, which also waits for a first connection and says what it waited for on timeout.
      */
     public CompletableFuture<Void> waitForSync(RawCoID id, String peerId) {
+        return waitForSync(id, peerId, null);
+    }
+
+    /**
+     * {@link #waitForSync(RawCoID, String)} bounded by {@code timeout}: a peer not added yet (a
+     * {@code ReconnectingClient} still connecting) is waited for too, and a wait that runs out
+     * fails with a {@link TimeoutException} naming the value, the peer, its address and the time.
+     */
+    public CompletableFuture<Void> waitForSync(RawCoID id, String peerId, Duration timeout) {
         if (closed) return CompletableFuture.failedFuture(closedException());
         CompletableFuture<Void> f = new CompletableFuture<>();
         ctx.exec.execute(() -> {
             ctx.out.flush(); // local writes made before this call belong to what must be confirmed
             PeerState p = ctx.peer(peerId);
-            if (p == null && ctx.wasPersistentPeer(peerId)) {
-                ctx.waiters.addForAbsent(id, peerId, f); // between reconnections: confirmed once it is back
+            if (p == null && (timeout != null || ctx.wasPersistentPeer(peerId))) {
+                ctx.waiters.addForAbsent(id, peerId, f); // confirmed once it is (back) in place
             } else if (p == null) {
                 f.completeExceptionally(new IllegalArgumentException("no peer " + peerId));
             } else {
                 ctx.waiters.add(id, p, f);
             }
         });
+        if (timeout != null) {
+            ScheduledFuture<?> timer = ctx.scheduler.schedule(() -> ctx.exec.execute(() -> {
+                if (!f.isDone()) f.completeExceptionally(new TimeoutException(describeWait(id, peerId, timeout)));
+            }), timeout.toMillis(), TimeUnit.MILLISECONDS);
+            f.whenComplete((v, e) -> timer.cancel(false));
+        }
         return f.thenApplyAsync(v -> v, ForkJoinPool.commonPool());
     }
 
-    /** {@link #waitForSync(RawCoID, String)} for every server peer. */
+    /** What a timed-out {@link #waitForSync} waited for (sync executor). */
+    private String describeWait(RawCoID id, String peerId, Duration timeout) {
+        PeerState p = ctx.peer(peerId);
+        String state = p != null ? "peer '" + peerId + "' at " + p.channel().describe() + " has not confirmed it"
+                : ctx.wasPersistentPeer(peerId) ? "peer '" + peerId + "' is disconnected (reconnecting)"
+                : "no peer '" + peerId + "' was connected";
+        return "waited " + timeout.toMillis() + " ms for peer '" + peerId + "' to confirm " + id.value() + ": " + state;
+    }
+
+    /**
+     * {@link #waitForSync(RawCoID, String)} for every server peer present when the sync executor
+     * takes this call (so peers added just before it are included).
+     */
     public CompletableFuture<Void> waitForSync(RawCoID id) {
-        List<CompletableFuture<Void>> all = new ArrayList<>();
-        for (PeerState p : ctx.peers()) if (p.role() == PeerRole.SERVER) all.add(waitForSync(id, p.id()));
-        return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0]));
+        if (closed) return CompletableFuture.failedFuture(closedException());
+        CompletableFuture<List<String>> servers = new CompletableFuture<>();
+        ctx.exec.execute(() -> servers.complete(
+                ctx.peers().stream().filter(p -> p.role() == PeerRole.SERVER).map(PeerState::id).toList()));
+        return servers.thenCompose(ids -> CompletableFuture.allOf(
+                ids.stream().map(peer -> waitForSync(id, peer)).toArray(CompletableFuture<?>[]::new)));
     }
 
     /** Sends collected local changes now instead of after {@link SyncOptions#localBatchDelay()}. */

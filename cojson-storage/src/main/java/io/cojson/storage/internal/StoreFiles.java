@@ -64,6 +64,7 @@ final class StoreFiles {
     }
 
     static StoreFiles open(Path dir, boolean syncOnCommit) {
+        Lz4Native.prepare(); // before MapDB's first use of lz4: no temp copy of its library per start
         Path lockFile = dir.resolve(LOCK_FILE);
         FileChannel ch;
         try {

@@ -3,12 +3,14 @@ package io.cojson.sync.transport;
 import io.cojson.sync.transport.internal.ChannelCore;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
@@ -22,10 +24,14 @@ import org.slf4j.LoggerFactory;
  * timeout, the protocol layer closing it), the next attempt follows after a {@link Backoff} delay;
  * the attempt counter resets when a channel receives its first frame.
  *
- * <p>Callbacks run on this client's own thread, never on a socket thread.
+ * <p>Callbacks run on this client's own thread, never on a socket thread. The URL is checked when
+ * the builder is made ({@link InvalidUrlException}); {@link Builder#start()} returns once the first
+ * channel has been handed to {@code onChannel}, so a peer added there is in place for what follows.
  */
 public final class ReconnectingClient implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReconnectingClient.class);
+    /** How long {@link Builder#start()} waits for the first {@code onChannel} call to return. */
+    public static final Duration FIRST_ATTEMPT_WAIT = Duration.ofSeconds(10);
 
     private final String url;
     private final WebSocketClientChannel.Builder channels;
@@ -68,7 +74,7 @@ public final class ReconnectingClient implements AutoCloseable {
         private Consumer<Boolean> onConnectionChange;
 
         private Builder(String url) {
-            this.url = Objects.requireNonNull(url, "url");
+            this.url = WebSocketClientChannel.checkUrl(url);
         }
 
         public Builder okHttpClient(OkHttpClient client) {
@@ -98,10 +104,20 @@ public final class ReconnectingClient implements AutoCloseable {
             return this;
         }
 
-        /** Starts the first attempt at once. */
+        /**
+         * Starts the first attempt at once and returns when {@code onChannel} has received its
+         * channel (waiting at most {@link #FIRST_ATTEMPT_WAIT} for a slow callback): a peer added
+         * there is known to the sync manager before anything the caller does next.
+         */
         public ReconnectingClient start() {
             ReconnectingClient c = new ReconnectingClient(this);
-            c.post(c::attempt);
+            try {
+                c.executor.submit(c::attempt).get(FIRST_ATTEMPT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                log.warn("first connection attempt to {} has not handed out its channel: {}", url, e.toString());
+            }
             return c;
         }
     }
@@ -176,7 +192,13 @@ public final class ReconnectingClient implements AutoCloseable {
         WebSocketClientChannel ch;
         synchronized (lock) {
             if (closed) return;
-            ch = channels.connect(hooks);
+            try {
+                ch = channels.connect(hooks);
+            } catch (RuntimeException e) { // never silent: log it and try again after the backoff
+                log.warn("cannot open a connection to {}", url, e);
+                scheduleNext();
+                return;
+            }
             hooks.channel = ch;
             current = ch;
             connections++;
@@ -207,16 +229,23 @@ public final class ReconnectingClient implements AutoCloseable {
             wasConnected = connected;
             connected = false;
             if (closed) return;
-            attempts++;
-            delay = backoff.delayMillis(attempts, () -> ThreadLocalRandom.current().nextDouble());
-            try {
-                pendingAttempt = executor.schedule(this::attempt, delay, TimeUnit.MILLISECONDS);
-            } catch (RejectedExecutionException e) {
-                return; // closing
-            }
+            delay = scheduleNext();
+            if (delay < 0) return; // closing
         }
         log.info("connection to {} ended ({}); attempt {} in {} ms", url, reason, attempts, delay);
         if (wasConnected) notifyChange(false);
+    }
+
+    /** Schedules the next attempt after the backoff; its delay, or -1 when closing. Under {@code lock}. */
+    private long scheduleNext() {
+        attempts++;
+        long delay = backoff.delayMillis(attempts, () -> ThreadLocalRandom.current().nextDouble());
+        try {
+            pendingAttempt = executor.schedule(this::attempt, delay, TimeUnit.MILLISECONDS);
+            return delay;
+        } catch (RejectedExecutionException e) {
+            return -1;
+        }
     }
 
     private void notifyChange(boolean up) {

@@ -4,8 +4,16 @@ import io.cojson.sync.transport.internal.ChannelCore;
 import io.cojson.sync.transport.internal.FrameSocket;
 import io.cojson.sync.transport.internal.Timers;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleConsumer;
+import okhttp3.ConnectionPool;
+import okhttp3.Dispatcher;
+import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -21,6 +29,10 @@ import okio.ByteString;
  * <p>The channel exists at once and accepts messages while the socket is still connecting; they
  * go out as one batched frame when it opens (the reference's first burst). The URL is used
  * verbatim. One connection only: {@link ReconnectingClient} reconnects.
+ *
+ * <p>Without an application-supplied {@link OkHttpClient}, the channel owns its OkHttp threads
+ * (daemons) and connection pool and releases them when it closes or ends, so a program can exit as
+ * soon as its {@code main} returns.
  */
 public final class WebSocketClientChannel implements MessageChannel {
     /** {@code pingTimeout} default of cojson-transport-ws. */
@@ -29,6 +41,7 @@ public final class WebSocketClientChannel implements MessageChannel {
     private final String url;
     private final OkSocket socket;
     private final ChannelCore core;
+    private final OkHttpClient ownClient; // null when the application supplied the client
 
     private WebSocketClientChannel(Builder b, ChannelCore.Hooks extra) {
         this.url = b.url;
@@ -47,13 +60,36 @@ public final class WebSocketClientChannel implements MessageChannel {
 
             @Override
             public void terminated(String reason) {
+                releaseOwnClient();
                 extra.terminated(reason);
             }
         };
         this.core = new ChannelCore(url, socket, b.batching, b.pingTimeout.toMillis(), Timers.shared(), hooks);
         socket.core = core;
-        OkHttpClient client = b.client != null ? b.client : DefaultClient.INSTANCE;
+        this.ownClient = b.client != null ? null : DefaultClient.newOwnClient();
+        OkHttpClient client = b.client != null ? b.client : ownClient;
         socket.ws = client.newWebSocket(new Request.Builder().url(url).build(), socket);
+    }
+
+    /**
+     * {@code url} if a channel can connect to it: {@code ws://} or {@code wss://} (or {@code http(s)://},
+     * which OkHttp upgrades the same way) and well formed; else an {@link InvalidUrlException} naming it.
+     */
+    public static String checkUrl(String url) {
+        Objects.requireNonNull(url, "url");
+        int sep = url.indexOf("://");
+        String scheme = sep < 0 ? "" : url.substring(0, sep).toLowerCase(Locale.ROOT);
+        String asHttp = switch (scheme) {
+            case "ws", "http" -> "http";
+            case "wss", "https" -> "https";
+            default -> null;
+        };
+        if (asHttp == null) {
+            throw new InvalidUrlException(url, (sep < 0 ? "no scheme" : "unsupported scheme " + scheme)
+                    + "; expected ws://host:port/… or wss://host:port/…");
+        }
+        if (HttpUrl.parse(asHttp + url.substring(sep)) == null) throw new InvalidUrlException(url, "malformed");
+        return url;
     }
 
     /** Connects with the defaults. */
@@ -74,7 +110,7 @@ public final class WebSocketClientChannel implements MessageChannel {
         private DoubleConsumer onPing;
 
         private Builder(String url) {
-            this.url = Objects.requireNonNull(url, "url");
+            this.url = checkUrl(url);
         }
 
         /** The OkHttp client to use (shares its connection pool and threads); a default otherwise. */
@@ -130,6 +166,17 @@ public final class WebSocketClientChannel implements MessageChannel {
     @Override
     public void close() {
         core.close();
+        releaseOwnClient();
+    }
+
+    /**
+     * Stops our OkHttp dispatcher from taking new work (its idle threads end now; the socket's
+     * reader thread ends with the socket) and drops pooled connections. Idempotent.
+     */
+    private void releaseOwnClient() {
+        if (ownClient == null) return;
+        ownClient.dispatcher().executorService().shutdown();
+        ownClient.connectionPool().evictAll();
     }
 
     /** The socket is open (the handshake completed and it has not closed). */
@@ -223,10 +270,24 @@ public final class WebSocketClientChannel implements MessageChannel {
         }
     }
 
-    /** Shared default client: its threads are daemons and idle sockets are pooled. */
+    /**
+     * The defaults of a channel's own client. OkHttp's default dispatcher threads are not daemons
+     * and linger 60 s after their last call, which kept client JVMs alive a minute after main
+     * returned; a channel's own dispatcher has daemon threads and is shut down when it closes.
+     */
     private static final class DefaultClient {
-        static final OkHttpClient INSTANCE = new OkHttpClient.Builder()
+        private static final OkHttpClient TEMPLATE = new OkHttpClient.Builder()
                 .connectTimeout(Duration.ofSeconds(10))
                 .build();
+
+        static OkHttpClient newOwnClient() {
+            ExecutorService threads = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
+                    new SynchronousQueue<>(), r -> {
+                        Thread t = new Thread(r, "cojson-ws-client");
+                        t.setDaemon(true);
+                        return t;
+                    });
+            return TEMPLATE.newBuilder().dispatcher(new Dispatcher(threads)).connectionPool(new ConnectionPool()).build();
+        }
     }
 }

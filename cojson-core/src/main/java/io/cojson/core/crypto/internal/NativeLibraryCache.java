@@ -16,15 +16,16 @@ import java.security.NoSuchAlgorithmException;
  * (when run from a shaded jar it copies the whole jar, ~176 MB a start), which fills the disk of a
  * machine that starts many JVMs. Here the file is named by the SHA-256 of its bytes and checked
  * against them before every use, so a stale or altered copy is never loaded. java.io only (Android).
+ * Also used by cojson-storage for lz4-java's library (MapDB's xxhash).
  */
-final class NativeLibraryCache {
+public final class NativeLibraryCache {
     private NativeLibraryCache() {}
 
     /**
      * The absolute path of a verified copy of {@code resource} (loaded through {@code loader}) in
      * {@code baseDir}, written there (atomically, by rename) if missing or different.
      */
-    static String extract(ClassLoader loader, String resource, File baseDir) throws IOException {
+    public static String extract(ClassLoader loader, String resource, File baseDir) throws IOException {
         byte[] bytes;
         try (InputStream in = loader.getResourceAsStream(resource)) {
             if (in == null) throw new IOException("no bundled native library " + resource + " on the class path");
