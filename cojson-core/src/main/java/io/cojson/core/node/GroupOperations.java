@@ -118,6 +118,8 @@ public final class GroupOperations {
     /**
      * Makes {@code childID} inherit from {@code parentID} ({@code role} "extend" or a role), §5.6:
      * the child's read key and all its write-only keys become readable by the parent's members.
+     * As in the reference, extending a parent that already reaches the child (a cycle) writes
+     * nothing, and only an admin of the child may extend it.
      */
     public static void extend(LocalNode node, RawCoID childID, RawCoID parentID, String role) {
         node.inLock(() -> {
@@ -125,6 +127,10 @@ public final class GroupOperations {
             CoValueCore parent = node.require(parentID);
             requireGroup(child);
             requireGroup(parent);
+            if (GroupView.isSelfExtension(childID, parentID, node)) return;
+            if (!Roles.ADMIN.equals(node.myRoleIn(child, null))) {
+                throw new PermissionDeniedException("To extend a group, the current account must be an admin in the child group");
+            }
             set(node, childID, "parent_" + parentID.value(), JsonValue.of(role));
             KeyID childKey = currentReadKey(node, child);
             KeyRotation.revealToParent(node, child, parentID, childKey, secretOf(node, child, childKey));

@@ -11,10 +11,7 @@ import io.cojson.core.ids.RawCoID;
 import io.cojson.core.ids.SealerID;
 import io.cojson.core.ids.TransactionID;
 import io.cojson.core.json.JsonValue;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -94,7 +91,7 @@ final class KeyRotation {
         // reached twice through a diamond rotates twice, so its final key is revealed only to
         // parent keys that were already rotated)
         for (CoValueCore child : loadedChildren(node, group)) {
-            if (isSelfExtension(node, child, group)) continue;
+            if (GroupView.isSelfExtension(child.id(), group.id(), node)) continue;
             String why = cannotRotate(node, child);
             if (why != null) {
                 LOG.warn("cannot rotate the read key of child group {} of {}: {}", child.id(), group.id(), why);
@@ -167,23 +164,6 @@ final class KeyRotation {
             if (mapping != null && !mapping.equals(Roles.REVOKED)) out.add(c);
         }
         return out;
-    }
-
-    /** Whether {@code child} is {@code parent} or one of its ancestors (the reference's {@code isSelfExtension}). */
-    static boolean isSelfExtension(LocalNode node, CoValueCore child, CoValueCore parent) {
-        Set<RawCoID> seen = new HashSet<>();
-        Deque<CoValueCore> queue = new ArrayDeque<>();
-        queue.push(parent);
-        while (!queue.isEmpty()) {
-            CoValueCore current = queue.pop();
-            if (current.id().equals(child.id())) return true;
-            seen.add(current.id());
-            for (RawCoID p : current.groupView(node).activeParents()) {
-                CoValueCore pc = node.get(p);
-                if (pc != null && !seen.contains(p)) queue.push(pc);
-            }
-        }
-        return false;
     }
 
     /**
