@@ -17,11 +17,11 @@ import net.jqwik.api.Combinators;
  * insert, delete, duplicate, truncate) and tree-level (replace any node with a hostile value,
  * drop or rename keys, change the action). A seed gives the same mutation every time.
  */
-final class Mutations {
+public final class Mutations {
     private Mutations() {}
 
     /** The wire text of every message in sync.json (the in-memory scenario, the frames' lines, the constructed cases). */
-    static List<String> validMessages() {
+    public static List<String> validMessages() {
         List<String> out = new ArrayList<>();
         JsonValue.Obj root = SyncVectors.root();
         for (JsonValue m : SyncVectors.arr(SyncVectors.obj(root, "inMemory"), "messages").items()) out.add(SyncVectors.str(m, "wire"));
@@ -33,20 +33,20 @@ final class Mutations {
     }
 
     /** Frames of the WebSocket scenario, as sent. */
-    static List<String> validFrames() {
+    public static List<String> validFrames() {
         List<String> out = new ArrayList<>();
         for (JsonValue f : SyncVectors.arr(SyncVectors.obj(SyncVectors.root(), "webSocket"), "frames").items()) out.add(SyncVectors.str(f, "data"));
         return out;
     }
 
     /** A valid message with 1 to 4 mutations; the seed shrinks, the message and the rounds too. */
-    static Arbitrary<String> arbitrary(List<String> valid) {
+    public static Arbitrary<String> arbitrary(List<String> valid) {
         return Combinators.combine(Arbitraries.of(valid), Arbitraries.longs(), Arbitraries.integers().between(1, 4))
                 .as((m, seed, rounds) -> mutate(m, seed, rounds));
     }
 
     /** {@code rounds} mutations of {@code text}, chosen by {@code seed}. */
-    static String mutate(String text, long seed, int rounds) {
+    public static String mutate(String text, long seed, int rounds) {
         Random r = new Random(seed);
         String s = text;
         for (int i = 0; i < rounds; i++) s = r.nextBoolean() ? mutateTree(s, r) : mutateText(s, r);
