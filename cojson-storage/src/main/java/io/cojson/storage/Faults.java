@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * environment variable {@code COJSON_FAULTS} (the property wins), or at runtime with
  * {@link #configure(String)} (the test-support entry point). Syntax: comma-separated entries
  * {@code [after:<other.point>/]point=action[@n|*]} with the actions {@code pause}, {@code halt},
- * {@code delay:<ms>}, {@code throw:io|closed|rejected|interrupted}, {@code drop} and {@code dup}.
+ * {@code delay:<ms>}, {@code throw:io|closed|rejected|interrupted|oom}, {@code drop} and {@code dup}
+ * ({@code throw:oom} throws an {@link OutOfMemoryError}, to test what a fatal error does).
  * Without a suffix an entry fires on its first hit only, with {@code @n} on the n-th, with
  * {@code *} on every hit. An {@code after:} entry is armed by the first hit of the other point and
  * counts its own hits from then on.
@@ -173,6 +174,7 @@ public final class Faults {
                     pause(at);
                     return Effect.NONE;
                 default:
+                    if ("oom".equals(arg)) throw new OutOfMemoryError("injected at " + at);
                     throw new InjectedFault(at, arg, cause(arg, at));
             }
         }
@@ -231,8 +233,8 @@ public final class Faults {
                     if (arg == null || parseLong(arg, e) < 0) throw new IllegalArgumentException("expected delay:<ms> in " + e);
                     break;
                 case "throw":
-                    if (arg == null || !List.of("io", "closed", "rejected", "interrupted").contains(arg)) {
-                        throw new IllegalArgumentException("expected throw:io|closed|rejected|interrupted in " + e);
+                    if (arg == null || !List.of("io", "closed", "rejected", "interrupted", "oom").contains(arg)) {
+                        throw new IllegalArgumentException("expected throw:io|closed|rejected|interrupted|oom in " + e);
                     }
                     break;
                 default:

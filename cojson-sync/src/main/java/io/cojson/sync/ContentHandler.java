@@ -70,14 +70,8 @@ final class ContentHandler {
     }
 
     private CompletionStage<?> withDependencies(PeerState from, Incoming in) {
-        CoValueCore existing = ctx.node.get(in.id());
-        if (existing == null && in.header() == null) { // nothing to verify against: answered by process
-            process(from, in);
-            return null;
-        }
-        CoValueHeader header = existing != null ? existing.header() : in.header();
-        Set<RawCoID> missing = Dependencies.of(in.id(), header, in.sessions());
-        missing.removeIf(d -> ctx.available(d) || waitsOn(d, in.id(), new HashSet<>())); // circular: do not wait
+        if (from != null && from.role() == PeerRole.CLIENT) return fromClient(from, in);
+        Set<RawCoID> missing = missing(in);
         if (missing.isEmpty()) {
             process(from, in);
             return null;
@@ -89,6 +83,66 @@ final class ContentHandler {
             process(from, in);
         });
     }
+
+    /** What {@code in} waits for before it can be verified (empty: process it now). */
+    private Set<RawCoID> missing(Incoming in) {
+        CoValueCore existing = ctx.node.get(in.id());
+        if (existing == null && in.header() == null) return new HashSet<>(); // nothing to verify against: answered by process
+        CoValueHeader header = existing != null ? existing.header() : in.header();
+        Set<RawCoID> missing = Dependencies.of(in.id(), header, in.sessions());
+        missing.removeIf(d -> ctx.available(d) || waitsOn(d, in.id(), new HashSet<>())); // circular: do not wait
+        return missing;
+    }
+
+    /**
+     * A client's content that must wait for dependencies (issue 11 B.2) waits without holding its
+     * CoValue's gate: a client that never answers the load of a made-up author must not hold the
+     * value for the other peers until the load timeout. Its later content for the same value
+     * waits behind it, so that one client's pieces still apply in order; at most
+     * {@link #MAX_WAITING_PER_CLIENT} contents wait per client, more are dropped with an error.
+     */
+    private CompletionStage<?> fromClient(PeerState from, Incoming in) {
+        HeldKey key = new HeldKey(from, in.id());
+        CompletableFuture<Void> before = held.get(key);
+        if (before == null && missing(in).isEmpty()) {
+            process(from, in);
+            return null;
+        }
+        int n = heldPerClient.getOrDefault(from, 0);
+        if (n >= MAX_WAITING_PER_CLIENT) {
+            ctx.error(from, in.id(), SyncError.Kind.DEPENDENCY_UNAVAILABLE,
+                    "dropped: " + n + " contents of this client already wait for dependencies");
+            return null;
+        }
+        heldPerClient.put(from, n + 1);
+        CompletableFuture<Void> tail = new CompletableFuture<>();
+        held.put(key, tail);
+        CompletableFuture<Void> prior = before == null ? CompletableFuture.completedFuture(null) : before;
+        prior.thenCompose(x -> {
+            Set<RawCoID> missing = missing(in);
+            if (missing.isEmpty() || from.isClosed()) return CompletableFuture.completedFuture(null);
+            waiting.computeIfAbsent(in.id(), k -> new HashSet<>()).addAll(missing);
+            // After the load timeout an author nobody supplied rejects its sessions (SIGNER_UNKNOWN).
+            return ctx.loads.requestAll(missing, from).thenRun(() -> waiting.remove(in.id()));
+        }).whenComplete((x, e) -> {
+            heldPerClient.merge(from, -1, (a, b) -> a + b == 0 ? null : a + b);
+            if (held.get(key) == tail) held.remove(key);
+            try {
+                if (!from.isClosed()) process(from, in);
+            } finally {
+                tail.complete(null);
+            }
+        });
+        return null;
+    }
+
+    /** Per client: contents waiting for dependencies, by the value they are about (in arrival order). */
+    private record HeldKey(PeerState peer, RawCoID id) {}
+
+    /** Most contents of one client that may wait for dependencies at a time. */
+    static final int MAX_WAITING_PER_CLIENT = 32;
+    private final Map<HeldKey, CompletableFuture<Void>> held = new HashMap<>();
+    private final Map<PeerState, Integer> heldPerClient = new HashMap<>();
 
     /** Whether content of {@code id} is (transitively) held back waiting for {@code target}. */
     private boolean waitsOn(RawCoID id, RawCoID target, Set<RawCoID> seen) {

@@ -309,6 +309,7 @@ final class Outgoing {
         boolean last = inFlight.merge(id, -1, Integer::sum) == 0;
         if (last) inFlight.remove(id);
         if (err != null) {
+            io.cojson.storage.FatalErrors.report(err); // storage ran out of memory: not a retryable failure
             storageOptimistic.remove(id); // unknown what committed: the next change re-stores from scratch
             ctx.error(null, id, SyncError.Kind.STORAGE_FAILURE, "store failed: " + err);
             done.completeExceptionally(err);

@@ -6,6 +6,7 @@ import io.cojson.core.ids.SessionID;
 import io.cojson.core.knownstate.KnownState;
 import io.cojson.core.node.LocalNode;
 import io.cojson.core.session.VerificationFailure;
+import io.cojson.sync.internal.LogText;
 import io.cojson.sync.internal.Gates;
 import io.cojson.sync.internal.SerialExecutor;
 import java.util.ArrayList;
@@ -25,6 +26,8 @@ import org.slf4j.LoggerFactory;
  */
 final class SyncContext {
     private static final Logger LOG = LoggerFactory.getLogger(SyncManager.class);
+    /** Longest message kept in a {@link SyncError} (it may quote what a peer sent). */
+    static final int MAX_ERROR_MESSAGE_CHARS = 1_000;
     /** Set while this manager imports received content, so its change listener can tell local writes apart. */
     private static final ThreadLocal<Boolean> IMPORTING = ThreadLocal.withInitial(() -> false);
 
@@ -138,9 +141,12 @@ final class SyncContext {
                 SyncError.Kind.REJECTED_SESSION, f, f.kind() + ": " + f.message()));
     }
 
-    private void report(PeerState from, SyncError e) {
-        LOG.warn("{} from {}: {} {}{}", e.kind(), e.peerId(), e.id() == null ? "" : e.id(),
-                e.session() == null ? "" : "session " + e.session() + " ", e.message());
+    private void report(PeerState from, SyncError raw) {
+        // The message quotes what the peer sent: kept bounded in memory (100 per peer), escaped in the log.
+        SyncError e = new SyncError(raw.peerId(), raw.id(), raw.session(), raw.kind(), raw.failure(),
+                LogText.clip(raw.message(), MAX_ERROR_MESSAGE_CHARS));
+        LOG.warn("{} from {}: {} {}{}", e.kind(), e.peerId(), e.id() == null ? "" : LogText.safe(e.id()),
+                e.session() == null ? "" : "session " + LogText.safe(e.session()) + " ", LogText.safe(e.message(), 500));
         if (from != null) from.recordError(e, options.stickyErrors());
         for (Consumer<SyncError> l : errorListeners) {
             try {

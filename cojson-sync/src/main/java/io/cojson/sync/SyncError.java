@@ -28,6 +28,12 @@ public record SyncError(String peerId, RawCoID id, SessionID session, Kind kind,
         /** A session of a content message failed verification or parsing: not stored, others applied. */
         REJECTED_SESSION,
         /** Storage failed to load or store; the operation is retried on the next change or load. */
-        STORAGE_FAILURE
+        STORAGE_FAILURE,
+        /**
+         * A client's content that needs a dependency this node lacks (a session's author, a
+         * group) was dropped because too many of that client's contents already wait for theirs.
+         * (One that waited in vain until the load timeout is rejected per session, SIGNER_UNKNOWN.)
+         */
+        DEPENDENCY_UNAVAILABLE
     }
 }

@@ -112,6 +112,7 @@ public final class WriteQueue {
                 FaultPoints.hit(FaultPoints.QUEUE_BEFORE_ENTRY);
                 process(e);
             } catch (RuntimeException ex) {
+                io.cojson.storage.FatalErrors.report(ex); // an out-of-memory wrapped by the engine
                 fail(List.of(e), ex);
             }
         }
@@ -150,6 +151,7 @@ public final class WriteQueue {
         try {
             complete(batch, engine.commit(ops));
         } catch (RuntimeException ex) {
+            io.cojson.storage.FatalErrors.report(ex);
             if (batch.size() == 1) {
                 fail(batch, ex);
                 return;

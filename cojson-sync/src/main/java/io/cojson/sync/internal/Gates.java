@@ -60,6 +60,10 @@ public final class Gates {
         } catch (RuntimeException e) {
             LOG.error("sync handler failed", e);
             return null;
+        } catch (Error e) {
+            LOG.error("sync handler failed", e);
+            io.cojson.storage.FatalErrors.report(e);
+            return null;
         }
     }
 }

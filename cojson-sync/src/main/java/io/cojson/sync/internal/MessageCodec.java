@@ -71,12 +71,12 @@ public final class MessageCodec {
         if (id instanceof JsonValue.Str s && s.value().startsWith(RawCoID.PREFIX) && RawCoID.isValid(s.value())) {
             return new RawCoID(s.value());
         }
-        throw new InvalidSyncMessageException(Kind.INVALID_ID, action, "a co_z… CoValue id", String.valueOf(id));
+        throw new InvalidSyncMessageException(Kind.INVALID_ID, action, "a co_z… CoValue id", InvalidEncodingException.describe(String.valueOf(id)));
     }
 
     private static String batchId(JsonValue.Obj o, String action) {
         if (o.get("id") instanceof JsonValue.Str s) return s.value();
-        throw new InvalidSyncMessageException(Kind.INVALID_ID, action, "a string batch id", String.valueOf(o.get("id")));
+        throw new InvalidSyncMessageException(Kind.INVALID_ID, action, "a string batch id", InvalidEncodingException.describe(String.valueOf(o.get("id"))));
     }
 
     private static SyncMessage.Known known(JsonValue.Obj o, String action) {

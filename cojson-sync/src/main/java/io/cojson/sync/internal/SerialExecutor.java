@@ -1,5 +1,6 @@
 package io.cojson.sync.internal;
 
+import io.cojson.storage.FatalErrors;
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -69,6 +70,7 @@ public final class SerialExecutor implements Executor {
                 next.run();
             } catch (RuntimeException | Error e) { // a failing task must not wedge the queue
                 LOG.error("sync task failed", e);
+                FatalErrors.report(e);
             }
         }
         submitDrain(); // more queued: give other users of the pool a turn first

@@ -1,5 +1,6 @@
 package io.cojson.sync.transport;
 
+import io.cojson.sync.internal.LogText;
 import io.cojson.sync.transport.internal.ChannelCore;
 import java.time.Duration;
 import java.util.Objects;
@@ -232,7 +233,7 @@ public final class ReconnectingClient implements AutoCloseable {
             delay = scheduleNext();
             if (delay < 0) return; // closing
         }
-        log.info("connection to {} ended ({}); attempt {} in {} ms", url, reason, attempts, delay);
+        log.info("connection to {} ended ({}); attempt {} in {} ms", url, LogText.safe(reason, 300), attempts, delay);
         if (wasConnected) notifyChange(false);
     }
 

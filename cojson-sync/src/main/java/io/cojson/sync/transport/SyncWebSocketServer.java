@@ -46,6 +46,9 @@ public final class SyncWebSocketServer implements AutoCloseable {
     private final Builder config;
     private final Set<JettyConnection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicLong sequence = new AtomicLong();
+    private final AtomicLong closedPeak = new AtomicLong();
+    private final AtomicLong closedCoalesced = new AtomicLong();
+    private final AtomicLong slowConsumers = new AtomicLong();
     private final List<MessageChannel> held = new ArrayList<>();
     private Consumer<MessageChannel> handler;
     private Server server;
@@ -70,8 +73,33 @@ public final class SyncWebSocketServer implements AutoCloseable {
         private long maxMessageBytes = 100L * 1024 * 1024;
         private Duration idleTimeout = Duration.ofMinutes(2);
         private Duration stopTimeout = Duration.ofSeconds(5);
+        private long maxOutgoingBytes = defaultOutgoingBudget();
+        private Duration stallTimeout = Duration.ofSeconds(30);
 
         private Builder() {}
+
+        /** An eighth of the heap, between 16 and 256 MiB. */
+        static long defaultOutgoingBudget() {
+            return Math.max(16L << 20, Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 8));
+        }
+
+        /**
+         * Per connection: the most that may wait to be sent to its client (queued messages and
+         * the socket's buffer, counted in characters of JSON, about bytes). A client that lets
+         * more pile up is dropped with a logged reason; 0 or less means no limit. Default: an
+         * eighth of the heap, between 16 and 256 MiB. A value larger than this cannot be served
+         * to a client in one answer, so keep it above the largest CoValue.
+         */
+        public Builder maxOutgoingBytes(long bytes) {
+            this.maxOutgoingBytes = bytes;
+            return this;
+        }
+
+        /** A connection whose queued messages make no progress for this long is dropped (default 30 s; zero: never). */
+        public Builder stallTimeout(Duration timeout) {
+            this.stallTimeout = timeout;
+            return this;
+        }
 
         /** Interface to bind (default 127.0.0.1). */
         public Builder host(String host) {
@@ -169,6 +197,36 @@ public final class SyncWebSocketServer implements AutoCloseable {
         return "ws://" + h + ":" + port();
     }
 
+    /** The per-connection outgoing budget in force ({@link Builder#maxOutgoingBytes}). */
+    public long maxOutgoingBytes() {
+        return config.maxOutgoingBytes;
+    }
+
+    /** The most that was ever waiting to be sent to one connection, closed ones included (chars). */
+    public long peakPendingOutgoingBytes() {
+        long peak = closedPeak.get();
+        for (JettyConnection c : connections) {
+            ChannelCore ch = c.channel();
+            if (ch != null) peak = Math.max(peak, ch.peakPendingOutgoingChars());
+        }
+        return peak;
+    }
+
+    /** Connections dropped because their client did not read what it was sent. */
+    public long slowConsumersClosed() {
+        return slowConsumers.get();
+    }
+
+    /** Content messages not queued again because an identical copy still waited (closed connections included). */
+    public long coalescedMessages() {
+        long n = closedCoalesced.get();
+        for (JettyConnection c : connections) {
+            ChannelCore ch = c.channel();
+            if (ch != null) n += ch.coalescedMessages();
+        }
+        return n;
+    }
+
     /** Sockets currently open (a closing one counts until its close handshake is over). */
     public int connectionCount() {
         return connections.size();
@@ -255,7 +313,8 @@ public final class SyncWebSocketServer implements AutoCloseable {
                     return null;
                 }
                 response.setExtensions(List.of()); // no permessage-deflate, like the reference's ws server
-                return new JettyConnection(owner, pingMs, config.datacenter, timers, sequence.incrementAndGet());
+                return new JettyConnection(owner, pingMs, config.datacenter, timers, sequence.incrementAndGet(),
+                        config.maxOutgoingBytes, config.stallTimeout.toMillis());
             });
         });
         upgrades.setHandler(new PlainHttp());
@@ -292,6 +351,12 @@ public final class SyncWebSocketServer implements AutoCloseable {
 
         @Override
         public void closed(JettyConnection c) {
+            ChannelCore ch = c.channel();
+            if (ch != null) {
+                closedPeak.accumulateAndGet(ch.peakPendingOutgoingChars(), Math::max);
+                closedCoalesced.addAndGet(ch.coalescedMessages());
+                if (ch.closedAsSlowConsumer()) slowConsumers.incrementAndGet();
+            }
             connections.remove(c);
         }
     }

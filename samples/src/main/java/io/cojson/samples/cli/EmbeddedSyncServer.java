@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +42,12 @@ public final class EmbeddedSyncServer implements AutoCloseable {
 
     /** Opens storage in {@code db} (created if missing; null = memory only) and starts listening. */
     public static EmbeddedSyncServer start(String host, int port, Path db) throws Exception {
+        return start(host, port, db, b -> {});
+    }
+
+    /** {@link #start(String, int, Path)} with transport options ({@code tune} may change any but host and port). */
+    public static EmbeddedSyncServer start(String host, int port, Path db, Consumer<SyncWebSocketServer.Builder> tune)
+            throws Exception {
         Crypto crypto = Crypto.create();
         LocalNode node = LocalNode.forAgent(crypto, crypto.newRandomAgentSecret());
         AsyncMapDbStorage storage = null;
@@ -59,7 +66,9 @@ public final class EmbeddedSyncServer implements AutoCloseable {
             sync = SyncManager.create(node, options);
             SyncManager s = sync;
             AtomicInteger connections = new AtomicInteger();
-            ws = SyncWebSocketServer.builder().host(host).port(port).build();
+            SyncWebSocketServer.Builder b = SyncWebSocketServer.builder();
+            tune.accept(b);
+            ws = b.host(host).port(port).build();
             ws.start(ch -> s.addPeer("client-" + connections.incrementAndGet(), PeerRole.CLIENT, ch));
             return new EmbeddedSyncServer(storage, syncStorage, sync, ws);
         } catch (Exception | Error e) {
@@ -81,6 +90,11 @@ public final class EmbeddedSyncServer implements AutoCloseable {
 
     public String url() {
         return ws.url();
+    }
+
+    /** The WebSocket side: connection counts, outgoing budget and its measurements. */
+    public SyncWebSocketServer transport() {
+        return ws;
     }
 
     public SyncManager sync() {

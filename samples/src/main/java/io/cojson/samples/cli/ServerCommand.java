@@ -2,6 +2,7 @@ package io.cojson.samples.cli;
 
 import io.cojson.core.json.JsonValue;
 import io.cojson.core.json.JsonWriter;
+import io.cojson.storage.FatalErrors;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -26,6 +27,9 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default ${DEFAULT-VALUE}).")
     String host;
 
+    @Option(names = "--max-outgoing-mib", description = "Per connection: most MiB waiting to be sent before a client that does not read is dropped (default: an eighth of the heap, 16 to 256).")
+    Long maxOutgoingMib;
+
     @Override
     public Integer call() {
         int p;
@@ -43,10 +47,13 @@ public final class ServerCommand implements Callable<Integer> {
             System.err.println("server: --host must not be empty");
             return 2;
         }
+        endProcessOnFatalErrors();
         PrintStream out = System.out;
         EmbeddedSyncServer server;
         try {
-            server = EmbeddedSyncServer.start(host, p, db);
+            server = EmbeddedSyncServer.start(host, p, db, b -> {
+                if (maxOutgoingMib != null) b.maxOutgoingBytes(maxOutgoingMib << 20);
+            });
         } catch (Exception e) {
             System.err.println("server: cannot start: " + e);
             return 1;
@@ -79,5 +86,33 @@ public final class ServerCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /** Exit status after a fatal error (EX_SOFTWARE): a supervisor restarts the server. */
+    static final int FATAL_EXIT = 70;
+
+    /**
+     * An out-of-memory (or other {@link VirtualMachineError}) on any of the server's threads ends
+     * the process at once: left running, it would accept connections and acknowledge nothing.
+     * Storage needs no clean close: what was committed is in its journal.
+     */
+    private static void endProcessOnFatalErrors() {
+        FatalErrors.onFatal(ServerCommand::die);
+        Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
+        Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
+            if (FatalErrors.isFatal(e)) die(e);
+            if (previous != null) previous.uncaughtException(thread, e);
+            else e.printStackTrace();
+        });
+    }
+
+    private static void die(Throwable e) {
+        try {
+            System.err.println("server: fatal error on thread " + Thread.currentThread().getName() + ": " + e
+                    + "; exiting with status " + FATAL_EXIT);
+            System.err.flush();
+        } finally {
+            Runtime.getRuntime().halt(FATAL_EXIT);
+        }
     }
 }

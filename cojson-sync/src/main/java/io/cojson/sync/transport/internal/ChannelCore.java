@@ -1,6 +1,7 @@
 package io.cojson.sync.transport.internal;
 
 import io.cojson.storage.Faults;
+import io.cojson.sync.internal.LogText;
 import io.cojson.sync.transport.FaultPoints;
 import io.cojson.sync.transport.MessageChannel;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +48,7 @@ public final class ChannelCore implements MessageChannel {
     private volatile Timers.Cancellable watchdog;
     private volatile long lastActivityNanos;
     private volatile boolean established;
+    private volatile boolean slowConsumer;
 
     /**
      * @param pingTimeoutMs silence after which the peer counts as gone (armed by the first frame,
@@ -60,6 +62,21 @@ public final class ChannelCore implements MessageChannel {
         this.hooks = hooks;
         this.out = new OutgoingQueue(socket, timers, batchingByDefault, OutgoingQueue.MAX_OUTGOING_MESSAGES_CHUNK_BYTES);
         this.inbox = new Inbox(name);
+    }
+
+    /**
+     * Protects this side from a peer that reads slowly or not at all (see {@link OutgoingQueue#limit}):
+     * on a breach the connection is dropped with a logged reason. Call before the socket opens.
+     */
+    public void limitOutgoing(long maxPendingChars, long stallTimeoutMillis) {
+        out.limit(maxPendingChars, stallTimeoutMillis, this::slowConsumer);
+    }
+
+    private void slowConsumer(String reason) {
+        slowConsumer = true;
+        log.warn("closing connection {}: slow consumer: {}", name, reason);
+        // A peer that does not read would never read a close frame either: drop the socket.
+        abort("slow consumer: " + reason);
     }
 
     // ---- MessageChannel -------------------------------------------------------------------
@@ -137,7 +154,7 @@ public final class ChannelCore implements MessageChannel {
         FrameCodec.Decoded d = FrameCodec.decode(text);
         if (d.error != null) {
             log.warn("Error while deserializing messages from {}: {} (frame of {} chars: {})",
-                    name, d.error, text.length(), preview(text));
+                    name, LogText.safe(d.error, 300), text.length(), LogText.safe(text, 120));
             return;
         }
         if (!established) {
@@ -186,6 +203,26 @@ public final class ChannelCore implements MessageChannel {
 
     public boolean isTerminated() {
         return terminated.get();
+    }
+
+    /** Characters waiting to go to the peer (queued, batched, buffered in the socket). */
+    public long pendingOutgoingChars() {
+        return out.pendingChars();
+    }
+
+    /** The most characters ever pending for the peer. */
+    public long peakPendingOutgoingChars() {
+        return out.peakPendingChars();
+    }
+
+    /** Content messages not queued again because an identical copy was still waiting. */
+    public long coalescedMessages() {
+        return out.coalescedMessages();
+    }
+
+    /** Whether the connection was dropped because the peer did not read what it was sent. */
+    public boolean closedAsSlowConsumer() {
+        return slowConsumer;
     }
 
     public boolean isBatching() {
@@ -247,9 +284,5 @@ public final class ChannelCore implements MessageChannel {
             return;
         }
         watchdog = timers.schedule(this::checkDeadline, pingTimeoutMs - idleMs);
-    }
-
-    private static String preview(String text) {
-        return text.length() <= 120 ? text : text.substring(0, 120) + "…";
     }
 }

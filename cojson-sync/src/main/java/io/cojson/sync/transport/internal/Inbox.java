@@ -91,6 +91,10 @@ final class Inbox {
                     else l.onMessage(message.text());
                 } catch (RuntimeException e) {
                     log.error("listener of {} failed", name, e);
+                } catch (Error e) {
+                    log.error("listener of {} failed", name, e);
+                    io.cojson.storage.FatalErrors.report(e);
+                    throw e;
                 }
             }
         } finally {

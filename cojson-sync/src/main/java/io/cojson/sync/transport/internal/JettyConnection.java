@@ -2,6 +2,7 @@ package io.cojson.sync.transport.internal;
 
 import io.cojson.core.json.JsonValue;
 import io.cojson.core.json.JsonWriter;
+import io.cojson.sync.internal.LogText;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -31,12 +32,17 @@ public final class JettyConnection implements Session.Listener.AutoDemanding, Fr
     private final String dcJson;
     private final Timers timers;
     private final long sequence;
+    private final long maxPendingChars;
+    private final long stallTimeoutMs;
     private final AtomicLong buffered = new AtomicLong();
     private final AtomicBoolean gone = new AtomicBoolean();
     private volatile Session session;
     private volatile ChannelCore core;
 
-    public JettyConnection(Owner owner, long pingIntervalMs, String datacenter, Timers timers, long sequence) {
+    public JettyConnection(Owner owner, long pingIntervalMs, String datacenter, Timers timers, long sequence,
+                           long maxPendingChars, long stallTimeoutMs) {
+        this.maxPendingChars = maxPendingChars;
+        this.stallTimeoutMs = stallTimeoutMs;
         this.owner = owner;
         this.pingIntervalMs = pingIntervalMs;
         this.dcJson = JsonWriter.stringify(JsonValue.of(datacenter));
@@ -56,7 +62,9 @@ public final class JettyConnection implements Session.Listener.AutoDemanding, Fr
         session = s;
         // Unique per connection, like the reference server's "<address>@<ISO time>#<n>" peer ids.
         String name = s.getRemoteSocketAddress() + "@" + Instant.now() + "#" + sequence;
-        core = new ChannelCore(name, this, false, 0, timers, new ChannelCore.Hooks() {});
+        ChannelCore c = new ChannelCore(name, this, false, 0, timers, new ChannelCore.Hooks() {});
+        c.limitOutgoing(maxPendingChars, stallTimeoutMs);
+        core = c;
         core.socketOpened();
         if (pingIntervalMs > 0) {
             ping();
@@ -78,16 +86,28 @@ public final class JettyConnection implements Session.Listener.AutoDemanding, Fr
     @Override
     public void onWebSocketClose(int statusCode, String reason) {
         ChannelCore c = core;
-        if (c != null) c.socketClosed("closed by client (" + statusCode + (reason == null ? "" : " " + reason) + ")");
+        String why = statusCode + (reason == null || reason.isEmpty() ? "" : " " + LogText.safe(reason, 123));
+        // Every close is logged with its code: 1007 (bad UTF-8) and 1009 (too large) come from Jetty itself.
+        if (statusCode == 1000 || statusCode == 1001 || statusCode == 1005) {
+            log.info("connection {} closed: {}", describe(), why);
+        } else {
+            log.warn("connection {} closed: {}", describe(), why);
+        }
+        if (c != null) c.socketClosed("closed (" + why + ")");
         socketGone();
     }
 
     @Override
     public void onWebSocketError(Throwable cause) {
         ChannelCore c = core;
-        if (c != null) c.socketClosed("socket error: " + cause);
-        else log.debug("WebSocket error before open", cause);
+        log.warn("connection {} failed: {}: {}", describe(), cause.getClass().getSimpleName(), LogText.safe(cause.getMessage(), 300));
+        if (c != null) c.socketClosed("socket error: " + cause.getClass().getSimpleName());
         socketGone();
+    }
+
+    private String describe() {
+        ChannelCore c = core;
+        return c == null ? "#" + sequence + " (not open)" : c.describe();
     }
 
     /** Told once the socket itself is gone (after a close handshake), so a shutdown can wait for it. */
@@ -117,7 +137,7 @@ public final class JettyConnection implements Session.Listener.AutoDemanding, Fr
         // Jetty queues frames in call order; the callback tells us when this one left.
         s.sendText(frame, Callback.from(() -> buffered.addAndGet(-size), failure -> {
             buffered.addAndGet(-size);
-            log.debug("send to {} failed: {}", core == null ? "?" : core.describe(), failure.toString());
+            log.debug("send to {} failed: {}", describe(), LogText.safe(failure, 300));
         }));
         return true;
     }

@@ -2,7 +2,10 @@ package io.cojson.sync.transport.internal;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,6 +16,12 @@ import org.slf4j.LoggerFactory;
  * batching is on). The reference's quirks are kept where they shape frames: the batch limit adds
  * the <em>number</em> of batched messages to the new message's length, and the message that starts
  * a drain is taken out of the queue before the wait, so it goes first whatever its priority.
+ *
+ * <p>Not in the reference, for peers that read slowly or not at all (the server sets them, see
+ * {@link #limit}): a content message identical to one still queued is dropped (a peer that
+ * repeats a {@code load} gets one copy, not one per request); what is pending (queued, batched
+ * and buffered in the socket) is bounded by a budget; and a queue that made no progress for the
+ * stall timeout ends the connection. Either end is reported once to the overflow callback.
  */
 public final class OutgoingQueue {
     /** {@code WEBSOCKET_CONFIG.MAX_OUTGOING_MESSAGES_CHUNK_BYTES}. */
@@ -45,6 +54,17 @@ public final class OutgoingQueue {
     private boolean pollScheduled;
     private String inHand;
     private long framesSent;
+    /** Characters in {@link #queues} and {@link #inHand} (the backlog has its own count). */
+    private long queuedChars;
+    /** Content messages in {@link #queues} or {@link #inHand}, with how many copies: for coalescing. */
+    private final Map<String, Integer> queuedContent = new HashMap<>();
+    private long coalesced;
+    private long peakPending;
+    private long maxPendingChars;
+    private long stallTimeoutNanos;
+    private Consumer<String> onOverflow;
+    private long stalledSinceNanos;
+    private long lastBuffered;
 
     public OutgoingQueue(FrameSocket socket, Timers timers, boolean batching, int chunkLimit) {
         this.socket = socket;
@@ -53,9 +73,39 @@ public final class OutgoingQueue {
         this.chunkLimit = chunkLimit;
     }
 
+    /**
+     * Bounds what may be pending for this peer: {@code maxPendingChars} (0: no bound) over the
+     * queue, the batch being built and the socket's buffer, and {@code stallTimeoutMillis} (0:
+     * none) without progress while messages wait. On a breach nothing more is queued and
+     * {@code onOverflow} gets the reason (once, outside this queue's lock); it should end the
+     * connection. A single message larger than the budget still goes when nothing else is pending.
+     */
+    public synchronized void limit(long maxPendingChars, long stallTimeoutMillis, Consumer<String> onOverflow) {
+        this.maxPendingChars = maxPendingChars;
+        this.stallTimeoutNanos = stallTimeoutMillis * 1_000_000L;
+        this.onOverflow = onOverflow;
+    }
+
     /** Queues or sends one message ({@code push}). Ignored after close. */
-    public synchronized void push(String message) {
-        if (closed) return;
+    public void push(String message) {
+        String overflow;
+        synchronized (this) {
+            if (closed) return;
+            if (!queuedContent.isEmpty() && queuedContent.containsKey(message)) {
+                coalesced++; // the same content is still waiting to go: one copy is enough
+                return;
+            }
+            overflow = overBudget(message.length());
+            if (overflow == null) {
+                pushNow(message);
+                peakPending = Math.max(peakPending, pendingChars());
+                return;
+            }
+        }
+        overflowed(overflow);
+    }
+
+    private void pushNow(String message) {
         if (processing) {
             enqueue(message);
             return;
@@ -68,6 +118,39 @@ public final class OutgoingQueue {
         processing = true;
         inHand = pull();
         resume();
+    }
+
+    /** Characters queued, batched and not yet written by the socket. */
+    public synchronized long pendingChars() {
+        return queuedChars + backlogChars + socket.bufferedAmount();
+    }
+
+    /** The most {@link #pendingChars()} ever was right after a push. */
+    public synchronized long peakPendingChars() {
+        return peakPending;
+    }
+
+    /** Content messages dropped because an identical copy was still queued. */
+    public synchronized long coalescedMessages() {
+        return coalesced;
+    }
+
+    private String overBudget(long size) {
+        if (maxPendingChars <= 0) return null;
+        long pending = pendingChars();
+        if (pending == 0 || pending + size <= maxPendingChars) return null;
+        return "outgoing budget exceeded: " + pending + " chars pending, " + size + " more would pass " + maxPendingChars;
+    }
+
+    private void overflowed(String reason) {
+        Consumer<String> callback;
+        synchronized (this) {
+            if (closed) return;
+            closed = true;
+            callback = onOverflow;
+        }
+        discard();
+        if (callback != null) callback.accept(reason);
     }
 
     /** The socket opened: a drain that waited for it goes on. */
@@ -106,6 +189,8 @@ public final class OutgoingQueue {
         closed = true;
         inHand = null;
         for (ArrayDeque<String> q : queues) q.clear();
+        queuedContent.clear();
+        queuedChars = 0;
         backlog.clear();
         backlogChars = 0;
     }
@@ -121,22 +206,42 @@ public final class OutgoingQueue {
                 schedulePoll();
                 return;
             }
-            processMessage(inHand, false);
+            String m = inHand;
+            inHand = null;
+            dequeued(m);
+            processMessage(m, false);
             inHand = pull();
         }
         sendMessagesInBulk();
         processing = false;
+        stalledSinceNanos = 0;
     }
 
     private void schedulePoll() {
         if (pollScheduled) return;
         pollScheduled = true;
         timers.schedule(() -> {
+            String stalled;
             synchronized (this) {
                 pollScheduled = false;
-                if (processing) resume();
+                if (!processing) return;
+                stalled = stalled();
+                if (stalled == null) resume();
             }
+            if (stalled != null) overflowed(stalled);
         }, BUFFER_LIMIT_POLLING_INTERVAL_MS);
+    }
+
+    /** Why the queue counts as stuck (nothing written since the stall timeout), or null. */
+    private String stalled() {
+        if (stallTimeoutNanos <= 0) return null;
+        long now = System.nanoTime();
+        long buffered = socket.bufferedAmount();
+        if (stalledSinceNanos == 0 || buffered < lastBuffered) stalledSinceNanos = now; // progress
+        lastBuffered = buffered;
+        long waited = now - stalledSinceNanos;
+        if (waited < stallTimeoutNanos) return null;
+        return "peer reads nothing: " + pendingChars() + " chars pending, no progress for " + waited / 1_000_000 + " ms";
     }
 
     private boolean tooMuchBuffered() {
@@ -178,12 +283,21 @@ public final class OutgoingQueue {
         else if (h.priority == null || h.priority <= 0) q = HIGH;
         else q = h.priority <= 3 ? MEDIUM : LOW;
         queues.get(q).add(message);
+        queuedChars += message.length();
+        if ("content".equals(h.action)) queuedContent.merge(message, 1, Integer::sum);
     }
 
+    /** Takes the next message; it still counts as queued (in hand) until {@link #dequeued}. */
     private String pull() {
         for (ArrayDeque<String> q : queues) {
             if (!q.isEmpty()) return q.poll();
         }
         return null;
+    }
+
+    /** A queued message leaves for the batch or the socket. */
+    private void dequeued(String message) {
+        queuedChars -= message.length();
+        if (!queuedContent.isEmpty()) queuedContent.computeIfPresent(message, (k, n) -> n == 1 ? null : n - 1);
     }
 }

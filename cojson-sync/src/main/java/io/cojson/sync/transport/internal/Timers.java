@@ -46,9 +46,10 @@ public interface Timers {
             ScheduledFuture<?> f = pool.schedule(() -> {
                 try {
                     task.run();
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | Error e) {
                     // A scheduled future would swallow it silently.
                     org.slf4j.LoggerFactory.getLogger(Timers.class).error("transport timer task failed", e);
+                    io.cojson.storage.FatalErrors.report(e);
                 }
             }, Math.max(0, delayMillis), TimeUnit.MILLISECONDS);
             return () -> f.cancel(false);
