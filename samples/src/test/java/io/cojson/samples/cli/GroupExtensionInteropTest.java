@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
  * and mixed (the admin of one kind, the members of the other), through each server; every answer
  * must be the reference clients' answer (see target/group-extension-*.txt).
  *
- * <p>Not scripted: {@code revokeExtend} (ref-client has no command for it), and what a member
- * removed from a parent reads or writes afterwards, which depends on the rotation of the child
- * groups' keys (issue 12 A.0, covered by its own test).
+ * <p>Not scripted: {@code revokeExtend} (ref-client has no command for it). What a member removed
+ * from a parent reads afterwards is scripted at the end; {@link ChildKeyRotationInteropTest} covers
+ * child-key rotation in depth.
  */
 @Tag("interop")
 class GroupExtensionInteropTest {
@@ -167,6 +167,10 @@ class GroupExtensionInteropTest {
             A> {"cmd":"set","id":"${m}","key":"after","value":"secret","sync":true}
             C> {"cmd":"waitFor","id":"${m}","path":"after","expected":"secret"}
             A> {"cmd":"get","id":"${m}"}
+            # Bob, removed from p, reads nothing written after the rotation of p and c (A.0)
+            A> {"cmd":"set","id":"${m}","key":"marker","value":1,"privacy":"trusting","sync":true}
+            B> {"cmd":"waitFor","id":"${m}","path":"marker","expected":1}
+            B> {"cmd":"get","id":"${m}"}
             """;
 
     @Test
