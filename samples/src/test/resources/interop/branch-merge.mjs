@@ -4,7 +4,8 @@
 //
 // Creates an account, a group, a map and a list; branches both, edits the branches and the
 // sources, merges, waits until the server has everything, then prints one JSON line:
-// {accountID, agentSecret, map, mapBranch, list, listBranch, views: {<id>: toJSON()}}.
+// {accountID, agentSecret, map, mapBranch, list, listBranch, fww, views: {<id>: toJSON()}}.
+// It also writes a map with first-writer-wins races in private (encrypted) metas.
 // Diagnostics go to stderr. Modules are imported from the interop folder by absolute URL,
 // so this file can live anywhere.
 import { pathToFileURL } from "node:url";
@@ -60,8 +61,16 @@ list.append("q"); await tick();         // source edit after the branch start
 listBranch.delete(listBranch.asArray().indexOf("y")); await tick();
 listBranch.core.mergeBranch(); await tick();
 
+// First-writer-wins with encrypted metas: the race is only visible after decryption.
+const fww = group.createMap();
+fww.core.makeTransaction([{ op: "set", key: "owner", value: "first" }], "private", { fww: "init" }); await tick();
+fww.core.makeTransaction([{ op: "set", key: "owner", value: "second" }], "private", { fww: "init" }); await tick();
+fww.core.makeTransaction([{ op: "set", key: "n", value: 1 }], "trusting", { fww: 1 }); await tick();
+fww.core.makeTransaction([{ op: "set", key: "n", value: 2 }], "private", { fww: 1 }); await tick();
+fww.core.makeTransaction([{ op: "set", key: "s", value: "number key" }], "private", { fww: "1" }); await tick();
+
 await node.syncManager.waitForAllCoValuesSync(20000);
-const ids = [map.id, mapBranch.id, list.id, listBranch.id];
+const ids = [map.id, mapBranch.id, list.id, listBranch.id, fww.id];
 const views = {};
 for (const id of ids) views[id] = node.getCoValue(id).getCurrentContent().toJSON();
 common.emit({
@@ -71,6 +80,7 @@ common.emit({
   mapBranch: mapBranch.id,
   list: list.id,
   listBranch: listBranch.id,
+  fww: fww.id,
   views,
 });
 wsPeer.disable();
