@@ -64,7 +64,7 @@ class BranchMergeInteropTest {
     }
 
     private void sameViews(String url) throws Exception {
-        String written = runScript(url);
+        String written = runNodeScript(procs, tmp, "branch-merge.mjs", url);
         Map<String, String> fields = rawFields(written);
         Map<String, String> scriptViews = rawFields(fields.get("views"));
         String login = "{\"cmd\":\"login\",\"accountID\":" + fields.get("accountID") + ",\"agentSecret\":" + fields.get("agentSecret") + "}";
@@ -87,20 +87,24 @@ class BranchMergeInteropTest {
         }
     }
 
-    /** Runs the script from a temporary folder; returns its one output line. */
-    private String runScript(String url) throws Exception {
-        Path script = tmp.resolve("branch-merge.mjs");
-        try (InputStream in = getClass().getResourceAsStream("/interop/branch-merge.mjs")) {
-            assertNotNull(in, "test resource interop/branch-merge.mjs");
+    /**
+     * Runs test resource {@code interop/<name>} with node from folder {@code tmp} (cojson is imported
+     * from the interop folder), with the interop folder and {@code url} as arguments; returns its one
+     * output line once it exited with status 0.
+     */
+    static String runNodeScript(InteropProcesses procs, Path tmp, String name, String url) throws Exception {
+        Path script = tmp.resolve(name);
+        try (InputStream in = BranchMergeInteropTest.class.getResourceAsStream("/interop/" + name)) {
+            assertNotNull(in, "test resource interop/" + name);
             Files.write(script, in.readAllBytes());
         }
         Process p = procs.track(new ProcessBuilder("node", script.toString(),
                 ClientScriptInteropTest.interopDir().getPath(), url).directory(tmp.toFile())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start());
         String line = InteropProcesses.readLine(new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)));
-        assertNotNull(line, "branch-merge.mjs printed nothing");
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "branch-merge.mjs did not exit");
-        assertEquals(0, p.exitValue(), "branch-merge.mjs exit status");
+        assertNotNull(line, name + " printed nothing");
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), name + " did not exit");
+        assertEquals(0, p.exitValue(), name + " exit status");
         return line;
     }
 }

@@ -6,16 +6,9 @@ import static io.cojson.samples.cli.InteropProcesses.rawFields;
 import static io.cojson.samples.cli.InteropProcesses.str;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cojson.core.json.JsonValue;
-import java.io.BufferedReader;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -56,7 +49,7 @@ class GroupMigrationsInteropTest {
     }
 
     private void sameHeals(String url) throws Exception {
-        String written = runScript(url);
+        String written = BranchMergeInteropTest.runNodeScript(procs, tmp, "old-groups.mjs", url);
         JsonValue.Obj out = obj(written);
         JsonValue.Obj g1 = (JsonValue.Obj) ((JsonValue.Arr) out.get("groups")).items().get(0);
         JsonValue.Obj g2 = (JsonValue.Obj) ((JsonValue.Arr) out.get("groups")).items().get(1);
@@ -109,21 +102,5 @@ class GroupMigrationsInteropTest {
         long n = 0;
         for (JsonValue count : ((JsonValue.Obj) ks.get("sessions")).fields().values()) n += (long) ((JsonValue.Num) count).value();
         return n;
-    }
-
-    private String runScript(String url) throws Exception {
-        Path script = tmp.resolve("old-groups.mjs");
-        try (InputStream in = getClass().getResourceAsStream("/interop/old-groups.mjs")) {
-            assertNotNull(in, "test resource interop/old-groups.mjs");
-            Files.write(script, in.readAllBytes());
-        }
-        Process p = procs.track(new ProcessBuilder("node", script.toString(),
-                ClientScriptInteropTest.interopDir().getPath(), url).directory(tmp.toFile())
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start());
-        String line = InteropProcesses.readLine(new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)));
-        assertNotNull(line, "old-groups.mjs printed nothing");
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "old-groups.mjs did not exit");
-        assertEquals(0, p.exitValue(), "old-groups.mjs exit status");
-        return line;
     }
 }
