@@ -68,6 +68,27 @@ public final class Branches {
     }
 
     /**
+     * {@code hasBranch(name, ownerId?)}: whether {@code source} holds a pointer to branch {@code name}
+     * with that owner ({@code owner} null, or a pointer without one, stands for the source's group).
+     */
+    public static boolean hasBranch(LocalNode node, RawCoID source, String name, RawCoID owner) {
+        return node.locked(() -> {
+            CoValueCore src = node.require(source);
+            node.view(source); // pointers written by writers are private: parsed once decrypted
+            String current = src.header().ruleset() instanceof Ruleset.OwnedByGroup o ? o.group().value() : null;
+            for (JsonValue.Obj p : src.branchPointers()) {
+                if (!JsonValue.of(name).equals(p.get("branch"))) continue;
+                String pointerOwner = p.get("ownerId") instanceof JsonValue.Str s ? s.value() : null;
+                String wanted = owner == null ? null : owner.value();
+                if (java.util.Objects.equals(pointerOwner, wanted)) return true;
+                if (wanted == null && java.util.Objects.equals(pointerOwner, current)) return true;
+                if (pointerOwner == null && java.util.Objects.equals(wanted, current)) return true;
+            }
+            return false;
+        });
+    }
+
+    /**
      * {@code mergeBranch()}: re-writes the branch's valid, not yet merged transactions that have
      * changes into the source, each with its origin in {@code mi/t/s/b}, all at one time, then a
      * merge commit. Returns the source. Nothing is written if there is nothing new to merge.

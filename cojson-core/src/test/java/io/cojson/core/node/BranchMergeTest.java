@@ -67,9 +67,13 @@ class BranchMergeTest {
         RawCoID map = Accounts.createOwned(alice, "comap", group, JsonValue.NULL);
         set(alice, map, "a", 1);
         set(alice, map, "b", 1);
+        assertFalse(Branches.hasBranch(alice, map, "draft", null));
         RawCoID branch = Branches.createBranch(alice, map, "draft", null);
         assertNotEquals(map, branch);
         assertEquals(Branches.branchId(alice, map, "draft", null), branch, "the branch ID is a function of its header");
+        assertTrue(Branches.hasBranch(alice, map, "draft", null));
+        assertTrue(Branches.hasBranch(alice, map, "draft", group), "the source's group is the default owner");
+        assertFalse(Branches.hasBranch(alice, map, "other", null));
         set(alice, branch, "a", 2); // branch edit at t_a2
         set(alice, branch, "c", 3);
         set(alice, map, "b", 5);   // after the branch start: not in the branch view
