@@ -56,12 +56,44 @@ public final class GroupMigrations {
         GroupView v = group.groupView(node);
         String readKey = v.getString("readKey", null);
         if (readKey == null || !canRead(v, Roles.EVERYONE) || v.get(readKey + "_for_everyone", null) != null) return false;
-        // The reference falls back to remembering the newest readable "_for_everyone" key when this
-        // account cannot read; that is node-local state (no write), left to key resolution here.
+        // Otherwise the reference remembers the newest "_for_everyone" key as the group's current key
+        // (node-local, no write): see lastReadableKey, which LocalNode#currentKeyID consults.
         if (!canRead(v, node.me())) return false;
         Optional<KeySecret> secret = secret(node, group, readKey);
         if (secret.isEmpty()) return false;
         return write(node, group, readKey + "_for_everyone", secret.get().value());
+    }
+
+    /**
+     * The key the reference's {@code healMissingKeyForEveryone} makes current when this account
+     * cannot read the group's read key, everyone can read, and that key was never revealed to
+     * everyone: the {@code key_…_for_everyone} entry set last (by madeAt; the first seen on ties).
+     * Null when that case does not apply. Private writes then use it, readable by everyone.
+     */
+    public static KeyID lastReadableKey(LocalNode node, CoValueCore group) {
+        if (!(group.header().ruleset() instanceof Ruleset.Group) || group.header().isAccount()) return null;
+        GroupView v = group.groupView(node);
+        String readKey = v.getString("readKey", null);
+        if (readKey == null || !canRead(v, Roles.EVERYONE) || v.get(readKey + "_for_everyone", null) != null
+                || canRead(v, node.me())) {
+            return null;
+        }
+        String latest = null;
+        long latestAt = 0;
+        for (String key : v.keys()) {
+            if (!key.startsWith("key_") || !key.endsWith("_for_everyone")) continue;
+            GroupView.Edit e = v.lastEdit(key, null);
+            if (latest == null || (e != null && e.madeAt() > latestAt)) {
+                latest = key;
+                latestAt = e == null ? 0 : e.madeAt();
+            }
+        }
+        if (latest == null) return null;
+        try {
+            return new KeyID(latest.substring(0, latest.length() - "_for_everyone".length()));
+        } catch (InvalidIdException e) {
+            return null;
+        }
     }
 
     private static boolean healMissingGroupSealer(LocalNode node, CoValueCore group) {

@@ -421,6 +421,8 @@ public final class LocalNode implements CoValueResolver {
 
     /** The key this node encrypts with in {@code group} (covalues.md §6.4). */
     public KeyID currentKeyID(CoValueCore group) {
+        KeyID everyones = GroupMigrations.lastReadableKey(this, group); // the reference checks it first
+        if (everyones != null) return everyones;
         GroupView v = group.groupView(this);
         String role = myRoleIn(group, null);
         String writeKey = v.getString("writeKeyFor_" + me(), null);

@@ -115,4 +115,26 @@ class GroupMigrationsTest {
     private static String mapView(LocalNode node, RawCoID id) {
         return node.locked(() -> JsonWriter.stringify(((CoMapContent) node.view(id)).toJson()));
     }
+
+    @Test
+    void aStrangerWritesWithTheNewestKeyRevealedToEveryone() {
+        RawCoID group = GroupOperations.createGroup(alice, null);
+        GroupOperations.addMember(alice, group, Roles.EVERYONE, Roles.WRITER);
+        String k1 = get(alice, group, "readKey");
+        Crypto.NewKey k2 = crypto.newRandomKeySecret();
+        alice.inLock(() -> {
+            GroupOperations.revealTo(alice, alice.require(group), k2.id(), k2.secret(), alice.me());
+            GroupOperations.set(alice, group, "readKey", JsonValue.of(k2.id().value()));
+        });
+        RawCoID map = Accounts.createOwned(alice, "comap", group, JsonValue.NULL);
+        LocalNode carol = Accounts.create(crypto, crypto.newRandomAgentSecret(), "Carol", now::incrementAndGet);
+        syncAll(alice, carol);
+        assertEquals(k1, carol.locked(() -> carol.currentKeyID(carol.require(group)).value()),
+                "the stranger cannot read k2: it writes with k1, the newest key everyone has");
+        assertEquals(k2.id().value(), alice.locked(() -> alice.currentKeyID(alice.require(group)).value()), "members keep k2");
+        carol.write(map, List.of(CoMapContent.setChange("by", JsonValue.of("carol"))), null, true);
+        syncAll(carol, alice); // carol's account too (it signs her session)
+        assertEquals("{\"by\":\"carol\"}", mapView(alice, map));
+        assertEquals("{\"by\":\"carol\"}", mapView(carol, map));
+    }
 }
