@@ -3,6 +3,7 @@ package io.cojson.sync;
 import io.cojson.core.covalue.CoValueCore;
 import io.cojson.core.ids.RawCoID;
 import io.cojson.core.knownstate.KnownState;
+import io.cojson.core.node.GroupMigrations;
 import io.cojson.core.node.LocalNode;
 import io.cojson.core.json.JsonValue;
 import io.cojson.core.node.Subscription;
@@ -31,6 +32,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Syncs one {@link LocalNode} with its peers using the cojson 0.20.19 protocol
@@ -44,6 +47,7 @@ import java.util.function.Consumer;
  * inside {@link LocalNode#locked}.
  */
 public final class SyncManager implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SyncManager.class);
     private static final ScheduledExecutorService SHARED_TIMER =
             Executors.newSingleThreadScheduledExecutor(SerialExecutor.daemonThreads("cojson-sync-timer"));
 
@@ -152,7 +156,29 @@ public final class SyncManager implements AutoCloseable {
         if (closed) return CompletableFuture.failedFuture(closedException());
         CompletableFuture<Boolean> r = new CompletableFuture<>();
         ctx.exec.execute(() -> ctx.loads.request(id, null, false).whenComplete((v, e) -> r.complete(v != null && v)));
-        return r.thenApplyAsync(found -> Optional.ofNullable(found ? ctx.node.get(id) : null), ForkJoinPool.commonPool());
+        return r.thenApplyAsync(found -> {
+            if (found) migrateGroups(id);
+            return Optional.ofNullable(found ? ctx.node.get(id) : null);
+        }, ForkJoinPool.commonPool());
+    }
+
+    /**
+     * The reference migrates a group when its content is first built on a node, once the group is
+     * completely downloaded (covalues.md §6.6): a loaded group, or the group owning a loaded value.
+     * A failing migration never fails the load.
+     */
+    private void migrateGroups(RawCoID id) {
+        try {
+            RawCoID group = ctx.node.locked(() -> {
+                CoValueCore core = ctx.node.get(id);
+                if (core == null) return null;
+                if (core.header().ruleset() instanceof io.cojson.core.header.Ruleset.OwnedByGroup o) return o.group();
+                return core.isGroupOrAccount() ? id : null;
+            });
+            if (group != null && ctx.node.get(group) != null) GroupMigrations.run(ctx.node, group);
+        } catch (RuntimeException e) {
+            LOG.warn("group migration after loading {} failed", id, e);
+        }
     }
 
     /** How long {@link #load(RawCoID, boolean)} waits before its one retry (the reference's RETRY_DELAY). */

@@ -50,7 +50,7 @@ public final class CoListContent {
     private final List<ListEntry> beforeEnd = new ArrayList<>();
     private final Set<OpID> deleted = new HashSet<>();
     /** Deletions keyed like the reference's nested JS object: target session (first seen), then (txIndex, changeIdx). */
-    private final Map<SessionID, TreeMap<Long, List<DeletionEdit>>> deletions = new LinkedHashMap<>();
+    private final Map<String, TreeMap<Long, List<DeletionEdit>>> deletions = new LinkedHashMap<>();
     /** The reference's {@code lastValidTransaction}: newest valid madeAt of the last applied batch, null if none. */
     private Long lastValidMadeAt;
     private final ListOrder order = new ListOrder();
@@ -125,7 +125,7 @@ public final class CoListContent {
 
     private void applyChange(DecodedTx tx, int changeIdx, JsonValue.Obj change, boolean valid) {
         if (!(change.get("op") instanceof JsonValue.Str op)) return;
-        OpID id = new OpID(tx.sessionID(), tx.txIndex(), changeIdx);
+        OpID id = new OpID(tx.sessionID(), tx.txIndex(), changeIdx, tx.branch());
         switch (op.value()) {
             case "app" -> insert(id, tx, change, valid, true);
             case "pre" -> insert(id, tx, change, valid, false);
@@ -138,7 +138,7 @@ public final class CoListContent {
                     if (gone != null && gone.fromValidTx) order.removed(gone);
                 }
                 long key = ((long) target.txIndex() << 32) | target.changeIdx();
-                deletions.computeIfAbsent(target.sessionID(), s -> new TreeMap<>())
+                deletions.computeIfAbsent(target.sessionKey(), s -> new TreeMap<>())
                         .computeIfAbsent(key, k -> new ArrayList<>(1))
                         .add(new DeletionEdit(tx.sessionID().author(), id, tx.madeAt()));
             }
@@ -353,15 +353,22 @@ public final class CoListContent {
 
     // ---- OpID wire form -------------------------------------------------------------------------
 
-    /** {@code {"sessionID","txIndex","changeIdx"}}: the key order the reference's JSON.stringify writes. */
+    /**
+     * {@code {"sessionID","txIndex",["branch",]"changeIdx"}}: the key order the reference's
+     * JSON.stringify writes (an undefined branch is left out).
+     */
     public static JsonValue.Obj opIDToJson(OpID id) {
+        if (id.branch() != null) {
+            return JsonValue.obj("sessionID", JsonValue.of(id.sessionID().value()), "txIndex", JsonValue.of(id.txIndex()),
+                    "branch", JsonValue.of(id.branch()), "changeIdx", JsonValue.of(id.changeIdx()));
+        }
         return JsonValue.obj("sessionID", JsonValue.of(id.sessionID().value()),
                 "txIndex", JsonValue.of(id.txIndex()), "changeIdx", JsonValue.of(id.changeIdx()));
     }
 
     /**
-     * An OpID object as the reference resolves it, or null. {@code branch} is ignored because
-     * {@link DecodedTx} carries no branch, so entries and anchors are both keyed without it.
+     * An OpID object as the reference resolves it, or null; a string {@code branch} names the
+     * branch the operation was made in (entries are keyed with it, as the reference keys them).
      */
     static OpID parseOpID(JsonValue v) {
         if (!(v instanceof JsonValue.Obj o) || !(o.get("sessionID") instanceof JsonValue.Str s)) return null;
@@ -369,7 +376,8 @@ public final class CoListContent {
         int changeIdx = jsIndexKey(o.get("changeIdx"));
         if (txIndex < 0 || changeIdx < 0) return null;
         try {
-            return new OpID(new SessionID(s.value()), txIndex, changeIdx);
+            String branch = o.get("branch") instanceof JsonValue.Str b ? b.value() : null;
+            return new OpID(new SessionID(s.value()), txIndex, changeIdx, branch);
         } catch (InvalidIdException e) {
             return null;
         }

@@ -14,10 +14,17 @@ import java.util.List;
  * @param madeAt   effective time
  * @param changes  the parsed changes array (one view op per element)
  * @param trusting whether the transaction was trusting (false: decrypted private)
+ * @param branch   the branch of the effective txID (a branch's own transactions and those merged
+ *                 from it carry the branch's CoValue ID; list OpIDs include it), or null
  */
-public record DecodedTx(TransactionID txID, long madeAt, List<JsonValue> changes, boolean trusting) {
+public record DecodedTx(TransactionID txID, long madeAt, List<JsonValue> changes, boolean trusting, String branch) {
     public DecodedTx {
         changes = List.copyOf(changes);
+    }
+
+    /** A transaction that belongs to no branch. */
+    public DecodedTx(TransactionID txID, long madeAt, List<JsonValue> changes, boolean trusting) {
+        this(txID, madeAt, changes, trusting, null);
     }
 
     public SessionID sessionID() {

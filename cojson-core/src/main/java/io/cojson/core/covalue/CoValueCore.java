@@ -48,11 +48,68 @@ public final class CoValueCore {
     private java.util.Set<RawCoID> dependencies;
     private volatile long localCheckpoints;
     private long dependenciesVersion;
+    /** The last entry of each session in {@link #working} (the next one's {@code previous}). */
+    private final Map<SessionID, TxEntry> lastBySession = new java.util.HashMap<>();
+    /** This value's own ID if it is a branch (its txIDs carry it), else null. */
+    private final String branchId;
+    private final TransactionMeta meta;
 
     private CoValueCore(Crypto crypto, RawCoID id, CoValueHeader header) {
         this.crypto = crypto;
         this.id = id;
         this.header = header;
+        this.branchId = branchSourceOf(header) != null ? id.value() : null;
+        this.meta = new TransactionMeta(branchId != null);
+    }
+
+    /** The source of a branch: the header's {@code meta.source} (covalues.md §13.1), or null. */
+    public static RawCoID branchSourceOf(CoValueHeader header) {
+        if (header.meta() instanceof JsonValue.Obj m && m.get("source") instanceof JsonValue.Str s
+                && !s.value().isEmpty() && RawCoID.isValid(s.value())) {
+            return new RawCoID(s.value());
+        }
+        return null;
+    }
+
+    /** The branch's source CoValue ID if this value is a branch, else null. */
+    public RawCoID branchSource() {
+        return branchId == null ? null : branchSourceOf(header);
+    }
+
+    /** The name this branch was created with ({@code meta.branch} of its header), or null. */
+    public String branchName() {
+        return header.meta() instanceof JsonValue.Obj m && m.get("branch") instanceof JsonValue.Str s ? s.value() : null;
+    }
+
+    /**
+     * For a branch: the source frontier its start commits name (SessionID to count), or null until
+     * one is known (it is private, so it needs the read key). Call after the view was refreshed.
+     */
+    public Map<SessionID, Integer> branchStart() {
+        return meta.branchStart();
+    }
+
+    /** Metas of the merge commits parsed so far ({@code {"merged": {...}, "branch": id}}). */
+    public List<JsonValue.Obj> mergeCommits() {
+        return meta.mergeCommits();
+    }
+
+    /** Metas of the branch pointers parsed so far ({@code {"branch": name, "ownerId"?: id}}). */
+    public List<JsonValue.Obj> branchPointers() {
+        return meta.branchPointers();
+    }
+
+    /**
+     * Advances whenever meta parsing (first-writer-wins, tampered merge times) marks a valid
+     * transaction invalid: views that consumed it must be rebuilt.
+     */
+    public long metaInvalidations() {
+        return meta.invalidations();
+    }
+
+    /** Parses a decrypted (or otherwise newly known) meta, in processing order. */
+    void parseMeta(TxEntry e) {
+        meta.parse(e);
     }
 
     /**
@@ -180,6 +237,7 @@ public final class CoValueCore {
         sessions.put(session, fresh); // an existing key keeps its insertion position
         working.clear();
         loaded.clear();
+        lastBySession.clear();
         for (SessionLog log : sessions.values()) appendEntries(log, 0);
         validatedDeps = Long.MIN_VALUE; // forces a full re-validation and a new verdict epoch
         version++;
@@ -203,7 +261,7 @@ public final class CoValueCore {
         if (changes != null && from == log.size() - 1 && log.get(from) instanceof Transaction.Trusting t
                 && (meta == null) == (t.meta() == null)
                 && JsonValue.roundTripsExactly(changes) && (meta == null || JsonValue.roundTripsExactly(meta))) {
-            TxEntry e = new TxEntry(log.sessionID(), from, t, arrivals++);
+            TxEntry e = newEntry(log.sessionID(), from, t);
             e.setChanges(changes);
             e.meta = meta;
             working.add(e);
@@ -216,7 +274,7 @@ public final class CoValueCore {
 
     private void appendEntries(SessionLog log, int from) {
         for (int i = from; i < log.size(); i++) {
-            TxEntry e = new TxEntry(log.sessionID(), i, log.get(i), arrivals++);
+            TxEntry e = newEntry(log.sessionID(), i, log.get(i));
             if (e.tx instanceof Transaction.Trusting t) {
                 parseTrusting(e, t);
             }
@@ -228,9 +286,20 @@ public final class CoValueCore {
         }
     }
 
+    private TxEntry newEntry(SessionID session, int index, Transaction tx) {
+        TxEntry e = new TxEntry(session, index, tx, arrivals++, branchId, lastBySession.get(session));
+        lastBySession.put(session, e);
+        return e;
+    }
+
     private static void parseTrusting(TxEntry e, Transaction.Trusting t) {
         e.parseChangesLazily();
         e.meta = parseMeta(t.meta());
+    }
+
+    /** A meta text parsed as the reference does: an object, or null if absent or not valid JSON. */
+    public static JsonValue.Obj parseMetaText(String meta) {
+        return parseMeta(meta);
     }
 
     static JsonValue.Obj parseMeta(String meta) {
@@ -282,12 +351,18 @@ public final class CoValueCore {
         try {
             boolean incremental = deps == validatedDeps && !isGroupOrAccount()
                     && Validation.canValidateIncrementally(working.subList(validatedCount, working.size()));
+            List<TxEntry> judged;
             if (incremental) {
-                Validation.validateNew(this, working.subList(validatedCount, working.size()), resolver);
+                judged = working.subList(validatedCount, working.size());
+                Validation.validateNew(this, judged, resolver);
             } else {
+                judged = working;
                 Validation.validate(this, working, resolver);
+                meta.reset(working);
                 verdictEpoch++;
             }
+            // Known metas are parsed in validation order; private ones when decrypted (TransactionDecoder).
+            for (TxEntry e : judged) meta.parse(e);
             groupView = isGroupOrAccount() ? GroupView.of(this, working) : null;
             validatedDeps = deps;
             validatedCount = working.size();

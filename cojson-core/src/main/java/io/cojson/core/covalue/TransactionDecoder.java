@@ -79,14 +79,19 @@ public final class TransactionDecoder {
                 undecryptable++;
             }
         }
+        // Step 4: metas that became known by decryption are parsed now, after the known ones (which
+        // CoValueCore parsed when judging); a race lost here takes the loser out of this pass too.
+        for (TxEntry e : decrypted) core.parseMeta(e);
         ready.addAll(decrypted);
+        ready.removeIf(e -> !e.isValid());
         List<DecodedTx> txs = new ArrayList<>(ready.size());
         for (TxEntry e : ready) txs.add(decoded(e));
         return new Batch(txs, ready, undecryptable);
     }
 
-    private static DecodedTx decoded(TxEntry e) {
-        return new DecodedTx(e.txID(), e.madeAt(), e.changes().items(), e.isTrusting());
+    /** The transaction as views consume it: changes and the effective time and ID (covalues.md §13.3). */
+    public static DecodedTx decoded(TxEntry e) {
+        return new DecodedTx(e.effectiveTxID(), e.effectiveMadeAt(), e.changes().items(), e.isTrusting(), e.effectiveBranch());
     }
 
     /** The group whose keys encrypt this CoValue's private transactions. */

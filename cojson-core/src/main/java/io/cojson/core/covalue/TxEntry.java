@@ -33,12 +33,29 @@ public final class TxEntry {
     String reason;
     /** Reader branch-pointer exception: valid, but its changes count as [] (covalues.md §5.3). */
     boolean branchPointerOnly;
+    /** The CoValue's own ID when it is a branch (part of the txID, covalues.md §13.2), else null. */
+    final String currentBranch;
+    /** The transaction before this one in the same session (the reference's {@code previous}). */
+    final TxEntry previous;
+    /** Whether the meta of this entry was parsed in the current verdict epoch (covalues.md §3.3 step 4). */
+    boolean metaParsed;
+    /** Effective (source) time and ID of a transaction merged from a branch (§13.3); null if none. */
+    Long sourceMadeAt;
+    SessionID sourceSession;
+    int sourceTxIndex;
+    String sourceBranch;
 
     TxEntry(SessionID sessionID, int txIndex, Transaction tx, long arrival) {
+        this(sessionID, txIndex, tx, arrival, null, null);
+    }
+
+    TxEntry(SessionID sessionID, int txIndex, Transaction tx, long arrival, String currentBranch, TxEntry previous) {
         this.sessionID = sessionID;
         this.txIndex = txIndex;
         this.tx = tx;
         this.arrival = arrival;
+        this.currentBranch = currentBranch;
+        this.previous = previous;
     }
 
     /**
@@ -65,8 +82,34 @@ public final class TxEntry {
         return tx;
     }
 
+    /** The transaction's own time (the one permission checks use). */
     public long madeAt() {
         return tx.madeAt();
+    }
+
+    /** The time content ordering uses: the source time of a merged transaction, else {@link #madeAt()}. */
+    public long effectiveMadeAt() {
+        return sourceMadeAt != null ? sourceMadeAt : tx.madeAt();
+    }
+
+    /** The session of the effective txID (the source transaction's for a merged one). */
+    public SessionID effectiveSession() {
+        return sourceSession != null ? sourceSession : sessionID;
+    }
+
+    /** The index of the effective txID. */
+    public int effectiveTxIndex() {
+        return sourceSession != null ? sourceTxIndex : txIndex;
+    }
+
+    /** The branch of the effective txID (list OpIDs include it), or null. */
+    public String effectiveBranch() {
+        return sourceSession != null ? sourceBranch : currentBranch;
+    }
+
+    /** The effective txID without its branch. */
+    public TransactionID effectiveTxID() {
+        return new TransactionID(effectiveSession(), effectiveTxIndex());
     }
 
     public boolean isTrusting() {
@@ -154,10 +197,11 @@ public final class TxEntry {
         meta = pointerMeta;
     }
 
-    /** The reference comparator (covalues.md §3.2) on own madeAt/txID. */
+    /** The reference comparator (covalues.md §3.2) on the effective madeAt/txID. */
     public static int compare(TxEntry a, TxEntry b) {
-        if (a.tx.madeAt() != b.tx.madeAt()) return Long.compare(a.tx.madeAt(), b.tx.madeAt());
-        if (a.sessionID.equals(b.sessionID)) return Integer.compare(a.txIndex, b.txIndex);
+        long am = a.effectiveMadeAt(), bm = b.effectiveMadeAt();
+        if (am != bm) return Long.compare(am, bm);
+        if (a.effectiveSession().equals(b.effectiveSession())) return Integer.compare(a.effectiveTxIndex(), b.effectiveTxIndex());
         return 0;
     }
 }

@@ -24,7 +24,7 @@ public final class Validation {
         } else {
             for (TxEntry e : working) e.markValid();
         }
-        FirstWriterWins.apply(working);
+        // First-writer-wins races are decided when metas are parsed (CoValueCore, TransactionMeta).
     }
 
     /** See {@link GroupValidator#wouldReject}; only for groups and accounts. */

@@ -2,13 +2,28 @@ package io.cojson.core.ids;
 
 import io.cojson.core.encoding.InvalidEncodingException;
 
-/** One operation inside a transaction; stringified as {@code sessionID:txIndex:changeIdx}. */
-public record OpID(SessionID sessionID, int txIndex, int changeIdx) {
+/**
+ * One operation inside a transaction; stringified as {@code sessionID:txIndex:changeIdx}. Operations
+ * made in a branch (and merged from one) also carry the branch's CoValue ID (covalues.md §13.2):
+ * the same session may write both in a value and in its branch, so the branch is part of the identity.
+ */
+public record OpID(SessionID sessionID, int txIndex, int changeIdx, String branch) {
     public OpID {
         if (sessionID == null) throw new InvalidIdException("a session ID", "null");
         if (txIndex < 0 || changeIdx < 0) {
             throw new InvalidIdException("non-negative txIndex and changeIdx", txIndex + ":" + changeIdx);
         }
+        if (branch != null && branch.isEmpty()) branch = null; // the reference tests it for truthiness
+    }
+
+    /** An operation outside any branch. */
+    public OpID(SessionID sessionID, int txIndex, int changeIdx) {
+        this(sessionID, txIndex, changeIdx, null);
+    }
+
+    /** The reference's per-session index key: the session, plus {@code _branch_<id>} in a branch. */
+    public String sessionKey() {
+        return branch == null ? sessionID.value() : sessionID.value() + "_branch_" + branch;
     }
 
     public TransactionID txID() {

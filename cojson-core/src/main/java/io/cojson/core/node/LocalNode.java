@@ -166,6 +166,13 @@ public final class LocalNode implements CoValueResolver {
         }
     }
 
+    /** The processing queue (unsorted: the reference's {@code getValidTransactions} order); lock held. */
+    List<TxEntry> processingQueue(RawCoID id) {
+        synchronized (lock) {
+            return new ArrayList<>(views.processingQueue(require(id)));
+        }
+    }
+
     /**
      * The valid transactions of a loaded CoValue whose changes this node can read, sorted as the
      * reference's {@code getValidSortedTransactions} sorts them: a stable sort of its processing
@@ -274,6 +281,14 @@ public final class LocalNode implements CoValueResolver {
      * writer's current key of the owning group (covalues.md §6.4).
      */
     public SignedTransaction write(RawCoID id, List<JsonValue> changes, JsonValue.Obj meta, boolean privateTx) {
+        return write(id, changes, meta, privateTx, null);
+    }
+
+    /**
+     * {@link #write(RawCoID, List, JsonValue.Obj, boolean)} at a given {@code madeAt} (null: now);
+     * a branch merge writes all its transactions with one time (covalues.md §13.3).
+     */
+    SignedTransaction write(RawCoID id, List<JsonValue> changes, JsonValue.Obj meta, boolean privateTx, Long at) {
         SignedTransaction st;
         synchronized (lock) {
             CoValueCore core = require(id);
@@ -284,7 +299,7 @@ public final class LocalNode implements CoValueResolver {
             JsonValue.Arr changesArr = new JsonValue.Arr(changes);
             String changesJson = JsonWriter.stringify(changesArr);
             String metaJson = meta == null ? null : JsonWriter.stringify(meta);
-            long madeAt = now();
+            long madeAt = at != null ? at : now();
             // A value owned by a group: the key comes first, so a writer without it gets the
             // reference's error even when it lacks the role too (the reference checks no role).
             boolean ownedByLoadedGroup = core.header().ruleset() instanceof Ruleset.OwnedByGroup o && get(o.group()) != null;
@@ -394,7 +409,9 @@ public final class LocalNode implements CoValueResolver {
             CoValueCore owner = get(o.group());
             if (owner == null) throw new PermissionDeniedException("owning group " + o.group() + " is not loaded");
             String role = myRoleIn(owner, madeAt);
-            if (role == null || !Roles.CAN_WRITE.contains(role)) {
+            boolean readersBranchPointer = Roles.READER.equals(role) && !privateTx && meta != null
+                    && CoValueCore.parseMetaText(meta) != null && Branches.isBranchPointer(CoValueCore.parseMetaText(meta));
+            if (!readersBranchPointer && (role == null || !Roles.CAN_WRITE.contains(role))) {
                 throw new PermissionDeniedException("Transactor has no write permissions: role " + role + " in " + owner.id());
             }
         }
@@ -416,6 +433,8 @@ public final class LocalNode implements CoValueResolver {
 
     /** The key this node encrypts with in {@code group} (covalues.md §6.4). */
     public KeyID currentKeyID(CoValueCore group) {
+        KeyID everyones = GroupMigrations.lastReadableKey(this, group); // the reference checks it first
+        if (everyones != null) return everyones;
         GroupView v = group.groupView(this);
         String role = myRoleIn(group, null);
         String writeKey = v.getString("writeKeyFor_" + me(), null);

@@ -55,6 +55,10 @@ final class ViewCache {
         long epoch;
         int undecryptable;
         long groupChanges;
+        long metaInvalidations;
+        /** A branch's content: its own queue plus the source's up to the branch start (see {@link #branchView}). */
+        Object branchContent;
+        List<TxEntry> branchInputs = List.of();
     }
 
     ViewCache(LocalNode node) {
@@ -69,7 +73,41 @@ final class ViewCache {
     Object view(CoValueCore core) {
         View v = views.computeIfAbsent(core.id(), k -> new View());
         refresh(core, v);
-        return v.content;
+        return core.branchSource() == null ? v.content : branchView(core, v);
+    }
+
+    /**
+     * A branch's view (covalues.md §13.2): the branch's own valid transactions, then the source's
+     * valid ones whose own index is at most the branch start's count for their session (all of a
+     * session the start does not name), as one processing pass, like a fresh load in the
+     * reference. Rebuilt whenever that list of transactions changes. Without the source, or before
+     * the (private) start commit is readable, only the branch's own transactions count.
+     */
+    private Object branchView(CoValueCore core, View v) {
+        List<TxEntry> inputs = new ArrayList<>(v.queue);
+        CoValueCore source = node.get(core.branchSource());
+        Map<io.cojson.core.ids.SessionID, Integer> start = core.branchStart();
+        if (source != null && start != null) {
+            for (TxEntry e : processingQueue(source)) {
+                Integer count = start.get(e.sessionID());
+                if (count == null || e.txIndex() <= count) inputs.add(e);
+            }
+        }
+        if (v.branchContent == null || !sameEntries(inputs, v.branchInputs)) {
+            List<DecodedTx> txs = new ArrayList<>(inputs.size());
+            for (TxEntry e : inputs) txs.add(TransactionDecoder.decoded(e));
+            Object content = create(CoValueKind.of(core.header()), core.id());
+            feed(content, txs);
+            v.branchContent = content;
+            v.branchInputs = inputs;
+        }
+        return v.branchContent;
+    }
+
+    private static boolean sameEntries(List<TxEntry> a, List<TxEntry> b) {
+        if (a.size() != b.size()) return false;
+        for (int i = 0; i < a.size(); i++) if (a.get(i) != b.get(i)) return false;
+        return true;
     }
 
     /**
@@ -136,6 +174,16 @@ final class ViewCache {
         v.arrivals = core.arrivals();
         v.epoch = core.verdictEpoch();
         v.groupChanges = groupChanges;
+        if (v.metaInvalidations != core.metaInvalidations()) {
+            // Meta parsing (fww, tampered merge times) took back transactions the content already
+            // has: the reference then rebuilds the content from its processing queue.
+            v.metaInvalidations = core.metaInvalidations();
+            if (v.queue.removeIf(e -> !e.isValid())) {
+                List<DecodedTx> txs = new ArrayList<>(v.queue.size());
+                for (TxEntry e : v.queue) txs.add(TransactionDecoder.decoded(e));
+                v.content = rebuild(core, v.content, txs);
+            }
+        }
     }
 
     /** {@code resetParsedTransactions}: a new queue; a new content only if the consumed set changed. */

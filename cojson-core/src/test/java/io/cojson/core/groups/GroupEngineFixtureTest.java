@@ -112,6 +112,14 @@ class GroupEngineFixtureTest {
                 boolean pointer = exp.get("outcome").textValue().equals("validBranchPointerOnly");
                 if (pointer != e.isBranchPointerOnly()) mismatches.add(where + ": outcome " + exp.get("outcome"));
             }
+            // the effective (merge-source) time and transaction ID: the entry's own unless merged
+            long sourceMadeAt = exp.has("sourceMadeAt") ? exp.get("sourceMadeAt").longValue() : e.madeAt();
+            String sourceSession = exp.has("sourceTxId") ? exp.get("sourceTxId").get("sessionID").textValue() : e.sessionID().value();
+            int sourceIndex = exp.has("sourceTxId") ? exp.get("sourceTxId").get("txIndex").intValue() : e.txIndex();
+            if (e.effectiveMadeAt() != sourceMadeAt || !e.effectiveSession().value().equals(sourceSession) || e.effectiveTxIndex() != sourceIndex) {
+                mismatches.add(where + ": source expected " + sourceMadeAt + " " + sourceSession + ":" + sourceIndex + ", got "
+                        + e.effectiveMadeAt() + " " + e.effectiveSession() + ":" + e.effectiveTxIndex());
+            }
             if (exp.has("metaJson")) {
                 String problem = metaMismatch(exp.get("metaJson"), e);
                 if (problem != null) mismatches.add(where + ": " + problem);
