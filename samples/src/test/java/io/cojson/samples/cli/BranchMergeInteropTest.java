@@ -15,9 +15,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,29 +32,14 @@ import org.junit.jupiter.api.io.TempDir;
  * them pass by pass, while a fresh load processes everything in one pass (trusting transactions
  * first, a branch's own before its source's), so the key order differs in the reference itself.
  */
-@Tag("interop")
-class BranchMergeInteropTest {
-    private final InteropProcesses procs = new InteropProcesses();
-    private EmbeddedSyncServer javaServer;
+class BranchMergeInteropTest extends BothServersInteropTest {
 
     @TempDir
     Path tmp;
 
-    @AfterEach
-    void stop() throws Exception {
-        procs.close();
-        if (javaServer != null) javaServer.close();
-    }
-
-    @Test
-    void referenceBranchHistoryReadsTheSameOnTheReferenceServer() throws Exception {
-        sameViews(procs.startReferenceServer());
-    }
-
-    @Test
-    void referenceBranchHistoryReadsTheSameOnTheJavaServer() throws Exception {
-        javaServer = EmbeddedSyncServer.start("127.0.0.1", 0, null);
-        sameViews(javaServer.url());
+    @Override
+    protected void runThrough(String url, Server server) throws Exception {
+        sameViews(url);
     }
 
     private void sameViews(String url) throws Exception {

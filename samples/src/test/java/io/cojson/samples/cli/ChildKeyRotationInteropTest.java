@@ -12,11 +12,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * Security (covalues.md §6.5 step 7): an admin removes member M from parent group P, which child
@@ -25,17 +20,7 @@ import org.junit.jupiter.api.Timeout;
  * pairing of admin and removed member (JS or Java client), through the JS and the Java server; the
  * removed member's views must be the same text in every pairing, the reference pairing included.
  */
-@Tag("interop")
-@Timeout(value = 5, unit = TimeUnit.MINUTES) // node and JVM child processes; the default (180 s) is for in-JVM tests
-class ChildKeyRotationInteropTest {
-    private final InteropProcesses procs = new InteropProcesses();
-    private EmbeddedSyncServer javaServer;
-
-    @AfterEach
-    void stop() throws Exception {
-        procs.close();
-        if (javaServer != null) javaServer.close();
-    }
+class ChildKeyRotationInteropTest extends BothServersInteropTest {
 
     private Client client(String kind, String url) throws Exception {
         return kind.equals("js") ? procs.nodeClient(url) : procs.javaClient(url);
@@ -92,14 +77,8 @@ class ChildKeyRotationInteropTest {
         for (Map.Entry<String, String> e : byPairing.entrySet()) assertEquals(reference, e.getValue(), e.getKey());
     }
 
-    @Test
-    void childGroupsRotateThroughTheReferenceServer() throws Exception {
-        allPairings(procs.startReferenceServer());
-    }
-
-    @Test
-    void childGroupsRotateThroughTheJavaServer() throws Exception {
-        javaServer = EmbeddedSyncServer.start("127.0.0.1", 0, null);
-        allPairings(javaServer.url());
+    @Override
+    protected void runThrough(String url, Server server) throws Exception {
+        allPairings(url);
     }
 }

@@ -2,9 +2,6 @@ package io.cojson.samples.cli;
 
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
 
 /**
  * Deleting whole CoValues from the command line ({@code deleteCoValue}, covalues.md §14): who may
@@ -14,16 +11,7 @@ import org.junit.jupiter.api.Test;
  * clients, and mixed, through each server; every answer must be the reference clients' answer
  * (see target/delete-covalue-*.txt).
  */
-@Tag("interop")
-class DeleteCoValueInteropTest {
-    private final InteropProcesses procs = new InteropProcesses();
-    private EmbeddedSyncServer javaServer;
-
-    @AfterEach
-    void stop() throws Exception {
-        procs.close();
-        if (javaServer != null) javaServer.close();
-    }
+class DeleteCoValueInteropTest extends BothServersInteropTest {
 
     static final String SCRIPT = """
             # A: Alice, admin of g; B: Bob, writer (has the map loaded when it is deleted); D: Dave, reader
@@ -97,16 +85,10 @@ class DeleteCoValueInteropTest {
             D> {"cmd":"exportContent","id":"${l}"}
             """;
 
-    @Test
-    void throughTheReferenceServer() throws Exception {
-        ClientScripts.compare(procs, procs.startReferenceServer(), ClientScripts.parse(SCRIPT), "delete-covalue-reference-server",
-                List.of(Set.of("A", "B", "D"), Set.of("A")));
-    }
-
-    @Test
-    void throughTheJavaServer() throws Exception {
-        javaServer = EmbeddedSyncServer.start("127.0.0.1", 0, null);
-        ClientScripts.compare(procs, javaServer.url(), ClientScripts.parse(SCRIPT), "delete-covalue-java-server",
-                List.of(Set.of("A", "B", "D"), Set.of("B", "D")));
+    /** All-Java, then the admin of the other kind than the server (mixed clients both ways). */
+    @Override
+    protected void runThrough(String url, Server server) throws Exception {
+        ClientScripts.compare(procs, url, ClientScripts.parse(SCRIPT), "delete-covalue-" + server.name().toLowerCase() + "-server",
+                List.of(Set.of("A", "B", "D"), server == Server.REFERENCE ? Set.of("A") : Set.of("B", "D")));
     }
 }

@@ -2,9 +2,6 @@ package io.cojson.samples.cli;
 
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
 
 /**
  * Roles, reads, writes and keys through extended groups (covalues.md §5.5, §5.6): nested parents,
@@ -17,16 +14,7 @@ import org.junit.jupiter.api.Test;
  * from a parent reads afterwards is scripted at the end; {@link ChildKeyRotationInteropTest} covers
  * child-key rotation in depth.
  */
-@Tag("interop")
-class GroupExtensionInteropTest {
-    private final InteropProcesses procs = new InteropProcesses();
-    private EmbeddedSyncServer javaServer;
-
-    @AfterEach
-    void stop() throws Exception {
-        procs.close();
-        if (javaServer != null) javaServer.close();
-    }
+class GroupExtensionInteropTest extends BothServersInteropTest {
 
     static final String SCRIPT = """
             # A: Alice, admin of every group; B: Bob, C: Carol, D: Dave, E: Eve, F: Frank
@@ -173,16 +161,10 @@ class GroupExtensionInteropTest {
             B> {"cmd":"get","id":"${m}"}
             """;
 
-    @Test
-    void throughTheReferenceServer() throws Exception {
-        ClientScripts.compare(procs, procs.startReferenceServer(), ClientScripts.parse(SCRIPT), "group-extension-reference-server",
-                List.of(Set.of("A", "B", "C", "D", "E", "F"), Set.of("A")));
-    }
-
-    @Test
-    void throughTheJavaServer() throws Exception {
-        javaServer = EmbeddedSyncServer.start("127.0.0.1", 0, null);
-        ClientScripts.compare(procs, javaServer.url(), ClientScripts.parse(SCRIPT), "group-extension-java-server",
-                List.of(Set.of("A", "B", "C", "D", "E", "F"), Set.of("B", "C", "D", "E", "F")));
+    /** All-Java, then the admin of the other kind than the server (mixed clients both ways). */
+    @Override
+    protected void runThrough(String url, Server server) throws Exception {
+        ClientScripts.compare(procs, url, ClientScripts.parse(SCRIPT), "group-extension-" + server.name().toLowerCase() + "-server",
+                List.of(Set.of("A", "B", "C", "D", "E", "F"), server == Server.REFERENCE ? Set.of("A") : Set.of("B", "C", "D", "E", "F")));
     }
 }

@@ -9,9 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import io.cojson.core.json.JsonValue;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -23,29 +20,14 @@ import org.junit.jupiter.api.io.TempDir;
  * more; the reference client loads the second group and heals it, and the Java client then sees
  * exactly that and writes nothing more. Through the JS reference server and the Java server.
  */
-@Tag("interop")
-class GroupMigrationsInteropTest {
-    private final InteropProcesses procs = new InteropProcesses();
-    private EmbeddedSyncServer javaServer;
+class GroupMigrationsInteropTest extends BothServersInteropTest {
 
     @TempDir
     Path tmp;
 
-    @AfterEach
-    void stop() throws Exception {
-        procs.close();
-        if (javaServer != null) javaServer.close();
-    }
-
-    @Test
-    void bothImplementationsHealTheSameWayOnTheReferenceServer() throws Exception {
-        sameHeals(procs.startReferenceServer());
-    }
-
-    @Test
-    void bothImplementationsHealTheSameWayOnTheJavaServer() throws Exception {
-        javaServer = EmbeddedSyncServer.start("127.0.0.1", 0, null);
-        sameHeals(javaServer.url());
+    @Override
+    protected void runThrough(String url, Server server) throws Exception {
+        sameHeals(url);
     }
 
     private void sameHeals(String url) throws Exception {

@@ -31,8 +31,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -44,10 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * branch-merge.mjs}, run against the same server) must end with the same values. Through the JS
  * reference server and the Java server.
  */
-@Tag("interop")
-class JavaBranchMergeInteropTest {
-    private final InteropProcesses procs = new InteropProcesses();
-    private EmbeddedSyncServer javaServer;
+class JavaBranchMergeInteropTest extends BothServersInteropTest {
     private SyncManager sync;
 
     @TempDir
@@ -55,22 +50,14 @@ class JavaBranchMergeInteropTest {
     private ReconnectingClient connection;
 
     @AfterEach
-    void stop() throws Exception {
+    void closeClient() throws Exception { // before the processes and server (superclass) stop
         if (connection != null) connection.close();
         if (sync != null) sync.close();
-        procs.close();
-        if (javaServer != null) javaServer.close();
     }
 
-    @Test
-    void javaBranchHistoryReadsTheSameOnTheReferenceServer() throws Exception {
-        sameViews(procs.startReferenceServer());
-    }
-
-    @Test
-    void javaBranchHistoryReadsTheSameOnTheJavaServer() throws Exception {
-        javaServer = EmbeddedSyncServer.start("127.0.0.1", 0, null);
-        sameViews(javaServer.url());
+    @Override
+    protected void runThrough(String url, Server server) throws Exception {
+        sameViews(url);
     }
 
     private void sameViews(String url) throws Exception {

@@ -3,11 +3,6 @@ package io.cojson.samples.cli;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * Differential scripts with two peers (issue 12 A.5): peer A writes, peer B reads and writes back,
@@ -17,17 +12,7 @@ import org.junit.jupiter.api.Timeout;
  * JS server and the Java server; every answer must be the same text as the reference run's.
  * Reads by the other peer follow a {@code waitFor}, so arrival order never decides an answer.
  */
-@Tag("interop")
-@Timeout(value = 10, unit = TimeUnit.MINUTES) // 4 runs of 2 client processes per server
-class TwoPeerScriptInteropTest {
-    private final InteropProcesses procs = new InteropProcesses();
-    private EmbeddedSyncServer javaServer;
-
-    @AfterEach
-    void stop() throws Exception {
-        procs.close();
-        if (javaServer != null) javaServer.close();
-    }
+class TwoPeerScriptInteropTest extends BothServersInteropTest {
 
     private static ClientScripts.Step a(String command, String... captures) {
         return step("A", command, captures);
@@ -151,14 +136,8 @@ class TwoPeerScriptInteropTest {
 
     private static final List<Set<String>> MIXES = List.of(Set.of("B"), Set.of("A"), Set.of("A", "B"));
 
-    @Test
-    void sameAnswersThroughTheReferenceServer() throws Exception {
-        ClientScripts.compare(procs, procs.startReferenceServer(), script(), "two-peer-reference-server", MIXES);
-    }
-
-    @Test
-    void sameAnswersThroughTheJavaServer() throws Exception {
-        javaServer = EmbeddedSyncServer.start("127.0.0.1", 0, null);
-        ClientScripts.compare(procs, javaServer.url(), script(), "two-peer-java-server", MIXES);
+    @Override
+    protected void runThrough(String url, Server server) throws Exception {
+        ClientScripts.compare(procs, url, script(), "two-peer-" + server.name().toLowerCase() + "-server", MIXES);
     }
 }
