@@ -6,33 +6,11 @@
 // sources, merges, waits until the server has everything, then prints one JSON line:
 // {accountID, agentSecret, map, mapBranch, list, listBranch, fww, views: {<id>: toJSON()}}.
 // It also writes a map with first-writer-wins races in private (encrypted) metas.
-// Diagnostics go to stderr. Modules are imported from the interop folder by absolute URL,
-// so this file can live anywhere.
-import { pathToFileURL } from "node:url";
-import path from "node:path";
+// Diagnostics go to stderr. Runs next to account-node.mjs (the connection).
+import { accountNode } from "./account-node.mjs";
 
 const [dir, url] = process.argv.slice(2);
-const mod = (p) => import(pathToFileURL(path.join(dir, p)).href);
-const common = await mod("lib/common.mjs");
-common.keepStdoutClean("error");
-const { LocalNode } = await mod("node_modules/cojson/dist/index.js");
-const { WebSocketPeerWithReconnection } = await mod("node_modules/cojson-transport-ws/dist/index.js");
-const { WebSocket } = await mod("node_modules/ws/wrapper.mjs");
-const { crypto } = await common.createCrypto("napi");
-
-const pending = [];
-let node;
-const wsPeer = new WebSocketPeerWithReconnection({
-  peer: url,
-  reconnectionTimeout: 100,
-  addPeer: (peer) => (node ? node.syncManager.addPeer(peer) : pending.push(peer)),
-  removePeer: () => {},
-  WebSocketConstructor: WebSocket,
-});
-wsPeer.enable();
-const created = await LocalNode.withNewlyCreatedAccount({ creationProps: { name: "brancher" }, peers: pending.splice(0), crypto });
-node = created.node;
-for (const p of pending.splice(0)) node.syncManager.addPeer(p);
+const { node, created, crypto, common, wsPeer } = await accountNode(dir, url, "brancher");
 
 const tick = () => new Promise((r) => setTimeout(r, 3)); // distinct madeAt for every write
 const group = node.createGroup();

@@ -8,31 +8,10 @@
 // everyone=reader, but neither "<readKey>_for_everyone" nor "groupSealer". Prints one JSON line:
 // {accountID, agentSecret, groups: [{id, readKey, keyForEveryone, groupSealer, transactions}]}
 // where keyForEveryone/groupSealer are the values the §6.6 heals must write.
-import { pathToFileURL } from "node:url";
-import path from "node:path";
+import { accountNode } from "./account-node.mjs";
 
 const [dir, url] = process.argv.slice(2);
-const mod = (p) => import(pathToFileURL(path.join(dir, p)).href);
-const common = await mod("lib/common.mjs");
-common.keepStdoutClean("error");
-const { LocalNode } = await mod("node_modules/cojson/dist/index.js");
-const { WebSocketPeerWithReconnection } = await mod("node_modules/cojson-transport-ws/dist/index.js");
-const { WebSocket } = await mod("node_modules/ws/wrapper.mjs");
-const { crypto } = await common.createCrypto("napi");
-
-const pending = [];
-let node;
-const wsPeer = new WebSocketPeerWithReconnection({
-  peer: url,
-  reconnectionTimeout: 100,
-  addPeer: (peer) => (node ? node.syncManager.addPeer(peer) : pending.push(peer)),
-  removePeer: () => {},
-  WebSocketConstructor: WebSocket,
-});
-wsPeer.enable();
-const created = await LocalNode.withNewlyCreatedAccount({ creationProps: { name: "old-groups" }, peers: pending.splice(0), crypto });
-node = created.node;
-for (const p of pending.splice(0)) node.syncManager.addPeer(p);
+const { node, created, crypto, common, wsPeer } = await accountNode(dir, url, "old-groups");
 
 function oldGroup() {
   const account = node.getCurrentAgent();

@@ -73,9 +73,11 @@ class BranchMergeInteropTest extends BothServersInteropTest {
      */
     static String runNodeScript(InteropProcesses procs, Path tmp, String name, String url) throws Exception {
         Path script = tmp.resolve(name);
-        try (InputStream in = BranchMergeInteropTest.class.getResourceAsStream("/interop/" + name)) {
-            assertNotNull(in, "test resource interop/" + name);
-            Files.write(script, in.readAllBytes());
+        for (String file : List.of(name, "account-node.mjs")) { // the script and the module it imports
+            try (InputStream in = BranchMergeInteropTest.class.getResourceAsStream("/interop/" + file)) {
+                assertNotNull(in, "test resource interop/" + file);
+                Files.write(tmp.resolve(file), in.readAllBytes());
+            }
         }
         Process p = procs.track(new ProcessBuilder("node", script.toString(),
                 ClientScriptInteropTest.interopDir().getPath(), url).directory(tmp.toFile())
