@@ -273,6 +273,12 @@ final class Outgoing {
         storageConfirmed.merge(ks.id(), ks, KnownState::combine);
     }
 
+    /** A recovery unit replaced a session in storage: storage holds exactly {@code ks} now (set, not merged: O7). */
+    void storageReplaced(KnownState ks) {
+        storageOptimistic.put(ks.id(), ks);
+        storageConfirmed.put(ks.id(), ks);
+    }
+
     /**
      * Hands storage what it lacks of {@code id}; the result completes once everything handed to
      * storage for it so far has committed (at once without storage).

@@ -236,6 +236,27 @@ public final class SyncManager implements AutoCloseable {
         return () -> ctx.mismatches.listeners.remove(listener);
     }
 
+    /**
+     * For the recovery coordinator, after it swapped in the server's version of {@code session}
+     * (recovery.md §5.6): storage holds {@code stored} (null without storage), every server peer
+     * holds exactly {@code serverLength} transactions of the session, and what this node has
+     * beyond that (the conflict session) goes out to every peer. Completes once sent.
+     */
+    public CompletableFuture<Void> sessionRecovered(RawCoID id, io.cojson.core.ids.SessionID session, int serverLength,
+            KnownState stored) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        ctx.exec.execute(() -> {
+            if (stored != null) ctx.out.storageReplaced(stored);
+            for (PeerState p : ctx.openPeers()) {
+                KnownState theirs = p.knownState(id);
+                if (p.role() == PeerRole.SERVER && theirs != null) p.setKnownState(theirs.withSession(session, serverLength));
+            }
+            ctx.out.forward(id);
+            f.complete(null);
+        });
+        return f;
+    }
+
     /** Counters of detected, reported, suppressed and received signature mismatches (recovery.md §15). */
     public SignatureMismatchStats signatureMismatchStats() {
         return ctx.mismatches.stats();
