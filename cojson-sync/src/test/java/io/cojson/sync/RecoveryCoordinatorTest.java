@@ -1,0 +1,160 @@
+package io.cojson.sync;
+
+import static io.cojson.sync.ForkedSession.set;
+import static io.cojson.sync.SyncTestKit.await;
+import static io.cojson.sync.SyncTestKit.get;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cojson.core.ids.SessionID;
+import io.cojson.core.knownstate.KnownState;
+import io.cojson.core.node.ContentPiece.SessionPiece;
+import io.cojson.core.node.LocalNode;
+import io.cojson.core.session.SessionLog;
+import io.cojson.core.session.Transaction;
+import io.cojson.storage.MapDbStorage;
+import io.cojson.storage.NodePersistence;
+import io.cojson.sync.recovery.RecoveryCoordinator;
+import io.cojson.sync.recovery.RecoveryState;
+import io.cojson.sync.recovery.RecoveryStatus;
+import io.cojson.sync.storage.CoValueSyncStorage;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The coordinator driven by hand-made reports from a raw server peer: duplicates, forgeries and
+ * the observable states (recovery.md §5.1, I6, I10, I11). Alice's restarted node keeps MapDB
+ * storage, so the journal shows how many recoveries committed.
+ */
+class RecoveryCoordinatorTest {
+    @TempDir
+    Path dir;
+    private final ForkedSession f = new ForkedSession();
+    private final SessionID s = f.alice.sessionID();
+    private LocalNode restarted;
+    private String sigAfterTitle;
+    private MapDbStorage disk;
+    private CoValueSyncStorage syncStorage;
+    private SyncManager sync;
+    private RecoveryCoordinator rc;
+    private RawPeer server;
+    private final List<RecoveryStatus> seen = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void fork() {
+        set(f.alice, f.map, "title", "Task");
+        restarted = f.restart();
+        sigAfterTitle = restarted.locked(() -> restarted.require(f.map).sessions().get(s).lastSignature().value());
+        disk = MapDbStorage.open(dir);
+        try (NodePersistence p = NodePersistence.attach(restarted, disk)) {
+            get(p.persistedAll());
+        }
+        set(f.alice, f.map, "status", "review"); // what the server holds
+        syncStorage = CoValueSyncStorage.of(disk);
+        sync = SyncManager.create(restarted, SyncOptions.defaults().withStorage(syncStorage));
+        rc = RecoveryCoordinator.install(sync, disk);
+        rc.onStatus(seen::add);
+        set(restarted, f.map, "assignee", "bob");
+        set(restarted, f.map, "archived", "false");
+        get(sync.flush());
+        await("the tail is stored", () -> disk.knownState(f.map).count(s) == 3);
+        server = RawPeer.attach(sync, "server", PeerRole.SERVER);
+    }
+
+    @AfterEach
+    void close() {
+        rc.close();
+        sync.close();
+        syncStorage.close();
+        disk.close();
+    }
+
+    private List<SessionPiece> serverVersion() {
+        return f.alice.locked(() -> MismatchReports.wholeSession(f.alice.require(f.map).sessions().get(s)));
+    }
+
+    private List<Transaction> local(SessionID session) {
+        return restarted.locked(() -> {
+            SessionLog log = restarted.require(f.map).sessions().get(session);
+            return log == null ? List.<Transaction>of() : List.copyOf(log.transactions());
+        });
+    }
+
+    @Test
+    @DisplayName("RA-10 Duplicate triggers: the same report delivered twice gives one recovery, one journal entry, no duplicate S! transactions")
+    void RA10_duplicateReportsRecoverOnce() throws Exception {
+        SyncMessage.SignatureMismatch report = SyncMessage.SignatureMismatch.of(f.map, s, serverVersion(), "test");
+        server.send(report);
+        server.send(report);
+        await("DONE", () -> rc.status(f.map, s).state() == RecoveryState.DONE && rc.stats().triggers() == 2);
+        Thread.sleep(300); // a second run, if one were scheduled, would have ended by now
+        assertEquals(RecoveryState.DONE, rc.status(f.map, s).state());
+        assertEquals(1, rc.stats().committed());
+        assertEquals(1, disk.journal(f.map).size());
+        assertEquals(2, local(s.conflictSession()).size());
+        assertEquals(2, disk.knownState(f.map).count(s.conflictSession()));
+        assertEquals(2, disk.knownState(f.map).count(s));
+        assertEquals(rc.stats().triggers(), rc.stats().merged() + rc.stats().committed() + rc.stats().noFork(),
+                "the second trigger was merged into the run or found no fork left");
+        List<RecoveryState> states = new ArrayList<>();
+        for (RecoveryStatus st : seen) if (states.isEmpty() || states.get(states.size() - 1) != st.state()) states.add(st.state());
+        assertEquals(List.of(RecoveryState.VERIFYING, RecoveryState.PLANNING, RecoveryState.COMMITTING, RecoveryState.SWAPPING,
+                RecoveryState.PROPAGATING, RecoveryState.DONE), states.subList(0, 6), "observable state machine: " + states);
+    }
+
+    @Test
+    @DisplayName("RA-8 Forged correction: a report altered by one byte is rejected and counted; state and storage unchanged; the genuine one still recovers")
+    void RA8_forgedReportChangesNothing() {
+        List<SessionPiece> genuine = serverVersion();
+        SessionPiece last = genuine.get(genuine.size() - 1);
+        List<Transaction> altered = new ArrayList<>(last.transactions());
+        Transaction.Private p = (Transaction.Private) altered.get(altered.size() - 1);
+        String enc = p.encryptedChanges();
+        char c = enc.charAt(enc.length() - 1);
+        altered.set(altered.size() - 1, new Transaction.Private(enc.substring(0, enc.length() - 1) + (c == 'a' ? 'b' : 'a'), p.keyUsed(),
+                p.madeAt(), p.meta()));
+        List<SessionPiece> forged = new ArrayList<>(genuine.subList(0, genuine.size() - 1));
+        forged.add(new SessionPiece(s, last.after(), altered, last.lastSignature()));
+        List<Transaction> before = local(s);
+        KnownState storedBefore = disk.knownState(f.map);
+
+        server.send(SyncMessage.SignatureMismatch.of(f.map, s, forged, "test"));
+        await("FAILED", () -> rc.status(f.map, s).state() == RecoveryState.FAILED);
+        assertTrue(rc.status(f.map, s).reason().startsWith("invalid server version"), rc.status(f.map, s).reason());
+        assertEquals(1, rc.stats().rejectedVersions());
+        assertEquals(before, local(s));
+        assertTrue(local(s.conflictSession()).isEmpty());
+        assertEquals(storedBefore, disk.knownState(f.map));
+        assertTrue(disk.journal(f.map).isEmpty());
+        assertNull(restarted.require(f.map).sessions().get(s.conflictSession()));
+
+        server.send(SyncMessage.SignatureMismatch.of(f.map, s, genuine, "test"));
+        await("DONE", () -> rc.status(f.map, s).state() == RecoveryState.DONE);
+        assertEquals(1, rc.stats().committed());
+        assertEquals("{\"title\":\"Task\",\"status\":\"review\",\"assignee\":\"bob\",\"archived\":\"false\"}",
+                SyncTestKit.mapJson(restarted, f.map));
+    }
+
+    @Test
+    @DisplayName("§4.3 step 3: a report whose version is a prefix of ours is no fork: nothing rewritten, no journal entry")
+    void serverPrefixIsNoFork() {
+        List<SessionPiece> prefix = restarted.locked(() -> {
+            SessionLog log = restarted.require(f.map).sessions().get(s);
+            return List.of(new SessionPiece(s, 0, log.transactions().subList(0, 1), sigAfterTitle));
+        });
+        server.send(SyncMessage.SignatureMismatch.of(f.map, s, prefix, "test"));
+        await("DONE", () -> rc.status(f.map, s).state() == RecoveryState.DONE);
+        assertEquals(io.cojson.sync.recovery.ForkConfirmation.Outcome.SERVER_IS_PREFIX, rc.status(f.map, s).outcome());
+        assertEquals(0, rc.stats().committed());
+        assertEquals(3, local(s).size());
+        assertTrue(disk.journal(f.map).isEmpty());
+    }
+}
