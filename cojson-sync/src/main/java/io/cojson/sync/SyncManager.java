@@ -246,6 +246,7 @@ public final class SyncManager implements AutoCloseable {
             KnownState stored) {
         CompletableFuture<Void> f = new CompletableFuture<>();
         ctx.exec.execute(() -> {
+            quarantine(id, session, false);
             if (stored != null) ctx.out.storageReplaced(stored);
             for (PeerState p : ctx.openPeers()) {
                 KnownState theirs = p.knownState(id);
@@ -255,6 +256,22 @@ public final class SyncManager implements AutoCloseable {
             f.complete(null);
         });
         return f;
+    }
+
+    /**
+     * For the recovery coordinator (recovery.md §5.2): while {@code on}, nothing of {@code session}
+     * of {@code id} is sent to any peer; other sessions and values sync normally. Lifted by
+     * {@link #sessionRecovered} or by calling this with {@code false} (a failed recovery).
+     */
+    public void quarantine(RawCoID id, io.cojson.core.ids.SessionID session, boolean on) {
+        if (on) {
+            ctx.quarantined.computeIfAbsent(id, k -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(session);
+        } else {
+            ctx.quarantined.computeIfPresent(id, (k, set) -> {
+                set.remove(session);
+                return set.isEmpty() ? null : set;
+            });
+        }
     }
 
     /** Counters of detected, reported, suppressed and received signature mismatches (recovery.md §15). */

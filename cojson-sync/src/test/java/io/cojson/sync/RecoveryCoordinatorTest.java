@@ -157,4 +157,97 @@ class RecoveryCoordinatorTest {
         assertEquals(3, local(s).size());
         assertTrue(disk.journal(f.map).isEmpty());
     }
+
+    /** Values of {@code key} set in S and S! of the map, decoded, in session order. */
+    private List<String> valuesIn(String key) {
+        return restarted.locked(() -> {
+            List<String> out = new ArrayList<>();
+            var all = io.cojson.core.covalue.TransactionDecoder.decode(restarted.require(f.map), restarted, restarted.keys());
+            for (SessionID which : List.of(s, s.conflictSession())) {
+                for (var tx : all) {
+                    if (!tx.sessionID().equals(which)) continue;
+                    for (var c : tx.changes()) {
+                        var o = (io.cojson.core.json.JsonValue.Obj) c;
+                        if (key.equals(((io.cojson.core.json.JsonValue.Str) o.get("key")).value())) {
+                            out.add(((io.cojson.core.json.JsonValue.Str) o.get("value")).value());
+                        }
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    @Test
+    @DisplayName("RA-5 Editing during recovery: edits made while the unit is delayed end in S! or S exactly once, and no stale S goes out before the swap")
+    void RA5_editingDuringRecovery() throws Exception {
+        SyncMessage.SignatureMismatch report = SyncMessage.SignatureMismatch.of(f.map, s, serverVersion(), "test");
+        List<String> dues = new ArrayList<>();
+        io.cojson.storage.Faults.configure("storage.replace.mid=delay:300");
+        try {
+            server.drain();
+            server.send(report);
+            await("recovery started", () -> rc.status(f.map, s).state() != RecoveryState.IDLE);
+            long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            for (int i = 0; rc.status(f.map, s).state() != RecoveryState.DONE && System.nanoTime() < until; i++) {
+                set(restarted, f.map, "due", "d" + i);
+                dues.add("d" + i);
+                Thread.sleep(3);
+            }
+        } finally {
+            io.cojson.storage.Faults.configure(null);
+        }
+        await("DONE", () -> rc.status(f.map, s).state() == RecoveryState.DONE);
+        set(restarted, f.map, "due", "after");
+        dues.add("after");
+        get(sync.flush());
+        assertTrue(dues.size() >= 5, "edits during the recovery: " + dues.size());
+
+        List<String> seen = valuesIn("due");
+        List<String> sortedSeen = new ArrayList<>(seen);
+        List<String> sortedDues = new ArrayList<>(dues);
+        java.util.Collections.sort(sortedSeen);
+        java.util.Collections.sort(sortedDues);
+        assertEquals(sortedDues, sortedSeen, "every edit once, none lost");
+        List<String> inOrder = new ArrayList<>(valuesInSession("due", s.conflictSession()));
+        inOrder.addAll(valuesInSession("due", s));
+        assertEquals(dues, inOrder, "edits before the swap in S!, after it in S, each in writing order");
+        assertTrue(valuesInSession("due", s.conflictSession()).size() >= 3, "edits made during the recovery went to S!");
+        assertEquals(1, rc.stats().committed());
+        await("storage caught up", () -> disk.knownState(f.map).equals(SyncTestKit.known(restarted, f.map)));
+        assertEquals(1, disk.journal(f.map).size());
+        assertEquals(local(s.conflictSession()).size(), disk.journal(f.map).get(0).conflictTo(),
+                "the recovery unit (with its extra-tail repeat, §5.2) wrote the whole tail to S!, not ordinary writes after it");
+
+        // Nothing the client sent after the report carries S transactions other than the final S's.
+        List<Transaction> finalS = local(s);
+        for (String text : server.takeAll()) {
+            if (!(SyncMessage.parse(text) instanceof SyncMessage.Content c)) continue;
+            SyncMessage.SessionEntry e = c.sessions().get(s.value());
+            if (e == null) continue;
+            for (int k = 0; k < e.count(); k++) {
+                Transaction sent = io.cojson.core.session.TransactionCodec.fromJson(e.newTransactions().items().get(k));
+                assertTrue(e.after() + k < finalS.size() && sent.equals(finalS.get(e.after() + k)),
+                        "a stale S transaction went out at " + (e.after() + k));
+            }
+        }
+    }
+
+    private List<String> valuesInSession(String key, SessionID session) {
+        List<String> all = new ArrayList<>();
+        restarted.locked(() -> {
+            var txs = io.cojson.core.covalue.TransactionDecoder.decode(restarted.require(f.map), restarted, restarted.keys());
+            for (var tx : txs) {
+                if (!tx.sessionID().equals(session)) continue;
+                for (var c : tx.changes()) {
+                    var o = (io.cojson.core.json.JsonValue.Obj) c;
+                    if (key.equals(((io.cojson.core.json.JsonValue.Str) o.get("key")).value())) {
+                        all.add(((io.cojson.core.json.JsonValue.Str) o.get("value")).value());
+                    }
+                }
+            }
+            return null;
+        });
+        return all;
+    }
 }

@@ -242,8 +242,20 @@ public final class RecoveryCoordinator implements AutoCloseable {
 
     // ---- the procedure ----
 
-    /** One run; returns whether a transient failure asks for a retry. */
+    /**
+     * One run; returns whether a transient failure asks for a retry. The session is quarantined
+     * (nothing of it sent) from the ownership check until the swap lifts it, or until this run
+     * ends without one.
+     */
     private boolean run(Job job) {
+        try {
+            return runQuarantined(job);
+        } finally {
+            sync.quarantine(job.key.id(), job.key.session(), false); // after a swap sessionRecovered lifted it already
+        }
+    }
+
+    private boolean runQuarantined(Job job) {
         SyncMessage.SignatureMismatch report;
         synchronized (jobs) {
             report = job.report;
@@ -257,6 +269,7 @@ public final class RecoveryCoordinator implements AutoCloseable {
             publish(job, RecoveryState.IDLE, null, -1, 0, 0, "not owned by this installation");
             return false;
         }
+        sync.quarantine(key.id(), key.session(), true);
         ServerVersion version;
         try {
             version = ServerVersion.of(report);
