@@ -250,4 +250,35 @@ class RecoveryCoordinatorTest {
         });
         return all;
     }
+
+    @Test
+    @DisplayName("RA-4 Second round: a second fork of S after a completed recovery appends to S! after round 1; two journal rounds, nothing lost")
+    void RA4_secondRoundAppendsToTheConflictSession() {
+        server.send(SyncMessage.SignatureMismatch.of(f.map, s, serverVersion(), "round 1"));
+        await("round 1 DONE", () -> rc.status(f.map, s).state() == RecoveryState.DONE);
+        assertEquals(2, local(s.conflictSession()).size());
+
+        // Crash again: a copy of alice as she is now writes on and reaches the server; her disk-restarted self writes something else.
+        LocalNode before = LocalNode.forAccount(SyncTestKit.CRYPTO, f.alice.accountID(), f.secret, s);
+        for (var id : restarted.ids()) for (var p : restarted.exportContent(id)) before.importContent(p);
+        set(before, f.map, "priority", "urgent"); // S[2] on the server
+        set(restarted, f.map, "priority", "low"); // S[2] locally: the second fork, at P = 2
+        List<SessionPiece> serverV2 = before.locked(() -> MismatchReports.wholeSession(before.require(f.map).sessions().get(s)));
+        server.send(SyncMessage.SignatureMismatch.of(f.map, s, serverV2, "round 2"));
+        await("round 2 DONE", () -> rc.status(f.map, s).round() == 2 && rc.status(f.map, s).state() == RecoveryState.DONE);
+
+        assertEquals(3, local(s.conflictSession()).size(), "round 2 appended after round 1");
+        assertEquals(List.of("bob"), valuesInSession("assignee", s.conflictSession()));
+        assertEquals(List.of("low"), valuesInSession("priority", s.conflictSession()));
+        assertEquals(List.of("urgent"), valuesInSession("priority", s));
+        assertEquals(3, local(s).size());
+        var journal = disk.journal(f.map);
+        assertEquals(2, journal.size());
+        assertEquals(1, journal.get(0).round());
+        assertEquals(2, journal.get(1).round());
+        assertEquals(2, journal.get(1).conflictFrom());
+        assertEquals(3, journal.get(1).conflictTo());
+        assertEquals(2, rc.stats().committed());
+        await("stored", () -> disk.knownState(f.map).count(s.conflictSession()) == 3 && disk.knownState(f.map).count(s) == 3);
+    }
 }

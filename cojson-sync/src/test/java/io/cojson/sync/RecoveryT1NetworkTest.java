@@ -212,6 +212,7 @@ class RecoveryT1NetworkTest {
         KnownState ck = SyncTestKit.known(charlie, f.map);
         assertEquals(4, ck.count(s));
         assertEquals(2, ck.count(s.conflictSession()));
+        assertEquals(java.util.Set.of(s, s.conflictSession()), ck.sessions().keySet(), "exactly S and S!, no stale S");
         List<String> withDueEdit = new ArrayList<>(edits);
         withDueEdit.add(3, "\"due\"=\"friday\""); // S (server's three, then the post-recovery edit), then S!
         assertEquals(withDueEdit, editsInSessions(charlie, f.map, s), "charlie holds every edit exactly once");
@@ -308,5 +309,32 @@ class RecoveryT1NetworkTest {
         assertNull(other.require(f.map).sessions().get(s.conflictSession()));
         set(other, f.map, "priority", "low"); // its own session keeps working and syncing
         assertEquals(1, txs(other, f.map, other.sessionID()).size());
+    }
+
+    @Test
+    @DisplayName("RI-6 Bob converges: bob saw status=review before alice's crash; after her recovery he shows her post-crash edits too, without reloading")
+    void RI6_bobConverges() throws Exception {
+        LocalNode bob = LocalNode.forAccount(CRYPTO, f.alice.accountID(), f.secret, null); // subscribed through the server
+        SyncManager bobSync = client(bob, SyncOptions.defaults());
+        connect(bobSync);
+        LocalNode restarted = crashAfterServerAck(null, () -> {
+            set(f.alice, f.map, "title", "Task");
+            set(f.alice, f.map, "priority", "high");
+        }, () -> {
+            set(f.alice, f.map, "status", "review");
+            assertTrue(get(bobSync.load(f.map)).isPresent());
+        });
+        await("bob saw status=review", () -> SyncTestKit.known(bob, f.map) != null && SyncTestKit.known(bob, f.map).count(s) == 3);
+        SyncManager alice = client(restarted, SyncOptions.defaults());
+        RecoveryCoordinator rc = RecoveryCoordinator.install(alice, null);
+        cleanup.add(rc::close);
+        set(restarted, f.map, "assignee", "bob");
+        set(restarted, f.map, "archived", "false");
+        connect(alice);
+        awaitDone(rc, f.map, s);
+        String expected = sorted("{\"title\":\"Task\",\"priority\":\"high\",\"status\":\"review\",\"assignee\":\"bob\",\"archived\":\"false\"}");
+        assertEquals(expected, sorted(SyncTestKit.mapJson(restarted, f.map)));
+        await("bob converges", () -> expected.equals(sorted(SyncTestKit.mapJson(bob, f.map))));
+        assertEquals(SyncTestKit.known(restarted, f.map), SyncTestKit.known(bob, f.map));
     }
 }
