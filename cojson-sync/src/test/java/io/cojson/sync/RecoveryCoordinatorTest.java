@@ -51,6 +51,7 @@ class RecoveryCoordinatorTest {
     @BeforeEach
     void fork() {
         set(f.alice, f.map, "title", "Task");
+        io.cojson.core.node.GroupOperations.addMember(f.alice, f.group, "everyone", "reader");
         restarted = f.restart();
         sigAfterTitle = restarted.locked(() -> restarted.require(f.map).sessions().get(s).lastSignature().value());
         disk = MapDbStorage.open(dir);
@@ -60,7 +61,8 @@ class RecoveryCoordinatorTest {
         set(f.alice, f.map, "status", "review"); // what the server holds
         syncStorage = CoValueSyncStorage.of(disk);
         sync = SyncManager.create(restarted, SyncOptions.defaults().withStorage(syncStorage));
-        rc = RecoveryCoordinator.install(sync, disk);
+        rc = RecoveryCoordinator.install(sync, io.cojson.sync.recovery.SessionRegistry.of(disk), disk,
+                RecoveryCoordinator.Options.defaults().withBatchWindow(java.time.Duration.ofMillis(300)));
         rc.onStatus(seen::add);
         set(restarted, f.map, "assignee", "bob");
         set(restarted, f.map, "archived", "false");
@@ -280,5 +282,40 @@ class RecoveryCoordinatorTest {
         assertEquals(3, journal.get(1).conflictTo());
         assertEquals(2, rc.stats().committed());
         await("stored", () -> disk.knownState(f.map).count(s.conflictSession()) == 3 && disk.knownState(f.map).count(s) == 3);
+    }
+
+    @Test
+    @DisplayName("RX-3 Two CoValues, a group and a map it owns, forked together: both recover, the group first, storage consistent")
+    void RX3_groupAndMapRecoverDependencyFirst() {
+        io.cojson.core.node.GroupOperations.addMember(f.alice, f.group, "everyone", "writer"); // lost with status=review
+        sleepPastMillisecond();
+        io.cojson.core.node.GroupOperations.addMember(restarted, f.group, "everyone", "writer"); // after the restart, at another time: the group forks too
+        SessionID groupSession = s;
+        List<SessionPiece> groupVersion = f.alice.locked(() -> MismatchReports.wholeSession(f.alice.require(f.group).sessions().get(groupSession)));
+        server.send(SyncMessage.SignatureMismatch.of(f.map, s, serverVersion(), "map")); // the dependant first
+        server.send(SyncMessage.SignatureMismatch.of(f.group, groupSession, groupVersion, "group"));
+        await("both DONE", () -> rc.status(f.map, s).state() == RecoveryState.DONE && rc.status(f.group, s).state() == RecoveryState.DONE);
+        List<io.cojson.core.ids.RawCoID> committingOrder = new ArrayList<>();
+        for (RecoveryStatus st : seen) if (st.state() == RecoveryState.COMMITTING) committingOrder.add(st.id());
+        assertEquals(List.of(f.group, f.map), committingOrder, "the group first; group status " + rc.status(f.group, s));
+        assertEquals(2, rc.stats().committed());
+        try {
+            await("stored", () -> disk.knownState(f.group).equals(SyncTestKit.known(restarted, f.group))
+                    && disk.knownState(f.map).equals(SyncTestKit.known(restarted, f.map)));
+        } catch (AssertionError e) {
+            throw new AssertionError("group " + disk.knownState(f.group) + " map " + disk.knownState(f.map) + " in memory "
+                    + SyncTestKit.known(restarted, f.group), e);
+        }
+        assertTrue(SyncTestKit.known(restarted, f.group).count(s.conflictSession()) >= 1, "the group's tail went to its S!");
+        assertEquals(f.alice.locked(() -> f.alice.require(f.group).sessions().get(s).size()), SyncTestKit.known(restarted, f.group).count(s));
+        assertEquals(1, disk.journal(f.group).size());
+        assertEquals(1, disk.journal(f.map).size());
+        assertEquals("{\"title\":\"Task\",\"status\":\"review\",\"assignee\":\"bob\",\"archived\":\"false\"}",
+                SyncTestKit.mapJson(restarted, f.map), "the map still reads after the group's recovery");
+    }
+
+    private static void sleepPastMillisecond() {
+        long t = System.currentTimeMillis();
+        while (System.currentTimeMillis() == t) Thread.onSpinWait();
     }
 }

@@ -57,10 +57,16 @@ public final class RecoveryCoordinator implements AutoCloseable {
      * @param maxAttempts    runs per trigger before a transient failure stays FAILED
      * @param firstBackoff   wait before the first retry; doubled for each further one
      * @param storageTimeout how long one recovery unit may take to commit
+     * @param batchWindow    how long a first trigger waits for others, so that values detected
+     *                       together recover dependencies first (§5.1)
      */
-    public record Options(int maxAttempts, Duration firstBackoff, Duration storageTimeout) {
+    public record Options(int maxAttempts, Duration firstBackoff, Duration storageTimeout, Duration batchWindow) {
         public static Options defaults() {
-            return new Options(5, Duration.ofMillis(200), Duration.ofSeconds(30));
+            return new Options(5, Duration.ofMillis(200), Duration.ofSeconds(30), Duration.ofMillis(20));
+        }
+
+        public Options withBatchWindow(Duration d) {
+            return new Options(maxAttempts, firstBackoff, storageTimeout, d);
         }
     }
 
@@ -194,7 +200,7 @@ public final class RecoveryCoordinator implements AutoCloseable {
             }
         }
         LOG.info("recovery trigger {} for {} session {} from {}", TRIGGER_SERVER_ERROR, m.id(), m.sessionID(), from.id());
-        if (schedule) worker.execute(this::runNext);
+        if (schedule) worker.schedule(this::runNext, options.batchWindow().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Runs the next waiting job whose dependencies have no waiting job of their own. */
