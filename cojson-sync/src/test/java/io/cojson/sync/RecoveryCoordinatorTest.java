@@ -318,4 +318,33 @@ class RecoveryCoordinatorTest {
         long t = System.currentTimeMillis();
         while (System.currentTimeMillis() == t) Thread.onSpinWait();
     }
+
+    @Test
+    @DisplayName("§5.1/§5.8 A recovery unit that fails leaves memory and storage as they were (FAILED) and is retried with backoff until DONE")
+    void failedUnitIsRetried() {
+        List<Transaction> before = local(s);
+        KnownState storedBefore = disk.knownState(f.map);
+        List<KnownState> duringFailure = new CopyOnWriteArrayList<>();
+        rc.onStatus(st -> {
+            if (st.state() == RecoveryState.FAILED) duringFailure.add(SyncTestKit.known(restarted, f.map));
+        });
+        io.cojson.storage.Faults.configure("storage.replace.mid=throw:io"); // the first unit fails mid-way
+        try {
+            server.send(SyncMessage.SignatureMismatch.of(f.map, s, serverVersion(), "test"));
+            await("DONE", () -> rc.status(f.map, s).state() == RecoveryState.DONE);
+        } finally {
+            io.cojson.storage.Faults.configure(null);
+        }
+        assertEquals(1, duringFailure.size(), "one failed attempt");
+        assertEquals(3, duringFailure.get(0).count(s), "memory untouched by the failed attempt");
+        assertEquals(0, duringFailure.get(0).count(s.conflictSession()));
+        assertEquals(2, rc.status(f.map, s).attempt());
+        assertEquals(1, rc.stats().failed());
+        assertEquals(1, rc.stats().committed());
+        assertEquals(3, before.size());
+        assertEquals(3, storedBefore.count(s));
+        assertEquals(1, disk.journal(f.map).size());
+        assertEquals(2, disk.knownState(f.map).count(s));
+        assertEquals(2, disk.knownState(f.map).count(s.conflictSession()));
+    }
 }
