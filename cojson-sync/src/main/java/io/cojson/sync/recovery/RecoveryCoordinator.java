@@ -52,6 +52,12 @@ import org.slf4j.LoggerFactory;
 public final class RecoveryCoordinator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RecoveryCoordinator.class);
     static final String TRIGGER_SERVER_ERROR = "server-error";
+    /** Fault points of the recovery steps (reliability.md §2.1; the kill points of recovery.md §9). */
+    public static final String DETECTED = "recovery.detected";
+    public static final String BEFORE_UNIT = "recovery.beforeUnit";
+    public static final String AFTER_UNIT_COMMIT = "recovery.afterUnitCommit";
+    public static final String AFTER_SWAP = "recovery.afterSwap";
+    public static final String AFTER_PROPAGATE = "recovery.afterPropagate";
 
     /**
      * @param maxAttempts    runs per trigger before a transient failure stays FAILED
@@ -268,6 +274,7 @@ public final class RecoveryCoordinator implements AutoCloseable {
             job.attempt++;
         }
         Key key = job.key;
+        fault(DETECTED);
         publish(job, RecoveryState.VERIFYING, null, -1, 0, 0, null);
         if (!ForkConfirmation.recoverable(key.session(), registry.ownSessions())) {
             notOwned.incrementAndGet();
@@ -358,7 +365,9 @@ public final class RecoveryCoordinator implements AutoCloseable {
         try {
             if (storage != null) {
                 round = roundFor(key, plan, version);
+                fault(BEFORE_UNIT);
                 ReplaceResult r = commit(key, plan, version, round);
+                fault(AFTER_UNIT_COMMIT);
                 stored = r.stored();
                 epoch = r.epoch();
             } else {
@@ -391,6 +400,7 @@ public final class RecoveryCoordinator implements AutoCloseable {
             return now;
         });
         if (finalPlan == null) return noFork(job, node.locked(() -> plan(key, version)), version);
+        fault(AFTER_SWAP);
         int written = finalPlan.conflict() == null ? 0 : finalPlan.conflict().transactions().size();
         preserved.addAndGet(written);
         committed.incrementAndGet();
@@ -399,6 +409,7 @@ public final class RecoveryCoordinator implements AutoCloseable {
                 key.session(), round, c.commonPrefix(), finalPlan.localLength(), version.length(), written,
                 key.session().conflictSession(), finalPlan.deleted() ? " (deleted: discarded)" : "");
         join(sync.sessionRecovered(key.id(), key.session(), version.length(), storedBox[0]));
+        fault(AFTER_PROPAGATE);
         publish(job, RecoveryState.DONE, c.outcome(), c.commonPrefix(), written, round, null);
         return false;
     }
@@ -427,6 +438,10 @@ public final class RecoveryCoordinator implements AutoCloseable {
             max = Math.max(max, e.round());
         }
         return max + 1;
+    }
+
+    private static void fault(String point) {
+        if (io.cojson.storage.Faults.active()) io.cojson.storage.Faults.hit(point);
     }
 
     private <T> T join(java.util.concurrent.CompletableFuture<T> f) {
