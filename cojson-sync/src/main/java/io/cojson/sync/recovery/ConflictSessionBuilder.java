@@ -47,10 +47,31 @@ final class ConflictSessionBuilder {
     static SessionPiece build(LocalNode node, CoValueCore core, SessionID session, int commonPrefix, List<Transaction> tail)
             throws UndecodableTail {
         if (tail.isEmpty()) return null;
-        Crypto crypto = node.crypto();
         SessionID conflict = session.conflictSession();
         SessionLog existing = core.sessions().get(conflict);
-        SessionLog log = existing != null ? existing.copy() : new SessionLog(crypto, conflict, node.agentID().signer());
+        if (existing == null) return buildOn(node, core, session, commonPrefix, tail, new SessionLog(node.crypto(), conflict, node.agentID().signer()));
+        // An earlier attempt of this round may already be here (received from a peer, e.g. after
+        // storage was restored from a backup): then its transactions end S!, and re-deriving them
+        // on the log before them gives the same bytes. Continue from there instead of duplicating.
+        int size = existing.size();
+        for (int j = Math.min(tail.size(), size); j >= 1; j--) {
+            int b = size - j;
+            if (!sameTimes(existing, b, tail, j)) continue;
+            SessionPiece candidate = buildOn(node, core, session, commonPrefix, tail, existing.prefix(b));
+            if (candidate.transactions().subList(0, j).equals(existing.transactions().subList(b, size))) return candidate;
+        }
+        return buildOn(node, core, session, commonPrefix, tail, existing.copy());
+    }
+
+    private static boolean sameTimes(SessionLog existing, int from, List<Transaction> tail, int count) {
+        for (int i = 0; i < count; i++) if (existing.get(from + i).madeAt() != tail.get(i).madeAt()) return false;
+        return true;
+    }
+
+    private static SessionPiece buildOn(LocalNode node, CoValueCore core, SessionID session, int commonPrefix, List<Transaction> tail,
+            SessionLog log) throws UndecodableTail {
+        Crypto crypto = node.crypto();
+        SessionID conflict = session.conflictSession();
         int base = log.size();
         SignerSecret signer = node.identity().agentSecret().signer();
         for (int k = 0; k < tail.size(); k++) {

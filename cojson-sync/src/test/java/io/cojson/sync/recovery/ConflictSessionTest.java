@@ -174,4 +174,45 @@ class ConflictSessionTest {
         assertEquals(1, round2.after(), "after round 1's transaction");
         assertEquals(1, round2.transactions().size());
     }
+
+    @Test
+    @DisplayName("§5.4 step 1 / §9 An earlier attempt's S! that reached this node (e.g. storage restored from a backup) is recognised: the re-run adds nothing twice")
+    void anEarlierAttemptsConflictSessionIsNotDuplicated() {
+        RawCoID map = Accounts.createOwned(alice, "comap", group, JsonValue.NULL);
+        set(alice, map, "title", "Task", true);
+        LocalNode disk = restart();
+        set(alice, map, "status", "review", true);
+        set(disk, map, "assignee", "bob", true);
+        set(disk, map, "archived", "false", false);
+        LocalNode backup = LocalNode.forAccount(CRYPTO, alice.accountID(), secret, s); // the disk as it was before recovery
+        for (RawCoID id : disk.ids()) for (ContentPiece p : disk.exportContent(id)) backup.importContent(p);
+
+        SessionPiece first = build(disk, map, s, 1);
+        List<Transaction> serverS = tail(alice, map, s, 0);
+        String sig = alice.locked(() -> alice.require(map).sessions().get(s).lastSignature().value());
+        assertTrue(disk.swapRecoveredSession(map, s, serverS, sig, first).isAdded());
+        // The restored node receives S! from a peer before its own recovery runs.
+        for (ContentPiece p : disk.exportContent(map)) backup.importContent(p);
+        assertEquals(2, backup.locked(() -> backup.require(map).sessions().get(s.conflictSession()).size()));
+
+        SessionPiece again = build(backup, map, s, 1);
+        assertEquals(0, again.after(), "continues where this round's S! starts");
+        assertEquals(first.transactions(), again.transactions());
+        assertEquals(first.lastSignature(), again.lastSignature());
+        assertTrue(backup.swapRecoveredSession(map, s, serverS, sig, again).isAdded());
+        assertEquals(2, backup.locked(() -> backup.require(map).sessions().get(s.conflictSession()).size()), "nothing twice");
+    }
+
+    @Test
+    @DisplayName("SessionLog.prefix continues a log exactly as its writer would have from that point")
+    void prefixContinuesLikeTheOriginal() {
+        SessionID own = CRYPTO.newRandomSessionID(alice.agentID().value());
+        SessionLog full = new SessionLog(CRYPTO, own, alice.agentID().signer(), 30);
+        for (int i = 0; i < 12; i++) full.appendTrusting(secret.signer(), "[\"item" + i + "\"]", 1000 + i, null);
+        SessionLog rebuilt = full.prefix(5);
+        for (int i = 5; i < 12; i++) rebuilt.appendTrusting(secret.signer(), "[\"item" + i + "\"]", 1000 + i, null);
+        assertEquals(full.transactions(), rebuilt.transactions());
+        assertEquals(full.lastSignature(), rebuilt.lastSignature());
+        assertEquals(full.signatureAfter(), rebuilt.signatureAfter(), "checkpoints at the same places");
+    }
 }
