@@ -337,4 +337,41 @@ class RecoveryT1NetworkTest {
         await("bob converges", () -> expected.equals(sorted(SyncTestKit.mapJson(bob, f.map))));
         assertEquals(SyncTestKit.known(restarted, f.map), SyncTestKit.known(bob, f.map));
     }
+
+    @Test
+    @DisplayName("RA-7 Private transactions: the map's group has a read key; alice's private post-crash edits, re-encrypted in S!, are decrypted by bob (another account, reader)")
+    void RA7_readerDecryptsPrivateConflictTransactions() throws Exception {
+        LocalNode bob = io.cojson.core.node.Accounts.create(CRYPTO, CRYPTO.newRandomAgentSecret(), "Bob");
+        SyncManager bobSync = client(bob, SyncOptions.defaults());
+        connect(bobSync);
+        get(bobSync.waitForSync(bob.accountID(), "server").orTimeout(20, TimeUnit.SECONDS));
+        LocalNode restarted = crashAfterServerAck(null, () -> {
+            SyncManager loader = client(f.alice, SyncOptions.defaults());
+            connect(loader);
+            assertTrue(get(loader.load(bob.accountID())).isPresent(), "alice knows bob's account");
+            io.cojson.core.node.GroupOperations.addMember(f.alice, f.group, bob.accountID().value(), "reader");
+            set(f.alice, f.map, "title", "Task");
+            get(loader.waitForSync(f.group, "server").orTimeout(20, TimeUnit.SECONDS));
+            loader.close();
+        }, () -> set(f.alice, f.map, "status", "review"));
+        SyncManager alice = client(restarted, SyncOptions.defaults());
+        RecoveryCoordinator rc = RecoveryCoordinator.install(alice, null);
+        cleanup.add(rc::close);
+        set(restarted, f.map, "assignee", "bob"); // private (SyncTestKit writes private transactions)
+        set(restarted, f.map, "archived", "false");
+        assertTrue(txs(restarted, f.map, s).get(2) instanceof Transaction.Private);
+        connect(alice);
+        awaitDone(rc, f.map, s);
+        assertTrue(txs(restarted, f.map, s.conflictSession()).get(0) instanceof Transaction.Private, "S! stays private");
+
+        assertTrue(get(bobSync.load(f.map)).isPresent());
+        String expected = sorted("{\"title\":\"Task\",\"status\":\"review\",\"assignee\":\"bob\",\"archived\":\"false\"}");
+        String[] seen = new String[1];
+        try {
+            await("bob decrypts the merge", () -> expected.equals(seen[0] = sorted(SyncTestKit.mapJson(bob, f.map))));
+        } catch (AssertionError e) {
+            throw new AssertionError("bob shows " + seen[0] + " with " + SyncTestKit.known(bob, f.map), e);
+        }
+        assertEquals(2, SyncTestKit.known(bob, f.map).count(s.conflictSession()));
+    }
 }
