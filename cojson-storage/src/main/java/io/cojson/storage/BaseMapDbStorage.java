@@ -107,6 +107,18 @@ abstract class BaseMapDbStorage implements CoValueStorage {
     }
 
     @Override
+    public Set<SessionID> ownSessions() {
+        Set<SessionID> out = new java.util.LinkedHashSet<>();
+        for (String s : engine.ownSessions()) if (!s.isBlank()) out.add(new SessionID(s));
+        return out;
+    }
+
+    @Override
+    public void recordOwnSession(SessionID session) {
+        engine.recordOwnSessions(Set.of(session.value()));
+    }
+
+    @Override
     public IntegrityReport verifyIntegrity() {
         return Integrity.check(engine);
     }

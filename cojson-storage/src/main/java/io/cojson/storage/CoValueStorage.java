@@ -99,6 +99,15 @@ public interface CoValueStorage extends AutoCloseable {
     /** Forgets the at-risk sessions once the node has dealt with them. */
     void clearAtRisk();
 
+    /**
+     * The session registry (recovery.md §4.3): the session IDs this installation has written with,
+     * current and previous. Kept in a small file beside the database, outside the write queue.
+     */
+    Set<SessionID> ownSessions();
+
+    /** Adds {@code session} to the session registry; durable when this returns (before the session writes anything). */
+    void recordOwnSession(SessionID session);
+
     /** Checks every record's checksum and that sessions, transactions and signatures agree. */
     IntegrityReport verifyIntegrity();
 

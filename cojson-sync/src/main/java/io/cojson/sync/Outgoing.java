@@ -248,9 +248,29 @@ final class Outgoing {
      * most that may go out (recovery.md §13); null (no limit) otherwise.
      */
     private KnownState sendable(RawCoID id) {
-        if (!ctx.options.persistBeforeSend() || ctx.options.storage() == null) return null;
-        KnownState committed = storageConfirmed.get(id);
-        return committed != null ? committed : KnownState.empty(id);
+        KnownState cap = null;
+        if (ctx.options.persistBeforeSend() && ctx.options.storage() != null) {
+            KnownState committed = storageConfirmed.get(id);
+            cap = committed != null ? committed : KnownState.empty(id);
+        }
+        return quarantineCap(id, cap);
+    }
+
+    /**
+     * {@code cap} lowered so that no session under recovery goes anywhere, peers or storage, until
+     * the swap (recovery.md §5.2; its tail reaches storage through S! in the recovery unit). Call
+     * with the node's lock held.
+     */
+    private KnownState quarantineCap(RawCoID id, KnownState cap) {
+        java.util.Set<SessionID> held = ctx.quarantined.get(id);
+        if (held == null || held.isEmpty()) return cap;
+        if (cap == null) {
+            CoValueCore core = ctx.node.get(id);
+            if (core == null) return null;
+            cap = core.knownState();
+        }
+        for (SessionID s : held) cap = cap.withSession(s, 0);
+        return cap;
     }
 
     /** After a commit with {@link SyncOptions#persistBeforeSend}: what was held back may go out now. */
@@ -273,6 +293,12 @@ final class Outgoing {
         storageConfirmed.merge(ks.id(), ks, KnownState::combine);
     }
 
+    /** A recovery unit replaced a session in storage: storage holds exactly {@code ks} now (set, not merged: O7). */
+    void storageReplaced(KnownState ks) {
+        storageOptimistic.put(ks.id(), ks);
+        storageConfirmed.put(ks.id(), ks);
+    }
+
     /**
      * Hands storage what it lacks of {@code id}; the result completes once everything handed to
      * storage for it so far has committed (at once without storage).
@@ -286,7 +312,7 @@ final class Outgoing {
             CoValueCore core = ctx.node.get(id);
             if (core == null) return null;
             deleted[0] = core.isDeleted();
-            return ContentProducer.newContentSince(core, stored, null);
+            return ContentProducer.newContentSince(core, stored, null, quarantineCap(id, null));
         });
         CompletableFuture<Void> all = storing.getOrDefault(id, CompletableFuture.completedFuture(null));
         if (pieces == null || pieces.isEmpty()) return all;

@@ -39,6 +39,8 @@ final class SyncContext {
     private final Map<String, PeerState> peers = new LinkedHashMap<>();
     private volatile List<PeerState> peerSnapshot = List.of();
     final List<Consumer<SyncError>> errorListeners = new CopyOnWriteArrayList<>();
+    /** Sessions under recovery, per CoValue: nothing of them is sent (recovery.md §5.2). */
+    final Map<RawCoID, java.util.Set<SessionID>> quarantined = new java.util.concurrent.ConcurrentHashMap<>();
 
     Outgoing out;
     Loads loads;

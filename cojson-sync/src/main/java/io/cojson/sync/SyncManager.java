@@ -294,6 +294,44 @@ public final class SyncManager implements AutoCloseable {
         return () -> ctx.mismatches.listeners.remove(listener);
     }
 
+    /**
+     * For the recovery coordinator, after it swapped in the server's version of {@code session}
+     * (recovery.md §5.6): storage holds {@code stored} (null without storage), every server peer
+     * holds exactly {@code serverLength} transactions of the session, and what this node has
+     * beyond that (the conflict session) goes out to every peer. Completes once sent.
+     */
+    public CompletableFuture<Void> sessionRecovered(RawCoID id, io.cojson.core.ids.SessionID session, int serverLength,
+            KnownState stored) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        ctx.exec.execute(() -> {
+            quarantine(id, session, false);
+            if (stored != null) ctx.out.storageReplaced(stored);
+            for (PeerState p : ctx.openPeers()) {
+                KnownState theirs = p.knownState(id);
+                if (p.role() == PeerRole.SERVER && theirs != null) p.setKnownState(theirs.withSession(session, serverLength));
+            }
+            ctx.out.forward(id);
+            f.complete(null);
+        });
+        return f;
+    }
+
+    /**
+     * For the recovery coordinator (recovery.md §5.2): while {@code on}, nothing of {@code session}
+     * of {@code id} is sent to any peer; other sessions and values sync normally. Lifted by
+     * {@link #sessionRecovered} or by calling this with {@code false} (a failed recovery).
+     */
+    public void quarantine(RawCoID id, io.cojson.core.ids.SessionID session, boolean on) {
+        if (on) {
+            ctx.quarantined.computeIfAbsent(id, k -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(session);
+        } else {
+            ctx.quarantined.computeIfPresent(id, (k, set) -> {
+                set.remove(session);
+                return set.isEmpty() ? null : set;
+            });
+        }
+    }
+
     /** Counters of detected, reported, suppressed and received signature mismatches (recovery.md §15). */
     public SignatureMismatchStats signatureMismatchStats() {
         return ctx.mismatches.stats();

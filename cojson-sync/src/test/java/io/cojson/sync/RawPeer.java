@@ -77,4 +77,11 @@ final class RawPeer {
     void drain() {
         inbox.clear();
     }
+
+    /** Every message received so far, without waiting. */
+    java.util.List<String> takeAll() {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        inbox.drainTo(out);
+        return out;
+    }
 }

@@ -17,6 +17,7 @@ import io.cojson.core.ids.KeyID;
 import io.cojson.core.ids.KeySecret;
 import io.cojson.core.ids.RawCoID;
 import io.cojson.core.ids.SessionID;
+import io.cojson.core.ids.SignerID;
 import io.cojson.core.ids.Signature;
 import io.cojson.core.json.JsonValue;
 import io.cojson.core.json.JsonWriter;
@@ -378,6 +379,35 @@ public final class LocalNode implements CoValueResolver {
             if (!r.isAdded()) throw new PermissionDeniedException("delete rejected: " + r);
         }
         listeners.changed(id);
+    }
+
+    /**
+     * The memory swap of a recovery (recovery.md §5.5): appends {@code conflict} (verified here;
+     * null when the divergent tail is empty) and replaces {@code session}'s log with the verified
+     * {@code serverTxs}, then rebuilds every view of the value and announces the change once.
+     * Returns the first failure, in which case nothing changed.
+     */
+    public AddResult swapRecoveredSession(RawCoID id, SessionID session, List<Transaction> serverTxs, String serverSignature,
+            ContentPiece.SessionPiece conflict) {
+        AddResult result;
+        synchronized (lock) {
+            CoValueCore core = require(id);
+            SessionLog current = core.sessions().get(session);
+            SignerID signer = current != null ? current.signer() : agentID.signer();
+            SessionLog check = new SessionLog(crypto, session, signer);
+            result = check.tryAppend(serverTxs, serverSignature);
+            if (!result.isAdded()) return result;
+            if (conflict != null) {
+                result = core.tryAddTransactions(conflict.sessionID(), conflict.after(), conflict.transactions(),
+                        conflict.lastSignature(), this);
+                if (!result.isAdded()) return result;
+            }
+            result = core.replaceSessionContent(session, serverTxs, serverSignature, this);
+            if (core.isGroupOrAccount()) views.groupChanged();
+            views.imported(core); // the verdict epoch advanced: the view is rebuilt from scratch
+        }
+        listeners.changed(id);
+        return result;
     }
 
     private void written(CoValueCore core) {

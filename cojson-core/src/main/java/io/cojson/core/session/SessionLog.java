@@ -308,6 +308,34 @@ public final class SessionLog {
     }
 
     /** A deep copy (same signer, transactions, hash state and checkpoints). */
+    /**
+     * A copy of the first {@code n} transactions, ready to be continued by local writes exactly as
+     * this log's writer would have continued it at that point (same running hash, same checkpoint
+     * bookkeeping); its last signature is known only when a checkpoint ends the prefix. Used to
+     * re-derive transactions deterministically (recovery.md §5.3).
+     */
+    public SessionLog prefix(int n) {
+        if (n < 0 || n > size()) throw new IndexOutOfBoundsException("prefix of " + n + " in a log of " + size());
+        settle();
+        SessionLog c = new SessionLog(crypto, sessionID, signer, checkpointBytes);
+        int lastCheckpoint = -1;
+        for (var e : signatureAfter.headMap(n, false).entrySet()) {
+            c.signatureAfter.put(e.getKey(), e.getValue());
+            lastCheckpoint = e.getKey();
+        }
+        for (int i = 0; i < n; i++) {
+            Transaction t = transactions.get(i);
+            c.transactions.add(t);
+            c.hasher.update(t.canonicalJson().getBytes(StandardCharsets.UTF_8));
+            if (i > lastCheckpoint) c.bytesSinceCheckpoint += t.checkpointSize();
+        }
+        if (n > 0) {
+            c.lastHash = Hash.fromBytes(c.hasher.digest());
+            c.lastSignature = n == size() ? lastSignature() : signatureAfter.get(n - 1);
+        }
+        return c;
+    }
+
     public SessionLog copy() {
         SessionLog c = new SessionLog(crypto, sessionID, signer, checkpointBytes);
         c.transactions.addAll(transactions);

@@ -330,6 +330,14 @@ public final class Engine {
         files.clearAtRisk();
     }
 
+    public Set<String> ownSessions() {
+        return files.ownSessions();
+    }
+
+    public void recordOwnSessions(Set<String> sessions) {
+        files.recordOwnSessions(sessions);
+    }
+
     public boolean isClosed() {
         return closed;
     }

@@ -30,12 +30,15 @@ import org.mapdb.volume.VolumeFactory;
  * The files of one store directory: {@code cojson.lock} (exclusive lock, names its holder),
  * {@code cojson.mapdb} (MapDB with transactions) and {@code cojson.mapdb.journal} (its redo journal),
  * {@code cojson.store} (marks that a store was created here) and {@code at-risk-sessions}
- * (written only when a close had to drop queued writes).
+ * (written only when a close had to drop queued writes) and {@code session-registry} (this
+ * installation's own session IDs).
  */
 final class StoreFiles {
     static final String LOCK_FILE = "cojson.lock";
     static final String DATA_FILE = "cojson.mapdb";
     static final String AT_RISK_FILE = "at-risk-sessions";
+    /** This installation's own session IDs, current and previous (recovery.md §4.3 ownership). */
+    static final String SESSION_REGISTRY_FILE = "session-registry";
     /** Written once the store exists: a missing or empty data file next to it is damage, not a new store. */
     static final String MARKER_FILE = "cojson.store";
 
@@ -217,18 +220,42 @@ final class StoreFiles {
     }
 
     void writeAtRisk(Set<String> sessions) {
-        Path f = dir.resolve(AT_RISK_FILE);
-        Path tmp = dir.resolve(AT_RISK_FILE + ".tmp");
+        addLines(AT_RISK_FILE, sessions, "cannot record the at-risk sessions");
+    }
+
+    Set<String> ownSessions() {
+        return lines(SESSION_REGISTRY_FILE, "cannot read the session registry");
+    }
+
+    /** Adds to the session registry; durable (fsync, atomic rename) when this returns. */
+    void recordOwnSessions(Set<String> sessions) {
+        if (ownSessions().containsAll(sessions)) return;
+        addLines(SESSION_REGISTRY_FILE, sessions, "cannot record an own session");
+    }
+
+    private Set<String> lines(String name, String problem) {
+        Path f = dir.resolve(name);
         try {
-            Set<String> all = new LinkedHashSet<>(atRisk());
-            all.addAll(sessions);
+            return Files.exists(f) ? new LinkedHashSet<>(Files.readAllLines(f, StandardCharsets.UTF_8)) : Set.of();
+        } catch (IOException e) {
+            throw new StorageIOException(f, problem, e);
+        }
+    }
+
+    /** Rewrites {@code name} with its lines plus {@code more}: a crash leaves the old or the new file, never a torn one. */
+    private void addLines(String name, Set<String> more, String problem) {
+        Path f = dir.resolve(name);
+        Path tmp = dir.resolve(name + ".tmp");
+        try {
+            Set<String> all = new LinkedHashSet<>(lines(name, problem));
+            all.addAll(more);
             Files.write(tmp, List.copyOf(all), StandardCharsets.UTF_8);
             try (FileChannel c = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 c.force(true);
             }
             Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            throw new StorageIOException(f, "cannot record the at-risk sessions", e);
+            throw new StorageIOException(f, problem, e);
         }
     }
 

@@ -1,0 +1,471 @@
+package io.cojson.sync.recovery;
+
+import io.cojson.core.covalue.CoValueCore;
+import io.cojson.core.ids.RawCoID;
+import io.cojson.core.ids.SessionID;
+import io.cojson.core.knownstate.KnownState;
+import io.cojson.core.node.ContentPiece;
+import io.cojson.core.node.ContentPiece.SessionPiece;
+import io.cojson.core.node.LocalNode;
+import io.cojson.core.node.Subscription;
+import io.cojson.core.session.AddResult;
+import io.cojson.core.session.SessionLog;
+import io.cojson.core.session.Transaction;
+import io.cojson.storage.CoValueStorage;
+import io.cojson.storage.RecoveryJournalEntry;
+import io.cojson.storage.ReplaceResult;
+import io.cojson.storage.SessionReplacement;
+import io.cojson.sync.PeerState;
+import io.cojson.sync.SyncManager;
+import io.cojson.sync.SyncMessage;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The client side of crash recovery for trigger T1 (recovery.md §4.2–§5): one per node. A
+ * {@code SignatureMismatch} from a server peer is confirmed as a fork of one of this
+ * installation's sessions (§4.3), then recovered: the divergent local tail is re-written into the
+ * conflict session S! (§5.3), storage replaces S with the server version and appends S! in one
+ * recovery unit (§5.4), memory swaps after that commit (§5.5), and S! goes to every peer while
+ * every server peer's state of S is set to the server's length (§5.6).
+ *
+ * <p>All recoveries run on one worker thread of their own, so every step for a CoValue is
+ * serialized; a trigger for a (CoValue, session) already waiting or running replaces its server
+ * version instead of starting a second run (single flight); waiting runs start dependencies
+ * first (a group before the values it owns). A run that fails for a transient reason (storage)
+ * is retried with exponential backoff, a bounded number of times; a server version that does not
+ * verify is rejected without retry until the next report. The node keeps working meanwhile.
+ */
+public final class RecoveryCoordinator implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RecoveryCoordinator.class);
+    static final String TRIGGER_SERVER_ERROR = "server-error";
+    /** Fault points of the recovery steps (reliability.md §2.1; the kill points of recovery.md §9). */
+    public static final String DETECTED = "recovery.detected";
+    public static final String BEFORE_UNIT = "recovery.beforeUnit";
+    public static final String AFTER_UNIT_COMMIT = "recovery.afterUnitCommit";
+    public static final String AFTER_SWAP = "recovery.afterSwap";
+    public static final String AFTER_PROPAGATE = "recovery.afterPropagate";
+
+    /**
+     * @param maxAttempts    runs per trigger before a transient failure stays FAILED
+     * @param firstBackoff   wait before the first retry; doubled for each further one
+     * @param storageTimeout how long one recovery unit may take to commit
+     * @param batchWindow    how long a first trigger waits for others, so that values detected
+     *                       together recover dependencies first (§5.1)
+     */
+    public record Options(int maxAttempts, Duration firstBackoff, Duration storageTimeout, Duration batchWindow) {
+        public static Options defaults() {
+            return new Options(5, Duration.ofMillis(200), Duration.ofSeconds(30), Duration.ofMillis(20));
+        }
+
+        public Options withBatchWindow(Duration d) {
+            return new Options(maxAttempts, firstBackoff, storageTimeout, d);
+        }
+    }
+
+    /** Counters (recovery.md §15). */
+    public record Stats(long triggers, long merged, long committed, long failed, long rejectedVersions, long notOwned,
+            long noFork, long preservedTransactions) {}
+
+    private record Key(RawCoID id, SessionID session) {}
+
+    /** One pending or running recovery; {@link #version} is the newest report's. */
+    private static final class Job {
+        final Key key;
+        ServerVersion version;
+        SyncMessage.SignatureMismatch report;
+        int attempt;
+        boolean running;
+
+        Job(Key key, SyncMessage.SignatureMismatch report) {
+            this.key = key;
+            this.report = report;
+        }
+    }
+
+    private final SyncManager sync;
+    private final LocalNode node;
+    private final SessionRegistry registry;
+    private final CoValueStorage storage;
+    private final Options options;
+    private final ScheduledExecutorService worker;
+    private final Subscription trigger;
+    /** Pending and running jobs, in arrival order; guarded by itself. */
+    private final Map<Key, Job> jobs = new LinkedHashMap<>();
+    private final Map<Key, RecoveryStatus> statuses = new ConcurrentHashMap<>();
+    private final List<Consumer<RecoveryStatus>> listeners = new CopyOnWriteArrayList<>();
+    private final Map<Key, Integer> memoryRounds = new ConcurrentHashMap<>();
+    private final AtomicLong triggers = new AtomicLong();
+    private final AtomicLong merged = new AtomicLong();
+    private final AtomicLong committed = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong notOwned = new AtomicLong();
+    private final AtomicLong noFork = new AtomicLong();
+    private final AtomicLong preserved = new AtomicLong();
+    private volatile boolean closed;
+
+    private RecoveryCoordinator(SyncManager sync, SessionRegistry registry, CoValueStorage storage, Options options) {
+        this.sync = sync;
+        this.node = sync.node();
+        this.registry = registry;
+        this.storage = storage;
+        this.options = options;
+        this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "cojson-recovery");
+            t.setDaemon(true);
+            return t;
+        });
+        SessionID current = node.sessionID();
+        registry.record(current); // before this session is used for anything that could fork
+        if (node.accountID() != null) registry.record(current.withAuthor(node.agentID().value())); // edits of the account itself
+        this.trigger = sync.onSignatureMismatch(this::reported);
+    }
+
+    /**
+     * Installs recovery on {@code sync}'s node. {@code storage} is the node's storage (the one its
+     * {@code SyncStorage} writes to), or null for a node that keeps everything in memory; the
+     * recovery then runs in memory only (§5.1).
+     */
+    public static RecoveryCoordinator install(SyncManager sync, SessionRegistry registry, CoValueStorage storage, Options options) {
+        return new RecoveryCoordinator(Objects.requireNonNull(sync), Objects.requireNonNull(registry), storage,
+                Objects.requireNonNull(options));
+    }
+
+    /** {@link #install} with the registry kept by {@code storage} (in memory without storage) and default options. */
+    public static RecoveryCoordinator install(SyncManager sync, CoValueStorage storage) {
+        return install(sync, storage == null ? SessionRegistry.inMemory() : SessionRegistry.of(storage), storage, Options.defaults());
+    }
+
+    /** The latest state of recovery for {@code id}'s {@code session} ({@link RecoveryState#IDLE} if none ran). */
+    public RecoveryStatus status(RawCoID id, SessionID session) {
+        RecoveryStatus s = statuses.get(new Key(id, session));
+        return s != null ? s : new RecoveryStatus(id, session, RecoveryState.IDLE, null, -1, 0, 0, 0, null);
+    }
+
+    /** The latest status of every (CoValue, session) this coordinator has seen a trigger for. */
+    public List<RecoveryStatus> statuses() {
+        return List.copyOf(statuses.values());
+    }
+
+    /** Calls {@code listener} (on the recovery thread; it must not block) at every state change. */
+    public Subscription onStatus(Consumer<RecoveryStatus> listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    public Stats stats() {
+        return new Stats(triggers.get(), merged.get(), committed.get(), failed.get(), rejected.get(), notOwned.get(),
+                noFork.get(), preserved.get());
+    }
+
+    /** Stops listening for triggers; a running step finishes, waiting ones are dropped (they re-trigger on the next sync). */
+    @Override
+    public void close() {
+        closed = true;
+        trigger.close();
+        worker.shutdown();
+        try {
+            if (!worker.awaitTermination(options.storageTimeout().toMillis(), TimeUnit.MILLISECONDS)) worker.shutdownNow();
+        } catch (InterruptedException e) {
+            worker.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---- triggers ----
+
+    /** T1, on the sync executor: record the job (merging into a waiting or running one) and hand it to the worker. */
+    private void reported(PeerState from, SyncMessage.SignatureMismatch m) {
+        if (closed) return;
+        triggers.incrementAndGet();
+        Key key = new Key(m.id(), m.sessionID());
+        boolean schedule;
+        synchronized (jobs) {
+            Job j = jobs.get(key);
+            if (j != null) {
+                j.report = m; // the newest version wins; one run handles both
+                merged.incrementAndGet();
+                schedule = false;
+            } else {
+                jobs.put(key, new Job(key, m));
+                schedule = true;
+            }
+        }
+        LOG.info("recovery trigger {} for {} session {} from {}", TRIGGER_SERVER_ERROR, m.id(), m.sessionID(), from.id());
+        if (schedule) worker.schedule(this::runNext, options.batchWindow().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Runs the next waiting job whose dependencies have no waiting job of their own. */
+    private void runNext() {
+        Job job;
+        synchronized (jobs) {
+            job = pickDependencyFirst();
+            if (job == null) return;
+            job.running = true;
+        }
+        boolean retry = false;
+        try {
+            retry = run(job);
+        } catch (RuntimeException e) {
+            LOG.error("recovery of {} session {} failed unexpectedly", job.key.id(), job.key.session(), e);
+            publish(job, RecoveryState.FAILED, null, -1, 0, 0, "unexpected: " + e);
+            failed.incrementAndGet();
+        }
+        synchronized (jobs) {
+            job.running = false;
+            if (retry && !closed && job.attempt < options.maxAttempts()) {
+                long delay = options.firstBackoff().toMillis() << Math.min(job.attempt - 1, 16);
+                worker.schedule(this::runNext, delay, TimeUnit.MILLISECONDS);
+                return;
+            }
+            jobs.remove(job.key);
+            if (!jobs.isEmpty()) worker.execute(this::runNext);
+        }
+    }
+
+    private Job pickDependencyFirst() {
+        List<Job> waiting = new ArrayList<>();
+        for (Job j : jobs.values()) if (!j.running) waiting.add(j);
+        for (Job j : waiting) {
+            CoValueCore core = node.get(j.key.id());
+            boolean blocked = false;
+            if (core != null) {
+                java.util.Set<RawCoID> deps = node.locked(core::dependencies);
+                for (Job other : waiting) if (other != j && deps.contains(other.key.id())) blocked = true;
+            }
+            if (!blocked) return j;
+        }
+        return waiting.isEmpty() ? null : waiting.get(0); // a dependency cycle: any order
+    }
+
+    // ---- the procedure ----
+
+    /**
+     * One run; returns whether a transient failure asks for a retry. The session is quarantined
+     * (nothing of it sent) from the ownership check until the swap lifts it, or until this run
+     * ends without one.
+     */
+    private boolean run(Job job) {
+        try {
+            return runQuarantined(job);
+        } finally {
+            sync.quarantine(job.key.id(), job.key.session(), false); // after a swap sessionRecovered lifted it already
+        }
+    }
+
+    private boolean runQuarantined(Job job) {
+        SyncMessage.SignatureMismatch report;
+        synchronized (jobs) {
+            report = job.report;
+            job.attempt++;
+        }
+        Key key = job.key;
+        fault(DETECTED);
+        publish(job, RecoveryState.VERIFYING, null, -1, 0, 0, null);
+        if (!ForkConfirmation.recoverable(key.session(), registry.ownSessions())) {
+            notOwned.incrementAndGet();
+            LOG.info("SignatureMismatch for {} session {}: not a session of this installation, nothing rewritten", key.id(), key.session());
+            publish(job, RecoveryState.IDLE, null, -1, 0, 0, "not owned by this installation");
+            return false;
+        }
+        sync.quarantine(key.id(), key.session(), true);
+        ServerVersion version;
+        try {
+            version = ServerVersion.of(report);
+            version.verify(node.crypto(), node.agentID().signer());
+        } catch (ServerVersion.InvalidServerVersion e) {
+            rejected.incrementAndGet();
+            failed.incrementAndGet();
+            LOG.warn("server version of {} session {} rejected: {}", key.id(), key.session(), e.getMessage());
+            publish(job, RecoveryState.FAILED, null, -1, 0, 0, "invalid server version: " + e.getMessage());
+            return false;
+        }
+        job.version = version;
+        publish(job, RecoveryState.PLANNING, null, -1, 0, 0, null);
+        Plan plan;
+        try {
+            plan = node.locked(() -> plan(key, version));
+        } catch (PlanFailure e) {
+            failed.incrementAndGet();
+            publish(job, RecoveryState.FAILED, null, -1, 0, 0, e.getMessage());
+            return false;
+        }
+        if (plan.comparison().outcome() != ForkConfirmation.Outcome.FORK) return noFork(job, plan, version);
+        return recover(job, plan, version);
+    }
+
+    private static final class PlanFailure extends RuntimeException {
+        PlanFailure(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** What one recovery writes, fixed under the node's lock. */
+    private record Plan(ForkConfirmation.Comparison comparison, int localLength, String localLastSignature,
+            SessionPiece conflict, boolean deleted) {}
+
+    private Plan plan(Key key, ServerVersion version) {
+        CoValueCore core = node.get(key.id());
+        if (core == null) throw new PlanFailure("CoValue is not loaded");
+        SessionLog local = core.sessions().get(key.session());
+        List<Transaction> localTxs = local == null ? List.of() : local.transactions();
+        ForkConfirmation.Comparison c = ForkConfirmation.compare(localTxs, version.transactions());
+        String localSig = local == null || local.size() == 0 ? null : local.lastSignature().value();
+        if (c.outcome() != ForkConfirmation.Outcome.FORK) return new Plan(c, localTxs.size(), localSig, null, core.isDeleted());
+        SessionPiece conflict = null;
+        if (!core.isDeleted()) { // deletion wins: no S! (§5.3)
+            try {
+                conflict = ConflictSessionBuilder.build(node, core, key.session(), c.commonPrefix(),
+                        List.copyOf(localTxs.subList(c.commonPrefix(), localTxs.size())));
+            } catch (ConflictSessionBuilder.UndecodableTail e) {
+                throw new PlanFailure("divergent tail cannot be decoded: " + e.getMessage());
+            }
+        }
+        return new Plan(c, localTxs.size(), localSig, conflict, core.isDeleted());
+    }
+
+    /** §4.3 step 3: no fork. A longer server version is applied as ordinary content; either way sync resumes at the server's length. */
+    private boolean noFork(Job job, Plan plan, ServerVersion version) {
+        noFork.incrementAndGet();
+        ForkConfirmation.Comparison c = plan.comparison();
+        if (c.outcome() == ForkConfirmation.Outcome.LOCAL_IS_PREFIX) {
+            List<Transaction> extra = version.transactions().subList(c.localLength(), c.serverLength());
+            List<AddResult> r = node.importContent(new ContentPiece(job.key.id(), null,
+                    List.of(new SessionPiece(job.key.session(), c.localLength(), extra, version.lastSignature()))));
+            if (r.isEmpty() || !r.get(0).isAdded()) LOG.warn("server's extra transactions of {} not applied: {}", job.key, r);
+        }
+        join(sync.sessionRecovered(job.key.id(), job.key.session(), c.serverLength(), null));
+        publish(job, RecoveryState.DONE, c.outcome(), c.commonPrefix(), 0, 0, null);
+        LOG.info("no fork of {} session {}: {} (P={}, local {}, server {})", job.key.id(), job.key.session(), c.outcome(),
+                c.commonPrefix(), c.localLength(), c.serverLength());
+        return false;
+    }
+
+    private boolean recover(Job job, Plan plan, ServerVersion version) {
+        Key key = job.key;
+        ForkConfirmation.Comparison c = plan.comparison();
+        int round = 0;
+        KnownState stored = null;
+        long epoch = -1;
+        publish(job, RecoveryState.COMMITTING, c.outcome(), c.commonPrefix(), 0, 0, null);
+        try {
+            if (storage != null) {
+                round = roundFor(key, plan, version);
+                fault(BEFORE_UNIT);
+                ReplaceResult r = commit(key, plan, version, round);
+                fault(AFTER_UNIT_COMMIT);
+                stored = r.stored();
+                epoch = r.epoch();
+            } else {
+                round = memoryRounds.merge(key, 1, Integer::sum);
+            }
+        } catch (RuntimeException e) {
+            failed.incrementAndGet();
+            LOG.warn("recovery unit for {} session {} failed (attempt {}): {}", key.id(), key.session(), job.attempt, e.toString());
+            publish(job, RecoveryState.FAILED, c.outcome(), c.commonPrefix(), 0, round, "storage: " + e);
+            return true;
+        }
+        publish(job, RecoveryState.SWAPPING, c.outcome(), c.commonPrefix(), 0, round, null);
+        int finalRound = round;
+        KnownState[] storedBox = {stored};
+        long[] epochBox = {epoch};
+        // Under the lock: the tail may have grown since the plan (§5.2). Then one more unit with
+        // the longer tail (its S! prefix is byte-identical, so the unit skips it) before the swap.
+        Plan finalPlan = node.locked(() -> {
+            Plan now = plan(key, version);
+            if (now.comparison().outcome() != ForkConfirmation.Outcome.FORK) return null;
+            if (now.localLength() != plan.localLength() && storage != null) {
+                ReplaceResult r = commit(key, now, version, finalRound);
+                storedBox[0] = r.stored();
+                epochBox[0] = r.epoch();
+            }
+            AddResult swapped = node.swapRecoveredSession(key.id(), key.session(), version.transactions(), version.lastSignature(),
+                    now.conflict());
+            if (!swapped.isAdded()) throw new IllegalStateException("memory swap refused verified content: " + swapped);
+            if (storage != null && epochBox[0] >= 0) storage.advanceChainEpoch(key.id(), key.session(), epochBox[0]);
+            return now;
+        });
+        if (finalPlan == null) return noFork(job, node.locked(() -> plan(key, version)), version);
+        fault(AFTER_SWAP);
+        int written = finalPlan.conflict() == null ? 0 : finalPlan.conflict().transactions().size();
+        preserved.addAndGet(written);
+        committed.incrementAndGet();
+        publish(job, RecoveryState.PROPAGATING, c.outcome(), c.commonPrefix(), written, round, null);
+        LOG.info("recovered {} session {}: round {}, P={}, local {}, server {}, {} divergent transactions into {}{}", key.id(),
+                key.session(), round, c.commonPrefix(), finalPlan.localLength(), version.length(), written,
+                key.session().conflictSession(), finalPlan.deleted() ? " (deleted: discarded)" : "");
+        join(sync.sessionRecovered(key.id(), key.session(), version.length(), storedBox[0]));
+        fault(AFTER_PROPAGATE);
+        publish(job, RecoveryState.DONE, c.outcome(), c.commonPrefix(), written, round, null);
+        return false;
+    }
+
+    private ReplaceResult commit(Key key, Plan plan, ServerVersion version, int round) {
+        ForkConfirmation.Comparison c = plan.comparison();
+        SessionPiece conflict = plan.conflict();
+        int conflictFrom = conflict == null ? 0 : conflict.after();
+        int conflictTo = conflict == null ? 0 : conflict.after() + conflict.transactions().size();
+        RecoveryJournalEntry entry = new RecoveryJournalEntry(key.id(), key.session(), round, c.commonPrefix(), version.length(),
+                version.lastSignature(), c.commonPrefix(), plan.localLength(), plan.localLastSignature(), conflictFrom, conflictTo,
+                TRIGGER_SERVER_ERROR, System.currentTimeMillis(), RecoveryJournalEntry.COMMITTED);
+        SessionReplacement unit = new SessionReplacement(key.id(), key.session(), version.pieces(), conflict, entry);
+        return join(storage.replaceSession(unit));
+    }
+
+    /** The journal round: a re-run of a round already journaled (same local tail) keeps its number (§5.7). */
+    private int roundFor(Key key, Plan plan, ServerVersion version) {
+        int max = 0;
+        for (RecoveryJournalEntry e : storage.journal(key.id())) {
+            if (!e.session().equals(key.session())) continue;
+            if (Objects.equals(e.localTailLastSignature(), plan.localLastSignature())
+                    && Objects.equals(e.serverLastSignature(), version.lastSignature())) {
+                return e.round();
+            }
+            max = Math.max(max, e.round());
+        }
+        return max + 1;
+    }
+
+    private static void fault(String point) {
+        if (io.cojson.storage.Faults.active()) io.cojson.storage.Faults.hit(point);
+    }
+
+    private <T> T join(java.util.concurrent.CompletableFuture<T> f) {
+        try {
+            return f.get(options.storageTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("timed out after " + options.storageTimeout(), e);
+        }
+    }
+
+    private void publish(Job job, RecoveryState state, ForkConfirmation.Outcome outcome, int p, int written, int round, String reason) {
+        RecoveryStatus s = new RecoveryStatus(job.key.id(), job.key.session(), state, outcome, p, written, round, job.attempt, reason);
+        statuses.put(job.key, s);
+        for (Consumer<RecoveryStatus> l : listeners) {
+            try {
+                l.accept(s);
+            } catch (RuntimeException e) {
+                LOG.error("recovery status listener failed", e);
+            }
+        }
+    }
+}

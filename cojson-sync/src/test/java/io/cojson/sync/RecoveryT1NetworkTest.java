@@ -1,0 +1,377 @@
+package io.cojson.sync;
+
+import static io.cojson.sync.ForkedSession.set;
+import static io.cojson.sync.SyncTestKit.CRYPTO;
+import static io.cojson.sync.SyncTestKit.await;
+import static io.cojson.sync.SyncTestKit.get;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cojson.core.content.DecodedTx;
+import io.cojson.core.covalue.TransactionDecoder;
+import io.cojson.core.ids.RawCoID;
+import io.cojson.core.ids.SessionID;
+import io.cojson.core.json.JsonValue;
+import io.cojson.core.json.JsonWriter;
+import io.cojson.core.knownstate.KnownState;
+import io.cojson.core.node.ContentPiece;
+import io.cojson.core.node.LocalNode;
+import io.cojson.core.session.Transaction;
+import io.cojson.storage.AsyncMapDbStorage;
+import io.cojson.storage.CoValueStorage;
+import io.cojson.storage.MapDbStorage;
+import io.cojson.storage.NodePersistence;
+import io.cojson.storage.RecoveryJournalEntry;
+import io.cojson.sync.recovery.ForkConfirmation;
+import io.cojson.sync.recovery.RecoveryCoordinator;
+import io.cojson.sync.recovery.RecoveryState;
+import io.cojson.sync.recovery.RecoveryStatus;
+import io.cojson.sync.storage.CoValueSyncStorage;
+import io.cojson.sync.transport.SyncWebSocketServer;
+import io.cojson.sync.transport.WebSocketClientChannel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Trigger T1 end to end (recovery.md §4.3–§5.6): a Java sync server with MapDB behind real
+ * WebSockets on 127.0.0.1; alice's client crashes after the server stored {@code status=review}
+ * but before her storage did (her restarted node starts from her disk, the same session ID), edits
+ * on, reconnects, receives the server's SignatureMismatch and recovers: S becomes the server's
+ * version, her divergent edits go to S!, in her MapDB storage through the recovery unit, and to
+ * the server and a fresh loader.
+ */
+class RecoveryT1NetworkTest {
+    @TempDir
+    Path dir;
+    private final List<AutoCloseable> cleanup = new ArrayList<>();
+    private final ForkedSession f = new ForkedSession();
+    private final SessionID s = f.alice.sessionID();
+    private final LocalNode serverNode = LocalNode.forAgent(CRYPTO, CRYPTO.newRandomAgentSecret());
+    private SyncWebSocketServer ws;
+
+    @BeforeEach
+    void startServer() {
+        AsyncMapDbStorage storage = AsyncMapDbStorage.open(dir.resolve("server"));
+        CoValueSyncStorage syncStorage = CoValueSyncStorage.of(storage);
+        SyncManager server = SyncManager.create(serverNode, SyncOptions.defaults().withStorage(syncStorage));
+        ws = SyncWebSocketServer.builder().host("127.0.0.1").port(0).build();
+        AtomicInteger n = new AtomicInteger();
+        ws.start(ch -> server.addPeer("client-" + n.incrementAndGet(), PeerRole.CLIENT, ch));
+        cleanup.add(storage::close);
+        cleanup.add(syncStorage::close);
+        cleanup.add(server::close);
+        cleanup.add(ws::close);
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        Collections.reverse(cleanup);
+        for (AutoCloseable c : cleanup) c.close();
+    }
+
+    private SyncManager client(LocalNode node, SyncOptions options) {
+        SyncManager m = SyncManager.create(node, options);
+        cleanup.add(m::close);
+        return m;
+    }
+
+    private void connect(SyncManager m) {
+        m.addPeer("server", PeerRole.SERVER, WebSocketClientChannel.connect(ws.url()));
+    }
+
+    private static void synced(SyncManager m, RawCoID id) {
+        get(m.waitForSync(id, "server").orTimeout(20, TimeUnit.SECONDS));
+    }
+
+    /**
+     * Alice's first process writes {@code before}; what it holds then is her disk, written into
+     * {@code disk}; then {@code lost} reach the server but never her disk (the process dies).
+     */
+    private LocalNode crashAfterServerAck(CoValueStorage disk, Runnable before, Runnable lost) {
+        SyncManager first = client(f.alice, SyncOptions.defaults());
+        connect(first);
+        before.run();
+        synced(first, f.map);
+        LocalNode restarted = f.restart();
+        if (disk != null) {
+            try (NodePersistence p = NodePersistence.attach(restarted, disk)) {
+                get(p.persistedAll());
+            }
+        }
+        lost.run();
+        synced(first, f.map);
+        first.close();
+        return restarted;
+    }
+
+    private static RecoveryStatus awaitDone(RecoveryCoordinator rc, RawCoID id, SessionID session) {
+        await("recovery of " + id + " DONE", () -> rc.status(id, session).state() == RecoveryState.DONE);
+        return rc.status(id, session);
+    }
+
+    /** Every key set in {@code id}'s transactions of S and S!, in session order: each edit once. */
+    private static List<String> editsInSessions(LocalNode node, RawCoID id, SessionID session) {
+        return node.locked(() -> {
+            List<String> out = new ArrayList<>();
+            List<DecodedTx> all = TransactionDecoder.decode(node.require(id), node, node.keys());
+            for (SessionID which : List.of(session, session.conflictSession())) {
+                for (DecodedTx tx : all) {
+                    if (!tx.sessionID().equals(which)) continue;
+                    for (JsonValue c : tx.changes()) out.add(JsonWriter.stringify(((JsonValue.Obj) c).get("key")) + "="
+                            + JsonWriter.stringify(((JsonValue.Obj) c).get("value")));
+                }
+            }
+            return out;
+        });
+    }
+
+    /** A map's JSON with its keys sorted: key order follows arrival order, which differs between peers. */
+    private static String sorted(String json) {
+        if (json == null) return null;
+        var o = (JsonValue.Obj) io.cojson.core.json.Json.parse(json);
+        return new java.util.TreeMap<>(o.fields()).toString();
+    }
+
+    private static List<Transaction> txs(LocalNode node, RawCoID id, SessionID session) {
+        return node.locked(() -> {
+            var log = node.require(id).sessions().get(session);
+            return log == null ? List.<Transaction>of() : List.copyOf(log.transactions());
+        });
+    }
+
+    private LocalNode freshLoader(SyncManager[] keep) {
+        LocalNode charlie = LocalNode.forAccount(CRYPTO, f.alice.accountID(), f.secret, null); // another device of the account
+        SyncManager m = client(charlie, SyncOptions.defaults());
+        connect(m);
+        assertTrue(get(m.load(f.map)).isPresent(), "charlie loads the map through the server");
+        keep[0] = m;
+        return charlie;
+    }
+
+    private void crashLosesStatusThenEditTwice(Function<Path, CoValueStorage> open, boolean withStorage) throws Exception {
+        CoValueStorage disk = withStorage ? open.apply(dir.resolve("alice")) : null;
+        if (disk != null) cleanup.add(disk::close);
+        LocalNode restarted = crashAfterServerAck(disk, () -> {
+            set(f.alice, f.map, "title", "Task");
+            set(f.alice, f.map, "priority", "high");
+        }, () -> set(f.alice, f.map, "status", "review"));
+        List<Transaction> serverS = txs(serverNode, f.map, s);
+        assertEquals(3, serverS.size());
+
+        CoValueSyncStorage aliceStorage = disk == null ? null : CoValueSyncStorage.of(disk);
+        if (aliceStorage != null) cleanup.add(aliceStorage::close);
+        SyncManager alice = client(restarted, aliceStorage == null ? SyncOptions.defaults() : SyncOptions.defaults().withStorage(aliceStorage));
+        RecoveryCoordinator rc = RecoveryCoordinator.install(alice, disk);
+        cleanup.add(rc::close);
+        set(restarted, f.map, "assignee", "bob"); // after the restart: longer than the server, case A
+        set(restarted, f.map, "archived", "false");
+        List<Transaction> divergent = txs(restarted, f.map, s).subList(2, 4);
+        connect(alice);
+
+        RecoveryStatus done = awaitDone(rc, f.map, s);
+        assertEquals(ForkConfirmation.Outcome.FORK, done.outcome());
+        assertEquals(2, done.commonPrefix());
+        assertEquals(2, done.preserved());
+        assertEquals(serverS, txs(restarted, f.map, s), "alice's S is the server's S, byte for byte");
+        List<Transaction> conflict = txs(restarted, f.map, s.conflictSession());
+        assertEquals(2, conflict.size());
+        for (int i = 0; i < 2; i++) assertEquals(divergent.get(i).madeAt(), conflict.get(i).madeAt(), "same madeAt");
+        String expected = "{\"title\":\"Task\",\"priority\":\"high\",\"status\":\"review\",\"assignee\":\"bob\",\"archived\":\"false\"}";
+        assertEquals(sorted(expected), sorted(SyncTestKit.mapJson(restarted, f.map)));
+        List<String> edits = List.of("\"title\"=\"Task\"", "\"priority\"=\"high\"", "\"status\"=\"review\"", "\"assignee\"=\"bob\"",
+                "\"archived\"=\"false\"");
+        assertEquals(edits, editsInSessions(restarted, f.map, s), "every transaction of either side exactly once");
+
+        // Propagation (§5.6): the server takes S!, and alice's next edit continues the server's S.
+        await("server has S!", () -> SyncTestKit.known(serverNode, f.map).count(s.conflictSession()) == 2);
+        set(restarted, f.map, "due", "friday");
+        await("alice's next edit reaches the server's S", () -> SyncTestKit.known(serverNode, f.map).count(s) == 4);
+        assertEquals(0, rc.stats().failed());
+        assertEquals(1, rc.stats().committed());
+
+        SyncManager[] keep = new SyncManager[1];
+        LocalNode charlie = freshLoader(keep);
+        String withDue = expected.replace("}", ",\"due\":\"friday\"}");
+        String[] seen = new String[1];
+        try {
+            await("charlie's view", () -> sorted(withDue).equals(sorted(seen[0] = SyncTestKit.mapJson(charlie, f.map))));
+        } catch (AssertionError e) {
+            throw new AssertionError("charlie shows " + seen[0] + " with " + SyncTestKit.known(charlie, f.map), e);
+        }
+        KnownState ck = SyncTestKit.known(charlie, f.map);
+        assertEquals(4, ck.count(s));
+        assertEquals(2, ck.count(s.conflictSession()));
+        assertEquals(java.util.Set.of(s, s.conflictSession()), ck.sessions().keySet(), "exactly S and S!, no stale S");
+        List<String> withDueEdit = new ArrayList<>(edits);
+        withDueEdit.add(3, "\"due\"=\"friday\""); // S (server's three, then the post-recovery edit), then S!
+        assertEquals(withDueEdit, editsInSessions(charlie, f.map, s), "charlie holds every edit exactly once");
+
+        if (disk != null) {
+            await("alice's storage holds the repaired S and the new edit", () -> disk.knownState(f.map).count(s) == 4);
+            assertEquals(2, disk.knownState(f.map).count(s.conflictSession()));
+            List<RecoveryJournalEntry> journal = disk.journal(f.map);
+            assertEquals(1, journal.size());
+            assertEquals(1, journal.get(0).round());
+            assertEquals(2, journal.get(0).commonPrefix());
+            assertEquals(3, journal.get(0).serverLength());
+            assertTrue(disk.ownSessions().contains(s), "the session registry names S");
+            // A fresh node from alice's storage alone shows the repaired state.
+            LocalNode reopened = LocalNode.forAccount(CRYPTO, f.alice.accountID(), f.secret, s);
+            NodePersistence p = NodePersistence.attach(reopened, disk);
+            assertTrue(p.loadAll().quarantined().isEmpty());
+            p.close();
+            assertEquals(sorted(withDue), sorted(SyncTestKit.mapJson(reopened, f.map)));
+            assertEquals(txs(restarted, f.map, s), txs(reopened, f.map, s));
+        }
+    }
+
+    @Test
+    @DisplayName("RI-3 Baseline repair (MapDB, inline storage): all five fields; S equals the server's S; S! holds the two post-crash edits; a fresh loader sees it")
+    void RI3_baselineRepair_inlineStorage() throws Exception {
+        crashLosesStatusThenEditTwice(MapDbStorage::open, true);
+    }
+
+    @Test
+    @DisplayName("RI-3 Baseline repair (MapDB, async queue): the recovery unit goes through the write queue")
+    void RI3_baselineRepair_asyncQueue() throws Exception {
+        crashLosesStatusThenEditTwice(AsyncMapDbStorage::open, true);
+    }
+
+    @Test
+    @DisplayName("RA-11 In-memory node (no storage) recovers in memory and converges")
+    void RA11_inMemoryNodeRecovers() throws Exception {
+        crashLosesStatusThenEditTwice(null, false);
+    }
+
+    @Test
+    @DisplayName("RI-4 Server ahead by more: crash loses status and assignee=carol; three edits after the restart; all seven fields")
+    void RI4_serverAheadByMore() throws Exception {
+        CoValueStorage disk = MapDbStorage.open(dir.resolve("alice"));
+        cleanup.add(disk::close);
+        LocalNode restarted = crashAfterServerAck(disk, () -> {
+            set(f.alice, f.map, "title", "Task");
+            set(f.alice, f.map, "priority", "high");
+        }, () -> {
+            set(f.alice, f.map, "status", "review");
+            set(f.alice, f.map, "assignee", "carol");
+        });
+        CoValueSyncStorage aliceStorage = CoValueSyncStorage.of(disk);
+        cleanup.add(aliceStorage::close);
+        SyncManager alice = client(restarted, SyncOptions.defaults().withStorage(aliceStorage));
+        RecoveryCoordinator rc = RecoveryCoordinator.install(alice, disk);
+        cleanup.add(rc::close);
+        set(restarted, f.map, "archived", "true");
+        set(restarted, f.map, "owner", "alice");
+        set(restarted, f.map, "due", "friday");
+        connect(alice);
+        RecoveryStatus done = awaitDone(rc, f.map, s);
+        assertEquals(3, done.preserved());
+        assertEquals("{\"title\":\"Task\",\"priority\":\"high\",\"status\":\"review\",\"assignee\":\"carol\",\"archived\":\"true\","
+                + "\"owner\":\"alice\",\"due\":\"friday\"}", SyncTestKit.mapJson(restarted, f.map));
+        assertEquals(4, txs(restarted, f.map, s).size());
+        await("server has S!", () -> SyncTestKit.known(serverNode, f.map).count(s.conflictSession()) == 3);
+    }
+
+    @Test
+    @DisplayName("RA-9 Non-owner report: a forked session this installation never wrote is not rewritten; its other sessions keep syncing")
+    void RA9_nonOwnerReportRewritesNothing() throws Exception {
+        LocalNode restarted = crashAfterServerAck(null, () -> set(f.alice, f.map, "title", "Task"),
+                () -> set(f.alice, f.map, "status", "review"));
+        set(restarted, f.map, "assignee", "bob"); // the stale fork of S
+        // Another installation of alice's account (its own session, its own registry) holds that fork.
+        LocalNode other = LocalNode.forAccount(CRYPTO, f.alice.accountID(), f.secret, null);
+        for (RawCoID id : restarted.ids()) for (ContentPiece p : restarted.exportContent(id)) other.importContent(p);
+        SyncManager otherSync = client(other, SyncOptions.defaults());
+        RecoveryCoordinator rc = RecoveryCoordinator.install(otherSync, null);
+        cleanup.add(rc::close);
+        List<Transaction> forked = txs(other, f.map, s);
+        RawPeer server = RawPeer.attach(otherSync, "server", PeerRole.SERVER);
+        List<ContentPiece.SessionPiece> serverVersion = List.of(new ContentPiece.SessionPiece(s, 0, txs(serverNode, f.map, s),
+                serverNode.locked(() -> serverNode.require(f.map).sessions().get(s).lastSignature().value())));
+        server.send(SyncMessage.SignatureMismatch.of(f.map, s, serverVersion, "test"));
+
+        await("non-owner report handled", () -> rc.status(f.map, s).reason() != null);
+        assertEquals(RecoveryState.IDLE, rc.status(f.map, s).state());
+        assertEquals(1, rc.stats().notOwned());
+        assertEquals(0, rc.stats().committed());
+        assertEquals(forked, txs(other, f.map, s), "nothing rewritten");
+        assertNull(other.require(f.map).sessions().get(s.conflictSession()));
+        set(other, f.map, "priority", "low"); // its own session keeps working and syncing
+        assertEquals(1, txs(other, f.map, other.sessionID()).size());
+    }
+
+    @Test
+    @DisplayName("RI-6 Bob converges: bob saw status=review before alice's crash; after her recovery he shows her post-crash edits too, without reloading")
+    void RI6_bobConverges() throws Exception {
+        LocalNode bob = LocalNode.forAccount(CRYPTO, f.alice.accountID(), f.secret, null); // subscribed through the server
+        SyncManager bobSync = client(bob, SyncOptions.defaults());
+        connect(bobSync);
+        LocalNode restarted = crashAfterServerAck(null, () -> {
+            set(f.alice, f.map, "title", "Task");
+            set(f.alice, f.map, "priority", "high");
+        }, () -> {
+            set(f.alice, f.map, "status", "review");
+            assertTrue(get(bobSync.load(f.map)).isPresent());
+        });
+        await("bob saw status=review", () -> SyncTestKit.known(bob, f.map) != null && SyncTestKit.known(bob, f.map).count(s) == 3);
+        SyncManager alice = client(restarted, SyncOptions.defaults());
+        RecoveryCoordinator rc = RecoveryCoordinator.install(alice, null);
+        cleanup.add(rc::close);
+        set(restarted, f.map, "assignee", "bob");
+        set(restarted, f.map, "archived", "false");
+        connect(alice);
+        awaitDone(rc, f.map, s);
+        String expected = sorted("{\"title\":\"Task\",\"priority\":\"high\",\"status\":\"review\",\"assignee\":\"bob\",\"archived\":\"false\"}");
+        assertEquals(expected, sorted(SyncTestKit.mapJson(restarted, f.map)));
+        await("bob converges", () -> expected.equals(sorted(SyncTestKit.mapJson(bob, f.map))));
+        assertEquals(SyncTestKit.known(restarted, f.map), SyncTestKit.known(bob, f.map));
+    }
+
+    @Test
+    @DisplayName("RA-7 Private transactions: the map's group has a read key; alice's private post-crash edits, re-encrypted in S!, are decrypted by bob (another account, reader)")
+    void RA7_readerDecryptsPrivateConflictTransactions() throws Exception {
+        LocalNode bob = io.cojson.core.node.Accounts.create(CRYPTO, CRYPTO.newRandomAgentSecret(), "Bob");
+        SyncManager bobSync = client(bob, SyncOptions.defaults());
+        connect(bobSync);
+        get(bobSync.waitForSync(bob.accountID(), "server").orTimeout(20, TimeUnit.SECONDS));
+        LocalNode restarted = crashAfterServerAck(null, () -> {
+            SyncManager loader = client(f.alice, SyncOptions.defaults());
+            connect(loader);
+            assertTrue(get(loader.load(bob.accountID())).isPresent(), "alice knows bob's account");
+            io.cojson.core.node.GroupOperations.addMember(f.alice, f.group, bob.accountID().value(), "reader");
+            set(f.alice, f.map, "title", "Task");
+            get(loader.waitForSync(f.group, "server").orTimeout(20, TimeUnit.SECONDS));
+            loader.close();
+        }, () -> set(f.alice, f.map, "status", "review"));
+        SyncManager alice = client(restarted, SyncOptions.defaults());
+        RecoveryCoordinator rc = RecoveryCoordinator.install(alice, null);
+        cleanup.add(rc::close);
+        set(restarted, f.map, "assignee", "bob"); // private (SyncTestKit writes private transactions)
+        set(restarted, f.map, "archived", "false");
+        assertTrue(txs(restarted, f.map, s).get(2) instanceof Transaction.Private);
+        connect(alice);
+        awaitDone(rc, f.map, s);
+        assertTrue(txs(restarted, f.map, s.conflictSession()).get(0) instanceof Transaction.Private, "S! stays private");
+
+        assertTrue(get(bobSync.load(f.map)).isPresent());
+        String expected = sorted("{\"title\":\"Task\",\"status\":\"review\",\"assignee\":\"bob\",\"archived\":\"false\"}");
+        String[] seen = new String[1];
+        try {
+            await("bob decrypts the merge", () -> expected.equals(seen[0] = sorted(SyncTestKit.mapJson(bob, f.map))));
+        } catch (AssertionError e) {
+            throw new AssertionError("bob shows " + seen[0] + " with " + SyncTestKit.known(bob, f.map), e);
+        }
+        assertEquals(2, SyncTestKit.known(bob, f.map).count(s.conflictSession()));
+    }
+}
