@@ -93,4 +93,46 @@ class InheritedRoleValidationTest {
                 () -> set(w.admin, group, "parent_" + w.admin.accountID().value(), "extend"));
         assertTrue(e.getMessage().contains("Parent group is not a group"), e.getMessage());
     }
+
+    /** A writer of the group (not admin or manager) and what the validator refuses it (§5.2 step 5). */
+    @Test
+    void aWriterMayNotSetParentsWriteKeysChildrenOrRevealKeys() {
+        RawCoID group = GroupOperations.createGroup(w.admin, null);
+        GroupOperations.addMember(w.admin, group, w.member.accountID().value(), Roles.WRITER);
+        RawCoID other = GroupOperations.createGroup(w.admin, null);
+        LocalNode member = memberWithEverything();
+        String[][] refused = {
+                {"parent_" + other.value(), "extend", "Only admins and managers can set parent extensions"},
+                {"writeKeyFor_" + w.keeper.accountID().value(), "key_zX", "Only admins and managers can set writeKeys"},
+                {"child_" + other.value(), "extend", "Child extensions are not allowed anymore"},
+                {"key_zX_for_" + w.keeper.accountID().value(), "sealed_U", "Only admins and managers can reveal keys"}};
+        for (String[] r : refused) {
+            PermissionDeniedException e = assertThrows(PermissionDeniedException.class, () -> set(member, group, r[0], r[1]), r[0]);
+            assertTrue(e.getMessage().contains(r[2]), r[0] + ": " + e.getMessage());
+        }
+    }
+
+    /** A writeOnly member may reveal its own write key (and only that one) to others. */
+    @Test
+    void aWriteOnlyMemberRevealsOnlyItsOwnWriteKey() {
+        RawCoID group = GroupOperations.createGroup(w.admin, null);
+        GroupOperations.addMember(w.admin, group, w.member.accountID().value(), Roles.WRITE_ONLY);
+        LocalNode member = memberWithEverything();
+        String own = member.require(group).groupView(member).getString("writeKeyFor_" + w.member.accountID().value(), null);
+        String readKey = member.require(group).groupView(member).getString("readKey", null);
+        set(member, group, own + "_for_" + w.keeper.accountID().value(), "sealed_UOwn"); // valid: its own key
+        assertEquals("sealed_UOwn", member.require(group).groupView(member).getString(own + "_for_" + w.keeper.accountID().value(), null));
+        PermissionDeniedException e = assertThrows(PermissionDeniedException.class,
+                () -> set(member, group, readKey + "_for_" + w.keeper.accountID().value(), "sealed_UNot"));
+        assertTrue(e.getMessage().contains("Only admins and managers can reveal keys"), e.getMessage());
+    }
+
+    /** In an account only its admin (the account's agent) makes private transactions; groups never do. */
+    @Test
+    void privateTransactionsInGroupsAreRefused() {
+        RawCoID group = GroupOperations.createGroup(w.admin, null);
+        PermissionDeniedException e = assertThrows(PermissionDeniedException.class,
+                () -> w.admin.write(group, List.of(GroupOperations.setChange("x", JsonValue.of(1))), null, true));
+        assertTrue(e.getMessage().contains("Can't make private transactions in groups"), e.getMessage());
+    }
 }
