@@ -119,6 +119,16 @@ abstract class BaseMapDbStorage implements CoValueStorage {
     }
 
     @Override
+    public List<String> conflictRecords() {
+        return engine.conflictRecords();
+    }
+
+    @Override
+    public void writeConflictRecords(List<String> records) {
+        engine.writeConflictRecords(records);
+    }
+
+    @Override
     public IntegrityReport verifyIntegrity() {
         return Integrity.check(engine);
     }

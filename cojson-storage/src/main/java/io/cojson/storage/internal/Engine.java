@@ -338,6 +338,14 @@ public final class Engine {
         files.recordOwnSessions(sessions);
     }
 
+    public List<String> conflictRecords() {
+        return files.conflictRecords();
+    }
+
+    public void writeConflictRecords(List<String> records) {
+        files.writeConflictRecords(records);
+    }
+
     public boolean isClosed() {
         return closed;
     }

@@ -1,0 +1,154 @@
+package io.cojson.sync;
+
+import static io.cojson.sync.ForkedSession.set;
+import static io.cojson.sync.SyncTestKit.await;
+import static io.cojson.sync.SyncTestKit.get;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cojson.core.ids.SessionID;
+import io.cojson.core.json.JsonWriter;
+import io.cojson.core.node.LocalNode;
+import io.cojson.core.node.Subscription;
+import io.cojson.storage.MapDbStorage;
+import io.cojson.storage.NodePersistence;
+import io.cojson.sync.recovery.ConflictRecord;
+import io.cojson.sync.recovery.ConflictRecords;
+import io.cojson.sync.recovery.ConflictResolver;
+import io.cojson.sync.recovery.ConflictStatus;
+import io.cojson.sync.recovery.RecoveryCoordinator;
+import io.cojson.sync.recovery.RecoveryState;
+import io.cojson.sync.storage.CoValueSyncStorage;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Conflicts as the application sees them (recovery.md §11) after a real in-process recovery of a
+ * forked CoMap session: alice's disk had {title}, the server got {title, status}, the restarted
+ * node wrote {assignee, archived} into the same session; recovery moves those two into S!.
+ */
+class ConflictRecordsTest {
+    @TempDir
+    Path dir;
+    private final ForkedSession f = new ForkedSession();
+    private final SessionID s = f.alice.sessionID();
+    private LocalNode restarted;
+    private MapDbStorage disk;
+    private CoValueSyncStorage syncStorage;
+    private SyncManager sync;
+    private RecoveryCoordinator rc;
+    private final List<ConflictRecord> nodeWide = new CopyOnWriteArrayList<>();
+    private final List<ConflictRecord> perValue = new CopyOnWriteArrayList<>();
+    private Subscription nodeToken;
+
+    @BeforeEach
+    void forkAndRecover() {
+        set(f.alice, f.map, "title", "Task");
+        set(f.alice, f.map, "assignee", "carol");
+        restarted = f.restart();
+        disk = MapDbStorage.open(dir);
+        try (NodePersistence p = NodePersistence.attach(restarted, disk)) {
+            get(p.persistedAll());
+        }
+        set(f.alice, f.map, "status", "review"); // what the server holds
+        syncStorage = CoValueSyncStorage.of(disk);
+        sync = SyncManager.create(restarted, SyncOptions.defaults().withStorage(syncStorage));
+        rc = RecoveryCoordinator.install(sync, disk);
+        nodeToken = rc.conflicts().onRecord(nodeWide::add, false);
+        rc.conflicts().onRecord(f.map, perValue::add, false);
+        set(restarted, f.map, "assignee", "bob");
+        set(restarted, f.map, "archived", "false");
+        get(sync.flush());
+        RawPeer server = RawPeer.attach(sync, "server", PeerRole.SERVER);
+        server.send(SyncMessage.SignatureMismatch.of(f.map, s,
+                f.alice.locked(() -> MismatchReports.wholeSession(f.alice.require(f.map).sessions().get(s))), "test"));
+        await("recovered", () -> rc.status(f.map, s).state() == RecoveryState.DONE);
+    }
+
+    @AfterEach
+    void close() {
+        rc.close();
+        sync.close();
+        syncStorage.close();
+        if (disk != null) disk.close();
+    }
+
+    @Test
+    void recoveryWritesOneRecordWithEveryField() {
+        List<ConflictRecord> all = rc.conflicts().all();
+        assertEquals(1, all.size());
+        ConflictRecord r = all.get(0);
+        assertEquals(f.map, r.coValueId());
+        assertEquals(s, r.session());
+        assertEquals(s.conflictSession(), r.conflictSession());
+        assertEquals(1, r.round());
+        assertEquals("server-error", r.trigger());
+        assertEquals("server", r.sourcePeer());
+        assertEquals(2, r.commonPrefix());
+        assertEquals(3, r.serverLength());
+        assertEquals(2, r.divergent());
+        assertEquals(0, r.conflictFrom());
+        assertEquals(2, r.conflictTo());
+        assertEquals(ConflictStatus.PRESERVED, r.status());
+        assertTrue(r.detectedAt() > 0 && r.committedAt() >= r.detectedAt(), r.toJson());
+        assertEquals(List.of(r), nodeWide, "the node listener fired exactly once");
+        assertEquals(List.of(r), perValue, "the value listener fired exactly once");
+        assertEquals(List.of(r), rc.conflicts().forValue(f.map));
+        assertTrue(rc.conflicts().forValue(f.group).isEmpty());
+        assertEquals(r, rc.conflicts().byId(r.recordId()).orElseThrow());
+        assertEquals(r, ConflictRecord.fromJson(r.toJson()));
+    }
+
+    @Test
+    void acknowledgeIsPersistedAndSurvivesReopening() {
+        ConflictRecord r = rc.conflicts().all().get(0);
+        nodeToken.close();
+        List<ConflictRecord> replayed = new CopyOnWriteArrayList<>();
+        rc.conflicts().onRecord(f.map, replayed::add, true);
+        ConflictRecord acked = new ConflictResolver(restarted, rc.conflicts()).acknowledge(r);
+        assertEquals(ConflictStatus.ACKNOWLEDGED, acked.status());
+        assertEquals(List.of(r), nodeWide, "a closed token gets nothing more");
+        assertEquals(List.of(r, acked), perValue);
+        assertEquals(List.of(r, acked), replayed, "replay first, then the status change");
+        assertEquals("{\"title\":\"Task\",\"assignee\":\"bob\",\"status\":\"review\",\"archived\":\"false\"}",
+                SyncTestKit.mapJson(restarted, f.map), "acknowledging changes no content");
+
+        rc.close();
+        sync.close();
+        syncStorage.close();
+        disk.close();
+        disk = MapDbStorage.open(dir);
+        List<ConflictRecord> reread = ConflictRecords.of(disk).all();
+        assertEquals(List.of(acked), reread);
+        assertThrows(IllegalArgumentException.class, () -> ConflictRecords.of(disk).setStatus("nope", ConflictStatus.ACKNOWLEDGED, null));
+    }
+
+    @Test
+    void viewWithoutConflictsLeavesOutTheConflictSession() {
+        assertEquals("{\"title\":\"Task\",\"assignee\":\"carol\",\"status\":\"review\"}",
+                JsonWriter.stringify(ConflictResolver.jsonWithoutConflicts(restarted, f.map)));
+        assertEquals("{\"title\":\"Task\",\"assignee\":\"bob\",\"status\":\"review\",\"archived\":\"false\"}",
+                SyncTestKit.mapJson(restarted, f.map), "normal reads still show the merged state");
+    }
+
+    @Test
+    void preferServerWritesCompensatingTransactionsForTheMap() {
+        ConflictRecord r = rc.conflicts().all().get(0);
+        ConflictResolver.Outcome out = new ConflictResolver(restarted, rc.conflicts()).preferServer(r);
+        assertEquals(1, out.written());
+        assertTrue(out.notReverted().isEmpty(), out.notReverted().toString());
+        assertEquals(ConflictStatus.RESOLVED_SERVER, out.record().status());
+        assertNull(out.record().reason());
+        assertEquals("{\"title\":\"Task\",\"assignee\":\"carol\",\"status\":\"review\"}", SyncTestKit.mapJson(restarted, f.map));
+        assertEquals(2, restarted.locked(() -> restarted.require(f.map).sessions().get(s.conflictSession()).size()),
+                "S! is never rewritten: the compensation is a new transaction");
+        assertEquals(ConflictStatus.RESOLVED_SERVER, ConflictRecords.of(disk).all().get(0).status());
+    }
+}
