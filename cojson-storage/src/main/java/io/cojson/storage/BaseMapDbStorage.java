@@ -87,6 +87,11 @@ abstract class BaseMapDbStorage implements CoValueStorage {
     }
 
     @Override
+    public List<RecoveryJournalEntry> journal() {
+        return engine.journal();
+    }
+
+    @Override
     public long chainEpoch(RawCoID id, SessionID session) {
         return engine.chainEpoch(id, session);
     }

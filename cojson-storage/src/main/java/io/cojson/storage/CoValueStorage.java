@@ -81,6 +81,9 @@ public interface CoValueStorage extends AutoCloseable {
 
     boolean isDeleted(RawCoID id);
 
+    /** The whole recovery journal (every CoValue), by CoValue, session and round. */
+    List<RecoveryJournalEntry> journal();
+
     /** The recovery journal of a CoValue, by session and round. */
     List<RecoveryJournalEntry> journal(RawCoID id);
 

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cojson.core.ids.SessionID;
+import io.cojson.core.json.JsonValue;
 import io.cojson.core.json.JsonWriter;
 import io.cojson.core.node.LocalNode;
 import io.cojson.core.node.Subscription;
@@ -128,6 +129,51 @@ class ConflictRecordsTest {
         List<ConflictRecord> reread = ConflictRecords.of(disk).all();
         assertEquals(List.of(acked), reread);
         assertThrows(IllegalArgumentException.class, () -> ConflictRecords.of(disk).setStatus("nope", ConflictStatus.ACKNOWLEDGED, null));
+    }
+
+    @Test
+    void aRecordLostBetweenTheUnitCommitAndItsWriteIsRebuiltFromTheJournalAtTheNextStart() {
+        ConflictRecord written = rc.conflicts().all().get(0);
+        disk.writeConflictRecords(List.of()); // what a kill right after the recovery unit's commit leaves
+        rc.close();
+        sync.close();
+        syncStorage.close();
+        disk.close();
+        disk = MapDbStorage.open(dir);
+        syncStorage = CoValueSyncStorage.of(disk);
+        sync = SyncManager.create(f.restart(), SyncOptions.defaults().withStorage(syncStorage));
+        rc = RecoveryCoordinator.install(sync, disk);
+        await("reconciled", () -> rc.conflicts().all().size() == 1);
+        ConflictRecord r = rc.conflicts().all().get(0);
+        assertEquals(written.recordId(), r.recordId());
+        assertEquals(ConflictStatus.PRESERVED, r.status());
+        assertNull(r.sourcePeer(), "the journal does not know the peer");
+        assertEquals(List.of(written.commonPrefix(), written.serverLength(), written.divergent(), written.conflictFrom(), written.conflictTo()),
+                List.of(r.commonPrefix(), r.serverLength(), r.divergent(), r.conflictFrom(), r.conflictTo()));
+        RecoveryCoordinator again = RecoveryCoordinator.install(sync, disk);
+        again.close();
+        assertEquals(1, ConflictRecords.of(disk).all().size(), "reconciling twice adds nothing");
+    }
+
+    /** The README's example, as written there (an app that asks the user, then prefers the server for maps). */
+    private static Subscription readmeExample(RecoveryCoordinator recovery, LocalNode node, List<String> shown) {
+        ConflictResolver resolver = new ConflictResolver(node, recovery.conflicts());
+        return recovery.conflicts().onRecord(record -> {
+            if (record.status() != ConflictStatus.PRESERVED) return; // only new rounds
+            JsonValue before = ConflictResolver.jsonWithoutConflicts(node, record.coValueId());
+            shown.add(record.divergent() + " offline edits kept; without them: " + JsonWriter.stringify(before));
+            resolver.preferServer(record); // or resolver.acknowledge(record), or edit and resolver.markResolved(record)
+        }, true); // replay records of earlier runs too
+    }
+
+    @Test
+    void theReadmeExampleRunsAgainstARealRecovery() {
+        List<String> shown = new CopyOnWriteArrayList<>();
+        try (Subscription token = readmeExample(rc, restarted, shown)) {
+            assertEquals(List.of("2 offline edits kept; without them: {\"title\":\"Task\",\"assignee\":\"carol\",\"status\":\"review\"}"), shown);
+        }
+        assertEquals(ConflictStatus.RESOLVED_SERVER, rc.conflicts().all().get(0).status());
+        assertEquals("{\"title\":\"Task\",\"assignee\":\"carol\",\"status\":\"review\"}", SyncTestKit.mapJson(restarted, f.map));
     }
 
     @Test

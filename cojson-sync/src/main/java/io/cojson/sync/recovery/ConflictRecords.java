@@ -84,6 +84,26 @@ public final class ConflictRecords {
                 deleted ? ConflictStatus.DISCARDED_DELETED : ConflictStatus.PRESERVED, null, now);
     }
 
+    /**
+     * Adds a record for every committed journal round that has none: a process killed between
+     * the recovery unit's commit and the record's write finds its record at the next start
+     * (source peer unknown; detection and commit time are the journal's).
+     */
+    public int reconcile(List<io.cojson.storage.RecoveryJournalEntry> journal) {
+        int added = 0;
+        for (io.cojson.storage.RecoveryJournalEntry e : journal) {
+            String id = ConflictRecord.idOf(e.id(), e.session(), e.round());
+            if (byId(id).isPresent()) continue;
+            int divergent = e.localTailTo() - e.localTailFrom();
+            boolean discarded = e.conflictTo() == e.conflictFrom() && divergent > 0; // a deleted value writes no S!
+            add(new ConflictRecord(id, e.id(), e.session(), e.session().conflictSession(), e.round(), e.trigger(), null, e.time(),
+                    e.time(), e.commonPrefix(), e.serverLength(), divergent, e.conflictFrom(), e.conflictTo(),
+                    discarded ? ConflictStatus.DISCARDED_DELETED : ConflictStatus.PRESERVED, null, e.time()));
+            added++;
+        }
+        return added;
+    }
+
     /** Every record, oldest first. */
     public List<ConflictRecord> all() {
         synchronized (lock) {

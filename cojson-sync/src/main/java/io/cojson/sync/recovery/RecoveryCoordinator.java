@@ -137,6 +137,13 @@ public final class RecoveryCoordinator implements AutoCloseable {
         registry.record(current); // before this session is used for anything that could fork
         if (node.accountID() != null) registry.record(current.withAuthor(node.agentID().value())); // edits of the account itself
         this.trigger = sync.onSignatureMismatch(this::reported);
+        if (storage != null) worker.execute(() -> { // rounds whose record a kill lost (§11 records survive restarts)
+            try {
+                conflicts.reconcile(storage.journal());
+            } catch (RuntimeException e) {
+                LOG.warn("conflict records not reconciled with the recovery journal: {}", e.toString());
+            }
+        });
     }
 
     /**
