@@ -78,6 +78,8 @@ class ConflictListTest {
         assertTrue(merged.equals("[\"b\",\"c\"]") || merged.equals("[\"c\",\"b\"]"), "merged: c appended, a deleted: " + merged);
         assertEquals("[\"a\",\"b\"]", JsonWriter.stringify(ConflictResolver.jsonWithoutConflicts(restarted, list)));
 
+        assertEquals("{\"type\":\"colist\",\"inserted\":[\"c\"],\"deletions\":1}",
+                JsonWriter.stringify(io.cojson.sync.recovery.ConflictInspection.inspect(restarted, r)));
         ConflictResolver.Outcome out = new ConflictResolver(restarted, rc.conflicts()).preferServer(r);
         assertEquals(1, out.written());
         assertEquals("[\"b\"]", json(restarted, list), "c removed; the deletion of a cannot be undone");

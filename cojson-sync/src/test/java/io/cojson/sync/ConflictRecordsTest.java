@@ -177,6 +177,14 @@ class ConflictRecordsTest {
     }
 
     @Test
+    void inspectionDecodesEachKeyOfTheRound() {
+        ConflictRecord r = rc.conflicts().all().get(0);
+        assertEquals("{\"type\":\"comap\",\"keys\":[{\"key\":\"assignee\",\"fromConflict\":\"bob\",\"withoutConflict\":\"carol\",\"current\":\"bob\"},"
+                + "{\"key\":\"archived\",\"fromConflict\":\"false\",\"withoutConflict\":null,\"current\":\"false\"}]}",
+                JsonWriter.stringify(io.cojson.sync.recovery.ConflictInspection.inspect(restarted, r)));
+    }
+
+    @Test
     void viewWithoutConflictsLeavesOutTheConflictSession() {
         assertEquals("{\"title\":\"Task\",\"assignee\":\"carol\",\"status\":\"review\"}",
                 JsonWriter.stringify(ConflictResolver.jsonWithoutConflicts(restarted, f.map)));
