@@ -418,8 +418,12 @@ public final class RecoveryCoordinator implements AutoCloseable {
         });
         if (finalPlan == null) return noFork(job, node.locked(() -> plan(key, version)), version);
         fault(AFTER_SWAP);
-        conflicts.add(ConflictRecords.committed(key.id(), key.session(), round, TRIGGER_SERVER_ERROR, job.peer, job.detectedAt,
-                c.commonPrefix(), version.length(), finalPlan.localLength() - c.commonPrefix(), finalPlan.conflict(), finalPlan.deleted()));
+        try { // the recovery stands without its record; the next start rebuilds it from the journal
+            conflicts.add(ConflictRecords.committed(key.id(), key.session(), round, TRIGGER_SERVER_ERROR, job.peer, job.detectedAt,
+                    c.commonPrefix(), version.length(), finalPlan.localLength() - c.commonPrefix(), finalPlan.conflict(), finalPlan.deleted()));
+        } catch (RuntimeException e) {
+            LOG.warn("conflict record of {} session {} round {} not written: {}", key.id(), key.session(), round, e.toString());
+        }
         int written = finalPlan.conflict() == null ? 0 : finalPlan.conflict().transactions().size();
         preserved.addAndGet(written);
         committed.incrementAndGet();
