@@ -87,6 +87,11 @@ abstract class BaseMapDbStorage implements CoValueStorage {
     }
 
     @Override
+    public List<RecoveryJournalEntry> journal() {
+        return engine.journal();
+    }
+
+    @Override
     public long chainEpoch(RawCoID id, SessionID session) {
         return engine.chainEpoch(id, session);
     }
@@ -116,6 +121,16 @@ abstract class BaseMapDbStorage implements CoValueStorage {
     @Override
     public void recordOwnSession(SessionID session) {
         engine.recordOwnSessions(Set.of(session.value()));
+    }
+
+    @Override
+    public List<String> conflictRecords() {
+        return engine.conflictRecords();
+    }
+
+    @Override
+    public void writeConflictRecords(List<String> records) {
+        engine.writeConflictRecords(records);
     }
 
     @Override

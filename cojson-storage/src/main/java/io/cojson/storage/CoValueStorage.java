@@ -81,6 +81,9 @@ public interface CoValueStorage extends AutoCloseable {
 
     boolean isDeleted(RawCoID id);
 
+    /** The whole recovery journal (every CoValue), by CoValue, session and round. */
+    List<RecoveryJournalEntry> journal();
+
     /** The recovery journal of a CoValue, by session and round. */
     List<RecoveryJournalEntry> journal(RawCoID id);
 
@@ -107,6 +110,15 @@ public interface CoValueStorage extends AutoCloseable {
 
     /** Adds {@code session} to the session registry; durable when this returns (before the session writes anything). */
     void recordOwnSession(SessionID session);
+
+    /**
+     * The conflict records of recovery.md §11, as opaque single-line texts (the sync layer owns
+     * their format), in a small file beside the database, outside the write queue.
+     */
+    List<String> conflictRecords();
+
+    /** Replaces every conflict record; durable when this returns (a crash leaves the old or the new list). */
+    void writeConflictRecords(List<String> records);
 
     /** Checks every record's checksum and that sessions, transactions and signatures agree. */
     IntegrityReport verifyIntegrity();

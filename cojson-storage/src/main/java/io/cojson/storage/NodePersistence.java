@@ -85,6 +85,16 @@ public final class NodePersistence implements AutoCloseable {
         return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0]));
     }
 
+    /**
+     * Forgets what was handed to storage for {@code id} and persists it again from what storage
+     * holds: after a crash recovery replaced a session in storage and memory (recovery.md §5.4,
+     * §5.5), the session's old length no longer tells what is stored.
+     */
+    public void resync(RawCoID id) {
+        handedOver.remove(id);
+        markDirty(id);
+    }
+
     private void markDirty(RawCoID id) {
         if (dirtySet.add(id)) dirty.add(id);
     }

@@ -299,6 +299,20 @@ public final class Engine {
         return reading(tables::deletedPendingErase);
     }
 
+    public List<RecoveryJournalEntry> journal() {
+        return reading(() -> {
+            List<RecoveryJournalEntry> out = new ArrayList<>();
+            for (String json : tables.journalAll()) {
+                try {
+                    out.add(RecoveryJournalEntry.fromJson(json));
+                } catch (RuntimeException e) {
+                    throw tables.damaged("a recoveryJournal entry does not parse", e);
+                }
+            }
+            return out;
+        });
+    }
+
     public List<RecoveryJournalEntry> journal(RawCoID id) {
         return reading(() -> {
             List<RecoveryJournalEntry> out = new ArrayList<>();
@@ -336,6 +350,14 @@ public final class Engine {
 
     public void recordOwnSessions(Set<String> sessions) {
         files.recordOwnSessions(sessions);
+    }
+
+    public List<String> conflictRecords() {
+        return files.conflictRecords();
+    }
+
+    public void writeConflictRecords(List<String> records) {
+        files.writeConflictRecords(records);
     }
 
     public boolean isClosed() {

@@ -39,6 +39,7 @@ final class StoreFiles {
     static final String AT_RISK_FILE = "at-risk-sessions";
     /** This installation's own session IDs, current and previous (recovery.md §4.3 ownership). */
     static final String SESSION_REGISTRY_FILE = "session-registry";
+    static final String CONFLICT_RECORDS_FILE = "conflict-records";
     /** Written once the store exists: a missing or empty data file next to it is damage, not a new store. */
     static final String MARKER_FILE = "cojson.store";
 
@@ -233,6 +234,16 @@ final class StoreFiles {
         addLines(SESSION_REGISTRY_FILE, sessions, "cannot record an own session");
     }
 
+    /** The conflict records (recovery.md §11), one JSON object a line, in the order written. */
+    List<String> conflictRecords() {
+        return List.copyOf(lines(CONFLICT_RECORDS_FILE, "cannot read the conflict records"));
+    }
+
+    /** Replaces the conflict records; durable (fsync, atomic rename) when this returns. */
+    void writeConflictRecords(List<String> records) {
+        replaceLines(CONFLICT_RECORDS_FILE, new LinkedHashSet<>(records), "cannot write the conflict records");
+    }
+
     private Set<String> lines(String name, String problem) {
         Path f = dir.resolve(name);
         try {
@@ -244,11 +255,15 @@ final class StoreFiles {
 
     /** Rewrites {@code name} with its lines plus {@code more}: a crash leaves the old or the new file, never a torn one. */
     private void addLines(String name, Set<String> more, String problem) {
+        Set<String> all = new LinkedHashSet<>(lines(name, problem));
+        all.addAll(more);
+        replaceLines(name, all, problem);
+    }
+
+    private void replaceLines(String name, Set<String> all, String problem) {
         Path f = dir.resolve(name);
         Path tmp = dir.resolve(name + ".tmp");
         try {
-            Set<String> all = new LinkedHashSet<>(lines(name, problem));
-            all.addAll(more);
             Files.write(tmp, List.copyOf(all), StandardCharsets.UTF_8);
             try (FileChannel c = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 c.force(true);

@@ -339,6 +339,17 @@ final class Tables {
         journal.put(key, Records.seal(Records.keyBytes(key), Records.utf8(json)));
     }
 
+    /** Every journal entry of every CoValue, in key order. */
+    List<String> journalAll() {
+        return read("recoveryJournal", () -> {
+            List<String> out = new ArrayList<>();
+            for (Map.Entry<String, byte[]> e : journal.entrySet()) {
+                out.add(Records.text(open("recoveryJournal", Records.keyBytes(e.getKey()), e.getKey(), e.getValue())));
+            }
+            return out;
+        });
+    }
+
     List<String> journalOf(RawCoID id) {
         return read("recoveryJournal of " + id, () -> {
             List<String> out = new ArrayList<>();

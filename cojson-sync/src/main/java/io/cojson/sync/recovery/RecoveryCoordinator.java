@@ -87,6 +87,8 @@ public final class RecoveryCoordinator implements AutoCloseable {
         final Key key;
         ServerVersion version;
         SyncMessage.SignatureMismatch report;
+        String peer; // for the conflict record (§11)
+        final long detectedAt = System.currentTimeMillis();
         int attempt;
         boolean running;
 
@@ -103,6 +105,7 @@ public final class RecoveryCoordinator implements AutoCloseable {
     private final Options options;
     private final ScheduledExecutorService worker;
     private final Subscription trigger;
+    private final ConflictRecords conflicts;
     /** Pending and running jobs, in arrival order; guarded by itself. */
     private final Map<Key, Job> jobs = new LinkedHashMap<>();
     private final Map<Key, RecoveryStatus> statuses = new ConcurrentHashMap<>();
@@ -124,6 +127,7 @@ public final class RecoveryCoordinator implements AutoCloseable {
         this.registry = registry;
         this.storage = storage;
         this.options = options;
+        this.conflicts = storage == null ? ConflictRecords.inMemory() : ConflictRecords.of(storage);
         this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "cojson-recovery");
             t.setDaemon(true);
@@ -133,6 +137,13 @@ public final class RecoveryCoordinator implements AutoCloseable {
         registry.record(current); // before this session is used for anything that could fork
         if (node.accountID() != null) registry.record(current.withAuthor(node.agentID().value())); // edits of the account itself
         this.trigger = sync.onSignatureMismatch(this::reported);
+        if (storage != null) worker.execute(() -> { // rounds whose record a kill lost (§11 records survive restarts)
+            try {
+                conflicts.reconcile(storage.journal());
+            } catch (RuntimeException e) {
+                LOG.warn("conflict records not reconciled with the recovery journal: {}", e.toString());
+            }
+        });
     }
 
     /**
@@ -165,6 +176,11 @@ public final class RecoveryCoordinator implements AutoCloseable {
     public Subscription onStatus(Consumer<RecoveryStatus> listener) {
         listeners.add(listener);
         return () -> listeners.remove(listener);
+    }
+
+    /** The conflict records of this node's recoveries (§11), persisted with the storage when there is one. */
+    public ConflictRecords conflicts() {
+        return conflicts;
     }
 
     public Stats stats() {
@@ -201,9 +217,10 @@ public final class RecoveryCoordinator implements AutoCloseable {
                 merged.incrementAndGet();
                 schedule = false;
             } else {
-                jobs.put(key, new Job(key, m));
+                jobs.put(key, j = new Job(key, m));
                 schedule = true;
             }
+            j.peer = from.id();
         }
         LOG.info("recovery trigger {} for {} session {} from {}", TRIGGER_SERVER_ERROR, m.id(), m.sessionID(), from.id());
         if (schedule) worker.schedule(this::runNext, options.batchWindow().toMillis(), TimeUnit.MILLISECONDS);
@@ -401,6 +418,12 @@ public final class RecoveryCoordinator implements AutoCloseable {
         });
         if (finalPlan == null) return noFork(job, node.locked(() -> plan(key, version)), version);
         fault(AFTER_SWAP);
+        try { // the recovery stands without its record; the next start rebuilds it from the journal
+            conflicts.add(ConflictRecords.committed(key.id(), key.session(), round, TRIGGER_SERVER_ERROR, job.peer, job.detectedAt,
+                    c.commonPrefix(), version.length(), finalPlan.localLength() - c.commonPrefix(), finalPlan.conflict(), finalPlan.deleted()));
+        } catch (RuntimeException e) {
+            LOG.warn("conflict record of {} session {} round {} not written: {}", key.id(), key.session(), round, e.toString());
+        }
         int written = finalPlan.conflict() == null ? 0 : finalPlan.conflict().transactions().size();
         preserved.addAndGet(written);
         committed.incrementAndGet();

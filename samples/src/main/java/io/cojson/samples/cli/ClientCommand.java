@@ -47,6 +47,7 @@ public final class ClientCommand implements Callable<Integer> {
     private EditCommands edits;
     private ValueViews views;
     private ExportContent export;
+    private ConflictCommands conflicts;
     private boolean quitting;
 
     /** A client for in-process use (tests): {@code peer} may be null (offline). */
@@ -72,6 +73,7 @@ public final class ClientCommand implements Callable<Integer> {
             edits = new EditCommands(session);
             views = new ValueViews(session);
             export = new ExportContent(session);
+            conflicts = new ConflictCommands(session);
         }
         return session;
     }
@@ -210,6 +212,11 @@ public final class ClientCommand implements Callable<Integer> {
             case "waitFor": views.waitFor(req, r); break;
             case "knownState": views.knownState(req, r); break;
             case "exportContent": export.run(req, r); break;
+            case "sessionID": conflicts.sessionID(r); break;
+            case "conflicts": conflicts.conflicts(req, r); break;
+            case "getWithoutConflicts": conflicts.getWithoutConflicts(req, r); break;
+            case "resolveConflict": conflicts.resolveConflict(req, r); break;
+            case "setFaults": conflicts.setFaults(req, r); break;
             default:
                 throw new CommandError("unknown command: " + JsonWriter.stringify(JsonValue.of(cmd)));
         }

@@ -50,6 +50,8 @@ final class ClientSession {
     private CojsonNode typed;
     private SyncManager sync;
     private AgentSecret agentSecret;
+    /** Crash recovery of the connected account (recovery.md §5); its conflict records live in {@link #storage}. */
+    private io.cojson.sync.recovery.RecoveryCoordinator recovery;
 
     ClientSession(String peer, Path db, long defaultTimeoutMs) {
         this.peer = peer;
@@ -284,11 +286,29 @@ final class ClientSession {
         typed = CojsonNode.of(n);
         sync = s;
         agentSecret = secret;
+        if (s != null) {
+            recovery = io.cojson.sync.recovery.RecoveryCoordinator.install(s, storage);
+            if (p != null) { // the recovered session's stored length changed under NodePersistence
+                recovery.onStatus(st -> {
+                    if (st.state() == io.cojson.sync.recovery.RecoveryState.PROPAGATING) p.resync(st.id());
+                });
+            }
+        }
+    }
+
+    /** The conflict records (recovery.md §11) kept by the local storage; a command error without {@code --db}. */
+    io.cojson.sync.recovery.ConflictRecords conflictRecords() {
+        if (storage == null) throw new CommandError("conflict records need local storage: start the client with --db");
+        return recovery != null ? recovery.conflicts() : io.cojson.sync.recovery.ConflictRecords.of(storage);
     }
 
     /** Gives the active account up to {@code timeoutMs} to sync, then closes it; true if it synced. */
     boolean closeNode(long timeoutMs) {
         boolean synced = true;
+        if (recovery != null) {
+            recovery.close();
+            recovery = null;
+        }
         if (sync != null) {
             synced = isConnected() && trySyncAll(node, sync, timeoutMs);
             stopConnection(sync);
