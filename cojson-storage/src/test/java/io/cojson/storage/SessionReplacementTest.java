@@ -140,6 +140,56 @@ class SessionReplacementTest {
         }
     }
 
+    /**
+     * After a multi-piece replacement the stored row is the server's: each piece loads back with
+     * the signature the server made at its last index, and S keeps growing from the server's
+     * length (found by mutation testing of Units).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kinds")
+    void aReplacedSessionLoadsPieceByPieceAndKeepsGrowing(String kind, Function<Path, CoValueStorage> open) {
+        String big = "v".repeat(40_000);
+        String[] serverTail = new String[6];
+        for (int i = 0; i < serverTail.length; i++) serverTail[i] = "k" + i + "=" + big;
+        Fork f = new Fork(new String[] {"title=Task"}, serverTail, new String[] {"assignee=bob"});
+        List<SessionPiece> expected = Fork.pieces(f.server, 0);
+        assertTrue(expected.size() >= 2, "several pieces");
+        Path dir = tmp.resolve(kind);
+        try (CoValueStorage s = open.apply(dir)) {
+            storeAll(s, f.localContent());
+            ReplaceResult r = await(s.replaceSession(f.replacement(1)));
+            s.advanceChainEpoch(f.id, f.s, r.epoch()); // the memory swap: later writes of S carry the new epoch
+            // the server goes on: two small transactions and then one big one after its last checkpoint
+            int before = f.server.size();
+            f.set(f.server, "after1=x", 1_800_000_000_001L);
+            f.set(f.server, "after2=" + big, 1_800_000_000_002L);
+            for (SessionPiece p : Fork.pieces(f.server, before)) {
+                assertEquals(StoreResult.Status.STORED, await(s.store(new ContentPiece(f.id, null, List.of(p)))).status());
+            }
+            assertEquals(f.server.size(), s.knownState(f.id).sessions().get(f.s));
+        }
+        try (CoValueStorage s = open.apply(dir)) {
+            java.util.List<SessionPiece> loaded = new java.util.ArrayList<>();
+            s.load(f.id, p -> p.sessions().stream().filter(x -> x.sessionID().equals(f.s)).forEach(loaded::add));
+            // contiguous pieces from 0, each ending at a signature the server made at that very index
+            assertTrue(loaded.size() >= 2, "streamed in " + loaded.size() + " pieces");
+            int next = 0;
+            for (SessionPiece p : loaded) {
+                assertEquals(next, p.after(), "pieces are contiguous");
+                next = p.after() + p.transactions().size();
+                int end = next - 1;
+                String serverSig = end == f.server.size() - 1 ? f.server.lastSignature().value()
+                        : f.server.signatureAfter().containsKey(end) ? f.server.signatureAfter().get(end).value() : null;
+                assertEquals(serverSig, p.lastSignature(), "the signature stored after transaction " + end);
+            }
+            assertEquals(f.server.size(), next);
+            LocalNode fresh = TestSupport.reload(s, f.id);
+            assertEquals(f.server.size(), fresh.get(f.id).sessions().get(f.s).size());
+            assertEquals(f.server.lastSignature(), fresh.get(f.id).sessions().get(f.s).lastSignature());
+            assertTrue(s.verifyIntegrity().ok(), s.verifyIntegrity().problems().toString());
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("kinds")
     void aDeletedValueKeepsOnlyItsTombstone(String kind, Function<Path, CoValueStorage> open) {
