@@ -97,6 +97,11 @@ abstract class BaseMapDbStorage implements CoValueStorage {
     }
 
     @Override
+    public boolean previousShutdownUnclean() {
+        return engine.uncleanShutdown();
+    }
+
+    @Override
     public Set<String> atRiskSessions() {
         return engine.atRisk();
     }

@@ -91,6 +91,13 @@ public interface CoValueStorage extends AutoCloseable {
     void advanceChainEpoch(RawCoID id, SessionID session, long epoch);
 
     /**
+     * Whether the process that had this store open before this one ended without closing it (killed,
+     * crashed, power loss): local writes it had sent to peers may be missing here, so its session is
+     * at risk of forking if reused (recovery.md §13). Fixed when the store opens.
+     */
+    boolean previousShutdownUnclean();
+
+    /**
      * Sessions whose queued writes were dropped by an earlier close that ran out of time (as
      * {@code coValueID sessionID}); they may have lost a tail that peers already have.
      */

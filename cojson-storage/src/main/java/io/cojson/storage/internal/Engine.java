@@ -57,7 +57,7 @@ public final class Engine {
             e.init();
             return e;
         } catch (RuntimeException | AssertionError ex) {
-            files.close();
+            files.close(!files.uncleanShutdown); // a failed open leaves the unclean-shutdown flag as it found it
             if (ex instanceof StorageException se) throw se;
             throw new StorageCorruptedException(files.dataFile, "cannot read the store's tables: " + ex, ex);
         }
@@ -316,6 +316,11 @@ public final class Engine {
     public java.util.concurrent.CompletableFuture<KnownState> whenStored(KnownState target) {
         if (closed) return java.util.concurrent.CompletableFuture.failedFuture(new StorageClosedException(files.dir, "storage is closed", null));
         return waiters.register(target, this::knownState);
+    }
+
+    /** Whether the previous process that had this store open ended without closing it (recovery.md §13). */
+    public boolean uncleanShutdown() {
+        return files.uncleanShutdown;
     }
 
     public Set<String> atRisk() {

@@ -1,0 +1,100 @@
+package io.cojson.sync;
+
+import static io.cojson.sync.SyncTestKit.CRYPTO;
+import static io.cojson.sync.SyncTestKit.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cojson.core.ids.RawCoID;
+import io.cojson.core.ids.SessionID;
+import io.cojson.core.json.JsonValue;
+import io.cojson.core.node.LocalNode;
+import io.cojson.storage.MapDbStorage;
+import io.cojson.sync.recovery.RecoveryCoordinator;
+import io.cojson.sync.recovery.SessionGuard;
+import io.cojson.sync.recovery.SessionRegistry;
+import io.cojson.sync.storage.CoValueSyncStorage;
+import io.cojson.sync.transport.WebSocketClientChannel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * recovery.md §13 and reliability.md RL-09: after an unclean shutdown the node does not append to
+ * its at-risk session. Alice's first process ({@link AliceCrashChild}, child JVM) is SIGKILLed after
+ * the server stored {@code status=review} but before her MapDB did — the situation that forks with
+ * session reuse (RI-3 of {@link RecoveryCrashTest}).
+ */
+class SessionGuardCrashTest {
+    @TempDir
+    Path dir;
+    private final List<AutoCloseable> cleanup = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        System.clearProperty(RecoverySwitches.SESSION_REUSE_GUARD);
+        Collections.reverse(cleanup);
+        for (AutoCloseable c : cleanup) c.close();
+    }
+
+    @Test
+    @DisplayName("RL-09 §13 after a real crash alice writes in a new session (recorded as hers, the old one too): the lost tail arrives as an ordinary extension, no fork, no recovery; with cojson.sessionReuseGuard=false the old session is kept")
+    void RL09_newSessionAfterUncleanShutdown() throws Exception {
+        CrashHarness h = new CrashHarness(dir.resolve("server"));
+        cleanup.add(h);
+        Path aliceDir = dir.resolve("alice");
+        CrashHarness.Alice a = h.crashAfterServerAck(aliceDir);
+        SessionID s = a.session();
+        RawCoID map = a.map();
+
+        MapDbStorage disk = MapDbStorage.open(aliceDir);
+        cleanup.add(disk::close);
+        assertTrue(disk.previousShutdownUnclean(), "the SIGKILLed process never closed alice's storage");
+        assertEquals(2, disk.knownState(map).count(s), "her storage lost status=review");
+        SessionRegistry registry = SessionRegistry.of(disk);
+
+        System.setProperty(RecoverySwitches.SESSION_REUSE_GUARD, "false"); // what crash tests use to produce forks
+        SessionGuard.Choice reused = SessionGuard.choose(disk, registry, CRYPTO, a.account(), s);
+        assertEquals(s, reused.session());
+        assertFalse(reused.fresh());
+        System.clearProperty(RecoverySwitches.SESSION_REUSE_GUARD);
+
+        SessionGuard.Choice choice = SessionGuard.choose(disk, registry, CRYPTO, a.account(), s);
+        assertTrue(choice.fresh(), choice.toString());
+        assertNotEquals(s, choice.session());
+        assertEquals(a.account().value(), choice.session().author(), "a session of the same account");
+        assertTrue(disk.ownSessions().containsAll(Set.of(s, choice.session())), "both sessions stay this installation's");
+
+        LocalNode alice = LocalNode.forAccount(CRYPTO, a.account(), h.secret, choice.session());
+        AliceRecoverChild.load(alice, disk);
+        CoValueSyncStorage storage = CoValueSyncStorage.of(disk);
+        cleanup.add(storage::close);
+        SyncManager sync = SyncManager.create(alice, SyncOptions.defaults().withStorage(storage));
+        cleanup.add(sync::close);
+        RecoveryCoordinator rc = RecoveryCoordinator.install(sync, disk);
+        cleanup.add(rc::close);
+        SyncTestKit.set(alice, map, "assignee", JsonValue.of("bob"));
+        SyncTestKit.set(alice, map, "archived", JsonValue.of("false"));
+        sync.addPeer("server", PeerRole.SERVER, WebSocketClientChannel.connect(h.ws.url()));
+
+        await("status=review reaches alice as an extension of her old session", () -> SyncTestKit.known(alice, map).count(s) == 3);
+        await("the server has the new session's two edits", () -> SyncTestKit.known(h.serverNode, map).count(choice.session()) == 2);
+        await("alice's storage has the old session's tail", () -> disk.knownState(map).count(s) == 3);
+        String json = SyncTestKit.mapJson(alice, map);
+        for (String field : List.of("\"title\"", "\"priority\"", "\"status\":\"review\"", "\"assignee\":\"bob\"", "\"archived\":\"false\"")) {
+            assertTrue(json.contains(field), field + " in " + json);
+        }
+        assertEquals(3, SyncTestKit.known(h.serverNode, map).count(s), "the server's S unchanged");
+        assertEquals(0, SyncTestKit.known(h.serverNode, map).count(s.conflictSession()), "no conflict session: nothing forked");
+        assertEquals(List.of(), rc.statuses(), "no recovery was ever triggered");
+        assertTrue(disk.journal(map).isEmpty(), "no recovery unit");
+    }
+}
