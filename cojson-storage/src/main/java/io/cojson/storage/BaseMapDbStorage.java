@@ -119,6 +119,17 @@ abstract class BaseMapDbStorage implements CoValueStorage {
     }
 
     @Override
+    public java.util.List<String> discardedDeleted() {
+        return java.util.List.copyOf(engine.discardedRecords());
+    }
+
+    @Override
+    public void recordDiscardedDeleted(String record) {
+        if (record.isBlank() || record.contains("\n")) throw new IllegalArgumentException("a record is one non-empty line");
+        engine.recordDiscarded(record);
+    }
+
+    @Override
     public void recordOwnSession(SessionID session) {
         engine.recordOwnSessions(Set.of(session.value()));
     }

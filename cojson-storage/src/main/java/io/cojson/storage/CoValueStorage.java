@@ -115,6 +115,16 @@ public interface CoValueStorage extends AutoCloseable {
     /** Adds {@code session} to the session registry; durable when this returns (before the session writes anything). */
     void recordOwnSession(SessionID session);
 
+    /**
+     * The records of edits discarded because their CoValue was deleted (recovery.md §11
+     * {@code DISCARDED_DELETED}), in the order written. Opaque one-line texts (the sync layer's
+     * JSON); kept in a small file beside the database like the session registry.
+     */
+    List<String> discardedDeleted();
+
+    /** Adds a record (an exact repeat is kept once); durable when this returns. */
+    void recordDiscardedDeleted(String record);
+
     /** Checks every record's checksum and that sessions, transactions and signatures agree. */
     IntegrityReport verifyIntegrity();
 

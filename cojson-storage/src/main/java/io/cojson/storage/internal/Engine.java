@@ -339,6 +339,14 @@ public final class Engine {
         return files.ownSessions();
     }
 
+    public Set<String> discardedRecords() {
+        return files.discarded();
+    }
+
+    public void recordDiscarded(String record) {
+        files.recordDiscarded(Set.of(record));
+    }
+
     public void recordOwnSessions(Set<String> sessions) {
         files.recordOwnSessions(sessions);
     }

@@ -40,6 +40,8 @@ final class StoreFiles {
     static final String AT_RISK_FILE = "at-risk-sessions";
     /** This installation's own session IDs, current and previous (recovery.md §4.3 ownership). */
     static final String SESSION_REGISTRY_FILE = "session-registry";
+    /** Edits discarded because their CoValue was deleted (recovery.md §11 DISCARDED_DELETED), one JSON line each. */
+    static final String DISCARDED_FILE = "discarded-deleted";
     /** Written once the store exists: a missing or empty data file next to it is damage, not a new store. */
     static final String MARKER_FILE = "cojson.store";
     /** Written at open, deleted by a clean close: its presence at open is the unclean-shutdown flag. */
@@ -262,6 +264,16 @@ final class StoreFiles {
     void recordOwnSessions(Set<String> sessions) {
         if (ownSessions().containsAll(sessions)) return;
         addLines(SESSION_REGISTRY_FILE, sessions, "cannot record an own session");
+    }
+
+    Set<String> discarded() {
+        return lines(DISCARDED_FILE, "cannot read the discarded-edit records");
+    }
+
+    /** Adds records (an exact repeat is kept once); durable (fsync, atomic rename) when this returns. */
+    void recordDiscarded(Set<String> records) {
+        if (discarded().containsAll(records)) return;
+        addLines(DISCARDED_FILE, records, "cannot record discarded edits");
     }
 
     private Set<String> lines(String name, String problem) {
