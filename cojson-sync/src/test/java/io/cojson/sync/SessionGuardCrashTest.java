@@ -12,6 +12,7 @@ import io.cojson.core.ids.SessionID;
 import io.cojson.core.json.JsonValue;
 import io.cojson.core.node.LocalNode;
 import io.cojson.storage.MapDbStorage;
+import io.cojson.storage.NodePersistence;
 import io.cojson.sync.recovery.RecoveryCoordinator;
 import io.cojson.sync.recovery.SessionGuard;
 import io.cojson.sync.recovery.SessionRegistry;
@@ -96,5 +97,75 @@ class SessionGuardCrashTest {
         assertEquals(0, SyncTestKit.known(h.serverNode, map).count(s.conflictSession()), "no conflict session: nothing forked");
         assertEquals(List.of(), rc.statuses(), "no recovery was ever triggered");
         assertTrue(disk.journal(map).isEmpty(), "no recovery unit");
+    }
+
+    private static void copyTree(Path from, Path to) throws java.io.IOException {
+        try (var paths = java.nio.file.Files.walk(from)) {
+            for (Path p : (Iterable<Path>) paths::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (java.nio.file.Files.isDirectory(p)) java.nio.file.Files.createDirectories(target);
+                else java.nio.file.Files.copy(p, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("RL-09 Storage restored from an older copy while stopped: the copy (taken while alice ran) opens as an unclean shutdown, she writes due=friday in a new session and ends with all 6 values, no fork, no recovery")
+    void RL09_storageRestoredFromAnOlderCopy() throws Exception {
+        CrashHarness h = new CrashHarness(dir.resolve("server"));
+        cleanup.add(h);
+        ForkedSession f = new ForkedSession();
+        SessionID s = f.alice.sessionID();
+        Path aliceDir = dir.resolve("alice");
+        Path backup = dir.resolve("backup");
+        MapDbStorage disk = MapDbStorage.open(aliceDir);
+        NodePersistence p = NodePersistence.attach(f.alice, disk);
+        SyncManager first = SyncManager.create(f.alice, SyncOptions.defaults());
+        first.addPeer("server", PeerRole.SERVER, WebSocketClientChannel.connect(h.ws.url()));
+        for (String[] kv : List.of(new String[] {"title", "Task"}, new String[] {"priority", "high"}, new String[] {"status", "review"})) {
+            ForkedSession.set(f.alice, f.map, kv[0], kv[1]);
+        }
+        SyncTestKit.get(p.persistedAll());
+        SyncTestKit.get(first.waitForSync(f.map, "server").orTimeout(20, java.util.concurrent.TimeUnit.SECONDS));
+        copyTree(aliceDir, backup); // a backup of the running app's directory
+        ForkedSession.set(f.alice, f.map, "assignee", "bob");
+        ForkedSession.set(f.alice, f.map, "archived", "false");
+        SyncTestKit.get(p.persistedAll());
+        SyncTestKit.get(first.waitForSync(f.map, "server").orTimeout(20, java.util.concurrent.TimeUnit.SECONDS));
+        first.close();
+        p.close();
+        disk.close(); // a clean stop
+        try (var old = java.nio.file.Files.walk(aliceDir)) {
+            old.sorted(java.util.Comparator.reverseOrder()).forEach(x -> x.toFile().delete());
+        }
+        copyTree(backup, aliceDir); // restored while stopped
+
+        MapDbStorage restored = MapDbStorage.open(aliceDir);
+        cleanup.add(restored::close);
+        assertTrue(restored.previousShutdownUnclean(), "a copy of an open store is not a cleanly closed one");
+        assertEquals(3, restored.knownState(f.map).count(s));
+        SessionGuard.Choice choice = SessionGuard.choose(restored, SessionRegistry.of(restored), CRYPTO, f.alice.accountID(), s);
+        assertTrue(choice.fresh(), choice.toString());
+        LocalNode alice = LocalNode.forAccount(CRYPTO, f.alice.accountID(), f.secret, choice.session());
+        AliceRecoverChild.load(alice, restored);
+        CoValueSyncStorage storage = CoValueSyncStorage.of(restored);
+        cleanup.add(storage::close);
+        SyncManager sync = SyncManager.create(alice, SyncOptions.defaults().withStorage(storage));
+        cleanup.add(sync::close);
+        RecoveryCoordinator rc = RecoveryCoordinator.install(sync, restored);
+        cleanup.add(rc::close);
+        ForkedSession.set(alice, f.map, "due", "friday");
+        sync.addPeer("server", PeerRole.SERVER, WebSocketClientChannel.connect(h.ws.url()));
+
+        await("the two later edits reach alice as an extension of S", () -> SyncTestKit.known(alice, f.map).count(s) == 5);
+        await("the server has due=friday in the new session", () -> SyncTestKit.known(h.serverNode, f.map).count(choice.session()) == 1);
+        String json = SyncTestKit.mapJson(alice, f.map);
+        for (String field : List.of("\"title\":\"Task\"", "\"priority\":\"high\"", "\"status\":\"review\"", "\"assignee\":\"bob\"",
+                "\"archived\":\"false\"", "\"due\":\"friday\"")) {
+            assertTrue(json.contains(field), field + " in " + json);
+        }
+        assertEquals(5, SyncTestKit.known(h.serverNode, f.map).count(s), "the server's S unchanged");
+        assertEquals(0, SyncTestKit.known(h.serverNode, f.map).count(s.conflictSession()), "no fork");
+        assertEquals(List.of(), rc.statuses(), "no recovery round");
     }
 }
