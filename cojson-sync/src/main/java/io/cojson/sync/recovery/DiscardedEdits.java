@@ -46,6 +46,7 @@ public final class DiscardedEdits implements AutoCloseable {
         this.node = sync.node();
         this.registry = registry;
         this.storage = storage;
+        registry.record(node.sessionID()); // the session this process writes with is ours (as the coordinator records it)
         node.locked(() -> {
             for (RawCoID id : node.ids()) {
                 CoValueCore core = node.get(id);
