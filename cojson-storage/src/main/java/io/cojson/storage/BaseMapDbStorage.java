@@ -107,6 +107,11 @@ abstract class BaseMapDbStorage implements CoValueStorage {
     }
 
     @Override
+    public void markAtRisk(Set<String> entries) {
+        engine.writeAtRisk(entries);
+    }
+
+    @Override
     public void clearAtRisk() {
         engine.clearAtRisk();
     }

@@ -103,6 +103,13 @@ public interface CoValueStorage extends AutoCloseable {
      */
     Set<String> atRiskSessions();
 
+    /**
+     * Adds at-risk entries ({@code coValueID sessionID}, or {@code * sessionID} for every CoValue):
+     * kept until {@link #clearAtRisk()}, so a session the node stopped using after an unclean
+     * shutdown is not taken up again by a later, clean run (recovery.md §13).
+     */
+    void markAtRisk(Set<String> entries);
+
     /** Forgets the at-risk sessions once the node has dealt with them. */
     void clearAtRisk();
 

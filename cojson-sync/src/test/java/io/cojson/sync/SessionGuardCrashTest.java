@@ -56,23 +56,30 @@ class SessionGuardCrashTest {
         SessionID s = a.session();
         RawCoID map = a.map();
 
-        MapDbStorage disk = MapDbStorage.open(aliceDir);
-        cleanup.add(disk::close);
-        assertTrue(disk.previousShutdownUnclean(), "the SIGKILLed process never closed alice's storage");
-        assertEquals(2, disk.knownState(map).count(s), "her storage lost status=review");
-        SessionRegistry registry = SessionRegistry.of(disk);
+        MapDbStorage crashed = MapDbStorage.open(aliceDir);
+        cleanup.add(crashed::close);
+        assertTrue(crashed.previousShutdownUnclean(), "the SIGKILLed process never closed alice's storage");
+        assertEquals(2, crashed.knownState(map).count(s), "her storage lost status=review");
+        SessionRegistry registry = SessionRegistry.of(crashed);
 
         System.setProperty(RecoverySwitches.SESSION_REUSE_GUARD, "false"); // what crash tests use to produce forks
-        SessionGuard.Choice reused = SessionGuard.choose(disk, registry, CRYPTO, a.account(), s);
+        SessionGuard.Choice reused = SessionGuard.choose(crashed, registry, CRYPTO, a.account(), s);
         assertEquals(s, reused.session());
         assertFalse(reused.fresh());
         System.clearProperty(RecoverySwitches.SESSION_REUSE_GUARD);
 
-        SessionGuard.Choice choice = SessionGuard.choose(disk, registry, CRYPTO, a.account(), s);
+        SessionGuard.Choice choice = SessionGuard.choose(crashed, registry, CRYPTO, a.account(), s);
         assertTrue(choice.fresh(), choice.toString());
         assertNotEquals(s, choice.session());
         assertEquals(a.account().value(), choice.session().author(), "a session of the same account");
-        assertTrue(disk.ownSessions().containsAll(Set.of(s, choice.session())), "both sessions stay this installation's");
+        assertTrue(crashed.ownSessions().containsAll(Set.of(s, choice.session())), "both sessions stay this installation's");
+        crashed.close(); // a clean close: a later run that asks for the old session again still does not get it
+        MapDbStorage disk = MapDbStorage.open(aliceDir);
+        cleanup.add(disk::close);
+        assertFalse(disk.previousShutdownUnclean());
+        SessionGuard.Choice later = SessionGuard.choose(disk, SessionRegistry.of(disk), CRYPTO, a.account(), s);
+        assertTrue(later.fresh(), later.toString());
+        assertEquals("marked at risk", later.reason());
 
         LocalNode alice = LocalNode.forAccount(CRYPTO, a.account(), h.secret, choice.session());
         AliceRecoverChild.load(alice, disk);

@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * Chooses the session a node writes with when it starts on existing storage (recovery.md §13): a
  * session the previous process may have sent content of without storing it is at risk — appending
  * to it would fork it from the copy peers already have. So after an unclean shutdown (or a close
- * that dropped queued writes of that session) the node starts a fresh session; the old one's lost
+ * that dropped queued writes of that session, or a session already set aside that way) the node
+ * starts a fresh session and marks the old one at risk for later runs; the old one's lost
  * tail then arrives from the server as an ordinary extension and no fork forms. Both sessions are
  * recorded in the {@link SessionRegistry}, so the old one stays this installation's for recovery.
  * {@code cojson.sessionReuseGuard=false} keeps the old session (crash tests use it to produce forks).
@@ -43,6 +44,8 @@ public final class SessionGuard {
             LOG.info("session {} is at risk ({}), reused anyway: {}=false", requested, risk, RecoverySwitches.SESSION_REUSE_GUARD);
             return record(registry, requested, new Choice(requested, false, risk + "; guard off"));
         }
+        // Until the old session's values are verified (T4), later runs must not take it up again either.
+        storage.markAtRisk(java.util.Set.of("* " + requested.value()));
         SessionID fresh = crypto.newRandomSessionID(account.value());
         LOG.info("session {} is at risk ({}): writing in the new session {}", requested, risk, fresh);
         return record(registry, requested, new Choice(fresh, true, risk));
@@ -52,7 +55,7 @@ public final class SessionGuard {
         if (storage.previousShutdownUnclean()) return "the previous process did not close the storage";
         String suffix = " " + session.value();
         for (String s : storage.atRiskSessions()) {
-            if (s.endsWith(suffix)) return "a close dropped queued writes of it";
+            if (s.endsWith(suffix)) return "marked at risk";
         }
         return null;
     }

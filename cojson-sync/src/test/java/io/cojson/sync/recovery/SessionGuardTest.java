@@ -78,7 +78,7 @@ class SessionGuardTest {
             SessionGuard.Choice c = SessionGuard.choose(again, SessionRegistry.of(again), CRYPTO, alice.accountID(), s);
             assertTrue(c.fresh(), c.toString());
             assertNotEquals(s, c.session());
-            assertEquals("a close dropped queued writes of it", c.reason());
+            assertEquals("marked at risk", c.reason());
             assertEquals(List.of(s, c.session()), List.copyOf(again.ownSessions()));
         }
     }
