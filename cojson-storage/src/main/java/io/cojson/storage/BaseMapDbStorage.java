@@ -102,8 +102,18 @@ abstract class BaseMapDbStorage implements CoValueStorage {
     }
 
     @Override
+    public boolean previousShutdownUnclean() {
+        return engine.uncleanShutdown();
+    }
+
+    @Override
     public Set<String> atRiskSessions() {
         return engine.atRisk();
+    }
+
+    @Override
+    public void markAtRisk(Set<String> entries) {
+        engine.writeAtRisk(entries);
     }
 
     @Override
@@ -116,6 +126,17 @@ abstract class BaseMapDbStorage implements CoValueStorage {
         Set<SessionID> out = new java.util.LinkedHashSet<>();
         for (String s : engine.ownSessions()) if (!s.isBlank()) out.add(new SessionID(s));
         return out;
+    }
+
+    @Override
+    public java.util.List<String> discardedDeleted() {
+        return java.util.List.copyOf(engine.discardedRecords());
+    }
+
+    @Override
+    public void recordDiscardedDeleted(String record) {
+        if (record.isBlank() || record.contains("\n")) throw new IllegalArgumentException("a record is one non-empty line");
+        engine.recordDiscarded(record);
     }
 
     @Override

@@ -94,10 +94,24 @@ public interface CoValueStorage extends AutoCloseable {
     void advanceChainEpoch(RawCoID id, SessionID session, long epoch);
 
     /**
+     * Whether the process that had this store open before this one ended without closing it (killed,
+     * crashed, power loss): local writes it had sent to peers may be missing here, so its session is
+     * at risk of forking if reused (recovery.md §13). Fixed when the store opens.
+     */
+    boolean previousShutdownUnclean();
+
+    /**
      * Sessions whose queued writes were dropped by an earlier close that ran out of time (as
      * {@code coValueID sessionID}); they may have lost a tail that peers already have.
      */
     Set<String> atRiskSessions();
+
+    /**
+     * Adds at-risk entries ({@code coValueID sessionID}, or {@code * sessionID} for every CoValue):
+     * kept until {@link #clearAtRisk()}, so a session the node stopped using after an unclean
+     * shutdown is not taken up again by a later, clean run (recovery.md §13).
+     */
+    void markAtRisk(Set<String> entries);
 
     /** Forgets the at-risk sessions once the node has dealt with them. */
     void clearAtRisk();
@@ -119,6 +133,16 @@ public interface CoValueStorage extends AutoCloseable {
 
     /** Replaces every conflict record; durable when this returns (a crash leaves the old or the new list). */
     void writeConflictRecords(List<String> records);
+
+    /**
+     * The records of edits discarded because their CoValue was deleted (recovery.md §11
+     * {@code DISCARDED_DELETED}), in the order written. Opaque one-line texts (the sync layer's
+     * JSON); kept in a small file beside the database like the session registry.
+     */
+    List<String> discardedDeleted();
+
+    /** Adds a record (an exact repeat is kept once); durable when this returns. */
+    void recordDiscardedDeleted(String record);
 
     /** Checks every record's checksum and that sessions, transactions and signatures agree. */
     IntegrityReport verifyIntegrity();

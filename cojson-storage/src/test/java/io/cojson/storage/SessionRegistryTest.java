@@ -53,4 +53,17 @@ class SessionRegistryTest {
             assertEquals(2, s.ownSessions().size());
         }
     }
+
+    @Test
+    void discardedDeletedRecordsSurviveAReopenOnceEachInOrder() {
+        try (AsyncMapDbStorage s = AsyncMapDbStorage.open(dir)) {
+            assertEquals(List.of(), s.discardedDeleted());
+            s.recordDiscardedDeleted("{\"id\":\"a\"}");
+            s.recordDiscardedDeleted("{\"id\":\"b\"}");
+            s.recordDiscardedDeleted("{\"id\":\"a\"}");
+        }
+        try (MapDbStorage s = MapDbStorage.open(dir)) {
+            assertEquals(List.of("{\"id\":\"a\"}", "{\"id\":\"b\"}"), s.discardedDeleted());
+        }
+    }
 }

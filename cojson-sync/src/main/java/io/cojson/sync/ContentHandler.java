@@ -245,6 +245,7 @@ final class ContentHandler {
             }
         }
         if (ctx.node.locked(() -> ctx.node.require(id).isDeleted())) {
+            if (core != null && !deleted) ctx.deletionLearned(id); // before this import's acknowledgement counts
             // A deleted value answers "stop syncing": the sender may believe all it sent was taken (§8.7).
             for (ContentPiece.SessionPiece s : in.sessions()) valid.merge(s.sessionID(), s.after() + s.transactions().size(), Math::max);
         }

@@ -18,8 +18,7 @@ public final class RecoverySwitches {
 
     /**
      * Default true. {@code false} keeps appending to an at-risk session after an unclean shutdown,
-     * so that crash tests can produce forks. (Read here; the at-risk marker that consults it is
-     * not built yet.)
+     * so that crash tests can produce forks. Consulted by {@link io.cojson.sync.recovery.SessionGuard}.
      */
     public static boolean sessionReuseGuard() {
         return read(SESSION_REUSE_GUARD, true);

@@ -39,6 +39,8 @@ final class SyncContext {
     private final Map<String, PeerState> peers = new LinkedHashMap<>();
     private volatile List<PeerState> peerSnapshot = List.of();
     final List<Consumer<SyncError>> errorListeners = new CopyOnWriteArrayList<>();
+    /** Told when received content deletes a CoValue this node held undeleted (recovery.md §5.3 discarded edits). */
+    final List<java.util.function.BiConsumer<RawCoID, KnownState>> deletionListeners = new CopyOnWriteArrayList<>();
     /** Sessions under recovery, per CoValue: nothing of them is sent (recovery.md §5.2). */
     final Map<RawCoID, java.util.Set<SessionID>> quarantined = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -108,6 +110,26 @@ final class SyncContext {
             CoValueCore c = node.get(id);
             return c == null ? null : c.knownState();
         });
+    }
+
+    /**
+     * Received content just deleted {@code id}: tells the listeners what server peers had confirmed
+     * of it before (acknowledgements that arrive after the deletion do not count, recovery.md §5.3).
+     */
+    void deletionLearned(RawCoID id) {
+        if (deletionListeners.isEmpty()) return;
+        KnownState acked = KnownState.empty(id);
+        for (PeerState p : peerSnapshot) {
+            KnownState ks = p.role() == PeerRole.SERVER ? p.knownState(id) : null;
+            if (ks != null) acked = acked.combine(ks);
+        }
+        for (var l : deletionListeners) {
+            try {
+                l.accept(id, acked);
+            } catch (RuntimeException e) {
+                LOG.warn("deletion listener failed for {}: {}", id, e.toString());
+            }
+        }
     }
 
     <T> T importing(Supplier<T> action) {

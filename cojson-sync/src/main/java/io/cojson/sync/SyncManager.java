@@ -284,6 +284,17 @@ public final class SyncManager implements AutoCloseable {
     }
 
     /**
+     * Calls {@code listener} (on the sync executor, so it must not block) when received content
+     * deletes a CoValue this node held undeleted, with what server peers had confirmed holding of
+     * it until then: local transactions beyond that were never acknowledged and are now discarded
+     * (recovery.md §5.3, the {@code DISCARDED_DELETED} record of §11).
+     */
+    public Subscription onDeletionLearned(BiConsumer<RawCoID, KnownState> listener) {
+        ctx.deletionListeners.add(listener);
+        return () -> ctx.deletionListeners.remove(listener);
+    }
+
+    /**
      * Calls {@code listener} (on the sync executor, so it must not block) for every
      * {@code SignatureMismatch} report a server peer sends: the server's whole version of one of
      * this node's sessions that it could not verify against its own (recovery.md §4.2 trigger T1).

@@ -57,7 +57,7 @@ public final class Engine {
             e.init();
             return e;
         } catch (RuntimeException | AssertionError ex) {
-            files.close();
+            files.close(!files.uncleanShutdown); // a failed open leaves the unclean-shutdown flag as it found it
             if (ex instanceof StorageException se) throw se;
             throw new StorageCorruptedException(files.dataFile, "cannot read the store's tables: " + ex, ex);
         }
@@ -332,6 +332,11 @@ public final class Engine {
         return waiters.register(target, this::knownState);
     }
 
+    /** Whether the previous process that had this store open ended without closing it (recovery.md §13). */
+    public boolean uncleanShutdown() {
+        return files.uncleanShutdown;
+    }
+
     public Set<String> atRisk() {
         return files.atRisk();
     }
@@ -346,6 +351,14 @@ public final class Engine {
 
     public Set<String> ownSessions() {
         return files.ownSessions();
+    }
+
+    public Set<String> discardedRecords() {
+        return files.discarded();
+    }
+
+    public void recordDiscarded(String record) {
+        files.recordDiscarded(Set.of(record));
     }
 
     public void recordOwnSessions(Set<String> sessions) {

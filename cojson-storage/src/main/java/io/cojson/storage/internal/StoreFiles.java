@@ -31,7 +31,8 @@ import org.mapdb.volume.VolumeFactory;
  * {@code cojson.mapdb} (MapDB with transactions) and {@code cojson.mapdb.journal} (its redo journal),
  * {@code cojson.store} (marks that a store was created here) and {@code at-risk-sessions}
  * (written only when a close had to drop queued writes) and {@code session-registry} (this
- * installation's own session IDs).
+ * installation's own session IDs) and {@code cojson.open} (present while a process has the store
+ * open: found at open, it means the previous process ended without closing, recovery.md §13).
  */
 final class StoreFiles {
     static final String LOCK_FILE = "cojson.lock";
@@ -40,8 +41,12 @@ final class StoreFiles {
     /** This installation's own session IDs, current and previous (recovery.md §4.3 ownership). */
     static final String SESSION_REGISTRY_FILE = "session-registry";
     static final String CONFLICT_RECORDS_FILE = "conflict-records";
+    /** Edits discarded because their CoValue was deleted (recovery.md §11 DISCARDED_DELETED), one JSON line each. */
+    static final String DISCARDED_FILE = "discarded-deleted";
     /** Written once the store exists: a missing or empty data file next to it is damage, not a new store. */
     static final String MARKER_FILE = "cojson.store";
+    /** Written at open, deleted by a clean close: its presence at open is the unclean-shutdown flag. */
+    static final String OPEN_MARKER = "cojson.open";
 
     /** Test seam (see {@link ChannelOpener}); production never changes it. */
     static volatile ChannelOpener channels = ChannelOpener.DEFAULT;
@@ -52,14 +57,18 @@ final class StoreFiles {
     private final FileLock lock;
     final DB db;
     private final JournaledVolume volume;
+    /** Whether {@link #OPEN_MARKER} was already there when this process opened the store. */
+    final boolean uncleanShutdown;
 
-    private StoreFiles(Path dir, Path dataFile, FileChannel lockChannel, FileLock lock, DB db, JournaledVolume volume) {
+    private StoreFiles(Path dir, Path dataFile, FileChannel lockChannel, FileLock lock, DB db, JournaledVolume volume,
+            boolean uncleanShutdown) {
         this.dir = dir;
         this.dataFile = dataFile;
         this.lockChannel = lockChannel;
         this.lock = lock;
         this.db = db;
         this.volume = volume;
+        this.uncleanShutdown = uncleanShutdown;
     }
 
     /** Drops what a failed commit wrote to the data file's overlay (nothing of it reached the file). */
@@ -102,7 +111,14 @@ final class StoreFiles {
             }
             JournaledVolume[] volume = new JournaledVolume[1];
             DB db = openDb(dataFile, syncOnCommit, existed, volume);
-            return new StoreFiles(dir, dataFile, ch, lock, db, volume[0]);
+            boolean unclean;
+            try {
+                unclean = markOpen(dir);
+            } catch (IOException e) {
+                db.close();
+                throw e;
+            }
+            return new StoreFiles(dir, dataFile, ch, lock, db, volume[0], unclean);
         } catch (RuntimeException | IOException e) {
             releaseQuietly(lock, ch);
             if (e instanceof RuntimeException r && r instanceof io.cojson.storage.StorageException) throw r;
@@ -148,6 +164,23 @@ final class StoreFiles {
             if (!existed) throw new StorageIOException(dataFile, "cannot create the store: " + e, e);
             throw new StorageCorruptedException(dataFile, "MapDB cannot open it: " + e, e);
         }
+    }
+
+    /**
+     * Writes the open marker (forced to the device) and answers whether it was already there, i.e.
+     * whether the last process that had this store open ended without closing it. Only the
+     * lock holder gets here, so a marker found is never a live process's.
+     */
+    private static boolean markOpen(Path dir) throws IOException {
+        Path marker = dir.resolve(OPEN_MARKER);
+        boolean found = Files.exists(marker);
+        try (FileChannel c = FileChannel.open(marker, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            c.write(ByteBuffer.wrap(("pid=" + ProcessHandle.current().pid() + " opened=" + Instant.now() + "\n")
+                    .getBytes(StandardCharsets.UTF_8)));
+            c.force(true);
+        }
+        return found;
     }
 
     private static void writeHolder(FileChannel ch) throws IOException {
@@ -244,6 +277,17 @@ final class StoreFiles {
         replaceLines(CONFLICT_RECORDS_FILE, new LinkedHashSet<>(records), "cannot write the conflict records");
     }
 
+    /** The discarded-edit records (recovery.md §11 DISCARDED_DELETED), in the order written. */
+    Set<String> discarded() {
+        return lines(DISCARDED_FILE, "cannot read the discarded-edit records");
+    }
+
+    /** Adds records (an exact repeat is kept once); durable (fsync, atomic rename) when this returns. */
+    void recordDiscarded(Set<String> records) {
+        if (discarded().containsAll(records)) return;
+        addLines(DISCARDED_FILE, records, "cannot record discarded edits");
+    }
+
     private Set<String> lines(String name, String problem) {
         Path f = dir.resolve(name);
         try {
@@ -283,10 +327,21 @@ final class StoreFiles {
         }
     }
 
-    /** Closes MapDB (nothing uncommitted is written), then releases the lock. */
+    /**
+     * Closes MapDB (nothing uncommitted is written), deletes the open marker (this close is clean),
+     * then releases the lock. A close that fails before the marker is gone counts as unclean.
+     */
     void close() {
+        close(true);
+    }
+
+    /** {@code clean=false} (an open that failed after an unclean shutdown) keeps the flag for the next open. */
+    void close(boolean clean) {
         try {
             if (!db.isClosed()) db.close();
+            if (clean) Files.deleteIfExists(dir.resolve(OPEN_MARKER));
+        } catch (IOException e) {
+            throw new StorageIOException(dir.resolve(OPEN_MARKER), "cannot remove the open marker", e);
         } finally {
             releaseQuietly(lock, lockChannel);
         }

@@ -17,6 +17,8 @@ import io.cojson.core.values.CoValue;
 import io.cojson.core.values.CojsonNode;
 import io.cojson.storage.AsyncMapDbStorage;
 import io.cojson.storage.NodePersistence;
+import io.cojson.sync.recovery.SessionGuard;
+import io.cojson.sync.recovery.SessionRegistry;
 import io.cojson.sync.PeerRole;
 import io.cojson.sync.SyncManager;
 import io.cojson.sync.transport.ReconnectingClient;
@@ -179,8 +181,12 @@ final class ClientSession {
         }
         String session = str(req, "sessionID", true);
         long t = timeout(req);
-        LocalNode loaded = LocalNode.forAccount(crypto(), accountID, secret,
-                session == null ? crypto().newRandomSessionID(accountID.value()) : new SessionID(session));
+        SessionID requested = session == null ? null : new SessionID(session);
+        // With storage: a session the previous process may have forked is not reused (recovery.md §13).
+        SessionID chosen = storage != null
+                ? SessionGuard.choose(storage, SessionRegistry.of(storage), crypto(), accountID, requested).session()
+                : requested != null ? requested : crypto().newRandomSessionID(accountID.value());
+        LocalNode loaded = LocalNode.forAccount(crypto(), accountID, secret, chosen);
         NodePersistence loadedPersistence = null;
         if (storage != null) {
             loadedPersistence = NodePersistence.attach(loaded, storage);
