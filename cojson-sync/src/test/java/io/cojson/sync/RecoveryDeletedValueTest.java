@@ -14,7 +14,6 @@ import io.cojson.core.knownstate.KnownState;
 import io.cojson.core.node.CoValueDeletedException;
 import io.cojson.core.node.LocalNode;
 import io.cojson.core.session.Transaction;
-import io.cojson.storage.AsyncMapDbStorage;
 import io.cojson.storage.MapDbStorage;
 import io.cojson.storage.NodePersistence;
 import io.cojson.sync.recovery.DiscardedDeletedRecord;
@@ -22,14 +21,9 @@ import io.cojson.sync.recovery.DiscardedEdits;
 import io.cojson.sync.recovery.RecoveryCoordinator;
 import io.cojson.sync.recovery.SessionRegistry;
 import io.cojson.sync.storage.CoValueSyncStorage;
-import io.cojson.sync.transport.SyncWebSocketServer;
-import io.cojson.sync.transport.WebSocketClientChannel;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -43,37 +37,24 @@ import org.junit.jupiter.api.io.TempDir;
 class RecoveryDeletedValueTest {
     @TempDir
     Path dir;
-    private final List<AutoCloseable> cleanup = new ArrayList<>();
     private final ForkedSession f = new ForkedSession();
     private final SessionID s = f.alice.sessionID();
-    private final LocalNode serverNode = LocalNode.forAgent(CRYPTO, CRYPTO.newRandomAgentSecret());
-    private SyncWebSocketServer ws;
+    private MapDbServerFixture net;
+    private LocalNode serverNode;
 
     @BeforeEach
     void startServer() {
-        AsyncMapDbStorage storage = AsyncMapDbStorage.open(dir.resolve("server"));
-        CoValueSyncStorage syncStorage = CoValueSyncStorage.of(storage);
-        SyncManager server = SyncManager.create(serverNode, SyncOptions.defaults().withStorage(syncStorage));
-        ws = SyncWebSocketServer.builder().host("127.0.0.1").port(0).build();
-        AtomicInteger n = new AtomicInteger();
-        ws.start(ch -> server.addPeer("client-" + n.incrementAndGet(), PeerRole.CLIENT, ch));
-        cleanup.add(storage::close);
-        cleanup.add(syncStorage::close);
-        cleanup.add(server::close);
-        cleanup.add(ws::close);
+        net = new MapDbServerFixture(dir.resolve("server"));
+        serverNode = net.serverNode;
     }
 
     @AfterEach
     void closeAll() throws Exception {
-        Collections.reverse(cleanup);
-        for (AutoCloseable c : cleanup) c.close();
+        net.close();
     }
 
     private SyncManager client(LocalNode node, SyncOptions options) {
-        SyncManager m = SyncManager.create(node, options);
-        cleanup.add(m::close);
-        m.addPeer("server", PeerRole.SERVER, WebSocketClientChannel.connect(ws.url()));
-        return m;
+        return net.connected(node, options);
     }
 
     private static List<Transaction> txs(LocalNode node, RawCoID id, SessionID session) {
@@ -88,7 +69,7 @@ class RecoveryDeletedValueTest {
         get(first.waitForSync(f.map, "server").orTimeout(20, TimeUnit.SECONDS));
         // Her disk: everything up to here. The delete reaches jazzCloud, never her disk (crash).
         MapDbStorage disk = MapDbStorage.open(dir.resolve("alice"));
-        cleanup.add(disk::close);
+        net.own(disk::close);
         LocalNode restarted = f.restart();
         try (NodePersistence p = NodePersistence.attach(restarted, disk)) {
             get(p.persistedAll());
@@ -99,17 +80,17 @@ class RecoveryDeletedValueTest {
 
         // Alice restarts (not deleted locally), edits twice, reconnects.
         CoValueSyncStorage aliceStorage = CoValueSyncStorage.of(disk);
-        cleanup.add(aliceStorage::close);
+        net.own(aliceStorage::close);
         SyncManager alice = SyncManager.create(restarted, SyncOptions.defaults().withStorage(aliceStorage));
-        cleanup.add(alice::close);
+        net.own(alice::close);
         RecoveryCoordinator rc = RecoveryCoordinator.install(alice, disk);
-        cleanup.add(rc::close);
+        net.own(rc::close);
         DiscardedEdits discarded = DiscardedEdits.install(alice, SessionRegistry.of(disk), disk);
-        cleanup.add(discarded);
+        net.own(discarded);
         set(restarted, f.map, "priority", "high");
         set(restarted, f.map, "archived", "false");
         List<Transaction> edits = txs(restarted, f.map, s).subList(1, 3);
-        alice.addPeer("server", PeerRole.SERVER, WebSocketClientChannel.connect(ws.url()));
+        net.connect(alice);
 
         await("alice's core is deleted", () -> restarted.locked(() -> restarted.require(f.map).isDeleted()));
         await("one DISCARDED_DELETED record", () -> discarded.records(f.map).size() == 1);
@@ -122,9 +103,9 @@ class RecoveryDeletedValueTest {
 
         // charlie (own storage) loads through jazzCloud: the tombstone only.
         MapDbStorage charlieDisk = MapDbStorage.open(dir.resolve("charlie"));
-        cleanup.add(charlieDisk::close);
+        net.own(charlieDisk::close);
         CoValueSyncStorage charlieStorage = CoValueSyncStorage.of(charlieDisk);
-        cleanup.add(charlieStorage::close);
+        net.own(charlieStorage::close);
         LocalNode charlie = LocalNode.forAccount(CRYPTO, f.alice.accountID(), f.secret, null);
         SyncManager cm = client(charlie, SyncOptions.defaults().withStorage(charlieStorage));
         assertTrue(get(cm.load(f.map)).isPresent());

@@ -28,14 +28,10 @@ import io.cojson.sync.recovery.RecoveryCoordinator;
 import io.cojson.sync.recovery.RecoveryState;
 import io.cojson.sync.recovery.RecoveryStatus;
 import io.cojson.sync.storage.CoValueSyncStorage;
-import io.cojson.sync.transport.SyncWebSocketServer;
-import io.cojson.sync.transport.WebSocketClientChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,40 +50,28 @@ import org.junit.jupiter.api.io.TempDir;
 class RecoveryT1NetworkTest {
     @TempDir
     Path dir;
-    private final List<AutoCloseable> cleanup = new ArrayList<>();
     private final ForkedSession f = new ForkedSession();
     private final SessionID s = f.alice.sessionID();
-    private final LocalNode serverNode = LocalNode.forAgent(CRYPTO, CRYPTO.newRandomAgentSecret());
-    private SyncWebSocketServer ws;
+    private MapDbServerFixture net;
+    private LocalNode serverNode;
 
     @BeforeEach
     void startServer() {
-        AsyncMapDbStorage storage = AsyncMapDbStorage.open(dir.resolve("server"));
-        CoValueSyncStorage syncStorage = CoValueSyncStorage.of(storage);
-        SyncManager server = SyncManager.create(serverNode, SyncOptions.defaults().withStorage(syncStorage));
-        ws = SyncWebSocketServer.builder().host("127.0.0.1").port(0).build();
-        AtomicInteger n = new AtomicInteger();
-        ws.start(ch -> server.addPeer("client-" + n.incrementAndGet(), PeerRole.CLIENT, ch));
-        cleanup.add(storage::close);
-        cleanup.add(syncStorage::close);
-        cleanup.add(server::close);
-        cleanup.add(ws::close);
+        net = new MapDbServerFixture(dir.resolve("server"));
+        serverNode = net.serverNode;
     }
 
     @AfterEach
     void closeAll() throws Exception {
-        Collections.reverse(cleanup);
-        for (AutoCloseable c : cleanup) c.close();
+        net.close();
     }
 
     private SyncManager client(LocalNode node, SyncOptions options) {
-        SyncManager m = SyncManager.create(node, options);
-        cleanup.add(m::close);
-        return m;
+        return net.client(node, options);
     }
 
     private void connect(SyncManager m) {
-        m.addPeer("server", PeerRole.SERVER, WebSocketClientChannel.connect(ws.url()));
+        net.connect(m);
     }
 
     private static void synced(SyncManager m, RawCoID id) {
@@ -161,7 +145,7 @@ class RecoveryT1NetworkTest {
 
     private void crashLosesStatusThenEditTwice(Function<Path, CoValueStorage> open, boolean withStorage) throws Exception {
         CoValueStorage disk = withStorage ? open.apply(dir.resolve("alice")) : null;
-        if (disk != null) cleanup.add(disk::close);
+        if (disk != null) net.own(disk::close);
         LocalNode restarted = crashAfterServerAck(disk, () -> {
             set(f.alice, f.map, "title", "Task");
             set(f.alice, f.map, "priority", "high");
@@ -170,10 +154,10 @@ class RecoveryT1NetworkTest {
         assertEquals(3, serverS.size());
 
         CoValueSyncStorage aliceStorage = disk == null ? null : CoValueSyncStorage.of(disk);
-        if (aliceStorage != null) cleanup.add(aliceStorage::close);
+        if (aliceStorage != null) net.own(aliceStorage::close);
         SyncManager alice = client(restarted, aliceStorage == null ? SyncOptions.defaults() : SyncOptions.defaults().withStorage(aliceStorage));
         RecoveryCoordinator rc = RecoveryCoordinator.install(alice, disk);
-        cleanup.add(rc::close);
+        net.own(rc::close);
         set(restarted, f.map, "assignee", "bob"); // after the restart: longer than the server, case A
         set(restarted, f.map, "archived", "false");
         List<Transaction> divergent = txs(restarted, f.map, s).subList(2, 4);
@@ -258,7 +242,7 @@ class RecoveryT1NetworkTest {
     @DisplayName("RI-4 Server ahead by more: crash loses status and assignee=carol; three edits after the restart; all seven fields")
     void RI4_serverAheadByMore() throws Exception {
         CoValueStorage disk = MapDbStorage.open(dir.resolve("alice"));
-        cleanup.add(disk::close);
+        net.own(disk::close);
         LocalNode restarted = crashAfterServerAck(disk, () -> {
             set(f.alice, f.map, "title", "Task");
             set(f.alice, f.map, "priority", "high");
@@ -267,10 +251,10 @@ class RecoveryT1NetworkTest {
             set(f.alice, f.map, "assignee", "carol");
         });
         CoValueSyncStorage aliceStorage = CoValueSyncStorage.of(disk);
-        cleanup.add(aliceStorage::close);
+        net.own(aliceStorage::close);
         SyncManager alice = client(restarted, SyncOptions.defaults().withStorage(aliceStorage));
         RecoveryCoordinator rc = RecoveryCoordinator.install(alice, disk);
-        cleanup.add(rc::close);
+        net.own(rc::close);
         set(restarted, f.map, "archived", "true");
         set(restarted, f.map, "owner", "alice");
         set(restarted, f.map, "due", "friday");
@@ -294,7 +278,7 @@ class RecoveryT1NetworkTest {
         for (RawCoID id : restarted.ids()) for (ContentPiece p : restarted.exportContent(id)) other.importContent(p);
         SyncManager otherSync = client(other, SyncOptions.defaults());
         RecoveryCoordinator rc = RecoveryCoordinator.install(otherSync, null);
-        cleanup.add(rc::close);
+        net.own(rc::close);
         List<Transaction> forked = txs(other, f.map, s);
         RawPeer server = RawPeer.attach(otherSync, "server", PeerRole.SERVER);
         List<ContentPiece.SessionPiece> serverVersion = List.of(new ContentPiece.SessionPiece(s, 0, txs(serverNode, f.map, s),
@@ -327,7 +311,7 @@ class RecoveryT1NetworkTest {
         await("bob saw status=review", () -> SyncTestKit.known(bob, f.map) != null && SyncTestKit.known(bob, f.map).count(s) == 3);
         SyncManager alice = client(restarted, SyncOptions.defaults());
         RecoveryCoordinator rc = RecoveryCoordinator.install(alice, null);
-        cleanup.add(rc::close);
+        net.own(rc::close);
         set(restarted, f.map, "assignee", "bob");
         set(restarted, f.map, "archived", "false");
         connect(alice);
@@ -356,7 +340,7 @@ class RecoveryT1NetworkTest {
         }, () -> set(f.alice, f.map, "status", "review"));
         SyncManager alice = client(restarted, SyncOptions.defaults());
         RecoveryCoordinator rc = RecoveryCoordinator.install(alice, null);
-        cleanup.add(rc::close);
+        net.own(rc::close);
         set(restarted, f.map, "assignee", "bob"); // private (SyncTestKit writes private transactions)
         set(restarted, f.map, "archived", "false");
         assertTrue(txs(restarted, f.map, s).get(2) instanceof Transaction.Private);

@@ -13,18 +13,12 @@ import io.cojson.core.ids.SessionID;
 import io.cojson.core.knownstate.KnownState;
 import io.cojson.core.node.LocalNode;
 import io.cojson.core.session.Transaction;
-import io.cojson.storage.AsyncMapDbStorage;
-import io.cojson.sync.storage.CoValueSyncStorage;
-import io.cojson.sync.transport.SyncWebSocketServer;
-import io.cojson.sync.transport.WebSocketClientChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -41,38 +35,26 @@ import org.junit.jupiter.api.io.TempDir;
 class SignatureMismatchNetworkTest {
     @TempDir
     Path dir;
-    private final List<AutoCloseable> cleanup = new ArrayList<>();
     private final ForkedSession f = new ForkedSession();
     private final SessionID s = f.alice.sessionID();
-    private final LocalNode serverNode = LocalNode.forAgent(CRYPTO, CRYPTO.newRandomAgentSecret());
+    private MapDbServerFixture net;
+    private LocalNode serverNode;
     private SyncManager server;
-    private SyncWebSocketServer ws;
 
     @BeforeEach
     void startServer() {
-        AsyncMapDbStorage storage = AsyncMapDbStorage.open(dir.resolve("server"));
-        CoValueSyncStorage syncStorage = CoValueSyncStorage.of(storage);
-        server = SyncManager.create(serverNode, SyncOptions.defaults().withStorage(syncStorage));
-        ws = SyncWebSocketServer.builder().host("127.0.0.1").port(0).build();
-        AtomicInteger n = new AtomicInteger();
-        ws.start(ch -> server.addPeer("client-" + n.incrementAndGet(), PeerRole.CLIENT, ch));
-        cleanup.add(storage::close);
-        cleanup.add(syncStorage::close);
-        cleanup.add(server::close);
-        cleanup.add(ws::close);
+        net = new MapDbServerFixture(dir.resolve("server"));
+        serverNode = net.serverNode;
+        server = net.server;
     }
 
     @AfterEach
     void closeAll() throws Exception {
-        Collections.reverse(cleanup);
-        for (AutoCloseable c : cleanup) c.close();
+        net.close();
     }
 
     private SyncManager client(LocalNode node) {
-        SyncManager m = SyncManager.create(node);
-        cleanup.add(m::close);
-        m.addPeer("server", PeerRole.SERVER, WebSocketClientChannel.connect(ws.url()));
-        return m;
+        return net.connected(node, SyncOptions.defaults());
     }
 
     private void synced(SyncManager m, io.cojson.core.ids.RawCoID id) {
@@ -174,13 +156,13 @@ class SignatureMismatchNetworkTest {
         set(restarted, f.map, "assignee", "bob");
         set(restarted, f.map, "archived", "false");
         SyncManager alice = SyncManager.create(restarted);
-        cleanup.add(alice::close);
+        net.own(alice::close);
         BlockingQueue<Received> q = reports(alice);
-        alice.addPeer("server", PeerRole.SERVER, WebSocketClientChannel.connect(ws.url()));
+        net.connect(alice);
         PeerState firstConnection = next(q).from();
         assertNull(q.poll(200, TimeUnit.MILLISECONDS));
 
-        alice.addPeer("server", PeerRole.SERVER, WebSocketClientChannel.connect(ws.url())); // replaces the connection
+        net.connect(alice); // replaces the connection
         Received again = next(q);
         assertTrue(again.from() != firstConnection, "reported on the new connection");
         assertNull(q.poll(300, TimeUnit.MILLISECONDS), "one per connection");
