@@ -16,7 +16,6 @@ import io.cojson.storage.NodePersistence;
 import io.cojson.sync.recovery.RecoveryCoordinator;
 import io.cojson.sync.recovery.SessionGuard;
 import io.cojson.sync.recovery.SessionRegistry;
-import io.cojson.sync.storage.CoValueSyncStorage;
 import io.cojson.sync.transport.WebSocketClientChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -82,13 +81,9 @@ class SessionGuardCrashTest {
         assertEquals("marked at risk", later.reason());
 
         LocalNode alice = LocalNode.forAccount(CRYPTO, a.account(), h.secret, choice.session());
-        AliceRecoverChild.load(alice, disk);
-        CoValueSyncStorage storage = CoValueSyncStorage.of(disk);
-        cleanup.add(storage::close);
-        SyncManager sync = SyncManager.create(alice, SyncOptions.defaults().withStorage(storage));
-        cleanup.add(sync::close);
-        RecoveryCoordinator rc = RecoveryCoordinator.install(sync, disk);
-        cleanup.add(rc::close);
+        RestartedClient restartedClient = RestartedClient.on(alice, disk, cleanup::add);
+        SyncManager sync = restartedClient.sync();
+        RecoveryCoordinator rc = restartedClient.rc();
         SyncTestKit.set(alice, map, "assignee", JsonValue.of("bob"));
         SyncTestKit.set(alice, map, "archived", JsonValue.of("false"));
         sync.addPeer("server", PeerRole.SERVER, WebSocketClientChannel.connect(h.ws.url()));
@@ -154,13 +149,9 @@ class SessionGuardCrashTest {
         SessionGuard.Choice choice = SessionGuard.choose(restored, SessionRegistry.of(restored), CRYPTO, f.alice.accountID(), s);
         assertTrue(choice.fresh(), choice.toString());
         LocalNode alice = LocalNode.forAccount(CRYPTO, f.alice.accountID(), f.secret, choice.session());
-        AliceRecoverChild.load(alice, restored);
-        CoValueSyncStorage storage = CoValueSyncStorage.of(restored);
-        cleanup.add(storage::close);
-        SyncManager sync = SyncManager.create(alice, SyncOptions.defaults().withStorage(storage));
-        cleanup.add(sync::close);
-        RecoveryCoordinator rc = RecoveryCoordinator.install(sync, restored);
-        cleanup.add(rc::close);
+        RestartedClient restartedClient = RestartedClient.on(alice, restored, cleanup::add);
+        SyncManager sync = restartedClient.sync();
+        RecoveryCoordinator rc = restartedClient.rc();
         ForkedSession.set(alice, f.map, "due", "friday");
         sync.addPeer("server", PeerRole.SERVER, WebSocketClientChannel.connect(h.ws.url()));
 
