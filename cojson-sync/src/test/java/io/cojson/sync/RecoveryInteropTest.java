@@ -8,20 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import io.cojson.core.ids.SessionID;
-import io.cojson.core.json.Json;
 import io.cojson.core.json.JsonValue;
 import io.cojson.core.json.JsonWriter;
 import io.cojson.core.node.LocalNode;
 import io.cojson.sync.recovery.RecoveryCoordinator;
 import io.cojson.sync.recovery.RecoveryState;
+import io.cojson.sync.interop.RefClient;
 import io.cojson.sync.transport.SyncWebSocketServer;
 import io.cojson.sync.transport.WebSocketClientChannel;
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
@@ -40,26 +34,11 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("interop")
 class RecoveryInteropTest {
-    private final List<Process> processes = new ArrayList<>();
     private final List<AutoCloseable> cleanup = new ArrayList<>();
 
     @AfterEach
     void stop() throws Exception {
-        for (Process p : processes) {
-            p.destroy();
-            if (!p.waitFor(10, TimeUnit.SECONDS)) p.destroyForcibly();
-        }
         for (int i = cleanup.size() - 1; i >= 0; i--) cleanup.get(i).close();
-    }
-
-    private JsonValue.Obj cmd(BufferedReader out, Writer in, String json) throws Exception {
-        in.write(json + "\n");
-        in.flush();
-        String line = out.readLine();
-        assertNotNull(line, "the reference client ended on " + json);
-        JsonValue.Obj answer = (JsonValue.Obj) Json.parse(line);
-        assertEquals(JsonValue.TRUE, answer.get("ok"), json + " -> " + answer);
-        return answer;
     }
 
     @Test
@@ -95,19 +74,15 @@ class RecoveryInteropTest {
         await("recovery DONE", () -> rc.status(f.map, s).state() == RecoveryState.DONE);
         await("server has S!", () -> SyncTestKit.known(serverNode, f.map).count(s.conflictSession()) == 2);
 
-        File dir = new File(System.getProperty("cojson.interop.dir", "../../shared/interop")).getCanonicalFile();
-        Process p = new ProcessBuilder("node", "ref-client.mjs", "--peer", ws.url(), "--timeout-ms", "20000").directory(dir)
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        processes.add(p);
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        Writer in = new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8);
-        cmd(out, in, "{\"cmd\":\"login\",\"accountID\":\"" + f.alice.accountID() + "\",\"agentSecret\":\"" + f.secret.value() + "\"}");
-        JsonValue.Obj got = cmd(out, in, "{\"cmd\":\"get\",\"id\":\"" + f.map + "\"}");
+        RefClient js = new RefClient(ws.url());
+        cleanup.add(js);
+        js.cmd("{\"cmd\":\"login\",\"accountID\":\"" + f.alice.accountID() + "\",\"agentSecret\":\"" + f.secret.value() + "\"}");
+        JsonValue.Obj got = js.cmd("{\"cmd\":\"get\",\"id\":\"" + f.map + "\"}");
         TreeMap<String, String> fields = new TreeMap<>();
         ((JsonValue.Obj) got.get("value")).fields().forEach((k, v) -> fields.put(k, JsonWriter.stringify(v)));
         assertEquals("{archived=\"false\", assignee=\"bob\", priority=\"high\", status=\"review\", title=\"Task\"}", fields.toString(),
                 "JS shows the merge: " + got);
-        JsonValue.Obj known = (JsonValue.Obj) cmd(out, in, "{\"cmd\":\"knownState\",\"id\":\"" + f.map + "\"}").get("knownState");
+        JsonValue.Obj known = (JsonValue.Obj) js.cmd("{\"cmd\":\"knownState\",\"id\":\"" + f.map + "\"}").get("knownState");
         JsonValue.Obj sessions = (JsonValue.Obj) known.get("sessions");
         assertEquals(JsonValue.of(3), sessions.get(s.value()), "JS holds the server's S: " + known);
         assertEquals(JsonValue.of(2), sessions.get(s.conflictSession().value()), "JS holds S!: " + known);

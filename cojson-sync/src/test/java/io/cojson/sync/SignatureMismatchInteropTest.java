@@ -3,22 +3,17 @@ package io.cojson.sync;
 import static io.cojson.sync.ForkedSession.set;
 import static io.cojson.sync.SyncTestKit.CRYPTO;
 import static io.cojson.sync.SyncTestKit.get;
+import static io.cojson.sync.interop.RefClient.str;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import io.cojson.core.ids.RawCoID;
 import io.cojson.core.ids.SessionID;
-import io.cojson.core.json.Json;
 import io.cojson.core.json.JsonValue;
 import io.cojson.core.node.LocalNode;
+import io.cojson.sync.interop.RefClient;
 import io.cojson.sync.transport.SyncWebSocketServer;
 import io.cojson.sync.transport.WebSocketClientChannel;
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -36,44 +31,17 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("interop")
 class SignatureMismatchInteropTest {
-    private final List<Process> processes = new ArrayList<>();
     private final List<AutoCloseable> cleanup = new ArrayList<>();
 
     @AfterEach
     void stop() throws Exception {
-        for (Process p : processes) {
-            p.destroy();
-            if (!p.waitFor(10, TimeUnit.SECONDS)) p.destroyForcibly();
-        }
         for (int i = cleanup.size() - 1; i >= 0; i--) cleanup.get(i).close();
     }
 
-    private final class RefClient {
-        private final BufferedReader out;
-        private final Writer in;
-
-        RefClient(String url) throws Exception {
-            File dir = new File(System.getProperty("cojson.interop.dir", "../../shared/interop")).getCanonicalFile();
-            Process p = new ProcessBuilder("node", "ref-client.mjs", "--peer", url, "--timeout-ms", "20000").directory(dir)
-                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            processes.add(p);
-            out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-            in = new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8);
-        }
-
-        JsonValue.Obj cmd(String json) throws Exception {
-            in.write(json + "\n");
-            in.flush();
-            String line = out.readLine();
-            assertNotNull(line, "the reference client ended on " + json);
-            JsonValue.Obj answer = (JsonValue.Obj) Json.parse(line);
-            assertEquals(JsonValue.TRUE, answer.get("ok"), json + " -> " + answer);
-            return answer;
-        }
-    }
-
-    private static String str(JsonValue.Obj o, String key) {
-        return ((JsonValue.Str) o.get(key)).value();
+    private RefClient refClient(String url) throws Exception {
+        RefClient c = new RefClient(url);
+        cleanup.add(c);
+        return c;
     }
 
     @Test
@@ -86,8 +54,8 @@ class SignatureMismatchInteropTest {
         AtomicInteger n = new AtomicInteger();
         ws.start(ch -> server.addPeer("client-" + n.incrementAndGet(), PeerRole.CLIENT, ch));
 
-        RefClient a = new RefClient(ws.url()); // client-1
-        RefClient b = new RefClient(ws.url()); // client-2
+        RefClient a = refClient(ws.url()); // client-1
+        RefClient b = refClient(ws.url()); // client-2
         a.cmd("{\"cmd\":\"createAccount\",\"name\":\"A\"}");
         String bob = str(b.cmd("{\"cmd\":\"createAccount\",\"name\":\"B\"}"), "accountID");
         JsonValue.Obj created = a.cmd("{\"cmd\":\"createMap\",\"init\":{\"title\":\"hello\"}}");

@@ -1,5 +1,6 @@
 package io.cojson.sync.interop;
 
+import static io.cojson.sync.interop.RefClient.str;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,11 +14,6 @@ import io.cojson.sync.PeerRole;
 import io.cojson.sync.SyncError;
 import io.cojson.sync.SyncManager;
 import io.cojson.sync.transport.SyncWebSocketServer;
-import java.io.File;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -35,48 +31,22 @@ import org.junit.jupiter.api.Timeout;
 @Tag("interop")
 @Timeout(value = 5, unit = TimeUnit.MINUTES) // the reference peer runs in node; the default (180 s) is for in-JVM tests
 class JavaServerReferenceClientsInteropTest {
-    private final List<Process> clients = new ArrayList<>();
+    private final List<RefClient> clients = new ArrayList<>();
     private final List<SyncError> errors = new CopyOnWriteArrayList<>();
     private SyncWebSocketServer wsServer;
     private SyncManager server;
 
     @AfterEach
     void stop() throws Exception {
-        for (Process p : clients) {
-            p.destroy();
-            if (!p.waitFor(10, TimeUnit.SECONDS)) p.destroyForcibly();
-        }
+        for (RefClient c : clients) c.close();
         if (wsServer != null) wsServer.close();
         if (server != null) server.close();
     }
 
-    /** One scripted reference client: a command line in, one JSON answer out. */
-    private final class RefClient {
-        private final ProcessLines out;
-        private final Writer in;
-
-        RefClient(String url) throws Exception {
-            File dir = new File(System.getProperty("cojson.interop.dir", "../../shared/interop")).getCanonicalFile();
-            Process p = new ProcessBuilder("node", "ref-client.mjs", "--peer", url, "--timeout-ms", "20000").directory(dir)
-                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            clients.add(p);
-            out = ProcessLines.of(p, "ref-client.mjs");
-            in = new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8);
-        }
-
-        JsonValue.Obj cmd(String json) throws Exception {
-            in.write(json + "\n");
-            in.flush();
-            String line = out.next(Duration.ofSeconds(90));
-            assertNotNull(line, "ref-client.mjs exited at: " + json);
-            JsonValue.Obj answer = (JsonValue.Obj) Json.parse(line);
-            assertEquals(JsonValue.TRUE, answer.get("ok"), json + " -> " + answer);
-            return answer;
-        }
-    }
-
-    private static String str(JsonValue.Obj o, String key) {
-        return ((JsonValue.Str) o.get(key)).value();
+    private RefClient client(String url) throws Exception {
+        RefClient c = new RefClient(url);
+        clients.add(c);
+        return c;
     }
 
     @Test
@@ -88,8 +58,8 @@ class JavaServerReferenceClientsInteropTest {
         wsServer = SyncWebSocketServer.builder().port(0).build();
         wsServer.start(ch -> server.addPeer("client-" + connections.incrementAndGet(), PeerRole.CLIENT, ch));
 
-        RefClient a = new RefClient(wsServer.url());
-        RefClient b = new RefClient(wsServer.url());
+        RefClient a = client(wsServer.url());
+        RefClient b = client(wsServer.url());
         a.cmd("{\"cmd\":\"createAccount\",\"name\":\"A\"}");
         String bob = str(b.cmd("{\"cmd\":\"createAccount\",\"name\":\"B\"}"), "accountID");
         JsonValue.Obj created = a.cmd("{\"cmd\":\"createMap\",\"init\":{\"title\":\"hello\"}}");
