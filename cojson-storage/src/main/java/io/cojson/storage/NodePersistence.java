@@ -32,6 +32,8 @@ public final class NodePersistence implements AutoCloseable {
     private final LinkedBlockingQueue<RawCoID> dirty = new LinkedBlockingQueue<>();
     /** Per CoValue: what has been handed to storage (committed or queued). */
     private final Map<RawCoID, KnownState> handedOver = new ConcurrentHashMap<>();
+    /** CoValues whose session storage is replacing (recovery.md §5.4): their stored lengths say nothing until {@link #resync}. */
+    private final Map<RawCoID, CompletableFuture<Void>> replacing = new ConcurrentHashMap<>();
     private final Thread worker;
     private volatile boolean closing;
 
@@ -70,10 +72,17 @@ public final class NodePersistence implements AutoCloseable {
 
     /** Completes once storage holds everything the node has of {@code id} now. */
     public CompletableFuture<KnownState> persisted(RawCoID id) {
+        CompletableFuture<Void> pending = replacing.get(id);
+        if (pending != null) return pending.thenCompose(v -> persisted(id)); // the target is known once memory has the swap
         KnownState target = NodeContent.knownState(node, id);
         if (target == null) return CompletableFuture.failedFuture(new IllegalArgumentException("CoValue " + id + " is not loaded on this node"));
         markDirty(id);
-        CompletableFuture<KnownState> stored = storage.whenStored(target);
+        CompletableFuture<KnownState> stored = storage.whenStored(target).exceptionallyCompose(e -> {
+            // memory still had the divergent tail when the target was taken: ask again after the swap
+            CompletableFuture<Void> swap = replacing.get(id);
+            return unwrap(e) instanceof SessionReplacedException && swap != null ? swap.thenCompose(v -> persisted(id))
+                    : CompletableFuture.failedFuture(e);
+        });
         if (!NodeContent.isDeleted(node, id)) return stored;
         return stored.thenCompose(k -> storage.markDeleted(id).thenApply(v -> k)); // the tombstone mark is part of it
     }
@@ -93,6 +102,22 @@ public final class NodePersistence implements AutoCloseable {
     public void resync(RawCoID id) {
         handedOver.remove(id);
         markDirty(id);
+        CompletableFuture<Void> pending = replacing.remove(id);
+        if (pending != null) pending.complete(null);
+    }
+
+    /**
+     * A recovery is about to replace a session of {@code id} in storage and then in memory: until
+     * {@link #resync}, {@link #persisted} waits for the swap instead of taking a target from the
+     * divergent tail that storage no longer holds and never will.
+     */
+    public void replacing(RawCoID id) {
+        replacing.computeIfAbsent(id, k -> new CompletableFuture<>());
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        while (e instanceof java.util.concurrent.CompletionException && e.getCause() != null) e = e.getCause();
+        return e;
     }
 
     private void markDirty(RawCoID id) {

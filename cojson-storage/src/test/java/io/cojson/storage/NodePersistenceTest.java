@@ -108,4 +108,33 @@ class NodePersistenceTest {
             assertEquals(alice.get(doomed).knownState(), s.knownState(doomed));
         }
     }
+
+    /**
+     * A persistence handle asked for while a recovery replaces a session (recovery.md §5.4): storage
+     * already holds the server's shorter version, memory still the divergent tail. The handle must
+     * wait for the swap and then complete, not wait for a length storage will never hold again.
+     */
+    @Test
+    void aHandleTakenDuringASessionReplacementCompletesAfterTheSwap() {
+        Fork f = Fork.task();
+        LocalNode node = LocalNode.forAgent(CRYPTO, f.alice);
+        TestSupport.importAll(node, f.localContent());
+        try (MapDbStorage s = MapDbStorage.open(tmp.resolve("replace")); NodePersistence p = NodePersistence.attach(node, s)) {
+            await(p.persistedAll());
+            p.replacing(f.id);
+            var before = p.persisted(f.id);
+            SessionReplacement unit = f.replacement(1);
+            await(s.replaceSession(unit));
+            var handle = p.persisted(f.id); // storage has S, memory the longer divergent S
+            assertTrue(!handle.isDone() && !before.isDone(), "memory has not swapped yet");
+            assertTrue(node.swapRecoveredSession(f.id, f.s, f.server.transactions(), f.server.lastSignature().value(), unit.conflict())
+                    .isAdded());
+            p.resync(f.id);
+            var stored = await(handle);
+            assertEquals(stored, await(before));
+            assertEquals(f.server.size(), stored.count(f.s));
+            assertEquals(f.conflict.size(), stored.count(f.s.conflictSession()));
+            assertEquals(SessionReplacementTest.REPAIRED, TestSupport.view(TestSupport.reload(s, f.id), f.id));
+        }
+    }
 }

@@ -296,7 +296,11 @@ final class ClientSession {
             recovery = io.cojson.sync.recovery.RecoveryCoordinator.install(s, storage);
             if (p != null) { // the recovered session's stored length changed under NodePersistence
                 recovery.onStatus(st -> {
-                    if (st.state() == io.cojson.sync.recovery.RecoveryState.PROPAGATING) p.resync(st.id());
+                    switch (st.state()) {
+                        case COMMITTING -> p.replacing(st.id());
+                        case PROPAGATING, DONE, FAILED -> p.resync(st.id()); // DONE too: a plan can end without a swap
+                        default -> { }
+                    }
                 });
             }
         }
