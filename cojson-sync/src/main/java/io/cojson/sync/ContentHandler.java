@@ -156,6 +156,7 @@ final class ContentHandler {
 
     private void process(PeerState from, Incoming in) {
         RawCoID id = in.id();
+        if (from != null) ctx.fetches.answered(from, id, null);
         for (VerificationFailure f : in.malformed()) ctx.rejected(from, id, f);
         CoValueCore core = ctx.node.get(id);
         if (core == null) {
@@ -200,6 +201,7 @@ final class ContentHandler {
         Map<SessionID, Integer> valid = new LinkedHashMap<>();
         boolean gap = false;
         for (ContentPiece.SessionPiece s : in.sessions()) {
+            if (from != null && ctx.fetches.intercept(from, id, s)) continue; // the server's version, for recovery (§4.2)
             if (deleted && !s.sessionID().isDeleteSession()) continue; // a tombstone ignores other sessions (§8.7)
             int ours = before == null ? 0 : before.count(s.sessionID());
             if (ours < s.after() && from != null && ctx.mismatches.ignoresContinuation(from, id, s.sessionID())) {
@@ -225,6 +227,11 @@ final class ContentHandler {
             if (r instanceof AddResult.Rejected rej) {
                 if (rej.failure().kind() == VerificationFailure.Kind.NOT_CONTIGUOUS) {
                     gap = true;
+                } else if (rej.failure().kind() == VerificationFailure.Kind.SIGNATURE_MISMATCH && from != null
+                        && from.role() == PeerRole.SERVER
+                        && ctx.hooks.ownSessionRejected(from, id, s.sessionID(), s.after() + s.transactions().size())) {
+                    // T2 (recovery.md §4.2): recovery fetches the server's version instead of erroring the value
+                    ctx.mismatches.detectedFromServer();
                 } else {
                     ctx.rejected(from, id, rej.failure());
                     // Only this kind is a fork; malformed input, unknown signers, rejected deletes

@@ -153,6 +153,11 @@ final class MismatchReports {
 
     // ---- client side ----
 
+    /** Content from a server failed as a signature mismatch and recovery took it over (T2, recovery.md §4.2). */
+    void detectedFromServer() {
+        detected.incrementAndGet();
+    }
+
     /** A report received from {@code from}: only server peers can tell this node about their version. */
     void received(PeerState from, SyncMessage.SignatureMismatch m) {
         if (from.role() != PeerRole.SERVER) {

@@ -66,12 +66,14 @@ final class Outgoing {
     private boolean send(PeerState peer, RawCoID id, boolean forceKnown, Set<RawCoID> seen) {
         if (!seen.add(id) || peer.isClosed() || (ctx.options.stickyErrors() && peer.hasErrored(id))) return false;
         KnownState streaming = ctx.loads.streamingTarget(id);
+        Set<SessionID> hold = held(peer, id);
         Snapshot snap = ctx.node.locked(() -> {
             CoValueCore core = ctx.node.get(id);
             if (core == null) return null;
             // Client peers get what this value depends on first; server peers ask for it themselves.
             Set<RawCoID> deps = peer.role() == PeerRole.CLIENT ? Dependencies.of(core) : Set.of();
-            return new Snapshot(deps, ContentProducer.newContentSince(core, peer.optimisticKnownState(id), streaming, sendable(id)));
+            return new Snapshot(deps, ContentProducer.newContentSince(core, peer.optimisticKnownState(id), streaming,
+                    withHeld(id, sendable(id), hold)));
         });
         if (snap == null) return false;
         for (RawCoID dep : snap.deps()) send(peer, dep, false, seen);
@@ -236,11 +238,31 @@ final class Outgoing {
     /** Local changes as content, without the dependency push and without counting as telling our state. */
     private void pushLocal(PeerState peer, RawCoID id) {
         if (ctx.options.stickyErrors() && peer.hasErrored(id)) return;
+        Set<SessionID> hold = held(peer, id);
         ContentProducer.Pieces pieces = ctx.node.locked(() -> {
             CoValueCore core = ctx.node.get(id);
-            return core == null ? null : ContentProducer.newContentSince(core, peer.optimisticKnownState(id), null, sendable(id));
+            return core == null ? null
+                    : ContentProducer.newContentSince(core, peer.optimisticKnownState(id), null, withHeld(id, sendable(id), hold));
         });
         if (pieces != null) sendPieces(peer, pieces);
+    }
+
+    /** Sessions of {@code id} not to push to {@code peer} until recovery verified them (T4, recovery.md §4.2). */
+    private Set<SessionID> held(PeerState peer, RawCoID id) {
+        if (peer.role() != PeerRole.SERVER || ctx.hooks == RecoveryHooks.NONE) return Set.of();
+        return ctx.hooks.holdBeforePush(peer, id);
+    }
+
+    /** {@code cap} without the {@code held} sessions (node lock held). */
+    private KnownState withHeld(RawCoID id, KnownState cap, Set<SessionID> held) {
+        if (held.isEmpty()) return cap;
+        if (cap == null) {
+            CoValueCore core = ctx.node.get(id);
+            if (core == null) return null;
+            cap = core.knownState();
+        }
+        for (SessionID s : held) cap = cap.withSession(s, 0);
+        return cap;
     }
 
     /**

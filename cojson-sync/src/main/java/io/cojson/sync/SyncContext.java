@@ -50,6 +50,9 @@ final class SyncContext {
     SyncWaiters waiters;
     Reconciliation reconciliation;
     MismatchReports mismatches;
+    VerificationFetches fetches;
+    /** Crash recovery's triggers T2–T4 (recovery.md §4.2); {@link RecoveryHooks#NONE} without recovery. */
+    volatile RecoveryHooks hooks = RecoveryHooks.NONE;
 
     SyncContext(LocalNode node, SyncOptions options, SerialExecutor exec, ScheduledExecutorService scheduler) {
         this.node = node;

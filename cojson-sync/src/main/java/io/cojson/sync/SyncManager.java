@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -66,6 +67,7 @@ public final class SyncManager implements AutoCloseable {
         ctx.waiters = new SyncWaiters(ctx);
         ctx.reconciliation = new Reconciliation(ctx);
         ctx.mismatches = new MismatchReports(ctx, System::nanoTime);
+        ctx.fetches = new VerificationFetches(ctx);
         nodeListener = node.subscribeAll(id -> {
             if (!SyncContext.isImporting() && !closed) ctx.out.localChange(id); // received content is forwarded by its handler
         });
@@ -343,6 +345,45 @@ public final class SyncManager implements AutoCloseable {
         }
     }
 
+    /** Installs crash recovery's triggers T2–T4 (recovery.md §4.2); {@link RecoveryHooks#NONE} removes them. */
+    public void setRecoveryHooks(RecoveryHooks hooks) {
+        ctx.hooks = Objects.requireNonNull(hooks, "hooks");
+    }
+
+    /**
+     * The verification fetch (recovery.md §4.2): asks {@code server} for its whole version of
+     * {@code session} of {@code id} and completes with it as a report (pieces from index 0; empty
+     * when the server holds none of it). Content of the session from that peer goes to the fetch,
+     * not the node, until it ends: at {@code minLength} transactions (0: unknown), or {@code quiet}
+     * after the server's last answer, or failed after {@code timeout}.
+     */
+    public CompletableFuture<SyncMessage.SignatureMismatch> fetchServerVersion(PeerState server, RawCoID id,
+            io.cojson.core.ids.SessionID session, int minLength, Duration quiet, Duration timeout) {
+        if (server.role() != PeerRole.SERVER) throw new IllegalArgumentException(server.id() + " is not a server peer");
+        CompletableFuture<SyncMessage.SignatureMismatch> f = new CompletableFuture<>();
+        ctx.exec.execute(() -> ctx.fetches.start(server, id, session, minLength, quiet, timeout).whenComplete((v, e) -> {
+            if (e != null) f.completeExceptionally(e);
+            else f.complete(v);
+        }));
+        return f;
+    }
+
+    /**
+     * Closes the connection to {@code peer} so that its reconnecting client opens a fresh one: a
+     * 0.20.19 server that marked a value errored for a connection ignores it there for good
+     * (recovery.md §4.2, T3).
+     */
+    public void reconnect(PeerState peer) {
+        ctx.exec.execute(() -> {
+            if (!peer.isClosed()) peer.channel().close();
+        });
+    }
+
+    /** Counters of verification fetches: started, completed, failed (recovery.md §15). */
+    public VerificationFetchStats fetchStats() {
+        return new VerificationFetchStats(ctx.fetches.started.get(), ctx.fetches.completed.get(), ctx.fetches.failed.get());
+    }
+
     /** Counters of detected, reported, suppressed and received signature mismatches (recovery.md §15). */
     public SignatureMismatchStats signatureMismatchStats() {
         return ctx.mismatches.stats();
@@ -357,6 +398,7 @@ public final class SyncManager implements AutoCloseable {
         CompletableFuture<Void> done = new CompletableFuture<>();
         ctx.exec.execute(() -> {
             ctx.out.flush();
+            ctx.fetches.closeAll();
             for (PeerState p : ctx.peers()) {
                 p.markClosed();
                 p.channel().close();
@@ -457,8 +499,10 @@ public final class SyncManager implements AutoCloseable {
         if (k.isCorrection()) {
             peer.setKnownState(ks); // drop our assumptions and resend from exactly there
         } else {
+            shortfall(peer, ks);
             peer.combine(ks);
             ctx.loads.onKnown(peer, ks);
+            ctx.fetches.answered(peer, id, ks);
         }
         // Local changes that wait for their batch (§8.3) go with it: a reply to each batch must
         // not send the writes made since one by one (a tight write loop would go out as many small
@@ -466,6 +510,17 @@ public final class SyncManager implements AutoCloseable {
         // that would carry no content (it may owe the peer a known).
         if (!k.isCorrection() && ctx.out.hasPendingLocal(id) && ctx.out.hasUnsentContent(peer, id)) return;
         if (ctx.available(id)) ctx.out.sendNewContent(peer, id, false);
+    }
+
+    /** T3 (recovery.md §4.2): a server acknowledging fewer transactions of a session than were pushed to it. */
+    private void shortfall(PeerState peer, KnownState ks) {
+        if (peer.role() != PeerRole.SERVER || ctx.hooks == RecoveryHooks.NONE) return;
+        KnownState pushed = peer.optimisticKnownState(ks.id());
+        if (pushed == null) return;
+        for (Map.Entry<io.cojson.core.ids.SessionID, Integer> e : pushed.sessions().entrySet()) {
+            int acked = ks.count(e.getKey());
+            if (acked < e.getValue()) ctx.hooks.acknowledgementShortfall(peer, ks.id(), e.getKey(), e.getValue(), acked);
+        }
     }
 
     // ---- peers (sync executor) ----
@@ -496,6 +551,7 @@ public final class SyncManager implements AutoCloseable {
 
     private void peerClosed(PeerState p) {
         ctx.mismatches.peerClosed(p);
+        ctx.fetches.peerClosed(p);
         ctx.loads.onPeerClosed(p);
         ctx.waiters.onPeerClosed(p);
         ctx.reconciliation.onPeerClosed(p);

@@ -97,7 +97,7 @@ class SessionGuardCrashTest {
         }
         assertEquals(3, SyncTestKit.known(h.serverNode, map).count(s), "the server's S unchanged");
         assertEquals(0, SyncTestKit.known(h.serverNode, map).count(s.conflictSession()), "no conflict session: nothing forked");
-        assertEquals(List.of(), rc.statuses(), "no recovery was ever triggered");
+        assertNoRecoveryRound(rc);
         assertTrue(disk.journal(map).isEmpty(), "no recovery unit");
     }
 
@@ -164,6 +164,15 @@ class SessionGuardCrashTest {
         }
         assertEquals(5, SyncTestKit.known(h.serverNode, f.map).count(s), "the server's S unchanged");
         assertEquals(0, SyncTestKit.known(h.serverNode, f.map).count(s.conflictSession()), "no fork");
-        assertEquals(List.of(), rc.statuses(), "no recovery round");
+        assertNoRecoveryRound(rc);
+    }
+
+    /** T4 verified the old session's values before pushing (recovery.md §13: it "still runs for the old session"); none forked. */
+    private static void assertNoRecoveryRound(RecoveryCoordinator rc) {
+        for (io.cojson.sync.recovery.RecoveryStatus st : rc.statuses()) {
+            assertEquals(io.cojson.sync.recovery.RecoveryState.DONE, st.state(), st.toString());
+            assertTrue(st.outcome() != io.cojson.sync.recovery.ForkConfirmation.Outcome.FORK && st.round() == 0, "no recovery round: " + st);
+        }
+        assertEquals(List.of(), rc.conflicts().all(), "no conflict record");
     }
 }

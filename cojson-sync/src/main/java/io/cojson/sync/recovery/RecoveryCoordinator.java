@@ -87,6 +87,7 @@ public final class RecoveryCoordinator implements AutoCloseable {
         final Key key;
         ServerVersion version;
         SyncMessage.SignatureMismatch report;
+        String trigger; // §4.2: which of T1–T4 (the newest), for the journal and the record
         String peer; // for the conflict record (§11)
         final long detectedAt = System.currentTimeMillis();
         int attempt;
@@ -105,6 +106,7 @@ public final class RecoveryCoordinator implements AutoCloseable {
     private final Options options;
     private final ScheduledExecutorService worker;
     private final Subscription trigger;
+    private final ClientTriggers clientTriggers;
     private final ConflictRecords conflicts;
     /** Pending and running jobs, in arrival order; guarded by itself. */
     private final Map<Key, Job> jobs = new LinkedHashMap<>();
@@ -136,7 +138,10 @@ public final class RecoveryCoordinator implements AutoCloseable {
         SessionID current = node.sessionID();
         registry.record(current); // before this session is used for anything that could fork
         if (node.accountID() != null) registry.record(current.withAuthor(node.agentID().value())); // edits of the account itself
-        this.trigger = sync.onSignatureMismatch(this::reported);
+        this.trigger = sync.onSignatureMismatch((from, m) -> submit(from, m, TRIGGER_SERVER_ERROR));
+        this.clientTriggers = new ClientTriggers(sync, registry, storage, worker, this::submit);
+        listeners.add(clientTriggers::statusChanged);
+        sync.setRecoveryHooks(clientTriggers);
         if (storage != null) worker.execute(() -> { // rounds whose record a kill lost (§11 records survive restarts)
             try {
                 conflicts.reconcile(storage.journal());
@@ -193,6 +198,7 @@ public final class RecoveryCoordinator implements AutoCloseable {
     public void close() {
         closed = true;
         trigger.close();
+        sync.setRecoveryHooks(io.cojson.sync.RecoveryHooks.NONE);
         worker.shutdown();
         try {
             if (!worker.awaitTermination(options.storageTimeout().toMillis(), TimeUnit.MILLISECONDS)) worker.shutdownNow();
@@ -204,8 +210,11 @@ public final class RecoveryCoordinator implements AutoCloseable {
 
     // ---- triggers ----
 
-    /** T1, on the sync executor: record the job (merging into a waiting or running one) and hand it to the worker. */
-    private void reported(PeerState from, SyncMessage.SignatureMismatch m) {
+    /**
+     * A server's version of one session (T1: its {@code SignatureMismatch}; T2–T4: a verification
+     * fetch): record the job (merging into a waiting or running one) and hand it to the worker.
+     */
+    private void submit(PeerState from, SyncMessage.SignatureMismatch m, String triggerName) {
         if (closed) return;
         triggers.incrementAndGet();
         Key key = new Key(m.id(), m.sessionID());
@@ -214,15 +223,17 @@ public final class RecoveryCoordinator implements AutoCloseable {
             Job j = jobs.get(key);
             if (j != null) {
                 j.report = m; // the newest version wins; one run handles both
+                j.trigger = triggerName;
                 merged.incrementAndGet();
                 schedule = false;
             } else {
                 jobs.put(key, j = new Job(key, m));
+                j.trigger = triggerName;
                 schedule = true;
             }
             j.peer = from.id();
         }
-        LOG.info("recovery trigger {} for {} session {} from {}", TRIGGER_SERVER_ERROR, m.id(), m.sessionID(), from.id());
+        LOG.info("recovery trigger {} for {} session {} from {}", triggerName, m.id(), m.sessionID(), from.id());
         if (schedule) worker.schedule(this::runNext, options.batchWindow().toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -383,7 +394,7 @@ public final class RecoveryCoordinator implements AutoCloseable {
             if (storage != null) {
                 round = roundFor(key, plan, version);
                 fault(BEFORE_UNIT);
-                ReplaceResult r = commit(key, plan, version, round);
+                ReplaceResult r = commit(job, plan, version, round);
                 fault(AFTER_UNIT_COMMIT);
                 stored = r.stored();
                 epoch = r.epoch();
@@ -406,7 +417,7 @@ public final class RecoveryCoordinator implements AutoCloseable {
             Plan now = plan(key, version);
             if (now.comparison().outcome() != ForkConfirmation.Outcome.FORK) return null;
             if (now.localLength() != plan.localLength() && storage != null) {
-                ReplaceResult r = commit(key, now, version, finalRound);
+                ReplaceResult r = commit(job, now, version, finalRound);
                 storedBox[0] = r.stored();
                 epochBox[0] = r.epoch();
             }
@@ -419,7 +430,7 @@ public final class RecoveryCoordinator implements AutoCloseable {
         if (finalPlan == null) return noFork(job, node.locked(() -> plan(key, version)), version);
         fault(AFTER_SWAP);
         try { // the recovery stands without its record; the next start rebuilds it from the journal
-            conflicts.add(ConflictRecords.committed(key.id(), key.session(), round, TRIGGER_SERVER_ERROR, job.peer, job.detectedAt,
+            conflicts.add(ConflictRecords.committed(key.id(), key.session(), round, job.trigger, job.peer, job.detectedAt,
                     c.commonPrefix(), version.length(), finalPlan.localLength() - c.commonPrefix(), finalPlan.conflict(), finalPlan.deleted()));
         } catch (RuntimeException e) {
             LOG.warn("conflict record of {} session {} round {} not written: {}", key.id(), key.session(), round, e.toString());
@@ -437,14 +448,15 @@ public final class RecoveryCoordinator implements AutoCloseable {
         return false;
     }
 
-    private ReplaceResult commit(Key key, Plan plan, ServerVersion version, int round) {
+    private ReplaceResult commit(Job job, Plan plan, ServerVersion version, int round) {
+        Key key = job.key;
         ForkConfirmation.Comparison c = plan.comparison();
         SessionPiece conflict = plan.conflict();
         int conflictFrom = conflict == null ? 0 : conflict.after();
         int conflictTo = conflict == null ? 0 : conflict.after() + conflict.transactions().size();
         RecoveryJournalEntry entry = new RecoveryJournalEntry(key.id(), key.session(), round, c.commonPrefix(), version.length(),
                 version.lastSignature(), c.commonPrefix(), plan.localLength(), plan.localLastSignature(), conflictFrom, conflictTo,
-                TRIGGER_SERVER_ERROR, System.currentTimeMillis(), RecoveryJournalEntry.COMMITTED);
+                job.trigger, System.currentTimeMillis(), RecoveryJournalEntry.COMMITTED);
         SessionReplacement unit = new SessionReplacement(key.id(), key.session(), version.pieces(), conflict, entry);
         return join(storage.replaceSession(unit));
     }
