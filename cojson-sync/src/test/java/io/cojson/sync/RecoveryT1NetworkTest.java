@@ -358,4 +358,96 @@ class RecoveryT1NetworkTest {
         }
         assertEquals(2, SyncTestKit.known(bob, f.map).count(s.conflictSession()));
     }
+
+    /** Alice restarted on {@code disk} (MapDB, inline) with a sync manager storing to it and recovery installed; not connected. */
+    private RecoveryCoordinator restartOn(LocalNode restarted, CoValueStorage disk, SyncManager[] sync) {
+        CoValueSyncStorage st = CoValueSyncStorage.of(disk);
+        net.own(st::close);
+        sync[0] = client(restarted, SyncOptions.defaults().withStorage(st));
+        RecoveryCoordinator rc = RecoveryCoordinator.install(sync[0], disk);
+        net.own(rc::close);
+        return rc;
+    }
+
+    @Test
+    @DisplayName("RI-5 Non-overlapping edits: empty map; crash loses status=review; alice sets assignee=bob, priority=high; all three fields")
+    void RI5_nonOverlappingEdits() throws Exception {
+        CoValueStorage disk = MapDbStorage.open(dir.resolve("alice"));
+        net.own(disk::close);
+        LocalNode restarted = crashAfterServerAck(disk, () -> { }, () -> set(f.alice, f.map, "status", "review"));
+        SyncManager[] alice = new SyncManager[1];
+        RecoveryCoordinator rc = restartOn(restarted, disk, alice);
+        set(restarted, f.map, "assignee", "bob");
+        set(restarted, f.map, "priority", "high");
+        connect(alice[0]);
+        RecoveryStatus done = awaitDone(rc, f.map, s);
+        assertEquals(ForkConfirmation.Outcome.FORK, done.outcome());
+        assertEquals(0, done.commonPrefix(), "her disk had nothing of S for this map");
+        assertEquals(2, done.preserved());
+        assertEquals(sorted("{\"status\":\"review\",\"assignee\":\"bob\",\"priority\":\"high\"}"), sorted(SyncTestKit.mapJson(restarted, f.map)));
+        await("server has S!", () -> SyncTestKit.known(serverNode, f.map).count(s.conflictSession()) == 2);
+        assertEquals(1, SyncTestKit.known(serverNode, f.map).count(s));
+    }
+
+    @Test
+    @DisplayName("RI-7 Fresh charlie (own storage) loads after the recovery: title, status, assignee, priority, and exactly the sessions S and S!")
+    void RI7_freshCharlieWithStorage() throws Exception {
+        CoValueStorage disk = MapDbStorage.open(dir.resolve("alice"));
+        net.own(disk::close);
+        LocalNode restarted = crashAfterServerAck(disk, () -> set(f.alice, f.map, "title", "Task"),
+                () -> set(f.alice, f.map, "status", "review"));
+        SyncManager[] alice = new SyncManager[1];
+        RecoveryCoordinator rc = restartOn(restarted, disk, alice);
+        set(restarted, f.map, "assignee", "bob");
+        set(restarted, f.map, "priority", "high");
+        connect(alice[0]);
+        assertEquals(ForkConfirmation.Outcome.FORK, awaitDone(rc, f.map, s).outcome());
+        await("server has S!", () -> SyncTestKit.known(serverNode, f.map).count(s.conflictSession()) == 2);
+
+        CoValueStorage charlieDisk = MapDbStorage.open(dir.resolve("charlie"));
+        net.own(charlieDisk::close);
+        CoValueSyncStorage charlieStorage = CoValueSyncStorage.of(charlieDisk);
+        net.own(charlieStorage::close);
+        LocalNode charlie = LocalNode.forAccount(CRYPTO, f.alice.accountID(), f.secret, null);
+        SyncManager m = client(charlie, SyncOptions.defaults().withStorage(charlieStorage));
+        connect(m);
+        assertTrue(get(m.load(f.map)).isPresent(), "charlie loads the map through the server");
+        String expected = sorted("{\"title\":\"Task\",\"status\":\"review\",\"assignee\":\"bob\",\"priority\":\"high\"}");
+        await("charlie's view", () -> expected.equals(sorted(SyncTestKit.mapJson(charlie, f.map))));
+        assertEquals(java.util.Set.of(s, s.conflictSession()), SyncTestKit.known(charlie, f.map).sessions().keySet(), "no stale S");
+        assertEquals(txs(serverNode, f.map, s), txs(charlie, f.map, s));
+        await("charlie's storage holds S and S!", () -> charlieDisk.knownState(f.map).count(s) == 2
+                && charlieDisk.knownState(f.map).count(s.conflictSession()) == 2);
+        assertEquals(java.util.Set.of(s, s.conflictSession()), charlieDisk.knownState(f.map).sessions().keySet());
+    }
+
+    @Test
+    @DisplayName("RI-8 Other sessions preserved: alice2's assignee=carol stays, her session byte-identical; only S is replaced")
+    void RI8_otherSessionsPreserved() throws Exception {
+        CoValueStorage disk = MapDbStorage.open(dir.resolve("alice"));
+        net.own(disk::close);
+        LocalNode restarted = crashAfterServerAck(disk, () -> set(f.alice, f.map, "title", "Task"),
+                () -> set(f.alice, f.map, "status", "review"));
+        LocalNode alice2 = f.secondSession(); // another process of alice's account, its own session
+        SyncManager second = client(alice2, SyncOptions.defaults());
+        connect(second);
+        set(alice2, f.map, "assignee", "carol");
+        synced(second, f.map);
+        SessionID s2 = alice2.sessionID();
+        List<Transaction> secondTxs = txs(alice2, f.map, s2);
+
+        SyncManager[] alice = new SyncManager[1];
+        RecoveryCoordinator rc = restartOn(restarted, disk, alice);
+        set(restarted, f.map, "priority", "high");
+        set(restarted, f.map, "archived", "false");
+        connect(alice[0]);
+        assertEquals(ForkConfirmation.Outcome.FORK, awaitDone(rc, f.map, s).outcome());
+        await("alice has alice2's session", () -> txs(restarted, f.map, s2).size() == secondTxs.size());
+        assertEquals(secondTxs, txs(restarted, f.map, s2), "alice2's session byte-identical");
+        assertEquals(secondTxs, txs(serverNode, f.map, s2));
+        assertEquals(txs(serverNode, f.map, s), txs(restarted, f.map, s), "S replaced by the server's");
+        assertEquals(java.util.Set.of(s, s.conflictSession(), s2), SyncTestKit.known(restarted, f.map).sessions().keySet());
+        String expected = sorted("{\"title\":\"Task\",\"status\":\"review\",\"assignee\":\"carol\",\"priority\":\"high\",\"archived\":\"false\"}");
+        assertEquals(expected, sorted(SyncTestKit.mapJson(restarted, f.map)));
+    }
 }
