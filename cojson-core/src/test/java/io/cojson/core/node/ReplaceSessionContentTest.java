@@ -60,7 +60,8 @@ class ReplaceSessionContentTest {
     }
 
     @Test
-    void replacesOneSessionLeavesOthersAndEqualsAFreshLoad() {
+    @org.junit.jupiter.api.DisplayName("RC-1 Only the target session changes (and the result equals a fresh load)")
+    void RC1_replacesOneSessionLeavesOthersAndEqualsAFreshLoad() {
         CoValueCore core = alice.require(map);
         SessionLog bobsBefore = core.sessions().get(bob.sessionID());
         List<Transaction> bobTxs = List.copyOf(bobsBefore.transactions());
@@ -105,7 +106,8 @@ class ReplaceSessionContentTest {
     }
 
     @Test
-    void aDeletedValueStaysDeleted() {
+    @org.junit.jupiter.api.DisplayName("RC-4 Deletion survives the rebuild: still deleted, the delete session present")
+    void RC4_aDeletedValueStaysDeleted() {
         alice.deleteCoValue(map);
         CoValueCore core = alice.require(map);
         assertTrue(core.isDeleted());
@@ -113,6 +115,56 @@ class ReplaceSessionContentTest {
         assertTrue(core.replaceSessionContent(alice.sessionID(), replacement.transactions(), replacement.lastSignature().value(), alice).isAdded());
         assertTrue(core.isDeleted());
         assertTrue(core.knownState().sessions().keySet().stream().allMatch(SessionID::isDeleteSession));
+        assertTrue(core.sessions().keySet().stream().anyMatch(SessionID::isDeleteSession), "the delete session is kept");
+    }
+
+    @Test
+    @org.junit.jupiter.api.DisplayName("RC-2 Unrelated sessions byte-identical: bob's count and last signature unchanged")
+    void RC2_unrelatedSessionsByteIdentical() {
+        CoValueCore core = alice.require(map);
+        SessionLog bobs = core.sessions().get(bob.sessionID());
+        int count = bobs.size();
+        var lastSignature = bobs.lastSignature();
+        List<String> bytes = bobs.transactions().stream().map(Transaction::canonicalJson).toList();
+        SessionLog replacement = divergentAliceSession("title", "status");
+        assertTrue(core.replaceSessionContent(alice.sessionID(), replacement.transactions(), replacement.lastSignature().value(), alice).isAdded());
+        SessionLog after = core.sessions().get(bob.sessionID());
+        assertEquals(count, after.size());
+        assertEquals(lastSignature, after.lastSignature());
+        assertEquals(bytes, after.transactions().stream().map(Transaction::canonicalJson).toList());
+        assertTrue(LocalNodeTest.mapJson(alice, map).contains("\"b\":\"bob\""), "bob's edit still readable");
+    }
+
+    @Test
+    @org.junit.jupiter.api.DisplayName("RC-3 No divergence, no extra content: an identical server version changes nothing and has nothing new to send")
+    void RC3_identicalVersionChangesNothing() {
+        CoValueCore core = alice.require(map);
+        SessionLog own = core.sessions().get(alice.sessionID());
+        KnownState before = core.knownState();
+        String view = LocalNodeTest.mapJson(alice, map);
+        assertTrue(core.replaceSessionContent(alice.sessionID(), List.copyOf(own.transactions()), own.lastSignature().value(), alice).isAdded());
+        assertEquals(before, core.knownState());
+        assertEquals(view, LocalNodeTest.mapJson(alice, map));
+        assertTrue(core.sessions().keySet().stream().noneMatch(SessionID::isConflictSession), "no conflict session");
+        for (ContentPiece p : alice.exportContent(map)) {
+            for (ContentPiece.SessionPiece sp : p.sessions()) {
+                assertTrue(sp.after() + sp.transactions().size() <= before.count(sp.sessionID()), "nothing new since " + before + ": " + sp);
+            }
+        }
+    }
+
+    @Test
+    @org.junit.jupiter.api.DisplayName("RC-5 Tombstone serialization: everything since nothing known is the header and the delete session(s), nothing else")
+    void RC5_tombstoneSerialization() {
+        alice.deleteCoValue(map);
+        CoValueCore core = alice.require(map);
+        SessionLog replacement = divergentAliceSession("x");
+        assertTrue(core.replaceSessionContent(alice.sessionID(), replacement.transactions(), replacement.lastSignature().value(), alice).isAdded());
+        List<ContentPiece> all = alice.exportContent(map);
+        assertEquals(core.header(), all.get(0).header());
+        List<SessionID> sessions = all.stream().flatMap(p -> p.sessions().stream()).map(ContentPiece.SessionPiece::sessionID).toList();
+        assertFalse(sessions.isEmpty(), "the delete session is included");
+        assertTrue(sessions.stream().allMatch(SessionID::isDeleteSession), "only delete sessions: " + sessions);
     }
 
     @Test
