@@ -68,7 +68,8 @@ class AsyncQueueOrderingTest {
     }
 
     @Test
-    void rs1ReplacementWaitsForInFlightStoresAndWins() {
+    @org.junit.jupiter.api.DisplayName("RS-1 Waits behind in-flight work: the replacement runs after the store in flight and storage reflects it")
+    void RS1_replacementWaitsForInFlightStoresAndWins() {
         Fork f = Fork.task();
         Path dir = tmp.resolve("rs1");
         try (AsyncMapDbStorage s = AsyncMapDbStorage.open(dir)) {
@@ -84,7 +85,8 @@ class AsyncQueueOrderingTest {
     }
 
     @Test
-    void rs2BackToBackReplacementsEndWithTheLastOne() {
+    @org.junit.jupiter.api.DisplayName("RS-2 Back-to-back replacements: the durable result is the last one")
+    void RS2_backToBackReplacementsEndWithTheLastOne() {
         Fork f = Fork.task();
         SessionLog versionB = f.server.copy();
         f.set(versionB, "due=friday", 1_800_000_000_000L);
@@ -104,7 +106,8 @@ class AsyncQueueOrderingTest {
     }
 
     @Test
-    void rs3ReplacementsOfTwoValuesEnqueuedTogetherBothLand() {
+    @org.junit.jupiter.api.DisplayName("RS-3 Different CoValues: replacements of two maps enqueued together both land")
+    void RS3_replacementsOfTwoValuesEnqueuedTogetherBothLand() {
         Fork one = new Fork(new String[] {"title=Task one"}, new String[] {"status=review"}, new String[] {"assignee=bob"});
         Fork two = new Fork(new String[] {"title=Task two"}, new String[] {"status=done"}, new String[] {"assignee=carol"});
         Path dir = tmp.resolve("rs3");
@@ -163,7 +166,8 @@ class AsyncQueueOrderingTest {
     }
 
     @Test
-    void rx4TheUnitsFutureCompletesOnlyAfterItsOwnCommit() throws Exception {
+    @org.junit.jupiter.api.DisplayName("RX-4 A replacement enqueued while the queue is processing completes only after its own commit")
+    void RX4_theUnitsFutureCompletesOnlyAfterItsOwnCommit() throws Exception {
         Fork f = Fork.task();
         LocalNode other = TestSupport.agentNode();
         RawCoID x = TestSupport.newValue(other, "comap");
