@@ -205,4 +205,56 @@ class ConflictRecordsTest {
                 "S! is never rewritten: the compensation is a new transaction");
         assertEquals(ConflictStatus.RESOLVED_SERVER, ConflictRecords.of(disk).all().get(0).status());
     }
+
+    @Test
+    @org.junit.jupiter.api.DisplayName("RA-12 Conflict API: one record (2 divergent, keys decoded); prefer server compensates and bob sees it; "
+            + "the status survives a restart; replaying the trigger creates no new record")
+    void RA12_conflictApiEndToEnd() {
+        List<ConflictRecord> records = rc.conflicts().all();
+        assertEquals(1, records.size());
+        ConflictRecord r = records.get(0);
+        assertEquals(2, r.divergent());
+        JsonValue.Obj inspected = (JsonValue.Obj) io.cojson.sync.recovery.ConflictInspection.inspect(restarted, r);
+        List<String> keys = ((JsonValue.Arr) inspected.get("keys")).items().stream()
+                .map(k -> ((JsonValue.Str) ((JsonValue.Obj) k).get("key")).value()).toList();
+        assertEquals(List.of("assignee", "archived"), keys);
+
+        // bob, a reader of the map's group, follows alice live (her node is his server here).
+        LocalNode bob = io.cojson.core.node.Accounts.create(SyncTestKit.CRYPTO, "Bob");
+        for (var id : bob.ids()) for (var piece : bob.exportContent(id)) restarted.importContent(piece);
+        io.cojson.core.node.GroupOperations.addMember(restarted, f.group, bob.accountID().value(), io.cojson.core.groups.Roles.READER);
+        SyncManager bobSync = SyncManager.create(bob);
+        try {
+            SyncTestKit.connect(bobSync, sync);
+            get(bobSync.load(f.map));
+            await("bob sees the merged state", () -> "{\"title\":\"Task\",\"assignee\":\"bob\",\"status\":\"review\",\"archived\":\"false\"}"
+                    .equals(SyncTestKit.mapJson(bob, f.map)));
+            ConflictResolver.Outcome out = new ConflictResolver(restarted, rc.conflicts()).preferServer(r);
+            assertEquals(ConflictStatus.RESOLVED_SERVER, out.record().status());
+            String serverValues = "{\"title\":\"Task\",\"assignee\":\"carol\",\"status\":\"review\"}";
+            assertEquals(serverValues, SyncTestKit.mapJson(restarted, f.map), "assignee back to carol, archived removed");
+            await("bob sees the compensation", () -> serverValues.equals(SyncTestKit.mapJson(bob, f.map)));
+        } finally {
+            bobSync.close();
+        }
+
+        // Restart: the record and its status come back from storage; the same report again is no new round.
+        rc.close();
+        sync.close();
+        syncStorage.close();
+        disk.close();
+        disk = MapDbStorage.open(dir);
+        assertEquals(ConflictStatus.RESOLVED_SERVER, ConflictRecords.of(disk).all().get(0).status());
+        syncStorage = CoValueSyncStorage.of(disk);
+        sync = SyncManager.create(restarted, SyncOptions.defaults().withStorage(syncStorage));
+        rc = RecoveryCoordinator.install(sync, disk);
+        RawPeer server = RawPeer.attach(sync, "server", PeerRole.SERVER);
+        server.send(SyncMessage.SignatureMismatch.of(f.map, s,
+                f.alice.locked(() -> MismatchReports.wholeSession(f.alice.require(f.map).sessions().get(s))), "test"));
+        await("the replayed report handled", () -> rc.status(f.map, s).state() == RecoveryState.DONE);
+        assertTrue(rc.status(f.map, s).outcome() != io.cojson.sync.recovery.ForkConfirmation.Outcome.FORK, rc.status(f.map, s).toString());
+        assertEquals(1, rc.conflicts().all().size(), "no new record");
+        assertEquals(ConflictStatus.RESOLVED_SERVER, rc.conflicts().all().get(0).status());
+        assertEquals(1, disk.journal(f.map).size(), "no new journal round");
+    }
 }
