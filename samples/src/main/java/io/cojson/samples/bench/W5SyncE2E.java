@@ -236,7 +236,7 @@ public final class W5SyncE2E {
     }
 
     /** The JS reference sync server as a child process. */
-    private static final class RefServer implements AutoCloseable {
+    static final class RefServer implements AutoCloseable {
         final Process process;
         final String url;
 
