@@ -315,13 +315,40 @@ public final class SyncManager implements AutoCloseable {
      */
     public CompletableFuture<Void> sessionRecovered(RawCoID id, io.cojson.core.ids.SessionID session, int serverLength,
             KnownState stored) {
+        return sessionRecovered(id, session, serverLength, stored, -1);
+    }
+
+    /**
+     * {@link #sessionRecovered(RawCoID, io.cojson.core.ids.SessionID, int, KnownState)} after a fork
+     * at {@code commonPrefix} (negative: none): a client peer of this node that holds more than
+     * {@code commonPrefix} transactions of the session may hold the stale fork, so it is sent the
+     * server version as a {@code SignatureMismatch} (§5.6; a Java peer applies the non-owner rule
+     * of §6, a JS 0.20.19 peer ignores it).
+     */
+    public CompletableFuture<Void> sessionRecovered(RawCoID id, io.cojson.core.ids.SessionID session, int serverLength,
+            KnownState stored, int commonPrefix) {
         CompletableFuture<Void> f = new CompletableFuture<>();
         ctx.exec.execute(() -> {
             quarantine(id, session, false);
             if (stored != null) ctx.out.storageReplaced(stored);
+            List<io.cojson.core.node.ContentPiece.SessionPiece> version = null;
             for (PeerState p : ctx.openPeers()) {
                 KnownState theirs = p.knownState(id);
                 if (p.role() == PeerRole.SERVER && theirs != null) p.setKnownState(theirs.withSession(session, serverLength));
+                if (p.role() == PeerRole.CLIENT && commonPrefix >= 0 && theirs != null && theirs.count(session) > commonPrefix) {
+                    if (version == null) {
+                        version = ctx.node.locked(() -> {
+                            CoValueCore core = ctx.node.get(id);
+                            var log = core == null ? null : core.sessions().get(session);
+                            return log == null || log.size() == 0 ? List.<io.cojson.core.node.ContentPiece.SessionPiece>of()
+                                    : MismatchReports.wholeSession(log);
+                        });
+                    }
+                    if (!version.isEmpty()) {
+                        p.send(SyncMessage.SignatureMismatch.of(id, session, version,
+                                "this session was recovered; the server's version replaces any copy forked after " + commonPrefix));
+                    }
+                }
             }
             ctx.out.forward(id);
             f.complete(null);

@@ -450,4 +450,34 @@ class RecoveryT1NetworkTest {
         String expected = sorted("{\"title\":\"Task\",\"status\":\"review\",\"assignee\":\"carol\",\"priority\":\"high\",\"archived\":\"false\"}");
         assertEquals(expected, sorted(SyncTestKit.mapJson(restarted, f.map)));
     }
+
+    @Test
+    @DisplayName("§5.6 A client peer of alice that got her stale fork directly is sent the server version; it rewrites nothing (§6) and still gets S!")
+    void clientPeerHoldingTheStaleForkGetsTheServerVersion() throws Exception {
+        LocalNode restarted = crashAfterServerAck(null, () -> set(f.alice, f.map, "title", "Task"),
+                () -> set(f.alice, f.map, "status", "review"));
+        SyncManager alice = client(restarted, SyncOptions.defaults());
+        RecoveryCoordinator rc = RecoveryCoordinator.install(alice, null);
+        net.own(rc::close);
+        set(restarted, f.map, "assignee", "bob");
+        set(restarted, f.map, "archived", "false");
+        // dave: another installation of the account, syncing peer to peer with alice before she reconnects
+        LocalNode dave = LocalNode.forAccount(CRYPTO, f.alice.accountID(), f.secret, null);
+        for (RawCoID id : restarted.ids()) if (!id.equals(f.map)) for (ContentPiece p : restarted.exportContent(id)) dave.importContent(p);
+        SyncManager daveSync = client(dave, SyncOptions.defaults());
+        RecoveryCoordinator daveRc = RecoveryCoordinator.install(daveSync, null);
+        net.own(daveRc::close);
+        SyncTestKit.connect(daveSync, alice);
+        assertTrue(get(daveSync.load(f.map)).isPresent());
+        await("dave holds alice's fork", () -> txs(dave, f.map, s).size() == 3);
+        List<Transaction> staleFork = txs(dave, f.map, s);
+
+        connect(alice);
+        assertEquals(ForkConfirmation.Outcome.FORK, awaitDone(rc, f.map, s).outcome());
+        await("dave got the server version", () -> daveSync.signatureMismatchStats().received() == 1);
+        await("dave's coordinator saw it", () -> daveRc.status(f.map, s).reason() != null);
+        assertEquals("not owned by this installation", daveRc.status(f.map, s).reason());
+        assertEquals(staleFork, txs(dave, f.map, s), "a non-owner rewrites nothing");
+        await("dave still gets S!", () -> txs(dave, f.map, s.conflictSession()).size() == 2);
+    }
 }

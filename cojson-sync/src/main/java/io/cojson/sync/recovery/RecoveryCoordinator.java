@@ -442,7 +442,7 @@ public final class RecoveryCoordinator implements AutoCloseable {
         LOG.info("recovered {} session {}: round {}, P={}, local {}, server {}, {} divergent transactions into {}{}", key.id(),
                 key.session(), round, c.commonPrefix(), finalPlan.localLength(), version.length(), written,
                 key.session().conflictSession(), finalPlan.deleted() ? " (deleted: discarded)" : "");
-        join(sync.sessionRecovered(key.id(), key.session(), version.length(), storedBox[0]));
+        join(sync.sessionRecovered(key.id(), key.session(), version.length(), storedBox[0], c.commonPrefix()));
         fault(AFTER_PROPAGATE);
         publish(job, RecoveryState.DONE, c.outcome(), c.commonPrefix(), written, round, null);
         return false;
