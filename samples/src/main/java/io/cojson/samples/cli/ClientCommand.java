@@ -34,6 +34,19 @@ public final class ClientCommand implements Callable<Integer> {
     @Option(names = "--db", description = "Local MapDB storage directory: every change is committed before its answer; login works offline from it.")
     Path db;
 
+    @Option(names = "--storage-queue", defaultValue = "async",
+            description = "How --db commits: async (the asynchronous write queue, default) or inline (each write committed before it returns).")
+    String storageQueue;
+
+    @Option(names = "--session-reuse-guard", arity = "1", description = "Prevention switch cojson.sessionReuseGuard (true/false; default true).")
+    Boolean sessionReuseGuard;
+
+    @Option(names = "--persist-before-send", arity = "1", description = "Prevention switch cojson.persistBeforeSend (true/false; default false).")
+    Boolean persistBeforeSend;
+
+    @Option(names = "--verify-before-push", arity = "1", description = "Prevention switch cojson.verifyBeforePush (true/false; default true).")
+    Boolean verifyBeforePush;
+
     @Option(names = "--timeout-ms", defaultValue = "10000", description = "Default timeout of loads and waits (default ${DEFAULT-VALUE}).")
     long defaultTimeoutMs;
 
@@ -70,6 +83,7 @@ public final class ClientCommand implements Callable<Integer> {
     private ClientSession session() {
         if (session == null) {
             session = new ClientSession(peer, db, defaultTimeoutMs);
+            session.useInlineStorage("inline".equals(storageQueue));
             edits = new EditCommands(session);
             views = new ValueViews(session);
             export = new ExportContent(session);
@@ -94,6 +108,14 @@ public final class ClientCommand implements Callable<Integer> {
             System.err.println("client: --timeout-ms must be positive");
             return 2;
         }
+        if (storageQueue != null && !storageQueue.equals("async") && !storageQueue.equals("inline")) {
+            System.err.println("client: --storage-queue must be async or inline");
+            return 2;
+        }
+        // The switches are read where they apply (recovery.md §13, reliability.md §2.1): set them for this process.
+        if (sessionReuseGuard != null) System.setProperty(io.cojson.sync.RecoverySwitches.SESSION_REUSE_GUARD, sessionReuseGuard.toString());
+        if (persistBeforeSend != null) System.setProperty(io.cojson.sync.RecoverySwitches.PERSIST_BEFORE_SEND, persistBeforeSend.toString());
+        if (verifyBeforePush != null) System.setProperty(io.cojson.sync.RecoverySwitches.VERIFY_BEFORE_PUSH, verifyBeforePush.toString());
         if (peer != null && !(peer.startsWith("ws://") || peer.startsWith("wss://"))) {
             System.err.println("client: --peer must be a ws:// or wss:// URL");
             return 2;

@@ -45,7 +45,9 @@ final class ClientSession {
     private final long defaultTimeoutMs;
     /** The connection of each sync manager: reconnects by itself, like the reference client's. */
     private final Map<SyncManager, ReconnectingClient> connections = new IdentityHashMap<>();
-    private AsyncMapDbStorage storage;
+    private io.cojson.storage.CoValueStorage storage;
+    /** Whether storage commits each write inline instead of through the asynchronous write queue (the default). */
+    private boolean inlineStorage;
     private NodePersistence persistence;
     private Crypto crypto;
     private LocalNode node;
@@ -61,11 +63,16 @@ final class ClientSession {
         this.defaultTimeoutMs = defaultTimeoutMs;
     }
 
+    /** Chooses the inline storage API instead of the asynchronous write queue; before {@link #openStorage}. */
+    void useInlineStorage(boolean inline) {
+        this.inlineStorage = inline;
+    }
+
     /** Opens the local storage, if one was configured (idempotent). */
     void openStorage() throws Exception {
         if (db != null && storage == null) {
             Files.createDirectories(db);
-            storage = AsyncMapDbStorage.open(db);
+            storage = inlineStorage ? io.cojson.storage.MapDbStorage.open(db) : AsyncMapDbStorage.open(db);
         }
     }
 
