@@ -140,6 +140,19 @@ abstract class BaseMapDbStorage implements CoValueStorage {
     }
 
     @Override
+    public java.util.Map<String, Integer> serverAcknowledged() {
+        return engine.acknowledged();
+    }
+
+    @Override
+    public void recordServerAcknowledged(java.util.Map<String, Integer> acknowledged) {
+        for (String k : acknowledged.keySet()) {
+            if (k.isBlank() || k.contains("\n") || k.indexOf(' ') <= 0) throw new IllegalArgumentException("not a \"coValueID sessionID\" key: " + k);
+        }
+        engine.recordAcknowledged(acknowledged);
+    }
+
+    @Override
     public void recordOwnSession(SessionID session) {
         engine.recordOwnSessions(Set.of(session.value()));
     }

@@ -8,6 +8,7 @@ import io.cojson.core.node.ContentPiece;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -143,6 +144,16 @@ public interface CoValueStorage extends AutoCloseable {
 
     /** Adds a record (an exact repeat is kept once); durable when this returns. */
     void recordDiscardedDeleted(String record);
+
+    /**
+     * How many transactions of each own session a server acknowledged, per CoValue, as this
+     * installation recorded them ({@code "coValueID sessionID"} → count): what a deletion learned
+     * later does not discard silently (recovery.md §5.3). Kept in a small file beside the database.
+     */
+    Map<String, Integer> serverAcknowledged();
+
+    /** Merges acknowledgements (the maximum per key wins); durable when this returns. */
+    void recordServerAcknowledged(Map<String, Integer> acknowledged);
 
     /** Checks every record's checksum and that sessions, transactions and signatures agree. */
     IntegrityReport verifyIntegrity();

@@ -66,4 +66,22 @@ class SessionRegistryTest {
             assertEquals(List.of("{\"id\":\"a\"}", "{\"id\":\"b\"}"), s.discardedDeleted());
         }
     }
+
+    @Test
+    void serverAcknowledgementsSurviveAReopenAndOnlyGrow() {
+        SessionID s1 = session();
+        String key = "co_zTest " + s1.value();
+        try (MapDbStorage s = MapDbStorage.open(dir)) {
+            assertEquals(java.util.Map.of(), s.serverAcknowledged());
+            s.recordServerAcknowledged(java.util.Map.of(key, 3));
+            s.recordServerAcknowledged(java.util.Map.of(key, 2)); // an older confirmation never lowers it
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> s.recordServerAcknowledged(java.util.Map.of("no-space", 1)));
+        }
+        try (AsyncMapDbStorage s = AsyncMapDbStorage.open(dir)) {
+            assertEquals(java.util.Map.of(key, 3), s.serverAcknowledged());
+            s.recordServerAcknowledged(java.util.Map.of(key, 5));
+            assertEquals(java.util.Map.of(key, 5), s.serverAcknowledged());
+        }
+    }
 }

@@ -41,6 +41,8 @@ final class SyncContext {
     final List<Consumer<SyncError>> errorListeners = new CopyOnWriteArrayList<>();
     /** Told when received content deletes a CoValue this node held undeleted (recovery.md §5.3 discarded edits). */
     final List<java.util.function.BiConsumer<RawCoID, KnownState>> deletionListeners = new CopyOnWriteArrayList<>();
+    /** Told what a server peer confirmed holding of a CoValue (non-correction {@code known}). */
+    final List<java.util.function.BiConsumer<RawCoID, KnownState>> ackListeners = new CopyOnWriteArrayList<>();
     /** Sessions under recovery, per CoValue: nothing of them is sent (recovery.md §5.2). */
     final Map<RawCoID, java.util.Set<SessionID>> quarantined = new java.util.concurrent.ConcurrentHashMap<>();
 

@@ -291,6 +291,15 @@ public final class SyncManager implements AutoCloseable {
      * it until then: local transactions beyond that were never acknowledged and are now discarded
      * (recovery.md §5.3, the {@code DISCARDED_DELETED} record of §11).
      */
+    /**
+     * Calls {@code listener} (on the sync executor; it must not block) with every non-correction
+     * known state a server peer sends: what that server confirms it holds.
+     */
+    public Subscription onServerAcknowledged(BiConsumer<RawCoID, KnownState> listener) {
+        ctx.ackListeners.add(listener);
+        return () -> ctx.ackListeners.remove(listener);
+    }
+
     public Subscription onDeletionLearned(BiConsumer<RawCoID, KnownState> listener) {
         ctx.deletionListeners.add(listener);
         return () -> ctx.deletionListeners.remove(listener);
@@ -530,6 +539,9 @@ public final class SyncManager implements AutoCloseable {
             peer.combine(ks);
             ctx.loads.onKnown(peer, ks);
             ctx.fetches.answered(peer, id, ks);
+            if (peer.role() == PeerRole.SERVER && !ctx.ackListeners.isEmpty()) {
+                for (var l : ctx.ackListeners) l.accept(id, ks);
+            }
         }
         // Local changes that wait for their batch (§8.3) go with it: a reply to each batch must
         // not send the writes made since one by one (a tight write loop would go out as many small

@@ -19,7 +19,6 @@ import io.cojson.storage.NodePersistence;
 import io.cojson.sync.recovery.DiscardedDeletedRecord;
 import io.cojson.sync.recovery.DiscardedEdits;
 import io.cojson.sync.recovery.RecoveryCoordinator;
-import io.cojson.sync.recovery.SessionRegistry;
 import io.cojson.sync.storage.CoValueSyncStorage;
 import java.nio.file.Path;
 import java.util.List;
@@ -85,8 +84,7 @@ class RecoveryDeletedValueTest {
         net.own(alice::close);
         RecoveryCoordinator rc = RecoveryCoordinator.install(alice, disk);
         net.own(rc::close);
-        DiscardedEdits discarded = DiscardedEdits.install(alice, SessionRegistry.of(disk), disk);
-        net.own(discarded);
+        DiscardedEdits discarded = rc.discardedEdits(); // the coordinator keeps them (recovery.md §5.3)
         set(restarted, f.map, "priority", "high");
         set(restarted, f.map, "archived", "false");
         List<Transaction> edits = txs(restarted, f.map, s).subList(1, 3);
@@ -121,7 +119,7 @@ class RecoveryDeletedValueTest {
         assertEquals(0, rc.stats().committed(), "no recovery unit: deletion wins");
 
         // The record is durable: a reopened store still has it.
-        discarded.close();
+        rc.close();
         aliceStorage.close();
         disk.close();
         try (MapDbStorage again = MapDbStorage.open(dir.resolve("alice"))) {

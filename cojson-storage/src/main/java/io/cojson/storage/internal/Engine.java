@@ -357,6 +357,14 @@ public final class Engine {
         return files.discarded();
     }
 
+    public java.util.Map<String, Integer> acknowledged() {
+        return files.acknowledged();
+    }
+
+    public void recordAcknowledged(java.util.Map<String, Integer> more) {
+        files.recordAcknowledged(more);
+    }
+
     public void recordDiscarded(String record) {
         files.recordDiscarded(Set.of(record));
     }

@@ -43,6 +43,8 @@ final class StoreFiles {
     static final String CONFLICT_RECORDS_FILE = "conflict-records";
     /** Edits discarded because their CoValue was deleted (recovery.md §11 DISCARDED_DELETED), one JSON line each. */
     static final String DISCARDED_FILE = "discarded-deleted";
+    /** Per CoValue and own session, how many transactions a server acknowledged (recovery.md §5.3 discarded edits). */
+    static final String ACKNOWLEDGED_FILE = "server-acknowledged";
     /** Written once the store exists: a missing or empty data file next to it is damage, not a new store. */
     static final String MARKER_FILE = "cojson.store";
     /** Written at open, deleted by a clean close: its presence at open is the unclean-shutdown flag. */
@@ -286,6 +288,38 @@ final class StoreFiles {
     void recordDiscarded(Set<String> records) {
         if (discarded().containsAll(records)) return;
         addLines(DISCARDED_FILE, records, "cannot record discarded edits");
+    }
+
+    /** "coValueID sessionID" → acknowledged count. */
+    java.util.Map<String, Integer> acknowledged() {
+        java.util.Map<String, Integer> out = new java.util.LinkedHashMap<>();
+        for (String line : lines(ACKNOWLEDGED_FILE, "cannot read the server acknowledgements")) {
+            int sp = line.lastIndexOf(' ');
+            if (sp <= 0) continue;
+            try {
+                out.merge(line.substring(0, sp), Integer.parseInt(line.substring(sp + 1)), Math::max);
+            } catch (NumberFormatException e) {
+                // a damaged line only loses its acknowledgement: its edits count as unacknowledged (over-reporting)
+            }
+        }
+        return out;
+    }
+
+    /** Merges {@code more} (maximum per key); durable (fsync, atomic rename) when this returns. */
+    void recordAcknowledged(java.util.Map<String, Integer> more) {
+        java.util.Map<String, Integer> all = acknowledged();
+        boolean changed = false;
+        for (var e : more.entrySet()) {
+            Integer old = all.get(e.getKey());
+            if (old == null || old < e.getValue()) {
+                all.put(e.getKey(), e.getValue());
+                changed = true;
+            }
+        }
+        if (!changed) return;
+        Set<String> lines = new LinkedHashSet<>();
+        all.forEach((k, v) -> lines.add(k + " " + v));
+        replaceLines(ACKNOWLEDGED_FILE, lines, "cannot record server acknowledgements");
     }
 
     private Set<String> lines(String name, String problem) {

@@ -43,6 +43,13 @@ public record DiscardedDeletedRecord(RawCoID coValue, SessionID session, int fro
         return STATUS;
     }
 
+    /** The record without the transactions themselves: what a listing shows (recovery.md §11). */
+    public JsonValue.Obj summaryJson() {
+        return JsonValue.obj("id", JsonValue.of(id()), "status", JsonValue.of(STATUS), "coValue", JsonValue.of(coValue.value()),
+                "session", JsonValue.of(session.value()), "from", JsonValue.of((long) from), "to", JsonValue.of((long) to()),
+                "detectedAt", JsonValue.of(detectedAt));
+    }
+
     String toJsonLine() {
         List<JsonValue> txs = new ArrayList<>();
         for (Transaction t : transactions) txs.add(t.toJson());

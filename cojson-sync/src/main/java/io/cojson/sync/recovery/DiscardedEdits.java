@@ -25,38 +25,66 @@ import org.slf4j.LoggerFactory;
  * acknowledged is discarded by the tombstone and recorded here (in storage beside the session
  * registry, or in memory without storage).
  *
- * <p>"Acknowledged" is what a server peer confirmed in this process, or — for transactions this
- * process did not write — what the node already held when this was installed: a process cannot
- * know what a server acknowledged before it started. So edits of earlier processes are reported
- * only if they are first loaded after installation (over-reporting, never silent loss of what this
- * process wrote).
+ * <p>"Acknowledged" is what a server peer confirmed holding. With storage, the confirmations are
+ * kept beside the database (written at most once a second and at close), so edits a previous
+ * process made offline are reported too; a confirmation lost to a crash only makes more edits
+ * count as discarded, never fewer. For a (CoValue, session) with no confirmation on record (no
+ * storage, or written by a process without recovery), what the node held when this was installed
+ * counts as acknowledged: a process cannot know what a server confirmed before it started.
  */
 public final class DiscardedEdits implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DiscardedEdits.class);
+    private static final long PERSIST_DELAY_MS = 1000;
 
     private final LocalNode node;
     private final SessionRegistry registry;
     private final CoValueStorage storage;
-    /** Own-session lengths held at installation: written by an earlier process, treated as acknowledged. */
-    private final Map<RawCoID, Map<SessionID, Integer>> baseline = new HashMap<>();
+    /** Per CoValue and own session: acknowledged by a server (with storage: also in earlier processes). */
+    private final Map<RawCoID, Map<SessionID, Integer>> acknowledged = new HashMap<>();
+    /** Acknowledgements not yet written to storage ("coValueID sessionID" → count). */
+    private final Map<String, Integer> unsaved = new HashMap<>();
     private final Map<String, DiscardedDeletedRecord> memory = new LinkedHashMap<>();
     private final Subscription subscription;
+    private final Subscription acks;
+    private final java.util.concurrent.ScheduledExecutorService writer;
+    private boolean writeScheduled; // guarded by unsaved
 
     private DiscardedEdits(SyncManager sync, SessionRegistry registry, CoValueStorage storage) {
         this.node = sync.node();
         this.registry = registry;
         this.storage = storage;
         registry.record(node.sessionID()); // the session this process writes with is ours (as the coordinator records it)
+        if (storage != null) {
+            for (var e : storage.serverAcknowledged().entrySet()) {
+                String[] k = e.getKey().split(" ", 2);
+                try {
+                    acknowledged.computeIfAbsent(RawCoID.parse(k[0]), x -> new HashMap<>()).merge(SessionID.parse(k[1]), e.getValue(), Math::max);
+                } catch (RuntimeException ex) {
+                    LOG.warn("server acknowledgement entry ignored: {}", ex.getMessage());
+                }
+            }
+            writer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "cojson-acknowledgements");
+                t.setDaemon(true);
+                return t;
+            });
+        } else {
+            writer = null;
+        }
+        // A (CoValue, session) no server acknowledgement was ever recorded for (no storage, or
+        // written by a process without recovery): what the node holds now counts as acknowledged.
         node.locked(() -> {
             for (RawCoID id : node.ids()) {
                 CoValueCore core = node.get(id);
                 if (core == null) continue;
-                Map<SessionID, Integer> own = new HashMap<>();
-                for (var e : core.sessions().entrySet()) if (registry.owns(e.getKey())) own.put(e.getKey(), e.getValue().size());
-                if (!own.isEmpty()) baseline.put(id, own);
+                for (var e : core.sessions().entrySet()) {
+                    if (!registry.owns(e.getKey())) continue;
+                    acknowledged.computeIfAbsent(id, x -> new HashMap<>()).putIfAbsent(e.getKey(), e.getValue().size());
+                }
             }
             return null;
         });
+        this.acks = sync.onServerAcknowledged(this::acknowledgedByServer);
         this.subscription = sync.onDeletionLearned(this::deleted);
     }
 
@@ -72,6 +100,11 @@ public final class DiscardedEdits implements AutoCloseable {
                 return List.copyOf(memory.values());
             }
         }
+        return readFrom(storage);
+    }
+
+    /** The records kept by {@code storage}, without a node (a client that is offline or not logged in). */
+    public static List<DiscardedDeletedRecord> readFrom(CoValueStorage storage) {
         Map<String, DiscardedDeletedRecord> out = new LinkedHashMap<>();
         for (String line : storage.discardedDeleted()) {
             DiscardedDeletedRecord r = DiscardedDeletedRecord.fromJsonLine(line);
@@ -86,12 +119,63 @@ public final class DiscardedEdits implements AutoCloseable {
         return out;
     }
 
+    /** A server confirmed {@code ks}: remember it for this installation's sessions (sync executor). */
+    private void acknowledgedByServer(RawCoID id, KnownState ks) {
+        // A tombstone's known state echoes the sender's sessions ("stop syncing"): no acknowledgement.
+        for (SessionID s : ks.sessions().keySet()) if (s.isDeleteSession()) return;
+        List<String> grown = new ArrayList<>();
+        synchronized (acknowledged) {
+            for (var e : ks.sessions().entrySet()) {
+                SessionID s = e.getKey();
+                if (s.isDeleteSession() || !registry.owns(s)) continue;
+                Map<SessionID, Integer> m = acknowledged.computeIfAbsent(id, x -> new HashMap<>());
+                Integer old = m.get(s);
+                if (old == null || old < e.getValue()) {
+                    m.put(s, e.getValue());
+                    grown.add(id.value() + " " + s.value() + " " + e.getValue());
+                }
+            }
+        }
+        if (grown.isEmpty() || writer == null) return;
+        synchronized (unsaved) {
+            for (String g : grown) {
+                int sp = g.lastIndexOf(' ');
+                unsaved.merge(g.substring(0, sp), Integer.parseInt(g.substring(sp + 1)), Math::max);
+            }
+            if (writeScheduled) return;
+            writeScheduled = true;
+        }
+        try {
+            writer.schedule(this::save, PERSIST_DELAY_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing: close() saves what is left
+        }
+    }
+
+    private void save() {
+        Map<String, Integer> batch;
+        synchronized (unsaved) {
+            batch = new HashMap<>(unsaved);
+            unsaved.clear();
+            writeScheduled = false;
+        }
+        if (batch.isEmpty()) return;
+        try {
+            storage.recordServerAcknowledged(batch);
+        } catch (RuntimeException e) { // its edits count as unacknowledged: more is reported, nothing lost
+            LOG.warn("server acknowledgements not recorded: {}", e.toString());
+        }
+    }
+
     private void deleted(RawCoID id, KnownState acked) {
         List<DiscardedDeletedRecord> found = node.locked(() -> {
             List<DiscardedDeletedRecord> out = new ArrayList<>();
             CoValueCore core = node.get(id);
             if (core == null) return out;
-            Map<SessionID, Integer> base = baseline.getOrDefault(id, Map.of());
+            Map<SessionID, Integer> base;
+            synchronized (acknowledged) {
+                base = new HashMap<>(acknowledged.getOrDefault(id, Map.of()));
+            }
             for (Map.Entry<SessionID, SessionLog> e : core.sessions().entrySet()) {
                 SessionID s = e.getKey();
                 if (s.isDeleteSession() || !registry.owns(s)) continue;
@@ -117,5 +201,14 @@ public final class DiscardedEdits implements AutoCloseable {
     @Override
     public void close() {
         subscription.close();
+        acks.close();
+        if (writer != null) {
+            writer.shutdownNow();
+            try {
+                save();
+            } catch (RuntimeException e) {
+                LOG.warn("server acknowledgements not recorded at close: {}", e.toString());
+            }
+        }
     }
 }

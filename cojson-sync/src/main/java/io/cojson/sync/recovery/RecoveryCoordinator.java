@@ -107,6 +107,7 @@ public final class RecoveryCoordinator implements AutoCloseable {
     private final ScheduledExecutorService worker;
     private final Subscription trigger;
     private final ClientTriggers clientTriggers;
+    private final DiscardedEdits discarded;
     private final ConflictRecords conflicts;
     /** Pending and running jobs, in arrival order; guarded by itself. */
     private final Map<Key, Job> jobs = new LinkedHashMap<>();
@@ -142,6 +143,7 @@ public final class RecoveryCoordinator implements AutoCloseable {
         this.clientTriggers = new ClientTriggers(sync, registry, storage, worker, this::submit);
         listeners.add(clientTriggers::statusChanged);
         sync.setRecoveryHooks(clientTriggers);
+        this.discarded = DiscardedEdits.install(sync, registry, storage);
         if (storage != null) worker.execute(() -> { // rounds whose record a kill lost (§11 records survive restarts)
             try {
                 conflicts.reconcile(storage.journal());
@@ -188,6 +190,11 @@ public final class RecoveryCoordinator implements AutoCloseable {
         return conflicts;
     }
 
+    /** Edits a deletion discarded (recovery.md §5.3: {@code DISCARDED_DELETED} records), persisted with the storage. */
+    public DiscardedEdits discardedEdits() {
+        return discarded;
+    }
+
     public Stats stats() {
         return new Stats(triggers.get(), merged.get(), committed.get(), failed.get(), rejected.get(), notOwned.get(),
                 noFork.get(), preserved.get());
@@ -199,6 +206,7 @@ public final class RecoveryCoordinator implements AutoCloseable {
         closed = true;
         trigger.close();
         sync.setRecoveryHooks(io.cojson.sync.RecoveryHooks.NONE);
+        discarded.close();
         worker.shutdown();
         try {
             if (!worker.awaitTermination(options.storageTimeout().toMillis(), TimeUnit.MILLISECONDS)) worker.shutdownNow();

@@ -236,6 +236,7 @@ public final class ClientCommand implements Callable<Integer> {
             case "exportContent": export.run(req, r); break;
             case "sessionID": conflicts.sessionID(r); break;
             case "conflicts": conflicts.conflicts(req, r); break;
+            case "discarded": conflicts.discarded(req, r); break;
             case "getWithoutConflicts": conflicts.getWithoutConflicts(req, r); break;
             case "resolveConflict": conflicts.resolveConflict(req, r); break;
             case "setFaults": conflicts.setFaults(req, r); break;

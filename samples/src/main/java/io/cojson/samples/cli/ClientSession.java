@@ -319,6 +319,12 @@ final class ClientSession {
         return recovery != null ? recovery.conflicts() : io.cojson.sync.recovery.ConflictRecords.of(storage);
     }
 
+    /** Edits a deletion discarded (recovery.md §5.3, {@code DISCARDED_DELETED}); a command error without {@code --db}. */
+    java.util.List<io.cojson.sync.recovery.DiscardedDeletedRecord> discardedRecords() {
+        if (storage == null) throw new CommandError("discarded-edit records need local storage: start the client with --db");
+        return recovery != null ? recovery.discardedEdits().records() : io.cojson.sync.recovery.DiscardedEdits.readFrom(storage);
+    }
+
     /** Gives the active account up to {@code timeoutMs} to sync, then closes it; true if it synced. */
     boolean closeNode(long timeoutMs) {
         boolean synced = true;

@@ -41,6 +41,15 @@ final class ConflictCommands {
         r.put("records", new JsonValue.Arr(out));
     }
 
+    /** {@code {"cmd":"discarded"[,"id":coId]}}: the DISCARDED_DELETED records (edits a deletion discarded), without their transactions. */
+    void discarded(JsonValue.Obj req, Map<String, JsonValue> r) {
+        session.requireNode();
+        String id = coId(req, "id", true);
+        List<JsonValue> out = new ArrayList<>();
+        for (var d : session.discardedRecords()) if (id == null || d.coValue().value().equals(id)) out.add(d.summaryJson());
+        r.put("records", new JsonValue.Arr(out));
+    }
+
     /** {@code {"cmd":"getWithoutConflicts","id":coId}}: like {@code get}, the value materialized without its conflict sessions. */
     void getWithoutConflicts(JsonValue.Obj req, Map<String, JsonValue> r) throws Exception {
         RawCoID id = session.load(coId(req, "id", false), session.timeout(req));

@@ -162,6 +162,7 @@ class ClientConflictCommandsTest {
         assertTrue(str(ok(c, "{\"cmd\":\"sessionID\"}"), "sessionID").startsWith("co_z"));
         assertTrue(error(c, "{\"cmd\":\"conflicts\"}").contains("--db"));
         assertTrue(error(c, "{\"cmd\":\"resolveConflict\",\"recordId\":\"x\",\"mode\":\"acknowledge\"}").contains("--db"));
+        assertTrue(error(c, "{\"cmd\":\"discarded\"}").contains("--db"));
         String map = str(ok(c, "{\"cmd\":\"createMap\",\"init\":{\"a\":1}}"), "id");
         assertEquals("{\"a\":1}", JsonWriter.stringify(ok(c, "{\"cmd\":\"getWithoutConflicts\",\"id\":\"" + map + "\"}").get("value")));
     }
@@ -175,5 +176,48 @@ class ClientConflictCommandsTest {
         assertTrue(Faults.active(), "a malformed spec keeps the old configuration");
         assertEquals(JsonValue.FALSE, ok(c, "{\"cmd\":\"setFaults\",\"spec\":null}").get("active"));
         assertFalse(Faults.active());
+    }
+
+    @Test
+    void editsOfADeletedValueAreListedAsDiscarded() throws Exception {
+        Path disk = tmp.resolve("disk");
+        ClientCommand a = open(server.url(), disk);
+        String account = str(ok(a, "{\"cmd\":\"createAccount\",\"name\":\"Alice\"}"), "accountID");
+        JsonValue.Obj who = ok(a, "{\"cmd\":\"whoami\"}");
+        String login = "{\"cmd\":\"login\",\"accountID\":\"" + account + "\",\"agentSecret\":\"" + str(who, "agentSecret")
+                + "\",\"sessionID\":\"" + str(who, "sessionID") + "\"}";
+        String group = str(ok(a, "{\"cmd\":\"createGroup\"}"), "id");
+        String map = str(ok(a, "{\"cmd\":\"createMap\",\"owner\":\"" + group + "\",\"init\":{\"title\":\"Task\"},\"sync\":true}"), "id");
+        ok(a, "{\"cmd\":\"waitSynced\"}");
+        close(a);
+        copy(disk, tmp.resolve("snapshot"));
+        ClientCommand b = open(server.url(), disk); // the delete reaches the server, not the snapshot
+        ok(b, login);
+        ok(b, "{\"cmd\":\"deleteCoValue\",\"id\":\"" + map + "\"}");
+        ok(b, "{\"cmd\":\"waitSynced\"}");
+        close(b);
+        ClientCommand offline = open(null, tmp.resolve("snapshot"));
+        ok(offline, login);
+        ok(offline, "{\"cmd\":\"set\",\"id\":\"" + map + "\",\"key\":\"priority\",\"value\":\"high\"}");
+        ok(offline, "{\"cmd\":\"set\",\"id\":\"" + map + "\",\"key\":\"archived\",\"value\":false}");
+        close(offline);
+
+        ClientCommand c = open(server.url(), tmp.resolve("snapshot"));
+        ok(c, login);
+        long until = System.nanoTime() + 15_000_000_000L;
+        List<JsonValue> found = List.of();
+        while (found.isEmpty() && System.nanoTime() < until) {
+            found = ((JsonValue.Arr) ok(c, "{\"cmd\":\"discarded\"}").get("records")).items();
+            if (found.isEmpty()) Thread.sleep(50);
+        }
+        assertEquals(1, found.size(), "one DISCARDED_DELETED record");
+        JsonValue.Obj d = (JsonValue.Obj) found.get(0);
+        assertEquals("DISCARDED_DELETED", str(d, "status"));
+        assertEquals(map, str(d, "coValue"));
+        assertEquals(str(who, "sessionID"), str(d, "session"));
+        assertEquals(2L, ((JsonValue.Num) d.get("to")).longValue() - ((JsonValue.Num) d.get("from")).longValue(), "the two offline edits");
+        assertEquals(List.of(), records(c), "deletion wins: no conflict session, no conflict record");
+        assertEquals(1, ((JsonValue.Arr) ok(c, "{\"cmd\":\"discarded\",\"id\":\"" + map + "\"}").get("records")).items().size());
+        assertEquals(0, ((JsonValue.Arr) ok(c, "{\"cmd\":\"discarded\",\"id\":\"" + group + "\"}").get("records")).items().size());
     }
 }
