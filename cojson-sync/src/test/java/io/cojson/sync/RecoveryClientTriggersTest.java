@@ -86,6 +86,8 @@ class RecoveryClientTriggersTest {
         assertEquals("local-verification", records.get(0).trigger());
         assertEquals(1, records.get(0).divergent());
         assertTrue(alice.fetchStats().completed() >= 1, alice.fetchStats().toString());
+        assertTrue(rc.stats().triggersByKind().getOrDefault("local-verification", 0L) >= 1, rc.stats().toString());
+        assertEquals(0L, rc.stats().triggersByKind().getOrDefault("server-error", 0L));
         assertTrue(alice.signatureMismatchStats().detected() >= 1, "the rejected content is counted");
     }
 

@@ -132,6 +132,7 @@ class RecoveryCoordinatorTest {
         await("FAILED", () -> rc.status(f.map, s).state() == RecoveryState.FAILED);
         assertTrue(rc.status(f.map, s).reason().startsWith("invalid server version"), rc.status(f.map, s).reason());
         assertEquals(1, rc.stats().rejectedVersions());
+        assertEquals(Long.valueOf(1), rc.stats().failedByReason().get("invalid-version"), rc.stats().toString());
         assertEquals(before, local(s));
         assertTrue(local(s.conflictSession()).isEmpty());
         assertEquals(storedBefore, disk.knownState(f.map));

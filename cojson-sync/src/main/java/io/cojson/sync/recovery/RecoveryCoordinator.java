@@ -76,9 +76,17 @@ public final class RecoveryCoordinator implements AutoCloseable {
         }
     }
 
-    /** Counters (recovery.md §15). */
+    /**
+     * Counters (recovery.md §15); {@code triggersByKind} by trigger (server-error, local-verification,
+     * ack-shortfall, startup-check), {@code failedByReason} by reason (storage, invalid-version, plan, unexpected).
+     */
     public record Stats(long triggers, long merged, long committed, long failed, long rejectedVersions, long notOwned,
-            long noFork, long preservedTransactions) {}
+            long noFork, long preservedTransactions, Map<String, Long> triggersByKind, Map<String, Long> failedByReason) {
+        public Stats {
+            triggersByKind = Map.copyOf(triggersByKind);
+            failedByReason = Map.copyOf(failedByReason);
+        }
+    }
 
     private record Key(RawCoID id, SessionID session) {}
 
@@ -122,6 +130,8 @@ public final class RecoveryCoordinator implements AutoCloseable {
     private final AtomicLong notOwned = new AtomicLong();
     private final AtomicLong noFork = new AtomicLong();
     private final AtomicLong preserved = new AtomicLong();
+    private final Map<String, AtomicLong> byTrigger = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> byReason = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     private RecoveryCoordinator(SyncManager sync, SessionRegistry registry, CoValueStorage storage, Options options) {
@@ -196,8 +206,12 @@ public final class RecoveryCoordinator implements AutoCloseable {
     }
 
     public Stats stats() {
+        Map<String, Long> kinds = new java.util.TreeMap<>();
+        byTrigger.forEach((k, v) -> kinds.put(k, v.get()));
+        Map<String, Long> reasons = new java.util.TreeMap<>();
+        byReason.forEach((k, v) -> reasons.put(k, v.get()));
         return new Stats(triggers.get(), merged.get(), committed.get(), failed.get(), rejected.get(), notOwned.get(),
-                noFork.get(), preserved.get());
+                noFork.get(), preserved.get(), kinds, reasons);
     }
 
     /** Stops listening for triggers; a running step finishes, waiting ones are dropped (they re-trigger on the next sync). */
@@ -225,6 +239,7 @@ public final class RecoveryCoordinator implements AutoCloseable {
     private void submit(PeerState from, SyncMessage.SignatureMismatch m, String triggerName) {
         if (closed) return;
         triggers.incrementAndGet();
+        byTrigger.computeIfAbsent(triggerName, k -> new AtomicLong()).incrementAndGet();
         Key key = new Key(m.id(), m.sessionID());
         boolean schedule;
         synchronized (jobs) {
@@ -260,6 +275,7 @@ public final class RecoveryCoordinator implements AutoCloseable {
             LOG.error("recovery of {} session {} failed unexpectedly", job.key.id(), job.key.session(), e);
             publish(job, RecoveryState.FAILED, null, -1, 0, 0, "unexpected: " + e);
             failed.incrementAndGet();
+            failedBecause("unexpected");
         }
         synchronized (jobs) {
             job.running = false;
@@ -326,6 +342,7 @@ public final class RecoveryCoordinator implements AutoCloseable {
         } catch (ServerVersion.InvalidServerVersion e) {
             rejected.incrementAndGet();
             failed.incrementAndGet();
+            failedBecause("invalid-version");
             LOG.warn("server version of {} session {} rejected: {}", key.id(), key.session(), e.getMessage());
             publish(job, RecoveryState.FAILED, null, -1, 0, 0, "invalid server version: " + e.getMessage());
             return false;
@@ -337,6 +354,7 @@ public final class RecoveryCoordinator implements AutoCloseable {
             plan = node.locked(() -> plan(key, version));
         } catch (PlanFailure e) {
             failed.incrementAndGet();
+            failedBecause("plan");
             publish(job, RecoveryState.FAILED, null, -1, 0, 0, e.getMessage());
             return false;
         }
@@ -411,6 +429,7 @@ public final class RecoveryCoordinator implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             failed.incrementAndGet();
+            failedBecause("storage");
             LOG.warn("recovery unit for {} session {} failed (attempt {}): {}", key.id(), key.session(), job.attempt, e.toString());
             publish(job, RecoveryState.FAILED, c.outcome(), c.commonPrefix(), 0, round, "storage: " + e);
             return true;
@@ -481,6 +500,10 @@ public final class RecoveryCoordinator implements AutoCloseable {
             max = Math.max(max, e.round());
         }
         return max + 1;
+    }
+
+    private void failedBecause(String reason) {
+        byReason.computeIfAbsent(reason, k -> new AtomicLong()).incrementAndGet();
     }
 
     private static void fault(String point) {
