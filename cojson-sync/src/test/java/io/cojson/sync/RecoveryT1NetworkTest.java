@@ -480,4 +480,58 @@ class RecoveryT1NetworkTest {
         assertEquals(staleFork, txs(dave, f.map, s), "a non-owner rewrites nothing");
         await("dave still gets S!", () -> txs(dave, f.map, s.conflictSession()).size() == 2);
     }
+
+    private static void insertAfter(LocalNode node, RawCoID list, String item, Integer afterIndex) {
+        node.locked(() -> {
+            var c = (io.cojson.core.content.CoListContent) node.view(list);
+            node.write(list, c.appendChanges(List.of(JsonValue.of(item)), afterIndex), null, true);
+            return null;
+        });
+    }
+
+    private static String items(LocalNode node, RawCoID list) {
+        return node.locked(() -> JsonWriter.stringify(((io.cojson.core.content.CoListContent) node.view(list)).toJson()));
+    }
+
+    @Test
+    @DisplayName("RA-6 CoList reference remapping: X then Y inserted after X, both in the tail; after recovery every peer shows X followed by Y at the same place")
+    void RA6_listInsertAfterATailItemStaysInPlaceOnEveryPeer() throws Exception {
+        RawCoID list = io.cojson.core.node.Accounts.createOwned(f.alice, "colist", f.group, JsonValue.NULL);
+        CoValueStorage disk = MapDbStorage.open(dir.resolve("alice"));
+        net.own(disk::close);
+        SyncManager first = client(f.alice, SyncOptions.defaults());
+        connect(first);
+        insertAfter(f.alice, list, "a", null);
+        insertAfter(f.alice, list, "b", null);
+        synced(first, list);
+        LocalNode restarted = f.restart();
+        try (NodePersistence p = NodePersistence.attach(restarted, disk)) {
+            get(p.persistedAll());
+        }
+        insertAfter(f.alice, list, "lost", null); // the server has it, her disk does not
+        synced(first, list);
+        first.close();
+
+        SyncManager[] alice = new SyncManager[1];
+        RecoveryCoordinator rc = restartOn(restarted, disk, alice);
+        insertAfter(restarted, list, "X", 0); // after "a"
+        insertAfter(restarted, list, "Y", 1); // after "X": its reference points into the divergent tail
+        connect(alice[0]);
+        assertEquals(ForkConfirmation.Outcome.FORK, awaitDone(rc, list, s).outcome());
+
+        SyncManager[] keep = new SyncManager[1];
+        LocalNode charlie = LocalNode.forAccount(CRYPTO, f.alice.accountID(), f.secret, null);
+        SyncManager cm = client(charlie, SyncOptions.defaults());
+        connect(cm);
+        keep[0] = cm;
+        assertTrue(get(cm.load(list)).isPresent());
+        await("charlie converges with alice", () -> items(restarted, list).equals(items(charlie, list))
+                && SyncTestKit.known(charlie, list).count(s.conflictSession()) == 2);
+        String shown = items(restarted, list);
+        assertTrue(shown.contains("\"X\",\"Y\""), "Y right after X: " + shown);
+        assertTrue(shown.startsWith("[\"a\""), shown);
+        for (String item : List.of("a", "b", "lost", "X", "Y")) {
+            assertEquals(1, shown.split("\"" + item + "\"", -1).length - 1, item + " exactly once in " + shown);
+        }
+    }
 }
