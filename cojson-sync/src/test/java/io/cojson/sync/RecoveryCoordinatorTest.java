@@ -113,6 +113,42 @@ class RecoveryCoordinatorTest {
     }
 
     @Test
+    @DisplayName("RA-10 T1 and T2 for the same (C, S) within one tick, the report delivered twice: one recovery, one record, one journal entry")
+    void RA10_t1AndT2TogetherRecoverOnce() throws Exception {
+        set(f.alice, f.map, "priority", "high");
+        set(f.alice, f.map, "due", "friday"); // the server's S is now longer than alice's: its next piece fails here (T2)
+        List<SessionPiece> version = serverVersion();
+        List<Transaction> all = new ArrayList<>();
+        for (SessionPiece p : version) all.addAll(p.transactions());
+        String lastSig = version.get(version.size() - 1).lastSignature();
+        SessionPiece beyond = new SessionPiece(s, 3, all.subList(3, all.size()), lastSig);
+        SyncMessage.SignatureMismatch report = SyncMessage.SignatureMismatch.of(f.map, s, version, "test");
+        server.drain();
+        server.send(SyncMessage.Content.of(new io.cojson.core.node.ContentPiece(f.map, null, List.of(beyond)), 0, null)); // T2
+        server.send(report); // T1
+        server.send(report);
+        SyncMessage.Load fetch = server.next(SyncMessage.Load.class); // T2's verification fetch: S left out
+        while (!fetch.knownState().id().equals(f.map) || fetch.knownState().count(s) != 0) { // ordinary loads go by too
+            fetch = server.next(SyncMessage.Load.class);
+        }
+        assertTrue(fetch.knownState().header());
+        server.send(SyncMessage.Content.of(new io.cojson.core.node.ContentPiece(f.map, null, version), 0, null)); // the answer
+        await("DONE", () -> rc.status(f.map, s).state() == RecoveryState.DONE && rc.stats().triggers() >= 3);
+        Thread.sleep(300); // a further run, if one were scheduled, would have ended by now
+        assertEquals(RecoveryState.DONE, rc.status(f.map, s).state());
+        assertEquals(1, rc.stats().committed(), rc.stats().toString());
+        assertEquals(1, disk.journal(f.map).size());
+        assertEquals(1, rc.conflicts().all().size());
+        assertEquals(2, local(s.conflictSession()).size(), "no duplicate S! transactions");
+        assertEquals(all, local(s), "S is the server's");
+        String json = SyncTestKit.mapJson(restarted, f.map);
+        for (String field : List.of("\"status\":\"review\"", "\"priority\":\"high\"", "\"due\":\"friday\"", "\"assignee\":\"bob\"",
+                "\"archived\":\"false\"")) {
+            assertTrue(json.contains(field), field + " in " + json);
+        }
+    }
+
+    @Test
     @DisplayName("RA-8 Forged correction: a report altered by one byte is rejected and counted; state and storage unchanged; the genuine one still recovers")
     void RA8_forgedReportChangesNothing() {
         List<SessionPiece> genuine = serverVersion();
