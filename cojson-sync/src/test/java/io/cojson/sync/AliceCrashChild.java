@@ -17,8 +17,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Alice's first process for {@link RecoveryCrashTest}, run in a child JVM: MapDB storage, a client
- * of the server at {@code url}. Writes {@code title} and {@code priority} (synced and stored), prints
- * {@code IDS account session group map}, then writes {@code status=review} with the sync layer
+ * of the server at {@code url}. Writes {@code title} and {@code priority} (or the edits of the
+ * optional 4th argument, {@code k=v;k=v}; synced and stored), prints {@code IDS account session
+ * group map}, then writes {@code status=review} (or those of the 5th argument) with the sync layer
  * paused between sending it and storing it ({@code sync.localBatch.afterSendBeforeStoreCommit}),
  * where the parent kills it with SIGKILL once the server has the transaction.
  */
@@ -40,21 +41,32 @@ public final class AliceCrashChild {
         sync.addPeer("server", PeerRole.SERVER, WebSocketClientChannel.connect(url));
         RawCoID group = GroupOperations.createGroup(alice, null);
         RawCoID map = Accounts.createOwned(alice, "comap", group, JsonValue.NULL);
-        SyncTestKit.set(alice, map, "title", JsonValue.of("Task"));
-        SyncTestKit.set(alice, map, "priority", JsonValue.of("high"));
+        String[] before = args.length > 3 ? edits(args[3]) : new String[] {"title=Task", "priority=high"};
+        String[] lost = args.length > 4 ? edits(args[4]) : new String[] {"status=review"};
+        for (String kv : before) set(alice, map, kv);
         for (RawCoID id : alice.ids()) sync.waitForSync(id, "server").get(30, TimeUnit.SECONDS);
         sync.flush().get(30, TimeUnit.SECONDS);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (disk.knownState(map).count(alice.sessionID()) < 2) {
-            if (System.nanoTime() > deadline) throw new IllegalStateException("title and priority never stored");
+        while (disk.knownState(map) == null || disk.knownState(map).count(alice.sessionID()) < before.length) {
+            if (System.nanoTime() > deadline) throw new IllegalStateException("the edits before the crash were never stored");
             Thread.sleep(5);
         }
         System.out.println("IDS " + alice.accountID() + " " + alice.sessionID() + " " + group + " " + map);
         System.out.flush();
         Faults.configure(FaultPoints.SYNC_LOCAL_BATCH_AFTER_SEND_BEFORE_STORE_COMMIT + "=pause");
-        SyncTestKit.set(alice, map, "status", JsonValue.of("review"));
+        for (String kv : lost) set(alice, map, kv); // one batch: sent, then paused before its store commits
         sync.flush();
         Thread.sleep(TimeUnit.MINUTES.toMillis(2)); // the parent kills this process long before
         System.exit(3);
+    }
+
+    /** "k=v;k=v" (empty: none). */
+    private static String[] edits(String arg) {
+        return arg.isEmpty() ? new String[0] : arg.split(";");
+    }
+
+    private static void set(LocalNode node, RawCoID map, String kv) {
+        String[] p = kv.split("=", 2);
+        SyncTestKit.set(node, map, p[0], JsonValue.of(p[1]));
     }
 }

@@ -89,7 +89,14 @@ final class CrashHarness implements AutoCloseable {
      * status=review, which the server stores; it is killed with SIGKILL before her storage does.
      */
     Alice crashAfterServerAck(Path aliceDir) throws Exception {
-        Process child = start(AliceCrashChild.class, Map.of(), aliceDir.toString(), secret.value(), ws.url());
+        return crashAfterServerAck(aliceDir, List.of("title=Task", "priority=high"), List.of("status=review"));
+    }
+
+    /** The same with {@code before} stored and {@code lost} ({@code key=value} each) reaching only the server. */
+    Alice crashAfterServerAck(Path aliceDir, List<String> before, List<String> lost) throws Exception {
+        Process child = start(AliceCrashChild.class, Map.of(), aliceDir.toString(), secret.value(), ws.url(), String.join(";", before),
+                String.join(";", lost));
+        int total = before.size() + lost.size();
         AtomicReference<String[]> ids = new AtomicReference<>();
         CountDownLatch paused = new CountDownLatch(1);
         List<String> stderr = Collections.synchronizedList(new ArrayList<>());
@@ -102,9 +109,9 @@ final class CrashHarness implements AutoCloseable {
         });
         if (!paused.await(60, TimeUnit.SECONDS)) fail("alice's process never reached the pause; stderr: " + stderr);
         Alice a = new Alice(new RawCoID(ids.get()[1]), new SessionID(ids.get()[2]), new RawCoID(ids.get()[3]), new RawCoID(ids.get()[4]));
-        await("the server stored status=review", () -> {
+        await("the server stored " + lost, () -> {
             var ks = SyncTestKit.known(serverNode, a.map());
-            return ks != null && ks.count(a.session()) == 3 && serverDisk.knownState(a.map()).count(a.session()) == 3;
+            return ks != null && ks.count(a.session()) == total && serverDisk.knownState(a.map()).count(a.session()) == total;
         });
         child.destroyForcibly(); // SIGKILL on Linux
         assertTrue(child.waitFor(30, TimeUnit.SECONDS));

@@ -110,4 +110,87 @@ class RecoveryCrashTest {
         Collections.sort(keys);
         assertEquals(List.of("archived", "assignee", "priority", "status", "title"), keys, "every edit of either side exactly once");
     }
+
+    /** Alice restarted on her disk after the real crash, edits {@code after}, reconnects; returns once recovery is DONE. */
+    private record Restarted(LocalNode alice, RecoveryCoordinator rc, MapDbStorage disk) {}
+
+    private Restarted restartEditAndRecover(CrashHarness h, CrashHarness.Alice a, Path aliceDir, int stored, String... after) throws Exception {
+        MapDbStorage disk = MapDbStorage.open(aliceDir);
+        cleanup.add(disk::close);
+        assertEquals(stored, disk.knownState(a.map()).count(a.session()), "her storage lost the acknowledged tail");
+        LocalNode alice = LocalNode.forAccount(CRYPTO, a.account(), h.secret, a.session());
+        RestartedClient client = RestartedClient.on(alice, disk, cleanup::add);
+        for (String kv : after) {
+            String[] p = kv.split("=", 2);
+            SyncTestKit.set(alice, a.map(), p[0], JsonValue.of(p[1]));
+        }
+        client.sync().addPeer("server", PeerRole.SERVER, WebSocketClientChannel.connect(h.ws.url()));
+        await("recovery DONE", () -> client.rc().status(a.map(), a.session()).state() == RecoveryState.DONE);
+        return new Restarted(alice, client.rc(), disk);
+    }
+
+    @Test
+    @DisplayName("RI-4 Server ahead by more, real crash (child JVM, SIGKILL): loses status and assignee=carol; three edits after the restart; all seven fields")
+    void RI4_serverAheadByMore_realCrash() throws Exception {
+        CrashHarness h = new CrashHarness(dir.resolve("server"));
+        cleanup.add(h);
+        Path aliceDir = dir.resolve("alice");
+        CrashHarness.Alice a = h.crashAfterServerAck(aliceDir, List.of("title=Task", "priority=high"),
+                List.of("status=review", "assignee=carol"));
+        Restarted r = restartEditAndRecover(h, a, aliceDir, 2, "archived=true", "owner=alice", "due=friday");
+        SessionID s = a.session();
+        assertEquals(2, r.rc().status(a.map(), s).commonPrefix());
+        assertEquals(3, r.rc().status(a.map(), s).preserved());
+        String expected = "{\"title\":\"Task\",\"priority\":\"high\",\"status\":\"review\",\"assignee\":\"carol\","
+                + "\"archived\":\"true\",\"owner\":\"alice\",\"due\":\"friday\"}";
+        assertEquals(sortedFields(expected), sortedFields(SyncTestKit.mapJson(r.alice(), a.map())));
+        await("server has S!", () -> SyncTestKit.known(h.serverNode, a.map()).count(s.conflictSession()) == 3);
+        assertEquals(4, SyncTestKit.known(h.serverNode, a.map()).count(s), "the server's S unchanged");
+        await("her storage has S and S!", () -> r.disk().knownState(a.map()).count(s) == 4
+                && r.disk().knownState(a.map()).count(s.conflictSession()) == 3);
+    }
+
+    @Test
+    @DisplayName("RI-5 Non-overlapping edits, real crash (child JVM, SIGKILL): empty map; loses status=review; assignee=bob, priority=high; all three fields")
+    void RI5_nonOverlappingEdits_realCrash() throws Exception {
+        CrashHarness h = new CrashHarness(dir.resolve("server"));
+        cleanup.add(h);
+        Path aliceDir = dir.resolve("alice");
+        CrashHarness.Alice a = h.crashAfterServerAck(aliceDir, List.of(), List.of("status=review"));
+        Restarted r = restartEditAndRecover(h, a, aliceDir, 0, "assignee=bob", "priority=high");
+        SessionID s = a.session();
+        assertEquals(0, r.rc().status(a.map(), s).commonPrefix(), "her disk had nothing of S for this map");
+        assertEquals(sortedFields("{\"status\":\"review\",\"assignee\":\"bob\",\"priority\":\"high\"}"),
+                sortedFields(SyncTestKit.mapJson(r.alice(), a.map())));
+        await("server has S!", () -> SyncTestKit.known(h.serverNode, a.map()).count(s.conflictSession()) == 2);
+        assertEquals(1, SyncTestKit.known(h.serverNode, a.map()).count(s));
+    }
+
+    @Test
+    @DisplayName("RI-7 Fresh charlie, real crash (child JVM, SIGKILL): charlie (own storage) loads after the recovery and has exactly S and S!")
+    void RI7_freshCharlie_realCrash() throws Exception {
+        CrashHarness h = new CrashHarness(dir.resolve("server"));
+        cleanup.add(h);
+        Path aliceDir = dir.resolve("alice");
+        CrashHarness.Alice a = h.crashAfterServerAck(aliceDir, List.of("title=Task"), List.of("status=review"));
+        Restarted r = restartEditAndRecover(h, a, aliceDir, 1, "assignee=bob", "priority=high");
+        SessionID s = a.session();
+        await("server has S!", () -> SyncTestKit.known(h.serverNode, a.map()).count(s.conflictSession()) == 2);
+
+        MapDbStorage charlieDisk = MapDbStorage.open(dir.resolve("charlie"));
+        cleanup.add(charlieDisk::close);
+        io.cojson.sync.storage.CoValueSyncStorage charlieStorage = io.cojson.sync.storage.CoValueSyncStorage.of(charlieDisk);
+        cleanup.add(charlieStorage::close);
+        LocalNode charlie = LocalNode.forAccount(CRYPTO, a.account(), h.secret, null);
+        SyncManager cs = SyncManager.create(charlie, SyncOptions.defaults().withStorage(charlieStorage));
+        cleanup.add(cs::close);
+        cs.addPeer("server", PeerRole.SERVER, WebSocketClientChannel.connect(h.ws.url()));
+        assertTrue(get(cs.load(a.map())).isPresent());
+        String expected = sortedFields("{\"title\":\"Task\",\"status\":\"review\",\"assignee\":\"bob\",\"priority\":\"high\"}");
+        await("charlie's view", () -> SyncTestKit.mapJson(charlie, a.map()) != null
+                && expected.equals(sortedFields(SyncTestKit.mapJson(charlie, a.map()))));
+        assertEquals(java.util.Set.of(s, s.conflictSession()), SyncTestKit.known(charlie, a.map()).sessions().keySet(), "no stale S");
+        await("charlie's storage holds S and S!", () -> charlieDisk.knownState(a.map()) != null
+                && java.util.Set.of(s, s.conflictSession()).equals(charlieDisk.knownState(a.map()).sessions().keySet()));
+    }
 }
