@@ -40,6 +40,7 @@ public final class AliceCrashChild {
         SyncManager sync = SyncManager.create(alice, SyncOptions.defaults().withStorage(storage));
         sync.addPeer("server", PeerRole.SERVER, WebSocketClientChannel.connect(url));
         RawCoID group = GroupOperations.createGroup(alice, null);
+        if (args.length > 5 && args[5].equals("everyone-reads")) GroupOperations.addMember(alice, group, "everyone", "reader");
         RawCoID map = Accounts.createOwned(alice, "comap", group, JsonValue.NULL);
         String[] before = args.length > 3 ? edits(args[3]) : new String[] {"title=Task", "priority=high"};
         String[] lost = args.length > 4 ? edits(args[4]) : new String[] {"status=review"};

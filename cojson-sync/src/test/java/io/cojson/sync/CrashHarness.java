@@ -94,8 +94,13 @@ final class CrashHarness implements AutoCloseable {
 
     /** The same with {@code before} stored and {@code lost} ({@code key=value} each) reaching only the server. */
     Alice crashAfterServerAck(Path aliceDir, List<String> before, List<String> lost) throws Exception {
+        return crashAfterServerAck(aliceDir, before, lost, false);
+    }
+
+    /** The same; with {@code everyoneReads} the map's group gives "everyone" the reader role (other accounts can follow it). */
+    Alice crashAfterServerAck(Path aliceDir, List<String> before, List<String> lost, boolean everyoneReads) throws Exception {
         Process child = start(AliceCrashChild.class, Map.of(), aliceDir.toString(), secret.value(), ws.url(), String.join(";", before),
-                String.join(";", lost));
+                String.join(";", lost), everyoneReads ? "everyone-reads" : "private");
         int total = before.size() + lost.size();
         AtomicReference<String[]> ids = new AtomicReference<>();
         CountDownLatch paused = new CountDownLatch(1);

@@ -193,4 +193,59 @@ class RecoveryCrashTest {
         await("charlie's storage holds S and S!", () -> charlieDisk.knownState(a.map()) != null
                 && java.util.Set.of(s, s.conflictSession()).equals(charlieDisk.knownState(a.map()).sessions().keySet()));
     }
+
+    /** A client of the harness's server for {@code node}, connected. */
+    private SyncManager connected(CrashHarness h, LocalNode node) {
+        SyncManager m = SyncManager.create(node);
+        cleanup.add(m::close);
+        m.addPeer("server", PeerRole.SERVER, WebSocketClientChannel.connect(h.ws.url()));
+        return m;
+    }
+
+    @Test
+    @DisplayName("RI-6 Bob converges, real crash (child JVM, SIGKILL): bob saw status=review; after alice's recovery he shows her post-crash edits too, without reloading")
+    void RI6_bobConverges_realCrash() throws Exception {
+        CrashHarness h = new CrashHarness(dir.resolve("server"));
+        cleanup.add(h);
+        Path aliceDir = dir.resolve("alice");
+        CrashHarness.Alice a = h.crashAfterServerAck(aliceDir, List.of("title=Task", "priority=high"), List.of("status=review"), true);
+        LocalNode bob = io.cojson.core.node.Accounts.create(CRYPTO, "Bob");
+        SyncManager bs = connected(h, bob);
+        assertTrue(get(bs.load(a.map())).isPresent());
+        await("bob shows status=review", () -> String.valueOf(SyncTestKit.mapJson(bob, a.map())).contains("\"status\":\"review\""));
+
+        Restarted r = restartEditAndRecover(h, a, aliceDir, 2, "assignee=bob", "archived=false");
+        String expected = sortedFields("{\"title\":\"Task\",\"priority\":\"high\",\"status\":\"review\",\"assignee\":\"bob\",\"archived\":\"false\"}");
+        assertEquals(expected, sortedFields(SyncTestKit.mapJson(r.alice(), a.map())));
+        await("bob converges without reloading", () -> expected.equals(sortedFields(SyncTestKit.mapJson(bob, a.map()))));
+    }
+
+    @Test
+    @DisplayName("RI-8 Other sessions preserved, real crash (child JVM, SIGKILL): alice2's assignee=carol stays, her session byte-identical; only S is replaced")
+    void RI8_otherSessionsPreserved_realCrash() throws Exception {
+        CrashHarness h = new CrashHarness(dir.resolve("server"));
+        cleanup.add(h);
+        Path aliceDir = dir.resolve("alice");
+        CrashHarness.Alice a = h.crashAfterServerAck(aliceDir, List.of("title=Task"), List.of("status=review"));
+        LocalNode alice2 = LocalNode.forAccount(CRYPTO, a.account(), h.secret, null); // another process of the account
+        SyncManager second = connected(h, alice2);
+        assertTrue(get(second.load(a.map())).isPresent());
+        SyncTestKit.set(alice2, a.map(), "assignee", JsonValue.of("carol"));
+        get(second.waitForSync(a.map(), "server").orTimeout(20, java.util.concurrent.TimeUnit.SECONDS));
+        SessionID s2 = alice2.sessionID();
+        List<Transaction> secondTxs = alice2.locked(() -> List.copyOf(alice2.require(a.map()).sessions().get(s2).transactions()));
+
+        Restarted r = restartEditAndRecover(h, a, aliceDir, 1, "priority=high", "archived=false");
+        SessionID s = a.session();
+        LocalNode alice = r.alice();
+        await("alice has alice2's session", () -> alice.locked(() -> alice.require(a.map()).sessions().get(s2) != null
+                && alice.require(a.map()).sessions().get(s2).size() == secondTxs.size()));
+        assertEquals(secondTxs, alice.locked(() -> List.copyOf(alice.require(a.map()).sessions().get(s2).transactions())),
+                "alice2's session byte-identical");
+        assertEquals(h.serverNode.locked(() -> List.copyOf(h.serverNode.require(a.map()).sessions().get(s).transactions())),
+                alice.locked(() -> List.copyOf(alice.require(a.map()).sessions().get(s).transactions())), "only S replaced, by the server's");
+        assertEquals(java.util.Set.of(s, s.conflictSession(), s2), SyncTestKit.known(alice, a.map()).sessions().keySet());
+        String expected = sortedFields("{\"title\":\"Task\",\"status\":\"review\",\"assignee\":\"carol\",\"priority\":\"high\",\"archived\":\"false\"}");
+        assertEquals(expected, sortedFields(SyncTestKit.mapJson(alice, a.map())));
+    }
 }
