@@ -100,6 +100,20 @@ class CojsonClientTest {
     }
 
     @Test
+    void wrongCredentialsFailBeforeStorageOrNetworkIsUsed() throws Exception {
+        Credentials real;
+        try (CojsonClient c = CojsonClient.builder().inMemory().build()) {
+            real = c.createAccount("Gus").credentials();
+        }
+        Credentials wrong = new Credentials(real.accountID(), Crypto.create().newRandomAgentSecret());
+        // nothing listens there: a check that needed the account from a server would time out instead
+        try (CojsonClient c = CojsonClient.builder().inMemory().syncServer("ws://127.0.0.1:9").timeout(Duration.ofSeconds(2)).build()) {
+            assertThrows(InvalidCredentialsException.class, () -> c.login(wrong));
+            assertEquals(ConnectionState.OFFLINE, c.connectionStatus().state()); // no connection was even attempted
+        }
+    }
+
+    @Test
     void anAccountNoSourceHasIsUnavailable() throws Exception {
         Credentials other;
         try (CojsonClient c = CojsonClient.builder().inMemory().build()) {
