@@ -325,6 +325,16 @@ public final class CojsonClient implements AutoCloseable {
         return loader.load(Objects.requireNonNull(id, "id"), Objects.requireNonNull(mode, "mode"));
     }
 
+    /** {@link #load(RawCoID, LoadMode)} by the ID's text ({@code co_z…}). */
+    public CompletableFuture<CoValue> load(String id, LoadMode mode) {
+        return load(new RawCoID(id), mode);
+    }
+
+    /** {@link #load(RawCoID, LoadMode, Class)} by the ID's text ({@code co_z…}). */
+    public <T extends CoValue> CompletableFuture<T> load(String id, LoadMode mode, Class<T> type) {
+        return load(new RawCoID(id), mode, type);
+    }
+
     /** {@link #load(RawCoID, LoadMode)} of a value of a known type; a {@link io.cojson.core.values.WrongTypeException} otherwise. */
     public <T extends CoValue> CompletableFuture<T> load(RawCoID id, LoadMode mode, Class<T> type) {
         return load(id, mode).thenApply(v -> {
