@@ -189,6 +189,7 @@ public final class CojsonClient implements AutoCloseable {
             requireNoAccount();
             AgentSecret secret = crypto.newRandomAgentSecret();
             LocalNode node = Accounts.create(crypto, secret, name);
+            Login.created(node, storage);
             NodePersistence p = Login.persist(node, storage, false);
             try {
                 if (p != null) Futures.join(Futures.within(p.persistedAll(), timeout, timer, () -> "local storage to commit the new account"));

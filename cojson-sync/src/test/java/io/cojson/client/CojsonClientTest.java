@@ -29,8 +29,10 @@ class CojsonClientTest {
     void offlineEditsSurviveARestartAndSavedCredentialsLogInOffline() throws Exception {
         String saved;
         RawCoID noteId;
+        io.cojson.core.ids.SessionID firstSession;
         try (CojsonClient client = CojsonClient.builder().dataDirectory(tmp.resolve("app")).build()) {
             CreatedAccount created = client.createAccount("Alice");
+            firstSession = client.node().localNode().sessionID();
             saved = created.credentials().serialize();
             CoMap note = client.node().createGroup().createMap().set("text", "written offline");
             client.account().setRoot(note);
@@ -46,6 +48,13 @@ class CojsonClientTest {
             assertEquals("written offline", me.root().getString("text"));
             CoMap loaded = get(again.load(noteId, LoadMode.LOCAL_FIRST, CoMap.class));
             assertEquals("written offline", loaded.getString("text"));
+            loaded.set("text", "edited again");
+            // after a clean close the next start continues the session instead of adding one to every value
+            assertEquals(firstSession, again.node().localNode().sessionID());
+        }
+        try (CojsonClient third = CojsonClient.builder().dataDirectory(tmp.resolve("app")).build()) {
+            assertEquals("edited again", third.login(saved).root().getString("text"));
+            assertEquals(firstSession, third.node().localNode().sessionID());
         }
     }
 

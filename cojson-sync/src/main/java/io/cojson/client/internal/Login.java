@@ -39,14 +39,24 @@ public final class Login {
     }
 
     /**
-     * The node of {@code c} with its session chosen (with storage: never one a previous process may
-     * have forked, recovery.md §13) and, with storage, everything stored loaded into it.
+     * The node of {@code c} with its session chosen: with storage, the one this directory's last
+     * run wrote with, unless a previous process may have forked it (recovery.md §13); else a new one.
      */
     public static LocalNode node(Crypto crypto, Credentials c, CoValueStorage storage) {
-        SessionID session = storage != null
-                ? SessionGuard.choose(storage, SessionRegistry.of(storage), crypto, c.accountID(), null).session()
-                : crypto.newRandomSessionID(c.accountID().value());
+        SessionID session;
+        if (storage != null) {
+            SessionID last = SessionMemory.last(storage.directory(), c.accountID());
+            session = SessionGuard.choose(storage, SessionRegistry.of(storage), crypto, c.accountID(), last).session();
+            SessionMemory.remember(storage.directory(), session);
+        } else {
+            session = crypto.newRandomSessionID(c.accountID().value());
+        }
         return LocalNode.forAccount(crypto, c.accountID(), c.agentSecret(), session);
+    }
+
+    /** With storage: the new account's session is the one its next start continues. */
+    public static void created(LocalNode node, CoValueStorage storage) {
+        if (storage != null) SessionMemory.remember(storage.directory(), node.sessionID());
     }
 
     /**
