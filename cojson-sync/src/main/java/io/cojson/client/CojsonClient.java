@@ -2,6 +2,7 @@ package io.cojson.client;
 
 import io.cojson.client.internal.ActiveAccount;
 import io.cojson.client.internal.ConnectionTracker;
+import io.cojson.client.internal.DeepSubscription;
 import io.cojson.client.internal.Futures;
 import io.cojson.client.internal.Listeners;
 import io.cojson.client.internal.Loader;
@@ -14,6 +15,9 @@ import io.cojson.core.node.Accounts;
 import io.cojson.core.node.LocalNode;
 import io.cojson.core.node.Subscription;
 import io.cojson.core.values.Account;
+import io.cojson.core.json.JsonValue;
+import io.cojson.core.values.CoList;
+import io.cojson.core.values.CoMap;
 import io.cojson.core.values.CoValue;
 import io.cojson.core.values.CojsonNode;
 import io.cojson.storage.AsyncMapDbStorage;
@@ -355,6 +359,42 @@ public final class CojsonClient implements AutoCloseable {
         ActiveAccount a = requireAccount();
         Runnable trigger = listeners.coalescing(() -> listener.accept(value));
         return a.node.subscribe(value.id(), id -> trigger.run());
+    }
+
+    /**
+     * {@link #subscribe(CoValue, Consumer)} that also covers the values {@code value} references,
+     * {@code depth} references deep (CoMap field values and CoList items holding CoValue IDs; 0:
+     * the value alone): those not here are loaded ({@link LoadMode#LOCAL_FIRST}), newly referenced
+     * ones are watched and unreferenced ones dropped as the values change.
+     */
+    public <T extends CoValue> Subscription subscribe(T value, int depth, Consumer<? super T> listener) {
+        if (depth < 0) throw new IllegalArgumentException("depth must not be negative");
+        ActiveAccount a = requireAccount();
+        Loader l = loader;
+        return new DeepSubscription(a.typed, value.id(), depth, listeners, () -> listener.accept(value),
+                id -> l.load(id, LoadMode.LOCAL_FIRST).exceptionally(e -> null));
+    }
+
+    /**
+     * The value field {@code key} of {@code map} refers to, as its type {@code type}, loaded as
+     * {@link #load} does ({@link LoadMode#LOCAL_FIRST}); an {@link UnavailableException} when the
+     * field holds no CoValue ID.
+     */
+    public <T extends CoValue> CompletableFuture<T> loadRef(CoMap map, String key, Class<T> type) {
+        return loadRefTo(map.id(), map.get(key), "field " + key, type);
+    }
+
+    /** {@link #loadRef(CoMap, String, Class)} for item {@code index} of {@code list}. */
+    public <T extends CoValue> CompletableFuture<T> loadRef(CoList list, int index, Class<T> type) {
+        return loadRefTo(list.id(), index >= 0 && index < list.size() ? list.get(index) : null, "item " + index, type);
+    }
+
+    private <T extends CoValue> CompletableFuture<T> loadRefTo(RawCoID from, JsonValue ref, String where, Class<T> type) {
+        if (!(ref instanceof JsonValue.Str s) || !RawCoID.isValid(s.value())) {
+            return CompletableFuture.failedFuture(new UnavailableException(null,
+                    where + " of " + from.value() + " holds no CoValue reference" + (ref == null ? "" : ": " + ref)));
+        }
+        return load(new RawCoID(s.value()), LoadMode.LOCAL_FIRST, type);
     }
 
     /**
