@@ -230,7 +230,7 @@ public final class CojsonClient implements AutoCloseable {
                 if (!local) Login.fetchAccount(a, timeout, timer, connection);
                 Login.checkAccount(node);
             } catch (RuntimeException e) {
-                if (a != null) a.close(Duration.ZERO, false);
+                if (a != null) a.close(Duration.ZERO, url -> false);
                 else if (p != null) p.close();
                 connection.stopped(false);
                 throw e;
@@ -254,8 +254,8 @@ public final class CojsonClient implements AutoCloseable {
     }
 
     private void activate(ActiveAccount a) {
+        loader = new Loader(a, timeout, timer, io, connection); // before active: whoever sees an account finds its loader
         active = a;
-        loader = new Loader(a, timeout, timer, io, connection);
     }
 
     /** The typed API of the logged-in account: create groups and values, get handles. */
@@ -442,7 +442,7 @@ public final class CojsonClient implements AutoCloseable {
     // ---- closing ----
 
     /**
-     * Gives a connected client {@link Builder#closeSyncTimeout} to upload, then stops recovery, the
+     * Gives the servers connected now {@link Builder#closeSyncTimeout} to receive what they lack, then stops recovery, the
      * connections and sync, commits what is pending to storage and closes it, and stops the
      * client's threads; every step bounded. Idempotent. Afterwards no thread of the client keeps
      * the JVM alive.
@@ -455,7 +455,7 @@ public final class CojsonClient implements AutoCloseable {
             ActiveAccount a = active;
             active = null;
             loader = null;
-            if (a != null) a.close(closeSyncTimeout, connection.status().isConnected());
+            if (a != null) a.close(closeSyncTimeout, connection::isConnected);
             connection.stopped(true);
             if (storage instanceof AsyncMapDbStorage s) s.close(Duration.ofSeconds(10));
             else if (storage != null) storage.close();

@@ -62,6 +62,41 @@ class ClientConnectionTest {
     }
 
     @Test
+    void withTwoServersTheClientSyncsToBothAndStaysConnectedWhileOneIsUp() throws Exception {
+        java.util.concurrent.ExecutorService appThread = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "app-listener");
+            t.setDaemon(true);
+            return t;
+        });
+        try (TestSyncServer one = new TestSyncServer(tmp.resolve("one"));
+                TestSyncServer two = new TestSyncServer(tmp.resolve("two"));
+                CojsonClient client = CojsonClient.builder().dataDirectory(tmp.resolve("client")).syncServer(one.url())
+                        .syncServer(two.url()).listenerExecutor(appThread).timeout(Duration.ofSeconds(20)).build()) {
+            List<String> listenerThreads = new CopyOnWriteArrayList<>();
+            client.onConnectionChange(s -> listenerThreads.add(Thread.currentThread().getName()));
+            client.createAccount("Hal");
+            io.cojson.core.values.Group everyone = client.node().createGroup().addMember(io.cojson.core.values.Group.EVERYONE,
+                    io.cojson.core.values.Role.READER);
+            CoMap note = everyone.createMap().set("text", "to both");
+            get(client.waitForSync(note.id()));
+            try (CojsonClient other = CojsonClient.builder().inMemory().syncServer(two.url()).build()) {
+                other.createAccount("Ivy");
+                assertEquals(note.id(), get(other.load(note.id(), LoadMode.LOCAL_FIRST)).id()); // server two has it
+            }
+            one.stop();
+            note.set("text", "to two only");
+            ExecutionException e = assertThrows(ExecutionException.class, () -> get(client.waitForSync(note.id())
+                    .orTimeout(2, java.util.concurrent.TimeUnit.SECONDS)));
+            assertInstanceOf(java.util.concurrent.TimeoutException.class, e.getCause()); // waits for every server, one is down
+            assertEquals(ConnectionState.CONNECTED, client.connectionStatus().state()); // the other one is up
+            assertEquals(two.url(), client.connectionStatus().server());
+            assertTrue(!listenerThreads.isEmpty() && listenerThreads.stream().allMatch("app-listener"::equals), listenerThreads.toString());
+        } finally {
+            appThread.shutdown();
+        }
+    }
+
+    @Test
     void waitingForAServerThatIsDownSaysWhatWasWaitedFor() throws Exception {
         int port;
         try (TestSyncServer server = new TestSyncServer(tmp.resolve("server"))) {

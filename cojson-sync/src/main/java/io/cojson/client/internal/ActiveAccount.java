@@ -97,21 +97,29 @@ public final class ActiveAccount {
 
     /** {@link #waitForSync(RawCoID, Duration)} for every value the node holds. */
     public CompletableFuture<Void> waitForSyncAll(Duration timeout) {
+        return waitForSyncAll(timeout, links);
+    }
+
+    private CompletableFuture<Void> waitForSyncAll(Duration timeout, List<ServerLink> to) {
         if (sync == null) return CompletableFuture.completedFuture(null);
         List<CompletableFuture<Void>> all = new ArrayList<>();
-        for (RawCoID id : node.ids()) all.add(waitForSync(id, timeout));
+        for (RawCoID id : node.ids()) {
+            for (ServerLink l : to) all.add(sync.waitForSync(id, l.peerId(), timeout));
+        }
         return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0]));
     }
 
     /**
-     * Stops everything of the account, in order, each step bounded: gives a connected client
-     * {@code syncBudget} to upload what the servers lack, stops recovery, the connections and the
-     * sync manager, then hands storage what is pending and waits for its commit.
+     * Stops everything of the account, in order, each step bounded: gives the servers connected now
+     * {@code syncBudget} to receive what they lack (a server that is down is not waited for), stops
+     * recovery, the connections and the sync manager, then hands storage what is pending and waits
+     * for its commit.
      */
-    public void close(Duration syncBudget, boolean connected) {
-        if (sync != null && connected && !syncBudget.isZero()) {
+    public void close(Duration syncBudget, java.util.function.Predicate<String> connected) {
+        List<ServerLink> up = links.stream().filter(l -> connected.test(l.url())).toList();
+        if (sync != null && !up.isEmpty() && !syncBudget.isZero()) {
             try {
-                waitForSyncAll(syncBudget).get(syncBudget.toMillis() + 100, java.util.concurrent.TimeUnit.MILLISECONDS);
+                waitForSyncAll(syncBudget, up).get(syncBudget.toMillis() + 100, java.util.concurrent.TimeUnit.MILLISECONDS);
             } catch (Exception e) {
                 LOG.info("closing before everything synced: {}", e.toString());
             }

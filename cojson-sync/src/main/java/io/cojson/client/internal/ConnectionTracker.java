@@ -38,6 +38,12 @@ public final class ConnectionTracker {
         return current;
     }
 
+    /** Whether the connection to {@code url} is open now. */
+    public synchronized boolean isConnected(String url) {
+        ConnectionStatus s = perServer.get(url);
+        return s != null && s.isConnected();
+    }
+
     public Subscription subscribe(Consumer<ConnectionStatus> listener) {
         subscribers.add(listener);
         return () -> subscribers.remove(listener);
