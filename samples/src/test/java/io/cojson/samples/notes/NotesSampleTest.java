@@ -23,7 +23,7 @@ class NotesSampleTest {
     Path tmp;
 
     @Test
-    void savedCredentialsOfflineEditSyncLiveUpdateFromAWriterAndConflicts() throws Exception {
+    void savedCredentialsOfflineEditSyncAndALiveUpdateFromAWriter() throws Exception {
         EmbeddedSyncServer server = EmbeddedSyncServer.start("127.0.0.1", 0, tmp.resolve("server"));
         int port = server.port();
         String url = server.url();
@@ -60,6 +60,62 @@ class NotesSampleTest {
             assertEquals(List.of(), alice.conflicts()); // no crash, nothing diverged: the list is empty
         } finally {
             server.close();
+        }
+    }
+
+    @Test
+    void editsMadeOnARestoredBackupAreListedAsAConflict() throws Exception {
+        Path alice = tmp.resolve("alice");
+        Path backup = tmp.resolve("backup");
+        EmbeddedSyncServer server = EmbeddedSyncServer.start("127.0.0.1", 0, tmp.resolve("server"));
+        int port = server.port();
+        String url = server.url();
+        try (NotesSample app = NotesSample.open(alice, url, "Alice")) {
+            app.notes().set("a", "1");
+            app.sync();
+        }
+        copyTree(alice, backup); // the app's data directory backed up while it is closed
+        try (NotesSample app = NotesSample.open(alice, url, "Alice")) {
+            app.notes().set("b", "the server's version");
+            app.sync();
+        }
+        server.close();
+        deleteTree(alice);
+        copyTree(backup, alice); // restored: it has lost the edit the server already holds
+        try (NotesSample app = NotesSample.open(alice, url, "Alice")) { // offline
+            app.notes().set("b", "the restored device's version");
+            app.notes().set("c", "more"); // now longer than the server's copy of the session, so it sends
+        }
+        server = EmbeddedSyncServer.start("127.0.0.1", port, tmp.resolve("server"));
+        try (NotesSample app = NotesSample.open(alice, url, "Alice")) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (app.conflicts().isEmpty() && System.nanoTime() < deadline) TimeUnit.MILLISECONDS.sleep(50);
+            List<io.cojson.client.Conflict> conflicts = app.conflicts();
+            assertEquals(1, conflicts.size(), conflicts.toString());
+            assertEquals(app.notes().id().value(), conflicts.get(0).coValueId());
+            assertEquals("PRESERVED", conflicts.get(0).status());
+            assertTrue(conflicts.get(0).open());
+        }
+        try (NotesSample app = NotesSample.open(alice, url, "Alice")) {
+            assertEquals(1, app.conflicts().size(), "the record is kept in the data directory");
+        } finally {
+            server.close();
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws java.io.IOException {
+        try (var s = Files.walk(from)) {
+            for (Path p : s.toList()) {
+                Path t = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) Files.createDirectories(t);
+                else Files.copy(p, t);
+            }
+        }
+    }
+
+    private static void deleteTree(Path root) throws java.io.IOException {
+        try (var s = Files.walk(root)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
         }
     }
 
