@@ -81,6 +81,9 @@ class CojsonClientTest {
                 CoMap fresh = get(laptop.load(rootId, LoadMode.FRESH, CoMap.class));
                 assertEquals("from the phone", fresh.getString("text"));
             }
+            try (CojsonClient browser = CojsonClient.builder().inMemory().syncServer(server.url()).build()) {
+                assertEquals("from the phone", browser.login(credentials.serialize()).root().getString("text"));
+            }
         }
     }
 
