@@ -11,11 +11,11 @@ import io.cojson.client.internal.Threads;
 import io.cojson.core.crypto.Crypto;
 import io.cojson.core.ids.AgentSecret;
 import io.cojson.core.ids.RawCoID;
+import io.cojson.core.json.JsonValue;
 import io.cojson.core.node.Accounts;
 import io.cojson.core.node.LocalNode;
 import io.cojson.core.node.Subscription;
 import io.cojson.core.values.Account;
-import io.cojson.core.json.JsonValue;
 import io.cojson.core.values.CoList;
 import io.cojson.core.values.CoMap;
 import io.cojson.core.values.CoValue;
@@ -53,10 +53,11 @@ import java.util.function.Consumer;
  *         .dataDirectory(Path.of("notes-data"))
  *         .syncServer("wss://sync.example.com")
  *         .build()) {
- *     Credentials saved = ...; // from a previous run, or:
- *     CreatedAccount created = client.createAccount("Alice"); // save created.credentials().serialize()
+ *     Account me = savedText != null
+ *             ? client.login(savedText)                                  // offline-first
+ *             : client.createAccount("Alice").account();                 // save its credentials().serialize()
  *     CoMap note = client.node().createGroup().createMap().set("text", "hello");
- *     client.waitForSync().join();
+ *     client.waitForSync().join();                                      // reached every server
  * }
  * }</pre>
  *
