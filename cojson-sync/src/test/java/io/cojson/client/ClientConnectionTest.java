@@ -97,6 +97,38 @@ class ClientConnectionTest {
     }
 
     @Test
+    void closeUploadsWhatTheServerLacksBeforeItStops() throws Exception {
+        try (TestSyncServer server = new TestSyncServer(tmp.resolve("server"))) {
+            Credentials credentials;
+            String noteId;
+            try (CojsonClient client = CojsonClient.builder().inMemory().syncServer(server.url()).build()) {
+                credentials = client.createAccount("Jo").credentials();
+                get(client.whenConnected());
+                CoMap note = client.node().createGroup().createMap().set("text", "written just before close");
+                client.account().setRoot(note);
+                noteId = note.id().value();
+            } // no waitForSync: close gives the connected server its chance
+            try (CojsonClient elsewhere = CojsonClient.builder().inMemory().syncServer(server.url()).build()) {
+                assertEquals(noteId, elsewhere.login(credentials).rootId().value());
+                assertEquals("written just before close", get(elsewhere.load(noteId, LoadMode.FRESH, CoMap.class)).getString("text"));
+            }
+        }
+    }
+
+    @Test
+    void withoutAServerConnectingAndFreshLoadsFailAtOnceSayingWhy() throws Exception {
+        try (CojsonClient client = CojsonClient.builder().inMemory().build()) {
+            CoMap note = client.createAccount("Kim").account().node().createGroup().createMap();
+            ExecutionException connect = assertThrows(ExecutionException.class, () -> get(client.whenConnected()));
+            assertTrue(connect.getCause().getMessage().contains("no sync server"), connect.getCause().getMessage());
+            ExecutionException fresh = assertThrows(ExecutionException.class, () -> get(client.load(note.id(), LoadMode.FRESH)));
+            assertInstanceOf(UnavailableException.class, fresh.getCause());
+            assertEquals(note.id(), get(client.load(note.id(), LoadMode.LOCAL_FIRST)).id());
+            get(client.waitForSync()); // nothing to sync with: done at once
+        }
+    }
+
+    @Test
     void waitingForAServerThatIsDownSaysWhatWasWaitedFor() throws Exception {
         int port;
         try (TestSyncServer server = new TestSyncServer(tmp.resolve("server"))) {
@@ -110,6 +142,10 @@ class ClientConnectionTest {
             assertTrue(e.getCause().getMessage().contains(note.id().value()), e.getCause().getMessage());
             eventually(Duration.ofSeconds(5), "the refused connection is reported",
                     () -> client.connectionStatus().state() == ConnectionState.ERROR);
+            ExecutionException fresh = assertThrows(ExecutionException.class, () -> get(client.load(note.id(), LoadMode.FRESH)));
+            assertInstanceOf(ClientTimeoutException.class, fresh.getCause());
+            assertTrue(fresh.getCause().getMessage().startsWith("waited 500 ms for a connection to ws://127.0.0.1:" + port)
+                    && fresh.getCause().getMessage().contains("connection failed"), fresh.getCause().getMessage());
             assertTrue(client.connectionStatus().lastCause().contains("connection failed"), client.connectionStatus().lastCause());
         }
     }
