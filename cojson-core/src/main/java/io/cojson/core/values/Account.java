@@ -39,6 +39,16 @@ public final class Account extends CoValue {
         return ref("root");
     }
 
+    /** The profile's ID as the account holds it (whether or not it is loaded here), or null. */
+    public RawCoID profileId() {
+        return refId("profile");
+    }
+
+    /** The root's ID as the account holds it (whether or not it is loaded here; load it to read it), or null when unset. */
+    public RawCoID rootId() {
+        return refId("root");
+    }
+
     /** Sets the root map (only on the account's own node). */
     public Account setRoot(CoMap root) {
         local().write(id, List.of(CoMapContent.setChange("root", JsonValue.of(root.id().value()))),
@@ -49,6 +59,14 @@ public final class Account extends CoValue {
     /** Calls {@code listener} after every change of this account. */
     public Subscription subscribe(Consumer<Account> listener) {
         return listen(() -> listener.accept(this));
+    }
+
+    private RawCoID refId(String key) {
+        LocalNode n = local();
+        return n.locked(() -> {
+            String ref = n.require(id).groupView(n).getString(key, null);
+            return ref != null && RawCoID.isValid(ref) ? new RawCoID(ref) : null;
+        });
     }
 
     private CoMap ref(String key) {

@@ -1,5 +1,8 @@
 package io.cojson.samples.cli;
 
+import io.cojson.client.ClientTimeoutException;
+import io.cojson.client.CojsonClient;
+import io.cojson.client.LoadMode;
 import io.cojson.core.json.JsonValue;
 import io.cojson.core.json.JsonWriter;
 import io.cojson.core.node.Subscription;
@@ -7,9 +10,6 @@ import io.cojson.core.values.CoList;
 import io.cojson.core.values.CojsonNode;
 import io.cojson.core.values.Group;
 import io.cojson.core.values.Role;
-import io.cojson.sync.PeerRole;
-import io.cojson.sync.SyncManager;
-import io.cojson.sync.transport.WebSocketClientChannel;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
 
 /**
  * The main job: a Java sync server on embedded MapDB storage (temp dir, free port) and two account
- * clients connected to it through WebSockets sharing a todo list. Alice creates a group with Bob as
+ * clients ({@link CojsonClient}s, in memory) connected to it through WebSockets sharing a todo list. Alice creates a group with Bob as
  * writer and a list of todo items; Bob sees them through a subscription, completes one and adds
  * one; Alice sees his edits. One JSON line per step; exit 0 once both lists are identical.
  */
@@ -75,33 +75,31 @@ public final class TodoCommand implements Callable<Integer> {
             toClose.add(server);
             print(out, "server", "url", server.url(), "storage", "mapdb", "dir", db.toAbsolutePath().toString());
 
-            CojsonNode alice = CojsonNode.createAccount("Alice");
-            CojsonNode bob = CojsonNode.createAccount("Bob");
-            SyncManager aliceSync = connect(alice, server.url(), toClose);
-            SyncManager bobSync = connect(bob, server.url(), toClose);
+            // each account is one client object: in memory here, connected to the server, owning its threads
+            CojsonClient aliceClient = client(server.url(), timeout, toClose);
+            CojsonClient bobClient = client(server.url(), timeout, toClose);
+            aliceClient.createAccount("Alice");
+            bobClient.createAccount("Bob");
+            CojsonNode alice = aliceClient.node();
+            CojsonNode bob = bobClient.node();
+            await(aliceClient.whenConnected(), timeout, "Alice connecting");
+            await(bobClient.whenConnected(), timeout, "Bob connecting");
             print(out, "connected", "alice", alice.accountID().value(), "bob", bob.accountID().value());
 
-            await(bobSync.waitForSync(bob.accountID(), "server"), timeout, "Bob's account reaching the server");
-            if (await(aliceSync.load(bob.accountID()), timeout, "Alice loading Bob's account").isEmpty()) {
-                print(out, "error", "message", "the server does not have Bob's account");
-                return 1;
-            }
+            await(bobClient.waitForSync(bob.accountID()), timeout, "Bob's account reaching the server");
+            await(aliceClient.load(bob.accountID(), LoadMode.LOCAL_FIRST), timeout, "Alice loading Bob's account");
             Group team = alice.createGroup();
             team.addMember(bob.accountID(), Role.WRITER);
             CoList todos = team.createList();
             todos.append(item("buy milk", false)).append(item("write report", false)).append(item("call mum", false));
             print(out, "aliceCreated", "group", team.id().value(), "list", todos.id().value(), "items", todos.toJson());
-            await(aliceSync.waitForSync(todos.id(), "server"), timeout, "Alice's list reaching the server");
+            await(aliceClient.waitForSync(todos.id()), timeout, "Alice's list reaching the server");
             print(out, "aliceSynced", "list", todos.id().value());
 
             Subscription aliceSub = todos.subscribe(l -> print(out, "aliceSees", "items", l.toJson()));
             toClose.add(aliceSub::close);
 
-            if (await(bobSync.load(todos.id()), timeout, "Bob loading the list").isEmpty()) {
-                print(out, "error", "message", "Bob cannot load the list");
-                return 1;
-            }
-            CoList bobs = bob.list(todos.id());
+            CoList bobs = await(bobClient.load(todos.id(), LoadMode.LOCAL_FIRST, CoList.class), timeout, "Bob loading the list");
             Subscription bobSub = bobs.subscribe(l -> print(out, "bobSees", "items", l.toJson()));
             toClose.add(bobSub::close);
             print(out, "bobLoaded", "items", bobs.toJson(), "role", bob.group(team.id()).myRole() == null ? "none"
@@ -124,8 +122,8 @@ public final class TodoCommand implements Callable<Integer> {
             print(out, "aliceEdited", "deleted", "call mum");
             JsonValue.Arr finalItems = JsonValue.arr(item("buy milk", true), item("write report", false), item("water plants", false));
             waitUntil(() -> bobs.toJson().equals(finalItems) && todos.toJson().equals(finalItems), timeout, "both converging");
-            await(aliceSync.waitForSync(todos.id(), "server"), timeout, "Alice's edits reaching the server");
-            await(bobSync.waitForSync(todos.id(), "server"), timeout, "Bob's edits reaching the server");
+            await(aliceClient.waitForSync(todos.id()), timeout, "Alice's edits reaching the server");
+            await(bobClient.waitForSync(todos.id()), timeout, "Bob's edits reaching the server");
             server.flush(timeout);
             print(out, "converged", "items", todos.toJson(), "alice", todos.toJson(), "bob", bobs.toJson(),
                     "persisted", JsonValue.TRUE);
@@ -148,19 +146,21 @@ public final class TodoCommand implements Callable<Integer> {
         }
     }
 
-    private static SyncManager connect(CojsonNode node, String url, List<AutoCloseable> toClose) {
-        SyncManager sync = SyncManager.create(node.localNode());
-        toClose.add(sync);
-        sync.onError(e -> System.err.println("todo: sync error: " + e));
-        sync.addPeer("server", PeerRole.SERVER, WebSocketClientChannel.connect(url));
-        return sync;
+    private static CojsonClient client(String url, Duration timeout, List<AutoCloseable> toClose) {
+        CojsonClient c = CojsonClient.builder().inMemory().syncServer(url).timeout(timeout).build();
+        toClose.add(c);
+        return c;
     }
 
+    /** {@code f}'s value; its failure (a client timeout says what it waited for) as a {@link TimeoutException} or the cause. */
     private static <T> T await(CompletableFuture<T> f, Duration timeout, String what) throws Exception {
         try {
-            return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return f.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             throw new TimeoutException("timed out after " + timeout.toMillis() + " ms: " + what);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof ClientTimeoutException t) throw new TimeoutException(what + ": " + t.getMessage());
+            throw new Exception(what + ": " + e.getCause().getMessage(), e.getCause());
         }
     }
 

@@ -1,0 +1,479 @@
+package io.cojson.client;
+
+import io.cojson.client.internal.ActiveAccount;
+import io.cojson.client.internal.ConnectionTracker;
+import io.cojson.client.internal.DeepSubscription;
+import io.cojson.client.internal.Futures;
+import io.cojson.client.internal.Listeners;
+import io.cojson.client.internal.Loader;
+import io.cojson.client.internal.Login;
+import io.cojson.client.internal.Threads;
+import io.cojson.core.crypto.Crypto;
+import io.cojson.core.ids.AgentSecret;
+import io.cojson.core.ids.RawCoID;
+import io.cojson.core.json.JsonValue;
+import io.cojson.core.node.Accounts;
+import io.cojson.core.node.LocalNode;
+import io.cojson.core.node.Subscription;
+import io.cojson.core.values.Account;
+import io.cojson.core.values.CoList;
+import io.cojson.core.values.CoMap;
+import io.cojson.core.values.CoValue;
+import io.cojson.core.values.CojsonNode;
+import io.cojson.storage.AsyncMapDbStorage;
+import io.cojson.storage.CoValueStorage;
+import io.cojson.storage.NodePersistence;
+import io.cojson.sync.recovery.ConflictRecord;
+import io.cojson.sync.recovery.ConflictRecords;
+import io.cojson.sync.transport.InvalidUrlException;
+import io.cojson.sync.transport.WebSocketClientChannel;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * The one object an app holds: local storage, the account's node, sync with the servers,
+ * reconnection, crash recovery and every thread they use. Build one per data directory, log in
+ * (or create an account), use the typed values of {@link #node()}, and {@link #close()} it.
+ *
+ * <pre>{@code
+ * try (CojsonClient client = CojsonClient.builder()
+ *         .dataDirectory(Path.of("notes-data"))
+ *         .syncServer("wss://sync.example.com")
+ *         .build()) {
+ *     Account me = savedText != null
+ *             ? client.login(savedText)                                  // offline-first
+ *             : client.createAccount("Alice").account();                 // save its credentials().serialize()
+ *     CoMap note = client.node().createGroup().createMap().set("text", "hello");
+ *     client.waitForSync().join();                                      // reached every server
+ * }
+ * }</pre>
+ *
+ * <p>Offline first: writes go to memory and storage at once and sync when a server is reachable;
+ * the client reconnects by itself. Threads: all daemon threads, stopped by {@link #close()}.
+ * Listeners ({@link #subscribe}, {@link #onConnectionChange}) run on the
+ * {@link Builder#listenerExecutor listener executor} (by default one daemon thread of this client,
+ * in order), never on a sync or storage thread: a listener that blocks delays other listeners,
+ * not syncing. One account per client: to switch, close it and build another.
+ */
+public final class CojsonClient implements AutoCloseable {
+    private static final AtomicInteger CLIENTS = new AtomicInteger();
+    private final String name = "c" + CLIENTS.incrementAndGet();
+    private final Crypto crypto = Crypto.create();
+    private final Path dataDirectory;
+    private final List<String> servers;
+    private final Duration timeout;
+    private final Duration closeSyncTimeout;
+    private final CoValueStorage storage;
+    private final ScheduledExecutorService timer;
+    private final ExecutorService io;
+    private final Listeners listeners;
+    private final ConnectionTracker connection;
+    private final Object lock = new Object();
+    private volatile ActiveAccount active;
+    private volatile Loader loader;
+    private volatile boolean closed;
+
+    private CojsonClient(Builder b, CoValueStorage storage) {
+        this.dataDirectory = b.dataDirectory;
+        this.servers = List.copyOf(b.servers);
+        this.timeout = b.timeout;
+        this.closeSyncTimeout = b.closeSyncTimeout;
+        this.storage = storage;
+        this.timer = Executors.newSingleThreadScheduledExecutor(Threads.daemon("cojson-client-timer-" + name));
+        this.io = Executors.newSingleThreadExecutor(Threads.daemon("cojson-client-io-" + name));
+        this.listeners = new Listeners(b.listenerExecutor, name);
+        this.connection = new ConnectionTracker(servers, listeners);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Settings of a client; {@link #dataDirectory} or {@link #inMemory} is required. */
+    public static final class Builder {
+        private Path dataDirectory;
+        private boolean inMemory;
+        private final List<String> servers = new ArrayList<>();
+        private Duration timeout = Duration.ofSeconds(30);
+        private Duration closeSyncTimeout = Duration.ofSeconds(5);
+        private Executor listenerExecutor;
+
+        private Builder() {}
+
+        /** Keeps everything in MapDB files in {@code dir} (created if missing; one client per directory at a time). */
+        public Builder dataDirectory(Path dir) {
+            this.dataDirectory = Objects.requireNonNull(dir, "dir");
+            this.inMemory = false;
+            return this;
+        }
+
+        /** Keeps everything in memory only: nothing survives {@link #close()} except what reached a server. */
+        public Builder inMemory() {
+            this.inMemory = true;
+            this.dataDirectory = null;
+            return this;
+        }
+
+        /** Adds a sync server ({@code ws://} or {@code wss://}); checked by {@link #build()}. Zero servers: local only. */
+        public Builder syncServer(String url) {
+            servers.add(url);
+            return this;
+        }
+
+        /** Default bound of every wait of the client: connecting, loading, syncing, logging in on a new device (30 s). */
+        public Builder timeout(Duration t) {
+            if (t.isNegative() || t.isZero()) throw new IllegalArgumentException("timeout must be positive");
+            this.timeout = t;
+            return this;
+        }
+
+        /** How long {@link #close()} lets a connected client upload what the servers lack (5 s; zero: none). */
+        public Builder closeSyncTimeout(Duration t) {
+            if (t.isNegative()) throw new IllegalArgumentException("closeSyncTimeout must not be negative");
+            this.closeSyncTimeout = t;
+            return this;
+        }
+
+        /**
+         * Where listeners run. Default: one daemon thread of the client, calling listeners one at a
+         * time in order, stopped by {@link #close()}. An executor given here is not shut down by the client.
+         */
+        public Builder listenerExecutor(Executor e) {
+            this.listenerExecutor = Objects.requireNonNull(e, "executor");
+            return this;
+        }
+
+        /**
+         * Checks the settings ({@link InvalidServerUrlException} for a URL that cannot be connected
+         * to) and opens the storage. Connecting starts with {@code login} or {@code createAccount}.
+         */
+        public CojsonClient build() {
+            if (dataDirectory == null && !inMemory) throw new IllegalStateException("choose dataDirectory(path) or inMemory()");
+            for (String url : servers) {
+                try {
+                    WebSocketClientChannel.checkUrl(url);
+                } catch (InvalidUrlException | NullPointerException e) {
+                    throw new InvalidServerUrlException(url, e.getMessage() == null ? "sync server URL is null" : e.getMessage(), e);
+                }
+            }
+            CoValueStorage storage = null;
+            if (dataDirectory != null) {
+                try {
+                    Files.createDirectories(dataDirectory);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot create the data directory " + dataDirectory, e);
+                }
+                storage = AsyncMapDbStorage.open(dataDirectory);
+            }
+            return new CojsonClient(this, storage);
+        }
+    }
+
+    // ---- accounts ----
+
+    /**
+     * Creates an account with a public profile {@code {name}}, makes it this client's account and
+     * starts syncing it; returns it with the credentials to save. Stored locally at once (the
+     * call waits for the commit); uploaded when a server is reachable ({@link #waitForSync()}).
+     */
+    public CreatedAccount createAccount(String name) {
+        synchronized (lock) {
+            requireNoAccount();
+            AgentSecret secret = crypto.newRandomAgentSecret();
+            LocalNode node = Accounts.create(crypto, secret, name);
+            Login.created(node, storage);
+            NodePersistence p = Login.persist(node, storage, false);
+            try {
+                if (p != null) Futures.join(Futures.within(p.persistedAll(), timeout, timer, () -> "local storage to commit the new account"));
+                activate(ActiveAccount.start(node, p, storage, servers, timer, connection));
+            } catch (RuntimeException e) {
+                if (p != null) p.close();
+                throw e;
+            }
+            return new CreatedAccount(active.typed.account(), new Credentials(node.accountID(), secret));
+        }
+    }
+
+    /**
+     * Logs in: checks the credentials first ({@link InvalidCredentialsException}, before anything
+     * is loaded), then loads the account from local storage (offline works), or on a new device
+     * from the sync servers (bounded by the timeout: {@link ClientTimeoutException}; no server has
+     * it: {@link UnavailableException}). Syncing starts; returns the account.
+     */
+    public Account login(Credentials credentials) {
+        Objects.requireNonNull(credentials, "credentials");
+        synchronized (lock) {
+            requireNoAccount();
+            Login.checkCredentials(crypto, credentials);
+            LocalNode node = Login.node(crypto, credentials, storage);
+            NodePersistence p = Login.persist(node, storage, true);
+            boolean local = node.get(credentials.accountID()) != null;
+            ActiveAccount a = null;
+            try {
+                if (!local && servers.isEmpty()) {
+                    throw new UnavailableException(credentials.accountID(), "account " + credentials.accountID().value()
+                            + " is not in " + (storage != null ? "local storage" : "memory") + " and no sync server is configured");
+                }
+                a = ActiveAccount.start(node, p, storage, servers, timer, connection);
+                if (!local) Login.fetchAccount(a, timeout, timer, connection);
+                Login.checkAccount(node);
+            } catch (RuntimeException e) {
+                if (a != null) a.close(Duration.ZERO, url -> false);
+                else if (p != null) p.close();
+                connection.stopped(false);
+                throw e;
+            }
+            activate(a);
+            return a.typed.account();
+        }
+    }
+
+    /** Parses {@code serialized} ({@link Credentials#parse}) and logs in. */
+    public Account login(String serialized) {
+        return login(Credentials.parse(serialized));
+    }
+
+    private void requireNoAccount() {
+        requireOpen();
+        if (active != null) {
+            throw new IllegalStateException("this client already has account " + active.node.accountID().value()
+                    + "; close it and build another client to switch accounts");
+        }
+    }
+
+    private void activate(ActiveAccount a) {
+        loader = new Loader(a, timeout, timer, io, connection); // before active: whoever sees an account finds its loader
+        active = a;
+    }
+
+    /** The typed API of the logged-in account: create groups and values, get handles. */
+    public CojsonNode node() {
+        return requireAccount().typed;
+    }
+
+    /** The logged-in account ({@link Account#profile()}, {@link Account#root()}). */
+    public Account account() {
+        return requireAccount().typed.account();
+    }
+
+    public boolean isLoggedIn() {
+        return active != null;
+    }
+
+    private ActiveAccount requireAccount() {
+        requireOpen();
+        ActiveAccount a = active;
+        if (a == null) throw new IllegalStateException("no account: call login or createAccount first");
+        return a;
+    }
+
+    private void requireOpen() {
+        if (closed) throw new IllegalStateException("the client is closed");
+    }
+
+    // ---- connection ----
+
+    /** The connection now (OFFLINE before login, without servers, and after close). */
+    public ConnectionStatus connectionStatus() {
+        return connection.status();
+    }
+
+    /** Calls {@code listener} (on the listener executor) at every change of {@link #connectionStatus()}. */
+    public Subscription onConnectionChange(Consumer<ConnectionStatus> listener) {
+        return connection.subscribe(listener);
+    }
+
+    /**
+     * Completes once a server connection is open (at once if it is), failing after the timeout
+     * with a {@link ClientTimeoutException} naming the servers, the state and the last cause; fails
+     * at once without servers.
+     */
+    public CompletableFuture<Void> whenConnected() {
+        return whenConnected(timeout);
+    }
+
+    public CompletableFuture<Void> whenConnected(Duration timeout) {
+        return connection.whenConnected(timeout, timer);
+    }
+
+    /** The sync server URLs, as configured. */
+    public List<String> syncServers() {
+        return servers;
+    }
+
+    /** The data directory, or null in memory. */
+    public Path dataDirectory() {
+        return dataDirectory;
+    }
+
+    // ---- loading and syncing ----
+
+    /**
+     * The value {@code id}, as a handle of its type ({@link io.cojson.core.values.CoMap}, …).
+     * Fails with {@link UnavailableException} when no source has it, {@link NoAccessException}
+     * when this account may not read it, {@link ClientTimeoutException} after the timeout.
+     */
+    public CompletableFuture<CoValue> load(RawCoID id, LoadMode mode) {
+        requireAccount();
+        return loader.load(Objects.requireNonNull(id, "id"), Objects.requireNonNull(mode, "mode"));
+    }
+
+    /** {@link #load(RawCoID, LoadMode)} by the ID's text ({@code co_z…}). */
+    public CompletableFuture<CoValue> load(String id, LoadMode mode) {
+        return load(new RawCoID(id), mode);
+    }
+
+    /** {@link #load(RawCoID, LoadMode, Class)} by the ID's text ({@code co_z…}). */
+    public <T extends CoValue> CompletableFuture<T> load(String id, LoadMode mode, Class<T> type) {
+        return load(new RawCoID(id), mode, type);
+    }
+
+    /** {@link #load(RawCoID, LoadMode)} of a value of a known type; a {@link io.cojson.core.values.WrongTypeException} otherwise. */
+    public <T extends CoValue> CompletableFuture<T> load(RawCoID id, LoadMode mode, Class<T> type) {
+        return load(id, mode).thenApply(v -> {
+            if (!type.isInstance(v)) {
+                throw new CojsonClientException(id.value() + " is a " + v.getClass().getSimpleName() + ", not a " + type.getSimpleName());
+            }
+            return type.cast(v);
+        });
+    }
+
+    /**
+     * Calls {@code listener} with {@code value} after it (or a value it depends on, such as its
+     * group) changed, locally or from a server. Runs on the listener executor; changes that come
+     * while a call is queued are folded into it.
+     */
+    public <T extends CoValue> Subscription subscribe(T value, Consumer<? super T> listener) {
+        ActiveAccount a = requireAccount();
+        Runnable trigger = listeners.coalescing(() -> listener.accept(value));
+        return a.node.subscribe(value.id(), id -> trigger.run());
+    }
+
+    /**
+     * {@link #subscribe(CoValue, Consumer)} that also covers the values {@code value} references,
+     * {@code depth} references deep (CoMap field values and CoList items holding CoValue IDs; 0:
+     * the value alone): those not here are loaded ({@link LoadMode#LOCAL_FIRST}), newly referenced
+     * ones are watched and unreferenced ones dropped as the values change.
+     */
+    public <T extends CoValue> Subscription subscribe(T value, int depth, Consumer<? super T> listener) {
+        if (depth < 0) throw new IllegalArgumentException("depth must not be negative");
+        ActiveAccount a = requireAccount();
+        Loader l = loader;
+        return new DeepSubscription(a.typed, value.id(), depth, listeners, () -> listener.accept(value),
+                id -> l.load(id, LoadMode.LOCAL_FIRST).exceptionally(e -> null));
+    }
+
+    /**
+     * The value field {@code key} of {@code map} refers to, as its type {@code type}, loaded as
+     * {@link #load} does ({@link LoadMode#LOCAL_FIRST}); an {@link UnavailableException} when the
+     * field holds no CoValue ID.
+     */
+    public <T extends CoValue> CompletableFuture<T> loadRef(CoMap map, String key, Class<T> type) {
+        return loadRefTo(map.id(), map.get(key), "field " + key, type);
+    }
+
+    /** {@link #loadRef(CoMap, String, Class)} for item {@code index} of {@code list}. */
+    public <T extends CoValue> CompletableFuture<T> loadRef(CoList list, int index, Class<T> type) {
+        return loadRefTo(list.id(), index >= 0 && index < list.size() ? list.get(index) : null, "item " + index, type);
+    }
+
+    private <T extends CoValue> CompletableFuture<T> loadRefTo(RawCoID from, JsonValue ref, String where, Class<T> type) {
+        if (!(ref instanceof JsonValue.Str s) || !RawCoID.isValid(s.value())) {
+            return CompletableFuture.failedFuture(new UnavailableException(null,
+                    where + " of " + from.value() + " holds no CoValue reference" + (ref == null ? "" : ": " + ref)));
+        }
+        return load(new RawCoID(s.value()), LoadMode.LOCAL_FIRST, type);
+    }
+
+    /**
+     * Completes once every sync server confirmed holding everything this client has of {@code id}
+     * now; at once without servers; a {@link ClientTimeoutException} saying which server had not
+     * confirmed after the timeout.
+     */
+    public CompletableFuture<Void> waitForSync(RawCoID id) {
+        ActiveAccount a = requireAccount();
+        return Futures.within(a.waitForSync(id, timeout), timeout.plusMillis(200), timer,
+                () -> "the sync servers to confirm " + id.value() + " (" + connection.describe() + ")");
+    }
+
+    /** {@link #waitForSync(RawCoID)} for every value this client holds. */
+    public CompletableFuture<Void> waitForSync() {
+        ActiveAccount a = requireAccount();
+        return Futures.within(a.waitForSyncAll(timeout), timeout.plusMillis(200), timer,
+                () -> "the sync servers to confirm everything (" + connection.describe() + ")");
+    }
+
+    /** Completes once local storage committed every change made so far (at once in memory). */
+    public CompletableFuture<Void> waitForStorage() {
+        ActiveAccount a = requireAccount();
+        if (a.persistence == null) return CompletableFuture.completedFuture(null);
+        return Futures.within(a.persistence.persistedAll(), timeout, timer, () -> "local storage to commit every change");
+    }
+
+    // ---- conflicts ----
+
+    /** The conflicts crash recovery preserved for this account's values, oldest first. */
+    public List<Conflict> conflicts() {
+        List<Conflict> out = new ArrayList<>();
+        for (ConflictRecord r : conflictRecords().all()) {
+            out.add(new Conflict(r.recordId(), r.coValueId().value(), r.status().name(), r.status().isOpen(), r.divergent(),
+                    r.detectedAt()));
+        }
+        return out;
+    }
+
+    /** The full conflict records and their actions (recovery.md §11), kept in storage when there is one. */
+    public ConflictRecords conflictRecords() {
+        return requireAccount().conflicts();
+    }
+
+    // ---- closing ----
+
+    /**
+     * Gives the servers connected now {@link Builder#closeSyncTimeout} to receive what they lack, then stops recovery, the
+     * connections and sync, commits what is pending to storage and closes it, and stops the
+     * client's threads; every step bounded. Idempotent. Afterwards no thread of the client keeps
+     * the JVM alive.
+     */
+    @Override
+    public void close() {
+        synchronized (lock) {
+            if (closed) return;
+            closed = true;
+            ActiveAccount a = active;
+            active = null;
+            loader = null;
+            if (a != null) a.close(closeSyncTimeout, connection::isConnected);
+            connection.stopped(true);
+            if (storage instanceof AsyncMapDbStorage s) s.close(Duration.ofSeconds(10));
+            else if (storage != null) storage.close();
+            Threads.stop(io, Duration.ofSeconds(2));
+            Threads.stop(timer, Duration.ofSeconds(1));
+            listeners.close(Duration.ofSeconds(2));
+        }
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public String toString() {
+        ActiveAccount a = active;
+        return "CojsonClient(" + (dataDirectory != null ? dataDirectory : "in memory") + ", servers " + servers
+                + (a != null ? ", account " + a.node.accountID().value() : "") + (closed ? ", closed" : "") + ")";
+    }
+}

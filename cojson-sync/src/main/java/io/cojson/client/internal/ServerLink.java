@@ -1,0 +1,112 @@
+package io.cojson.client.internal;
+
+import io.cojson.core.json.JsonValue;
+import io.cojson.sync.PeerRole;
+import io.cojson.sync.SyncManager;
+import io.cojson.sync.transport.MessageChannel;
+import io.cojson.sync.transport.ReconnectingClient;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The connection to one sync server: a {@link ReconnectingClient} whose every channel becomes the
+ * sync manager's peer {@code peerId}, each channel watched so that the {@link ConnectionTracker}
+ * learns when it answered and why it ended.
+ */
+public final class ServerLink implements AutoCloseable {
+    private final String url;
+    private final String peerId;
+    private final SyncManager sync;
+    private final ConnectionTracker tracker;
+    private final AtomicLong channelSeq = new AtomicLong();
+    private volatile boolean closing;
+    private ReconnectingClient client;
+
+    public ServerLink(String url, String peerId, SyncManager sync, ConnectionTracker tracker) {
+        this.url = url;
+        this.peerId = peerId;
+        this.sync = sync;
+        this.tracker = tracker;
+    }
+
+    public String url() {
+        return url;
+    }
+
+    public String peerId() {
+        return peerId;
+    }
+
+    /** Starts connecting; returns once the first channel is the sync manager's peer (so waits that follow see it). */
+    public void start() {
+        tracker.connecting(url);
+        client = ReconnectingClient.builder(url)
+                .onChannel(ch -> sync.addPeer(peerId, PeerRole.SERVER, new Watched(ch, channelSeq.incrementAndGet())))
+                .onConnectionChange(up -> {
+                    if (up && !closing) tracker.connected(url);
+                })
+                .start();
+    }
+
+    /** Stops reconnecting, closes the current channel and waits (bounded) for the reconnect thread to end. */
+    @Override
+    public void close() {
+        closing = true;
+        ReconnectingClient c = client;
+        if (c == null) return;
+        c.close();
+        try {
+            c.awaitTermination(Duration.ofSeconds(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A channel whose end (and its reason) reaches the tracker before the sync manager hears of it. */
+    private final class Watched implements MessageChannel {
+        private final MessageChannel ch;
+        private final long seq;
+
+        Watched(MessageChannel ch, long seq) {
+            this.ch = ch;
+            this.seq = seq;
+        }
+
+        @Override
+        public void send(String messageJson) {
+            ch.send(messageJson);
+        }
+
+        @Override
+        public void setListener(Listener listener) {
+            ch.setListener(new Listener() {
+                @Override
+                public void onMessage(String messageJson) {
+                    listener.onMessage(messageJson);
+                }
+
+                @Override
+                public void onMessage(String messageJson, JsonValue parsed) {
+                    listener.onMessage(messageJson, parsed);
+                }
+
+                @Override
+                public void onClosed(String reason) {
+                    // a late end of a replaced channel says nothing about the current one
+                    if (!closing && seq == channelSeq.get()) tracker.ended(url, reason);
+                    listener.onClosed(reason);
+                }
+            });
+        }
+
+        @Override
+        public String describe() {
+            return ch.describe();
+        }
+
+        @Override
+        public void close() {
+            ch.close();
+        }
+    }
+}
