@@ -360,6 +360,9 @@ public final class SyncManager implements AutoCloseable {
                 }
             }
             ctx.out.forward(id);
+            // What the session held back from storage while quarantined (e.g. the server's extra
+            // transactions a no-fork check applied) goes to storage now, like any change.
+            if (ctx.options.storage() != null) ctx.out.persist(id);
             f.complete(null);
         });
         return f;

@@ -169,6 +169,8 @@ class SessionGuardCrashTest {
 
     /** T4 verified the old session's values before pushing (recovery.md §13: it "still runs for the old session"); none forked. */
     private static void assertNoRecoveryRound(RecoveryCoordinator rc) {
+        await("every check ended", () -> rc.statuses().stream().allMatch(st -> st.state() == io.cojson.sync.recovery.RecoveryState.DONE
+                || st.state() == io.cojson.sync.recovery.RecoveryState.FAILED || st.state() == io.cojson.sync.recovery.RecoveryState.IDLE));
         for (io.cojson.sync.recovery.RecoveryStatus st : rc.statuses()) {
             assertEquals(io.cojson.sync.recovery.RecoveryState.DONE, st.state(), st.toString());
             assertTrue(st.outcome() != io.cojson.sync.recovery.ForkConfirmation.Outcome.FORK && st.round() == 0, "no recovery round: " + st);
