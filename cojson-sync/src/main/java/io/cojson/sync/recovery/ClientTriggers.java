@@ -125,7 +125,14 @@ final class ClientTriggers implements RecoveryHooks {
                     theirs == null ? 0 : theirs.count(session), id, session, pushed);
             held.putIfAbsent(key, ACK_SHORTFALL);
             verified.remove(key);
-            fetch(server, key, theirs == null ? 0 : theirs.count(session), ACK_SHORTFALL);
+            // A 0.20.19 server that rejected the push ignores the value on this connection for good:
+            // a reconnecting peer goes to a fresh connection at once (its first push fetches there).
+            if (server.isPersistent() && reconnected.add(server)) {
+                LOG.info("reconnecting to {} for the verification fetch of {} session {}", server.id(), id, session);
+                sync.reconnect(server);
+            } else {
+                fetch(server, key, theirs == null ? 0 : theirs.count(session), ACK_SHORTFALL);
+            }
         }, SHORTFALL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
     }
 
