@@ -44,6 +44,22 @@ class RecoveryClientTriggersTest {
         get(m.waitForSync(f.map, "server").orTimeout(20, TimeUnit.SECONDS));
     }
 
+    /**
+     * Alice's first process writes title and priority (her disk: the returned node), then
+     * {@code lost} reaches the server only; the process ends.
+     */
+    private LocalNode crashAfterServerAck(ForkedSession f, String... lost) {
+        SyncManager first = h.connected(f.alice, SyncOptions.defaults());
+        set(f.alice, f.map, "title", "Task");
+        set(f.alice, f.map, "priority", "high");
+        synced(first, f);
+        LocalNode restarted = f.restart();
+        for (String kv : lost) set(f.alice, f.map, kv.split("=", 2)[0], kv.split("=", 2)[1]);
+        synced(first, f);
+        first.close();
+        return restarted;
+    }
+
     private static String fields(LocalNode n, ForkedSession f) {
         return SyncTestKit.mapJson(n, f.map);
     }
@@ -54,15 +70,7 @@ class RecoveryClientTriggersTest {
         h = new MapDbServerFixture(tmp.resolve("server"));
         ForkedSession f = new ForkedSession();
         SessionID s = f.alice.sessionID();
-        SyncManager first = h.connected(f.alice, SyncOptions.defaults());
-        set(f.alice, f.map, "title", "Task");
-        set(f.alice, f.map, "priority", "high");
-        synced(first, f);
-        LocalNode restarted = f.restart(); // her disk: title, priority
-        set(f.alice, f.map, "status", "review");
-        set(f.alice, f.map, "assignee", "carol");
-        synced(first, f); // the server has both; her disk never got them
-        first.close();
+        LocalNode restarted = crashAfterServerAck(f, "status=review", "assignee=carol"); // her disk: title, priority
 
         SyncManager alice = h.client(restarted, SyncOptions.defaults());
         RecoveryCoordinator rc = RecoveryCoordinator.install(alice, null);
@@ -97,14 +105,7 @@ class RecoveryClientTriggersTest {
         h = new MapDbServerFixture(tmp.resolve("server"));
         ForkedSession f = new ForkedSession();
         SessionID s = f.alice.sessionID();
-        SyncManager first = h.connected(f.alice, SyncOptions.defaults());
-        set(f.alice, f.map, "title", "Task");
-        set(f.alice, f.map, "priority", "high");
-        synced(first, f);
-        LocalNode restarted = f.restart();
-        set(f.alice, f.map, "status", "review");
-        synced(first, f);
-        first.close();
+        LocalNode restarted = crashAfterServerAck(f, "status=review");
         set(restarted, f.map, "assignee", "bob");
         set(restarted, f.map, "archived", "false"); // longer than the server's S: case A
         Path aliceDir = tmp.resolve("alice");

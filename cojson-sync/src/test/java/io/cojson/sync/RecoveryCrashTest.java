@@ -111,6 +111,16 @@ class RecoveryCrashTest {
         assertEquals(List.of("archived", "assignee", "priority", "status", "title"), keys, "every edit of either side exactly once");
     }
 
+    /** A server, and alice's first process killed after the server acknowledged {@code lost} (her disk has {@code before}). */
+    private record Crashed(CrashHarness h, CrashHarness.Alice a, Path aliceDir) {}
+
+    private Crashed crash(List<String> before, List<String> lost, boolean everyoneReads) throws Exception {
+        CrashHarness h = new CrashHarness(dir.resolve("server"));
+        cleanup.add(h);
+        Path aliceDir = dir.resolve("alice");
+        return new Crashed(h, h.crashAfterServerAck(aliceDir, before, lost, everyoneReads), aliceDir);
+    }
+
     /** Alice restarted on her disk after the real crash, edits {@code after}, reconnects; returns once recovery is DONE. */
     private record Restarted(LocalNode alice, RecoveryCoordinator rc, MapDbStorage disk) {}
 
@@ -132,11 +142,11 @@ class RecoveryCrashTest {
     @Test
     @DisplayName("RI-4 Server ahead by more, real crash (child JVM, SIGKILL): loses status and assignee=carol; three edits after the restart; all seven fields")
     void RI4_serverAheadByMore_realCrash() throws Exception {
-        CrashHarness h = new CrashHarness(dir.resolve("server"));
-        cleanup.add(h);
-        Path aliceDir = dir.resolve("alice");
-        CrashHarness.Alice a = h.crashAfterServerAck(aliceDir, List.of("title=Task", "priority=high"),
-                List.of("status=review", "assignee=carol"));
+        Crashed c = crash(List.of("title=Task", "priority=high"),
+                List.of("status=review", "assignee=carol"), false);
+        CrashHarness h = c.h();
+        CrashHarness.Alice a = c.a();
+        Path aliceDir = c.aliceDir();
         Restarted r = restartEditAndRecover(h, a, aliceDir, 2, "archived=true", "owner=alice", "due=friday");
         SessionID s = a.session();
         assertEquals(2, r.rc().status(a.map(), s).commonPrefix());
@@ -153,10 +163,10 @@ class RecoveryCrashTest {
     @Test
     @DisplayName("RI-5 Non-overlapping edits, real crash (child JVM, SIGKILL): empty map; loses status=review; assignee=bob, priority=high; all three fields")
     void RI5_nonOverlappingEdits_realCrash() throws Exception {
-        CrashHarness h = new CrashHarness(dir.resolve("server"));
-        cleanup.add(h);
-        Path aliceDir = dir.resolve("alice");
-        CrashHarness.Alice a = h.crashAfterServerAck(aliceDir, List.of(), List.of("status=review"));
+        Crashed c = crash(List.of(), List.of("status=review"), false);
+        CrashHarness h = c.h();
+        CrashHarness.Alice a = c.a();
+        Path aliceDir = c.aliceDir();
         Restarted r = restartEditAndRecover(h, a, aliceDir, 0, "assignee=bob", "priority=high");
         SessionID s = a.session();
         assertEquals(0, r.rc().status(a.map(), s).commonPrefix(), "her disk had nothing of S for this map");
@@ -169,10 +179,10 @@ class RecoveryCrashTest {
     @Test
     @DisplayName("RI-7 Fresh charlie, real crash (child JVM, SIGKILL): charlie (own storage) loads after the recovery and has exactly S and S!")
     void RI7_freshCharlie_realCrash() throws Exception {
-        CrashHarness h = new CrashHarness(dir.resolve("server"));
-        cleanup.add(h);
-        Path aliceDir = dir.resolve("alice");
-        CrashHarness.Alice a = h.crashAfterServerAck(aliceDir, List.of("title=Task"), List.of("status=review"));
+        Crashed c = crash(List.of("title=Task"), List.of("status=review"), false);
+        CrashHarness h = c.h();
+        CrashHarness.Alice a = c.a();
+        Path aliceDir = c.aliceDir();
         Restarted r = restartEditAndRecover(h, a, aliceDir, 1, "assignee=bob", "priority=high");
         SessionID s = a.session();
         await("server has S!", () -> SyncTestKit.known(h.serverNode, a.map()).count(s.conflictSession()) == 2);
@@ -205,10 +215,10 @@ class RecoveryCrashTest {
     @Test
     @DisplayName("RI-6 Bob converges, real crash (child JVM, SIGKILL): bob saw status=review; after alice's recovery he shows her post-crash edits too, without reloading")
     void RI6_bobConverges_realCrash() throws Exception {
-        CrashHarness h = new CrashHarness(dir.resolve("server"));
-        cleanup.add(h);
-        Path aliceDir = dir.resolve("alice");
-        CrashHarness.Alice a = h.crashAfterServerAck(aliceDir, List.of("title=Task", "priority=high"), List.of("status=review"), true);
+        Crashed c = crash(List.of("title=Task", "priority=high"), List.of("status=review"), true);
+        CrashHarness h = c.h();
+        CrashHarness.Alice a = c.a();
+        Path aliceDir = c.aliceDir();
         LocalNode bob = io.cojson.core.node.Accounts.create(CRYPTO, "Bob");
         SyncManager bs = connected(h, bob);
         assertTrue(get(bs.load(a.map())).isPresent());
@@ -223,10 +233,10 @@ class RecoveryCrashTest {
     @Test
     @DisplayName("RI-8 Other sessions preserved, real crash (child JVM, SIGKILL): alice2's assignee=carol stays, her session byte-identical; only S is replaced")
     void RI8_otherSessionsPreserved_realCrash() throws Exception {
-        CrashHarness h = new CrashHarness(dir.resolve("server"));
-        cleanup.add(h);
-        Path aliceDir = dir.resolve("alice");
-        CrashHarness.Alice a = h.crashAfterServerAck(aliceDir, List.of("title=Task"), List.of("status=review"));
+        Crashed c = crash(List.of("title=Task"), List.of("status=review"), false);
+        CrashHarness h = c.h();
+        CrashHarness.Alice a = c.a();
+        Path aliceDir = c.aliceDir();
         LocalNode alice2 = LocalNode.forAccount(CRYPTO, a.account(), h.secret, null); // another process of the account
         SyncManager second = connected(h, alice2);
         assertTrue(get(second.load(a.map())).isPresent());
