@@ -73,9 +73,9 @@ public final class ConnectionTracker {
             changed = recompute();
             fail = closing ? new ArrayList<>(waiters) : List.of();
             if (closing) waiters.clear();
+            tell(changed);
         }
         for (CompletableFuture<Void> w : fail) w.completeExceptionally(new CojsonClientException("the client was closed"));
-        tell(changed);
     }
 
     /** Completes once connected (at once if connected now); fails at once without servers or once closed. */
@@ -118,9 +118,9 @@ public final class ConnectionTracker {
                 ready = new ArrayList<>(waiters);
                 waiters.clear();
             }
+            tell(changed); // under the lock: listeners hear the changes in the order they happened
         }
         for (CompletableFuture<Void> w : ready) w.complete(null);
-        tell(changed);
     }
 
     /** Folds the per-server statuses into {@link #current}; the new status if it changed, else null. Under the lock. */
@@ -147,6 +147,7 @@ public final class ConnectionTracker {
         return next;
     }
 
+    /** Hands the change to the listener executor (only enqueues); called under the lock, in order. */
     private void tell(ConnectionStatus s) {
         if (s == null) return;
         for (Consumer<ConnectionStatus> l : subscribers) listeners.run(() -> l.accept(s));

@@ -19,6 +19,8 @@ public final class ServerLink implements AutoCloseable {
     private final SyncManager sync;
     private final ConnectionTracker tracker;
     private final AtomicLong channelSeq = new AtomicLong();
+    /** The last channel that ended: a late "connected" for it must not override its end. */
+    private volatile long endedSeq;
     private volatile boolean closing;
     private ReconnectingClient client;
 
@@ -43,7 +45,7 @@ public final class ServerLink implements AutoCloseable {
         client = ReconnectingClient.builder(url)
                 .onChannel(ch -> sync.addPeer(peerId, PeerRole.SERVER, new Watched(ch, channelSeq.incrementAndGet())))
                 .onConnectionChange(up -> {
-                    if (up && !closing) tracker.connected(url);
+                    if (up && !closing && endedSeq != channelSeq.get()) tracker.connected(url);
                 })
                 .start();
     }
@@ -93,7 +95,10 @@ public final class ServerLink implements AutoCloseable {
                 @Override
                 public void onClosed(String reason) {
                     // a late end of a replaced channel says nothing about the current one
-                    if (!closing && seq == channelSeq.get()) tracker.ended(url, reason);
+                    if (!closing && seq == channelSeq.get()) {
+                        endedSeq = seq;
+                        tracker.ended(url, reason);
+                    }
                     listener.onClosed(reason);
                 }
             });
