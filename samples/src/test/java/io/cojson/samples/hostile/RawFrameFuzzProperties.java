@@ -45,8 +45,13 @@ class RawFrameFuzzProperties {
     }
 
     @AfterContainer
-    static void stop() {
+    static void stop() throws java.io.IOException {
         server.close();
+        try (var files = java.nio.file.Files.walk(db)) { // no temp directory left behind (issue 9)
+            for (java.nio.file.Path p : (Iterable<java.nio.file.Path>) files.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                java.nio.file.Files.deleteIfExists(p);
+            }
+        }
     }
 
     record Frame(int opcode, byte[] payload) {}
