@@ -359,6 +359,7 @@ public final class SyncManager implements AutoCloseable {
                     }
                 }
             }
+            ctx.waiters.sessionReplaced(id, session, serverLength);
             ctx.out.forward(id);
             // What the session held back from storage while quarantined (e.g. the server's extra
             // transactions a no-fork check applied) goes to storage now, like any change.
@@ -382,6 +383,17 @@ public final class SyncManager implements AutoCloseable {
                 return set.isEmpty() ? null : set;
             });
         }
+    }
+
+    /**
+     * Sends every peer what it lacks of {@code id} now (subscribed peers the delta, server peers
+     * a load): for recovery, after it stopped holding a session back (recovery.md §4.2 T4).
+     */
+    public void push(RawCoID id) {
+        ctx.exec.execute(() -> {
+            ctx.out.forward(id);
+            if (ctx.options.storage() != null) ctx.out.persist(id);
+        });
     }
 
     /** Installs crash recovery's triggers T2–T4 (recovery.md §4.2); {@link RecoveryHooks#NONE} removes them. */

@@ -5,6 +5,7 @@ import io.cojson.core.knownstate.KnownState;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.ListIterator;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -52,6 +53,22 @@ final class SyncWaiters {
                 w.future().complete(null);
             }
         }
+    }
+
+    /**
+     * A recovery replaced {@code session} of {@code id} with the server's {@code length}
+     * transactions (recovery.md §5.5): a wait that targeted the discarded longer version would
+     * wait forever, so it now waits for what the node holds after the swap (its edits are in the
+     * conflict session), then is checked against each peer at once.
+     */
+    void sessionReplaced(RawCoID id, io.cojson.core.ids.SessionID session, int length) {
+        KnownState now = ctx.knownState(id);
+        if (now == null) return;
+        for (ListIterator<Waiter> it = waiters.listIterator(); it.hasNext();) {
+            Waiter w = it.next();
+            if (w.id().equals(id) && w.target().count(session) > length) it.set(new Waiter(id, w.peerId(), now, w.future()));
+        }
+        for (PeerState p : ctx.openPeers()) check(p, id);
     }
 
     void onPeerClosed(PeerState peer) {

@@ -99,6 +99,16 @@ final class ClientTriggers implements RecoveryHooks {
         }
     }
 
+    /** T4 for {@code session} from now on: each value with content in it is verified before a push (switch permitting). */
+    void verifyBeforePush(SessionID session) {
+        if (RecoverySwitches.verifyBeforePush()) atRiskSessions.add(session);
+    }
+
+    /** (CoValue, session) pairs held back until a check or recovery ends. */
+    int pending() {
+        return held.size() + submitted.size();
+    }
+
     // ---- RecoveryHooks (sync executor) ----
 
     @Override
@@ -211,7 +221,10 @@ final class ClientTriggers implements RecoveryHooks {
         switch (s.state()) {
             case DONE, FAILED, IDLE -> {
                 Key key = new Key(s.id(), s.session());
-                if (held.containsKey(key) || submitted.contains(key)) release(key);
+                if (held.containsKey(key) || submitted.contains(key)) {
+                    release(key);
+                    sync.push(s.id()); // what was held back from the servers goes out now
+                }
             }
             default -> { }
         }

@@ -200,6 +200,28 @@ public final class RecoveryCoordinator implements AutoCloseable {
         return conflicts;
     }
 
+    /**
+     * Treats {@code session} as at risk (recovery.md §13, T4): before anything of it is pushed to a
+     * server, each value with content in it is compared with the server's version, so that a fork
+     * of equal length (case C) is found too. Storage-backed nodes get this from the at-risk markers
+     * and the unclean-shutdown flag; call it for a node whose history may have been rolled back
+     * another way (a restored backup, an in-memory restart). No effect with
+     * {@code cojson.verifyBeforePush=false}.
+     */
+    public void verifyBeforePush(SessionID session) {
+        clientTriggers.verifyBeforePush(Objects.requireNonNull(session));
+    }
+
+    /**
+     * How many recoveries and client-side checks (T2–T4) are under way or waiting: 0 once every
+     * trigger seen so far has ended (a session held back from servers is pushed again then).
+     */
+    public int pending() {
+        synchronized (jobs) {
+            return jobs.size() + clientTriggers.pending();
+        }
+    }
+
     /** Edits a deletion discarded (recovery.md §5.3: {@code DISCARDED_DELETED} records), persisted with the storage. */
     public DiscardedEdits discardedEdits() {
         return discarded;

@@ -1,0 +1,279 @@
+package io.cojson.sync;
+
+import static io.cojson.sync.SyncTestKit.CRYPTO;
+
+import io.cojson.core.content.CoListContent;
+import io.cojson.core.content.CoMapContent;
+import io.cojson.core.content.DecodedTx;
+import io.cojson.core.covalue.TransactionDecoder;
+import io.cojson.core.ids.AgentSecret;
+import io.cojson.core.ids.RawCoID;
+import io.cojson.core.ids.SessionID;
+import io.cojson.core.json.JsonValue;
+import io.cojson.core.node.Accounts;
+import io.cojson.core.node.ContentPiece;
+import io.cojson.core.node.GroupOperations;
+import io.cojson.core.node.LocalNode;
+import io.cojson.sync.recovery.RecoveryCoordinator;
+import io.cojson.sync.recovery.RecoveryState;
+import io.cojson.sync.recovery.SessionRegistry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.state.Action;
+import net.jqwik.api.state.ActionChain;
+import net.jqwik.api.state.Transformer;
+
+/**
+ * The model-based recovery property (reliability.md §4, issue 11 A.2, in its in-memory form):
+ * random schedules of two devices of one account editing a CoMap or a CoList through a Java sync
+ * server, persisting to their "disk" (what survives a crash), syncing, and crashing at any point
+ * between; a crash restarts the device from its disk, reusing its session (the at-risk guard off,
+ * so that forks really happen) or taking a new one (guard on). After every action: no value is
+ * present twice on a device. After the schedule, heal (every device connected and synced) and
+ * check liveness: every peer converges, every recovery ended, and every edit that a server
+ * acknowledged or a disk held is present exactly once everywhere. Schedules, crashes and forks
+ * actually run are written to {@code target/recovery-model.json}.
+ */
+class RecoveryModelProperties {
+    private static final AtomicLong SCHEDULES = new AtomicLong();
+    private static final AtomicLong CRASHES = new AtomicLong();
+    private static final AtomicLong FORKS = new AtomicLong();
+    private static final AtomicLong FAILURES = new AtomicLong();
+    private static final long SEED = Long.getLong("cojson.model.seed", 0);
+    private static final ThreadLocal<Model> CURRENT = new ThreadLocal<>();
+
+    /** One device of alice's account: its node, its disk (a copy that survives crashes), its sync and recovery. */
+    static final class Device {
+        final String name;
+        final SessionRegistry registry = SessionRegistry.inMemory(); // the registry file survives crashes
+        LocalNode node;
+        LocalNode disk;
+        SyncManager sync;
+        RecoveryCoordinator rc;
+        long forks;
+
+        Device(String name, LocalNode node) {
+            this.name = name;
+            this.node = node;
+        }
+    }
+
+    /** The system under test and what the model knows must survive. */
+    static final class Model {
+        final boolean list;
+        final boolean privateTx;
+        final AgentSecret secret = CRYPTO.newRandomAgentSecret();
+        final LocalNode first = Accounts.create(CRYPTO, secret, "Alice");
+        final SyncManager server = SyncManager.create(LocalNode.forAgent(CRYPTO, CRYPTO.newRandomAgentSecret()));
+        final RawCoID group = GroupOperations.createGroup(first, null);
+        final RawCoID id;
+        final List<Device> devices = new ArrayList<>();
+        final List<String> written = new ArrayList<>();
+        /** Must be present exactly once at the end: acknowledged by the server or held by a disk. */
+        final Set<String> mustSurvive = new HashSet<>();
+        int next;
+        int crashes;
+
+        Model(boolean list, boolean privateTx) {
+            CURRENT.set(this); // closed by the property even when the schedule fails half-way
+            this.list = list;
+            this.privateTx = privateTx;
+            id = Accounts.createOwned(first, list ? "colist" : "comap", group, JsonValue.NULL);
+            devices.add(start(new Device("A", first)));
+            devices.add(start(new Device("B", clone(first, null))));
+            for (Device d : devices) d.disk = clone(d.node, d.node.sessionID());
+        }
+
+        LocalNode clone(LocalNode from, SessionID session) {
+            LocalNode n = LocalNode.forAccount(CRYPTO, first.accountID(), secret, session);
+            for (RawCoID v : from.ids()) for (ContentPiece p : from.exportContent(v)) n.importContent(p);
+            Accounts.checkLogin(n);
+            return n;
+        }
+
+        Device start(Device d) {
+            return start(d, false);
+        }
+
+        /** With {@code rolledBack}, the device restarted from a disk that may lack what its session sent: T4 applies. */
+        Device start(Device d, boolean rolledBack) {
+            d.sync = SyncManager.create(d.node);
+            d.rc = RecoveryCoordinator.install(d.sync, d.registry, null, RecoveryCoordinator.Options.defaults());
+            if (rolledBack) d.rc.verifyBeforePush(d.node.sessionID());
+            SyncTestKit.connect(d.sync, server);
+            return d;
+        }
+
+        void edit(int device) {
+            Device d = devices.get(device);
+            String v = "op" + (++next);
+            written.add(v);
+            d.node.locked(() -> {
+                List<JsonValue> changes = list ? ((CoListContent) d.node.view(id)).appendChanges(List.of(JsonValue.of(v)), null)
+                        : List.of(CoMapContent.setChange(v, JsonValue.of(v)));
+                d.node.write(id, changes, null, privateTx);
+                return null;
+            });
+        }
+
+        void persist(int device) {
+            Device d = devices.get(device);
+            d.disk = clone(d.node, d.node.sessionID());
+            mustSurvive.addAll(present(d.disk));
+        }
+
+        void sync(int device) {
+            Device d = devices.get(device);
+            SyncTestKit.get(d.sync.waitForSync(id, "server").orTimeout(20, TimeUnit.SECONDS));
+            mustSurvive.addAll(present(d.node)); // the server acknowledged everything d holds
+        }
+
+        void crash(int device, boolean reuseSession) {
+            Device d = devices.get(device);
+            d.forks += d.rc.stats().committed();
+            d.rc.close();
+            d.sync.close();
+            SessionID session = reuseSession ? d.disk.sessionID() : CRYPTO.newRandomSessionID(first.accountID().value());
+            d.registry.record(d.disk.sessionID());
+            d.node = clone(d.disk, session);
+            start(d, reuseSession); // an unclean restart in the same session: what a storage's at-risk flag gives
+            crashes++;
+        }
+
+        /** The values written in the value's transactions (every session), one entry per change. */
+        List<String> present(LocalNode n) {
+            return n.locked(() -> {
+                List<String> out = new ArrayList<>();
+                if (n.get(id) == null) return out;
+                for (DecodedTx tx : TransactionDecoder.decode(n.require(id), n, n.keys())) {
+                    for (JsonValue c : tx.changes()) {
+                        if (((JsonValue.Obj) c).get("value") instanceof JsonValue.Str s) out.add(s.value());
+                    }
+                }
+                return out;
+            });
+        }
+
+        /** Safety after every action: nothing twice on any device. */
+        void noDuplicates() {
+            for (Device d : devices) {
+                List<String> p = present(d.node);
+                if (new HashSet<>(p).size() != p.size()) throw new AssertionError(d.name + " holds a value twice: " + p);
+                if (!written.containsAll(p)) throw new AssertionError(d.name + " holds a value nobody wrote: " + p);
+            }
+        }
+
+        String describe() {
+            StringBuilder b = new StringBuilder("list=" + list + " private=" + privateTx + " written=" + written + " mustSurvive="
+                    + new TreeMap<>(Map.of("n", mustSurvive.size())));
+            for (Device d : devices) b.append("\n  ").append(d.name).append(' ').append(SyncTestKit.known(d.node, id)).append(' ')
+                    .append(present(d.node)).append(' ').append(d.rc.statuses());
+            b.append("\n  server ").append(SyncTestKit.known(server.node(), id));
+            return b.toString();
+        }
+
+        /** Heal: everyone synced; then liveness. */
+        void healAndCheck() {
+            try {
+                for (Device d : devices) SyncTestKit.get(d.sync.waitForSync(id, "server").orTimeout(20, TimeUnit.SECONDS));
+                SyncTestKit.await("every peer converges and every recovery ended", () -> {
+                    var ks = SyncTestKit.known(server.node(), id);
+                    for (Device d : devices) {
+                        if (d.rc.pending() > 0 || !ks.equals(SyncTestKit.known(d.node, id))) return false;
+                        for (var st : d.rc.statuses()) {
+                            if (st.state() != RecoveryState.DONE && st.state() != RecoveryState.IDLE) return false;
+                        }
+                    }
+                    return true;
+                });
+            } catch (AssertionError e) {
+                throw new AssertionError(describe(), e);
+            }
+            for (Device d : devices) {
+                Map<String, Integer> counts = new HashMap<>();
+                for (String v : present(d.node)) counts.merge(v, 1, Integer::sum);
+                for (String v : mustSurvive) {
+                    if (counts.getOrDefault(v, 0) != 1) throw new AssertionError(v + " must be on " + d.name + " exactly once\n" + describe());
+                }
+                for (var e : counts.entrySet()) if (e.getValue() != 1) throw new AssertionError(e + " on " + d.name + "\n" + describe());
+                d.forks += d.rc.stats().committed();
+            }
+        }
+
+        void close() {
+            for (Device d : devices) {
+                d.rc.close();
+                d.sync.close();
+            }
+            server.close();
+        }
+    }
+
+    private static Transformer<Model> step(String what, java.util.function.Consumer<Model> f) {
+        return Transformer.mutate(what, m -> {
+            f.accept(m);
+            m.noDuplicates();
+        });
+    }
+
+    @Provide
+    Arbitrary<ActionChain<Model>> schedules() {
+        Action.Independent<Model> edit = () -> Arbitraries.integers().between(0, 1).map(d -> step("edit " + d, m -> m.edit(d)));
+        Action.Independent<Model> persist = () -> Arbitraries.integers().between(0, 1).map(d -> step("persist " + d, m -> m.persist(d)));
+        Action.Independent<Model> sync = () -> Arbitraries.integers().between(0, 1).map(d -> step("sync " + d, m -> m.sync(d)));
+        Action.Independent<Model> crash = () -> net.jqwik.api.Combinators.combine(Arbitraries.integers().between(0, 1),
+                Arbitraries.of(true, false)).as((d, reuse) -> step("crash " + d + (reuse ? " (same session)" : " (new session)"),
+                        m -> m.crash(d, reuse)));
+        return Arbitraries.integers().between(0, 3).flatMap(kind -> {
+            Arbitrary<ActionChain<Model>> chains = ActionChain.startWith(() -> new Model((kind & 1) == 1, (kind & 2) == 2))
+                    .withAction(5, edit).withAction(2, persist).withAction(2, sync).withAction(2, crash)
+                    .withMaxTransformations(12);
+            return chains;
+        });
+    }
+
+    @Property(tries = 1000, shrinking = net.jqwik.api.ShrinkingMode.BOUNDED)
+    void crashesAndRestartsNeverLoseWhatWasAcknowledgedOrStored(@ForAll("schedules") ActionChain<Model> chain) {
+        Model m = null;
+        try {
+            chain.run();
+            m = CURRENT.get();
+            m.healAndCheck();
+            SCHEDULES.incrementAndGet();
+            CRASHES.addAndGet(m.crashes);
+            for (Device d : m.devices) FORKS.addAndGet(d.forks);
+        } catch (AssertionError | RuntimeException e) {
+            FAILURES.incrementAndGet();
+            throw e;
+        } finally {
+            Model made = CURRENT.get();
+            CURRENT.remove();
+            if (made != null) made.close();
+        }
+    }
+
+    @AfterContainer
+    static void writeSummary() throws IOException {
+        Path out = Path.of("target", "recovery-model.json");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, "{\"schedules\":" + SCHEDULES.get() + ",\"crashes\":" + CRASHES.get() + ",\"forks\":" + FORKS.get()
+                + ",\"failures\":" + FAILURES.get() + ",\"seed\":" + SEED + "}\n", StandardCharsets.UTF_8);
+    }
+}
