@@ -188,7 +188,7 @@ final class StoreFiles {
         String host;
         try {
             host = InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) { // Android: NetworkOnMainThreadException when opened on the UI thread
             host = "unknown-host";
         }
         String text = "pid=" + pid() + " host=" + host + " opened=" + Instant.now() + "\n";
