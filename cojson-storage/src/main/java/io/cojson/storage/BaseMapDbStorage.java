@@ -3,6 +3,7 @@ package io.cojson.storage;
 import io.cojson.core.header.CoValueHeader;
 import io.cojson.core.ids.RawCoID;
 import io.cojson.core.ids.SessionID;
+import io.cojson.core.internal.Compat;
 import io.cojson.core.knownstate.KnownState;
 import io.cojson.core.node.ContentPiece;
 import io.cojson.storage.internal.Engine;
@@ -124,7 +125,7 @@ abstract class BaseMapDbStorage implements CoValueStorage {
     @Override
     public Set<SessionID> ownSessions() {
         Set<SessionID> out = new java.util.LinkedHashSet<>();
-        for (String s : engine.ownSessions()) if (!s.isBlank()) out.add(new SessionID(s));
+        for (String s : engine.ownSessions()) if (!Compat.isBlank(s)) out.add(new SessionID(s));
         return out;
     }
 
@@ -135,7 +136,7 @@ abstract class BaseMapDbStorage implements CoValueStorage {
 
     @Override
     public void recordDiscardedDeleted(String record) {
-        if (record.isBlank() || record.contains("\n")) throw new IllegalArgumentException("a record is one non-empty line");
+        if (Compat.isBlank(record) || record.contains("\n")) throw new IllegalArgumentException("a record is one non-empty line");
         engine.recordDiscarded(record);
     }
 
@@ -147,7 +148,7 @@ abstract class BaseMapDbStorage implements CoValueStorage {
     @Override
     public void recordServerAcknowledged(java.util.Map<String, Integer> acknowledged) {
         for (String k : acknowledged.keySet()) {
-            if (k.isBlank() || k.contains("\n") || k.indexOf(' ') <= 0) throw new IllegalArgumentException("not a \"coValueID sessionID\" key: " + k);
+            if (Compat.isBlank(k) || k.contains("\n") || k.indexOf(' ') <= 0) throw new IllegalArgumentException("not a \"coValueID sessionID\" key: " + k);
         }
         engine.recordAcknowledged(acknowledged);
     }

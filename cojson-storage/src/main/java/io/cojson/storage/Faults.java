@@ -1,5 +1,6 @@
 package io.cojson.storage;
 
+import io.cojson.core.internal.Compat;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.Files;
@@ -185,7 +186,7 @@ public final class Faults {
         final Map<String, List<Entry>> byAfter = new HashMap<>();
 
         static Plan parse(String spec) {
-            if (spec == null || spec.isBlank()) return null;
+            if (spec == null || Compat.isBlank(spec)) return null;
             Plan p = new Plan();
             for (String raw : spec.split(",")) {
                 String e = raw.trim();

@@ -1,6 +1,7 @@
 package io.cojson.storage;
 
 import io.cojson.core.ids.RawCoID;
+import io.cojson.core.internal.Compat;
 import io.cojson.core.node.ContentPiece;
 import io.cojson.storage.internal.Engine;
 import io.cojson.storage.internal.Op;
@@ -37,7 +38,7 @@ public final class MapDbStorage extends BaseMapDbStorage {
             return CompletableFuture.completedFuture((T) engine.commit(List.of(op)).get(0));
         } catch (RuntimeException e) {
             engine.failWaiters(op.id(), e);
-            return CompletableFuture.failedFuture(e);
+            return Compat.failedFuture(e);
         }
     }
 
@@ -64,7 +65,7 @@ public final class MapDbStorage extends BaseMapDbStorage {
                 if ((Boolean) engine.commit(List.of(new Op.Erase(id))).get(0)) n++;
             }
         } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
+            return Compat.failedFuture(e);
         }
         return CompletableFuture.completedFuture(n);
     }

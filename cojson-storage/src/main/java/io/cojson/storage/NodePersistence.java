@@ -1,6 +1,7 @@
 package io.cojson.storage;
 
 import io.cojson.core.ids.RawCoID;
+import io.cojson.core.internal.Compat;
 import io.cojson.core.knownstate.KnownState;
 import io.cojson.core.node.ContentPiece;
 import io.cojson.core.node.LocalNode;
@@ -75,13 +76,13 @@ public final class NodePersistence implements AutoCloseable {
         CompletableFuture<Void> pending = replacing.get(id);
         if (pending != null) return pending.thenCompose(v -> persisted(id)); // the target is known once memory has the swap
         KnownState target = NodeContent.knownState(node, id);
-        if (target == null) return CompletableFuture.failedFuture(new IllegalArgumentException("CoValue " + id + " is not loaded on this node"));
+        if (target == null) return Compat.failedFuture(new IllegalArgumentException("CoValue " + id + " is not loaded on this node"));
         markDirty(id);
-        CompletableFuture<KnownState> stored = storage.whenStored(target).exceptionallyCompose(e -> {
+        CompletableFuture<KnownState> stored = Compat.exceptionallyCompose(storage.whenStored(target), e -> {
             // memory still had the divergent tail when the target was taken: ask again after the swap
             CompletableFuture<Void> swap = replacing.get(id);
             return unwrap(e) instanceof SessionReplacedException && swap != null ? swap.thenCompose(v -> persisted(id))
-                    : CompletableFuture.failedFuture(e);
+                    : Compat.failedFuture(e);
         });
         if (!NodeContent.isDeleted(node, id)) return stored;
         return stored.thenCompose(k -> storage.markDeleted(id).thenApply(v -> k)); // the tombstone mark is part of it

@@ -9,8 +9,11 @@ import io.cojson.client.internal.Loader;
 import io.cojson.client.internal.Login;
 import io.cojson.client.internal.Threads;
 import io.cojson.core.crypto.Crypto;
+import io.cojson.core.crypto.CryptoProvider;
+import io.cojson.core.crypto.CryptoProviders;
 import io.cojson.core.ids.AgentSecret;
 import io.cojson.core.ids.RawCoID;
+import io.cojson.core.internal.Compat;
 import io.cojson.core.json.JsonValue;
 import io.cojson.core.node.Accounts;
 import io.cojson.core.node.LocalNode;
@@ -71,7 +74,7 @@ import java.util.function.Consumer;
 public final class CojsonClient implements AutoCloseable {
     private static final AtomicInteger CLIENTS = new AtomicInteger();
     private final String name = "c" + CLIENTS.incrementAndGet();
-    private final Crypto crypto = Crypto.create();
+    private final Crypto crypto;
     private final Path dataDirectory;
     private final List<String> servers;
     private final Duration timeout;
@@ -87,6 +90,7 @@ public final class CojsonClient implements AutoCloseable {
     private volatile boolean closed;
 
     private CojsonClient(Builder b, CoValueStorage storage) {
+        this.crypto = new Crypto(b.cryptoProvider != null ? b.cryptoProvider : CryptoProviders.auto());
         this.dataDirectory = b.dataDirectory;
         this.servers = List.copyOf(b.servers);
         this.timeout = b.timeout;
@@ -110,8 +114,19 @@ public final class CojsonClient implements AutoCloseable {
         private Duration timeout = Duration.ofSeconds(30);
         private Duration closeSyncTimeout = Duration.ofSeconds(5);
         private Executor listenerExecutor;
+        private CryptoProvider cryptoProvider;
 
         private Builder() {}
+
+        /**
+         * The crypto primitives (default {@link CryptoProviders#auto()}: libsodium if its bundled
+         * native library loads here, else Bouncy Castle). On Android, e.g.
+         * {@code CryptoProviders.libsodium(new SodiumAndroid())} from lazysodium-android.
+         */
+        public Builder crypto(CryptoProvider provider) {
+            this.cryptoProvider = Objects.requireNonNull(provider, "provider");
+            return this;
+        }
 
         /** Keeps everything in MapDB files in {@code dir} (created if missing; one client per directory at a time). */
         public Builder dataDirectory(Path dir) {
@@ -392,7 +407,7 @@ public final class CojsonClient implements AutoCloseable {
 
     private <T extends CoValue> CompletableFuture<T> loadRefTo(RawCoID from, JsonValue ref, String where, Class<T> type) {
         if (!(ref instanceof JsonValue.Str s) || !RawCoID.isValid(s.value())) {
-            return CompletableFuture.failedFuture(new UnavailableException(null,
+            return Compat.failedFuture(new UnavailableException(null,
                     where + " of " + from.value() + " holds no CoValue reference" + (ref == null ? "" : ": " + ref)));
         }
         return load(new RawCoID(s.value()), LoadMode.LOCAL_FIRST, type);

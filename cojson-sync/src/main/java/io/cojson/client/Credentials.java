@@ -3,6 +3,7 @@ package io.cojson.client;
 import io.cojson.core.ids.AgentSecret;
 import io.cojson.core.ids.InvalidIdException;
 import io.cojson.core.ids.RawCoID;
+import io.cojson.core.internal.Compat;
 import java.util.Objects;
 
 /**
@@ -24,7 +25,7 @@ public record Credentials(RawCoID accountID, AgentSecret agentSecret) {
      */
     public static Credentials parse(String text) {
         if (text == null) throw new InvalidCredentialsException("no credentials (null)");
-        String t = text.strip();
+        String t = Compat.strip(text);
         int sep = t.indexOf(SEPARATOR);
         if (sep < 0) throw new InvalidCredentialsException("malformed credentials: expected accountID" + SEPARATOR + "agentSecret");
         RawCoID account;

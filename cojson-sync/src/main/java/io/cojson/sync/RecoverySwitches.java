@@ -1,5 +1,6 @@
 package io.cojson.sync;
 
+import io.cojson.core.internal.Compat;
 import java.util.Locale;
 
 /**
@@ -44,7 +45,7 @@ public final class RecoverySwitches {
             source = property.replace('.', '_').toUpperCase(Locale.ROOT);
             v = System.getenv(source);
         }
-        if (v == null || v.isBlank()) return defaultValue;
+        if (v == null || Compat.isBlank(v)) return defaultValue;
         String t = v.trim().toLowerCase(Locale.ROOT);
         if (t.equals("true")) return true;
         if (t.equals("false")) return false;

@@ -2,6 +2,7 @@ package io.cojson.sync;
 
 import io.cojson.core.covalue.CoValueCore;
 import io.cojson.core.ids.RawCoID;
+import io.cojson.core.internal.Compat;
 import io.cojson.core.knownstate.KnownState;
 import io.cojson.core.node.GroupMigrations;
 import io.cojson.core.node.LocalNode;
@@ -155,7 +156,7 @@ public final class SyncManager implements AutoCloseable {
      * after {@link SyncOptions#loadTimeout()}.
      */
     public CompletableFuture<Optional<CoValueCore>> load(RawCoID id) {
-        if (closed) return CompletableFuture.failedFuture(closedException());
+        if (closed) return Compat.failedFuture(closedException());
         CompletableFuture<Boolean> r = new CompletableFuture<>();
         ctx.exec.execute(() -> ctx.loads.request(id, null, false).whenComplete((v, e) -> r.complete(v != null && v)));
         return r.thenApplyAsync(found -> {
@@ -224,7 +225,7 @@ public final class SyncManager implements AutoCloseable {
      * fails with a {@link TimeoutException} naming the value, the peer, its address and the time.
      */
     public CompletableFuture<Void> waitForSync(RawCoID id, String peerId, Duration timeout) {
-        if (closed) return CompletableFuture.failedFuture(closedException());
+        if (closed) return Compat.failedFuture(closedException());
         CompletableFuture<Void> f = new CompletableFuture<>();
         ctx.exec.execute(() -> {
             ctx.out.flush(); // local writes made before this call belong to what must be confirmed
@@ -260,17 +261,18 @@ public final class SyncManager implements AutoCloseable {
      * takes this call (so peers added just before it are included).
      */
     public CompletableFuture<Void> waitForSync(RawCoID id) {
-        if (closed) return CompletableFuture.failedFuture(closedException());
+        if (closed) return Compat.failedFuture(closedException());
         CompletableFuture<List<String>> servers = new CompletableFuture<>();
         ctx.exec.execute(() -> servers.complete(
-                ctx.peers().stream().filter(p -> p.role() == PeerRole.SERVER).map(PeerState::id).toList()));
+                ctx.peers().stream().filter(p -> p.role() == PeerRole.SERVER).map(PeerState::id)
+                        .collect(java.util.stream.Collectors.toList())));
         return servers.thenCompose(ids -> CompletableFuture.allOf(
                 ids.stream().map(peer -> waitForSync(id, peer)).toArray(CompletableFuture<?>[]::new)));
     }
 
     /** Sends collected local changes now instead of after {@link SyncOptions#localBatchDelay()}. */
     public CompletableFuture<Void> flush() {
-        if (closed) return CompletableFuture.failedFuture(closedException());
+        if (closed) return Compat.failedFuture(closedException());
         CompletableFuture<Void> f = new CompletableFuture<>();
         ctx.exec.execute(() -> {
             ctx.out.flush();

@@ -1,5 +1,6 @@
 package io.cojson.sync;
 
+import io.cojson.core.covalue.CoValueCore;
 import io.cojson.core.header.CoValueHeader;
 import io.cojson.core.ids.InvalidIdException;
 import io.cojson.core.ids.RawCoID;
@@ -10,6 +11,7 @@ import io.cojson.core.node.ContentPiece;
 import io.cojson.core.session.MalformedTransactionException;
 import io.cojson.core.session.Transaction;
 import io.cojson.core.session.TransactionCodec;
+import io.cojson.sync.internal.ContentProducer;
 import io.cojson.sync.internal.MessageCodec;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -89,6 +91,14 @@ public sealed interface SyncMessage
         public Content {
             sessions = Collections.unmodifiableMap(new LinkedHashMap<>(sessions));
             if (expectContentUntil != null) expectContentUntil = Collections.unmodifiableMap(new LinkedHashMap<>(expectContentUntil));
+        }
+
+        /**
+         * The content messages that bring a peer knowing nothing of {@code core} up to date, in
+         * order (the reference's {@code newContentSince(undefined)}). Call holding the node's lock.
+         */
+        public static List<Content> allOf(CoValueCore core) {
+            return ContentProducer.newContentSince(core, null, null).toMessages();
         }
 
         /** The message for a verifiable piece, with the reference's priority for its header. */

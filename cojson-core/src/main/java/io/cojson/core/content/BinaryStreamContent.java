@@ -95,7 +95,7 @@ public final class BinaryStreamContent {
     public byte[] bytes(boolean allowUnfinished) {
         if (info == null || (!ended && !allowUnfinished)) return null;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (byte[] c : chunks) out.writeBytes(c);
+        for (byte[] c : chunks) out.write(c, 0, c.length);
         return out.toByteArray();
     }
 

@@ -112,7 +112,7 @@ public final class TransactionDecoder {
                 return Optional.empty();
             }
         });
-        if (key.isEmpty()) return false;
+        if (!key.isPresent()) return false;
         JsonValue material = e.txID().nonceMaterial(core.id());
         try {
             JsonValue changes = Json.parse(core.crypto().decryptText(new Encrypted(p.encryptedChanges()), key.get(), material));

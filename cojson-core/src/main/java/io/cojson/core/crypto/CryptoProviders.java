@@ -1,5 +1,6 @@
 package io.cojson.core.crypto;
 
+import com.goterl.lazysodium.Sodium;
 import io.cojson.core.crypto.internal.BouncyCastleProvider;
 import io.cojson.core.crypto.internal.LazySodiumProvider;
 import java.util.Locale;
@@ -10,7 +11,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Where {@link CryptoProvider}s come from. Both providers give identical results on all
  * reference vectors; libsodium is faster for Ed25519 and X25519, Bouncy Castle needs no native
- * code.
+ * code. The provider is pluggable: {@code new Crypto(provider)}, or the client builder's
+ * {@code crypto(provider)}, takes any {@link CryptoProvider}, e.g. {@link #libsodium(Sodium)} on
+ * Android with lazysodium-android's {@code new SodiumAndroid()}.
  */
 public final class CryptoProviders {
     /** System property choosing {@link #auto()}'s provider: bouncycastle, lazysodium or auto. */
@@ -29,6 +32,16 @@ public final class CryptoProviders {
     /** libsodium via lazysodium, or empty when its native library cannot be loaded here. */
     public static Optional<CryptoProvider> lazySodium() {
         return Optional.ofNullable(SodiumHolder.PROVIDER);
+    }
+
+    /**
+     * libsodium through a {@link Sodium} the caller has bound: lazysodium-android's
+     * {@code SodiumAndroid} on Android, or a {@code SodiumJava} on a given library path.
+     *
+     * @throws CryptoException if it fails the known-answer check
+     */
+    public static CryptoProvider libsodium(Sodium sodium) {
+        return LazySodiumProvider.of(sodium);
     }
 
     /**

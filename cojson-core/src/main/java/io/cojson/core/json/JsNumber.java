@@ -100,7 +100,7 @@ public final class JsNumber {
             if (c == '.') {
                 afterPoint = true;
             } else if (c == 'E') {
-                exp = Integer.parseInt(s, i + 1, len, 10);
+                exp = Integer.parseInt(s.substring(i + 1)); // (CharSequence, int, int, int) is not on Android 26
                 break;
             } else {
                 if (afterPoint) fractionDigits++;

@@ -60,7 +60,7 @@ public final class GroupMigrations {
         // (node-local, no write): see lastReadableKey, which LocalNode#currentKeyID consults.
         if (!canRead(v, node.me())) return false;
         Optional<KeySecret> secret = secret(node, group, readKey);
-        if (secret.isEmpty()) return false;
+        if (!secret.isPresent()) return false;
         return write(node, group, readKey + "_for_everyone", secret.get().value());
     }
 
@@ -104,7 +104,7 @@ public final class GroupMigrations {
         String readKey = v.getString("readKey", null);
         if (readKey == null) return false;
         Optional<KeySecret> secret = secret(node, group, readKey);
-        if (secret.isEmpty()) return false;
+        if (!secret.isPresent()) return false;
         String sealer = node.crypto().groupSealerFromReadKey(secret.get()).id().value();
         return write(node, group, "groupSealer", readKey + "@" + sealer);
     }

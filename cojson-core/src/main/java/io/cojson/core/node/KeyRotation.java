@@ -176,7 +176,7 @@ final class KeyRotation {
         if (!Roles.ADMIN.equals(role) && !Roles.MANAGER.equals(role)) return "this account is " + role + " there, not admin or manager";
         String readKey = child.groupView(node).getString("readKey", null);
         if (readKey == null) return "it has no read key";
-        if (node.keys().readKey(child, new KeyID(readKey)).isEmpty()) return "its read key is not accessible";
+        if (!node.keys().readKey(child, new KeyID(readKey)).isPresent()) return "its read key is not accessible";
         return null;
     }
 

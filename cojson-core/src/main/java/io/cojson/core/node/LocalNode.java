@@ -124,8 +124,23 @@ public final class LocalNode implements CoValueResolver {
         return c;
     }
 
-    public ReaderIdentity identity() {
+    /** Holds the agent secret, so not public: outside code signs through {@link #appendSigned}. */
+    ReaderIdentity identity() {
         return new ReaderIdentity(accountID, agentSecret, agentID, Map.of());
+    }
+
+    /**
+     * Appends a trusting transaction to {@code log}, signed as this node's agent: for code that
+     * writes a session log itself (conflict sessions in recovery) without the secret leaving the node.
+     */
+    public SignedTransaction appendSigned(SessionLog log, String changesJson, long madeAt, String metaJson) {
+        return log.appendTrusting(agentSecret.signer(), changesJson, madeAt, metaJson);
+    }
+
+    /** As {@link #appendSigned}, for a private transaction encrypted with {@code key}. */
+    public SignedTransaction appendSignedPrivate(SessionLog log, RawCoID coID, KeyID keyID, KeySecret key,
+            String changesJson, long madeAt, String metaJson) {
+        return log.appendPrivate(agentSecret.signer(), coID, keyID, key, changesJson, madeAt, metaJson);
     }
 
     public KeyResolver keys() {

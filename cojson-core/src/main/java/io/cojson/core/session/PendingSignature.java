@@ -2,9 +2,8 @@ package io.cojson.core.session;
 
 import io.cojson.core.crypto.CryptoException;
 import io.cojson.core.crypto.CryptoProvider;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * The Ed25519 signature of one local transaction's hash, made by whichever thread gets to it
@@ -14,15 +13,9 @@ import java.util.concurrent.TimeUnit;
 final class PendingSignature {
     /** Bound on waiting for a signature another thread is computing (it takes microseconds). */
     private static final long WAIT_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(30);
-    private static final VarHandle CLAIMED;
-
-    static {
-        try {
-            CLAIMED = MethodHandles.lookup().findVarHandle(PendingSignature.class, "claimed", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    /** A field updater rather than a VarHandle: Android has VarHandle only from API level 33. */
+    private static final AtomicIntegerFieldUpdater<PendingSignature> CLAIMED =
+            AtomicIntegerFieldUpdater.newUpdater(PendingSignature.class, "claimed");
 
     private final CryptoProvider provider;
     private final byte[] seed;

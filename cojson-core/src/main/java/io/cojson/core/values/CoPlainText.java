@@ -5,9 +5,11 @@ import io.cojson.core.ids.RawCoID;
 import io.cojson.core.json.JsonValue;
 import io.cojson.core.node.LocalNode;
 import io.cojson.core.node.Subscription;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * Collaborative plain text: a list of extended grapheme clusters (what a user sees as one
@@ -37,7 +39,8 @@ public final class CoPlainText extends CoValue {
     public List<String> graphemes() {
         return read(CoPlainTextContent.class, t -> {
             List<JsonValue> items = t.list().items();
-            return items.stream().map(v -> v instanceof JsonValue.Str s ? s.value() : "").toList();
+            return Collections.unmodifiableList(items.stream().map(v -> v instanceof JsonValue.Str s ? s.value() : "")
+                    .collect(Collectors.toList())); // Stream.toList() is not on Android 26
         });
     }
 

@@ -3,6 +3,7 @@ package io.cojson.storage.internal;
 import io.cojson.core.header.CoValueHeader;
 import io.cojson.core.ids.RawCoID;
 import io.cojson.core.ids.SessionID;
+import io.cojson.core.internal.Compat;
 import io.cojson.core.knownstate.KnownState;
 import io.cojson.storage.RecoveryJournalEntry;
 import io.cojson.storage.StorageClosedException;
@@ -328,7 +329,7 @@ public final class Engine {
     }
 
     public java.util.concurrent.CompletableFuture<KnownState> whenStored(KnownState target) {
-        if (closed) return java.util.concurrent.CompletableFuture.failedFuture(new StorageClosedException(files.dir, "storage is closed", null));
+        if (closed) return Compat.failedFuture(new StorageClosedException(files.dir, "storage is closed", null));
         return waiters.register(target, this::knownState);
     }
 

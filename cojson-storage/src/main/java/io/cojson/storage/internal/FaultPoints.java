@@ -6,6 +6,7 @@ import io.cojson.storage.StorageIOException;
 import io.cojson.storage.StorageInterruptedException;
 import io.cojson.storage.StorageRejectedException;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 
 /** The storage's fault points (reliability.md §2.1); a {@code throw:} fault surfaces as the storage's own exception. */
 public final class FaultPoints {
@@ -19,7 +20,7 @@ public final class FaultPoints {
     public static final String ERASE_MID = "storage.erase.mid";
     public static final String REPLACE_MID = "storage.replace.mid";
 
-    private static final Path WHERE = Path.of("<fault>");
+    private static final Path WHERE = Paths.get("<fault>");
 
     private FaultPoints() {}
 

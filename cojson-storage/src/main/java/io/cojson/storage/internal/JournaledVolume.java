@@ -3,6 +3,7 @@ package io.cojson.storage.internal;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -12,7 +13,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.zip.CRC32C;
+import java.util.concurrent.ConcurrentMap;
+import java.util.zip.Checksum;
 import org.mapdb.DBException;
 import org.mapdb.DataInput2;
 import org.mapdb.volume.Volume;
@@ -39,7 +41,7 @@ final class JournaledVolume extends Volume {
     private final FileChannel journal;
     private final boolean fsync;
     private final long sliceSize;
-    private final ConcurrentHashMap<Long, byte[]> dirty = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Long, byte[]> dirty = new ConcurrentHashMap<>(); // Map.keySet(), not KeySetView (not on Android 26)
     private volatile long length;
     private long committedLength;
 
@@ -68,7 +70,7 @@ final class JournaledVolume extends Volume {
             int count = j.getInt(16);
             long end = HEADER + (long) count * (8 + PAGE);
             if (count >= 0 && newLength >= 0 && end + 4 <= j.capacity()) {
-                CRC32C crc = new CRC32C();
+                Checksum crc = Crc32c.create();
                 crc.update(j.array(), 0, (int) end);
                 if ((int) crc.getValue() == j.getInt((int) end)) {
                     for (int i = 0; i < count; i++) offsets.add(new long[] {j.getLong(HEADER + i * (8 + PAGE)), HEADER + i * (8L + PAGE) + 8});
@@ -237,10 +239,10 @@ final class JournaledVolume extends Volume {
         ByteBuffer j = ByteBuffer.allocate(end + 4);
         j.putLong(MAGIC).putLong(length).putInt(pages.size());
         for (long p : pages) j.putLong(p).put(dirty.get(p));
-        CRC32C crc = new CRC32C();
+        Checksum crc = Crc32c.create();
         crc.update(j.array(), 0, end);
         j.putInt((int) crc.getValue());
-        j.flip();
+        ((Buffer) j).flip(); // Buffer.flip(): ByteBuffer.flip() (JDK 9) is not on Android 26
         try {
             writeFully(journal, j, 0);
             if (fsync) journal.force(true);

@@ -42,7 +42,7 @@ public final class NodeLoader {
     public NodeLoader load(RawCoID id) {
         if (node.get(id) != null || !visiting.add(id)) return this;
         Optional<CoValueHeader> header = storage.header(id);
-        if (header.isEmpty()) {
+        if (!header.isPresent()) {
             missing.add(id);
             return this;
         }

@@ -7,7 +7,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.zip.CRC32C;
+import java.util.zip.Checksum;
 
 /**
  * Record encoding: every stored value is {@code crc32c(key bytes ++ payload)} (4 bytes) followed by
@@ -37,9 +37,9 @@ final class Records {
     }
 
     static byte[] seal(byte[] key, byte[] payload) {
-        CRC32C crc = new CRC32C();
-        crc.update(key);
-        crc.update(payload);
+        Checksum crc = Crc32c.create();
+        crc.update(key, 0, key.length);
+        crc.update(payload, 0, payload.length);
         int c = (int) crc.getValue();
         byte[] out = new byte[payload.length + 4];
         out[0] = (byte) (c >>> 24);
@@ -53,8 +53,8 @@ final class Records {
     /** The payload of a sealed record, or {@link Damaged} if the checksum does not match. */
     static byte[] open(byte[] key, byte[] record) throws Damaged {
         if (record == null || record.length < 4) throw new Damaged("record shorter than its checksum");
-        CRC32C crc = new CRC32C();
-        crc.update(key);
+        Checksum crc = Crc32c.create();
+        crc.update(key, 0, key.length);
         crc.update(record, 4, record.length - 4);
         int c = (int) crc.getValue();
         int stored = ((record[0] & 0xff) << 24) | ((record[1] & 0xff) << 16) | ((record[2] & 0xff) << 8) | (record[3] & 0xff);

@@ -4,7 +4,6 @@ import io.cojson.storage.StorageCorruptedException;
 import io.cojson.storage.StorageIOException;
 import io.cojson.storage.StorageLockedException;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -178,7 +177,7 @@ final class StoreFiles {
         boolean found = Files.exists(marker);
         try (FileChannel c = FileChannel.open(marker, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            c.write(ByteBuffer.wrap(("pid=" + ProcessHandle.current().pid() + " opened=" + Instant.now() + "\n")
+            c.write(ByteBuffer.wrap(("pid=" + pid() + " opened=" + Instant.now() + "\n")
                     .getBytes(StandardCharsets.UTF_8)));
             c.force(true);
         }
@@ -189,19 +188,36 @@ final class StoreFiles {
         String host;
         try {
             host = InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) { // Android: NetworkOnMainThreadException when opened on the UI thread
             host = "unknown-host";
         }
-        String text = "pid=" + ProcessHandle.current().pid() + " host=" + host + " jvm=" + ManagementFactory.getRuntimeMXBean().getName()
-                + " opened=" + Instant.now() + "\n";
+        String text = "pid=" + pid() + " host=" + host + " opened=" + Instant.now() + "\n";
         ch.truncate(0);
         ch.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), 0);
         ch.force(true);
     }
 
+    /**
+     * This process's id, for the lock holder's description: ProcessHandle (JDK 9) on a JVM,
+     * android.os.Process.myPid() on Android (which has no ProcessHandle), both looked up
+     * reflectively so this class links on either.
+     */
+    static String pid() {
+        try {
+            Class<?> handle = Class.forName("java.lang.ProcessHandle");
+            return String.valueOf(handle.getMethod("pid").invoke(handle.getMethod("current").invoke(null)));
+        } catch (ReflectiveOperationException | LinkageError e) {
+            try {
+                return String.valueOf(Class.forName("android.os.Process").getMethod("myPid").invoke(null));
+            } catch (ReflectiveOperationException | LinkageError e2) {
+                return "unknown";
+            }
+        }
+    }
+
     private static String holder(Path lockFile) {
         try {
-            String s = Files.readString(lockFile).trim();
+            String s = new String(Files.readAllBytes(lockFile), StandardCharsets.UTF_8).trim();
             return s.isEmpty() ? "unknown" : s;
         } catch (IOException e) {
             return "unknown";
@@ -219,7 +235,7 @@ final class StoreFiles {
         Path marker = dir.resolve(MARKER_FILE);
         if (!Files.exists(marker)) {
             try {
-                Files.writeString(marker, "cojson-storage format " + Tables.FORMAT + "\n");
+                Files.write(marker, ("cojson-storage format " + Tables.FORMAT + "\n").getBytes(StandardCharsets.UTF_8));
                 try (FileChannel c = channels.open(marker, StandardOpenOption.WRITE)) {
                     c.force(true);
                 }

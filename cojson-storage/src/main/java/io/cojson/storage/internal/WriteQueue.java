@@ -1,6 +1,7 @@
 package io.cojson.storage.internal;
 
 import io.cojson.core.ids.RawCoID;
+import io.cojson.core.internal.Compat;
 import io.cojson.core.node.ContentPiece;
 import io.cojson.storage.CloseReport;
 import io.cojson.storage.StorageClosedException;
@@ -74,17 +75,17 @@ public final class WriteQueue {
     }
 
     private CompletableFuture<Object> enqueue(Entry e) {
-        if (closing) return CompletableFuture.failedFuture(new StorageClosedException(engine.dir(), "storage is closing", null));
+        if (closing) return Compat.failedFuture(new StorageClosedException(engine.dir(), "storage is closing", null));
         try {
             if (enqueueTimeout == null) {
                 queue.put(e);
             } else if (!queue.offer(e, enqueueTimeout.toNanos(), TimeUnit.NANOSECONDS)) {
-                return CompletableFuture.failedFuture(new StorageRejectedException(engine.dir(),
+                return Compat.failedFuture(new StorageRejectedException(engine.dir(),
                         "write queue full for " + enqueueTimeout.toMillis() + " ms", null));
             }
         } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
-            return CompletableFuture.failedFuture(new StorageInterruptedException(engine.dir(), "interrupted while waiting for queue space", ie));
+            return Compat.failedFuture(new StorageInterruptedException(engine.dir(), "interrupted while waiting for queue space", ie));
         }
         if (!writer.isAlive() && queue.remove(e)) { // raced a close that already finished draining
             e.future.completeExceptionally(new StorageClosedException(engine.dir(), "storage is closed", null));

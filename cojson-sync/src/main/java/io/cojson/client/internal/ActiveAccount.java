@@ -116,7 +116,8 @@ public final class ActiveAccount {
      * for its commit.
      */
     public void close(Duration syncBudget, java.util.function.Predicate<String> connected) {
-        List<ServerLink> up = links.stream().filter(l -> connected.test(l.url())).toList();
+        List<ServerLink> up = links.stream().filter(l -> connected.test(l.url()))
+                .collect(java.util.stream.Collectors.toList());
         if (sync != null && !up.isEmpty() && !syncBudget.isZero()) {
             try {
                 waitForSyncAll(syncBudget, up).get(syncBudget.toMillis() + 100, java.util.concurrent.TimeUnit.MILLISECONDS);

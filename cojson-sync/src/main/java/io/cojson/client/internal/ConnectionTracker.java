@@ -3,6 +3,7 @@ package io.cojson.client.internal;
 import io.cojson.client.CojsonClientException;
 import io.cojson.client.ConnectionState;
 import io.cojson.client.ConnectionStatus;
+import io.cojson.core.internal.Compat;
 import io.cojson.core.node.Subscription;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -81,8 +82,8 @@ public final class ConnectionTracker {
     /** Completes once connected (at once if connected now); fails at once without servers or once closed. */
     public CompletableFuture<Void> whenConnected() {
         synchronized (this) {
-            if (urls.isEmpty()) return CompletableFuture.failedFuture(new CojsonClientException("no sync server is configured"));
-            if (closed) return CompletableFuture.failedFuture(new CojsonClientException("the client is closed"));
+            if (urls.isEmpty()) return Compat.failedFuture(new CojsonClientException("no sync server is configured"));
+            if (closed) return Compat.failedFuture(new CojsonClientException("the client is closed"));
             if (current.isConnected()) return CompletableFuture.completedFuture(null);
             CompletableFuture<Void> f = new CompletableFuture<>();
             waiters.add(f);

@@ -7,6 +7,7 @@ import io.cojson.core.covalue.CoValueCore;
 import io.cojson.core.groups.Roles;
 import io.cojson.core.header.Ruleset;
 import io.cojson.core.ids.RawCoID;
+import io.cojson.core.internal.Compat;
 import io.cojson.core.node.LocalNode;
 import io.cojson.core.values.CoValue;
 import java.time.Duration;
@@ -42,7 +43,7 @@ public final class Loader {
         }, io).thenCompose(here -> {
             if (here) return CompletableFuture.completedFuture(readable(id));
             if (a.sync == null) {
-                return CompletableFuture.failedFuture(new UnavailableException(id,
+                return Compat.failedFuture(new UnavailableException(id,
                         id.value() + " is unavailable: not in " + (a.persistence != null ? "local storage" : "memory")
                                 + " and no sync server is configured"));
             }
@@ -52,7 +53,7 @@ public final class Loader {
 
     private CompletableFuture<CoValue> fresh(RawCoID id) {
         if (a.sync == null) {
-            return CompletableFuture.failedFuture(new UnavailableException(id,
+            return Compat.failedFuture(new UnavailableException(id,
                     "loading " + id.value() + " FRESH needs a sync server and none is configured"));
         }
         return tracker.whenConnected(timeout, timer).thenCompose(v -> {
@@ -67,7 +68,7 @@ public final class Loader {
         CompletableFuture<Optional<CoValueCore>> got = a.sync.load(id, true);
         return Futures.within(got, timeout, timer, () -> "the sync servers to send " + id.value() + " (" + tracker.describe() + ")")
                 .thenApply(found -> {
-                    if (found.isEmpty()) {
+                    if (!found.isPresent()) {
                         throw new UnavailableException(id, id.value() + " is unavailable: no sync server has it (" + tracker.describe() + ")");
                     }
                     return readable(id);

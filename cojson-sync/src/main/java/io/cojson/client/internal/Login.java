@@ -70,7 +70,7 @@ public final class Login {
         }
         Optional<CoValueCore> got = Futures.join(Futures.within(a.sync.load(id, true), timeout, timer,
                 () -> "the sync servers to send account " + id.value() + " (" + tracker.describe() + ")"));
-        if (got.isEmpty()) throw new UnavailableException(id, "no sync server has account " + id.value());
+        if (!got.isPresent()) throw new UnavailableException(id, "no sync server has account " + id.value());
         for (String key : new String[] {"profile", "root"}) { // what Account.profile() and root() return
             RawCoID ref = refID(a.node, key);
             if (ref == null) continue;

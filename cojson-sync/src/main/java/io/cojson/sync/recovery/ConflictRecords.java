@@ -1,6 +1,7 @@
 package io.cojson.sync.recovery;
 
 import io.cojson.core.ids.RawCoID;
+import io.cojson.core.internal.Compat;
 import io.cojson.core.node.Subscription;
 import io.cojson.storage.CoValueStorage;
 import java.util.ArrayList;
@@ -109,7 +110,7 @@ public final class ConflictRecords {
         synchronized (lock) {
             List<ConflictRecord> out = new ArrayList<>();
             for (String line : backend.read()) {
-                if (line.isBlank()) continue;
+                if (Compat.isBlank(line)) continue;
                 try {
                     out.add(ConflictRecord.fromJson(line));
                 } catch (RuntimeException e) {

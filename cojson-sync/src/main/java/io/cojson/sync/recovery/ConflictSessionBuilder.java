@@ -7,7 +7,6 @@ import io.cojson.core.ids.Encrypted;
 import io.cojson.core.ids.KeyID;
 import io.cojson.core.ids.KeySecret;
 import io.cojson.core.ids.SessionID;
-import io.cojson.core.ids.SignerSecret;
 import io.cojson.core.ids.TransactionID;
 import io.cojson.core.json.Json;
 import io.cojson.core.json.JsonValue;
@@ -73,13 +72,12 @@ final class ConflictSessionBuilder {
         Crypto crypto = node.crypto();
         SessionID conflict = session.conflictSession();
         int base = log.size();
-        SignerSecret signer = node.identity().agentSecret().signer();
         for (int k = 0; k < tail.size(); k++) {
             Transaction tx = tail.get(k);
             int originalIndex = commonPrefix + k;
             if (tx instanceof Transaction.Trusting t) {
                 String changes = remap(t.changes(), session, commonPrefix, conflict, base);
-                log.appendTrusting(signer, changes, t.madeAt(), t.meta());
+                node.appendSigned(log, changes, t.madeAt(), t.meta());
             } else if (tx instanceof Transaction.Private p) {
                 KeyID keyID = new KeyID(p.keyUsed());
                 CoValueCore keyGroup = keyGroup(node, core);
@@ -89,7 +87,7 @@ final class ConflictSessionBuilder {
                 String changes = crypto.decryptText(new Encrypted(p.encryptedChanges()), key, nonce);
                 String meta = p.meta() == null ? null : crypto.decryptText(new Encrypted(p.meta()), key, nonce);
                 changes = remap(changes, session, commonPrefix, conflict, base);
-                log.appendPrivate(signer, core.id(), keyID, key, changes, p.madeAt(), meta);
+                node.appendSignedPrivate(log, core.id(), keyID, key, changes, p.madeAt(), meta);
             }
         }
         List<Transaction> written = List.copyOf(log.transactions().subList(base, log.size()));

@@ -1,6 +1,7 @@
 package io.cojson.sync.storage;
 
 import io.cojson.core.ids.RawCoID;
+import io.cojson.core.internal.Compat;
 import io.cojson.core.knownstate.KnownState;
 import io.cojson.core.node.ContentPiece;
 import io.cojson.storage.CoValueStorage;
@@ -66,7 +67,7 @@ public final class CoValueSyncStorage implements SyncStorage, AutoCloseable {
                 return pieces;
             }, reader);
         } catch (RejectedExecutionException e) {
-            return CompletableFuture.failedFuture(new IllegalStateException("storage adapter is closed", e));
+            return Compat.failedFuture(new IllegalStateException("storage adapter is closed", e));
         }
     }
 
@@ -75,7 +76,7 @@ public final class CoValueSyncStorage implements SyncStorage, AutoCloseable {
         try {
             return storage.store(piece).thenApply(StoreResult::stored);
         } catch (StorageException | IllegalArgumentException e) { // refused before it was queued: nothing stored
-            return CompletableFuture.failedFuture(e);
+            return Compat.failedFuture(e);
         }
     }
 
@@ -84,7 +85,7 @@ public final class CoValueSyncStorage implements SyncStorage, AutoCloseable {
         try {
             return storage.markDeleted(id);
         } catch (StorageException e) {
-            return CompletableFuture.failedFuture(e);
+            return Compat.failedFuture(e);
         }
     }
 

@@ -14,7 +14,6 @@ import io.cojson.core.session.SessionLog;
 import io.cojson.core.session.Transaction;
 import io.cojson.core.values.CoValue;
 import io.cojson.sync.SyncMessage;
-import io.cojson.sync.internal.ContentProducer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,7 +56,7 @@ final class ExportContent {
             r.put("header", core.header().json());
             r.put("knownState", core.knownState().toJson());
             r.put("sessions", sessions(core));
-            return ContentProducer.newContentSince(core, null, null).toMessages();
+            return SyncMessage.Content.allOf(core);
         });
         List<JsonValue> content = new ArrayList<>(messages.size());
         for (SyncMessage.Content m : messages) content.add(Json.parse(m.toJson()));

@@ -3,6 +3,7 @@ package io.cojson.core.crypto.internal;
 import static io.cojson.core.crypto.internal.Checks.length;
 import static io.cojson.core.crypto.internal.Checks.notNull;
 
+import com.goterl.lazysodium.Sodium;
 import com.goterl.lazysodium.SodiumJava;
 import com.goterl.lazysodium.utils.LibraryLoader;
 import io.cojson.core.crypto.Blake3Hasher;
@@ -14,8 +15,9 @@ import java.util.Arrays;
 
 /**
  * Native provider: libsodium (the copy bundled in lazysodium-java, or the system one) through
- * the JNA-bound {@link SodiumJava} methods on plain byte arrays. BLAKE3 is not in libsodium and
- * comes from Bouncy Castle.
+ * the JNA-bound {@link Sodium} methods on plain byte arrays. BLAKE3 is not in libsodium and
+ * comes from Bouncy Castle. Only methods of the {@link Sodium} base class are used, so the
+ * {@code SodiumAndroid} of lazysodium-android works too (see {@link #of(Sodium)}).
  *
  * <p>Differences from the reference, on crafted inputs only:
  * <ul>
@@ -33,11 +35,11 @@ public final class LazySodiumProvider implements CryptoProvider {
     private static final String ZERO_SEED_ED25519_PUBLIC =
             "3b6a27bcceb6a42d62a3a8d02a6f0d73653215771de243a63ac048a18b59da29";
 
-    private final SodiumJava sodium;
+    private final Sodium sodium;
     private final BouncyCastleProvider fallback = BouncyCastleProvider.INSTANCE;
     private final Ed25519KeyCache signingKeys;
 
-    private LazySodiumProvider(SodiumJava sodium) {
+    private LazySodiumProvider(Sodium sodium) {
         this.sodium = sodium;
         this.signingKeys = new Ed25519KeyCache(this::derivePublicKey);
     }
@@ -48,7 +50,16 @@ public final class LazySodiumProvider implements CryptoProvider {
      * JNA can bind the native methods only once per JVM, so call this once and keep the result.
      */
     public static LazySodiumProvider load() {
-        LazySodiumProvider p = new LazySodiumProvider(bind());
+        return of(bind());
+    }
+
+    /**
+     * A provider on an already bound libsodium, e.g. lazysodium-android's {@code new SodiumAndroid()}
+     * on Android, where the bundled desktop binaries of lazysodium-java do not load. Checks the
+     * same known answer as {@link #load()}.
+     */
+    public static LazySodiumProvider of(Sodium sodium) {
+        LazySodiumProvider p = new LazySodiumProvider(java.util.Objects.requireNonNull(sodium, "sodium"));
         String pk = Hex.encode(p.ed25519PublicKey(new byte[ED25519_SEED_BYTES]));
         if (!pk.equals(ZERO_SEED_ED25519_PUBLIC)) {
             throw new CryptoException("libsodium self-test failed: ed25519 public key of the zero seed is " + pk);
@@ -61,7 +72,7 @@ public final class LazySodiumProvider implements CryptoProvider {
      * {@link NativeLibraryCache}; directory {@code cojson.native.dir}, default java.io.tmpdir), or
      * the system's libsodium if the bundled one cannot be put in place.
      */
-    private static SodiumJava bind() {
+    static SodiumJava bind() {
         String base = System.getProperty("cojson.native.dir", System.getProperty("java.io.tmpdir"));
         String path;
         try {
