@@ -183,6 +183,35 @@ public final class SyncManager implements AutoCloseable {
         }
     }
 
+    /**
+     * The import path for exported content (a bundle, reliability.md RL-04/RL-05): each CoValue is
+     * first brought in from storage when it is stored but not in memory, so that the import merges
+     * with what is stored instead of shadowing it; then each piece is verified and added, stored and
+     * sent to the peers like a local change, so live subscribers see it at once. Importing the same
+     * bundle again changes nothing. Give a bundle's pieces dependencies first (accounts, groups);
+     * completes with the results per piece, in order. Prefer this to {@link LocalNode#importContent}
+     * on a node with storage: that one does not consult storage.
+     */
+    public CompletableFuture<List<List<io.cojson.core.session.AddResult>>> importContent(
+            List<io.cojson.core.node.ContentPiece> pieces) {
+        if (closed) return CompletableFuture.failedFuture(closedException());
+        List<io.cojson.core.node.ContentPiece> copy = List.copyOf(pieces);
+        List<List<io.cojson.core.session.AddResult>> results = new ArrayList<>();
+        CompletableFuture<List<List<io.cojson.core.session.AddResult>>> r = new CompletableFuture<>();
+        ctx.exec.execute(() -> {
+            CompletableFuture<?> chain = CompletableFuture.completedFuture(null);
+            for (io.cojson.core.node.ContentPiece piece : copy) {
+                chain = chain.thenCompose(x -> ctx.loads.fromStorage(piece.id())) // runs on the sync executor
+                        .thenRunAsync(() -> results.add(ctx.node.importContent(piece)), ctx.exec);
+            }
+            chain.whenComplete((x, e) -> {
+                if (e != null) r.completeExceptionally(e);
+                else r.complete(List.copyOf(results));
+            });
+        });
+        return r.thenApplyAsync(x -> x, ForkJoinPool.commonPool());
+    }
+
     /** How long {@link #load(RawCoID, boolean)} waits before its one retry (the reference's RETRY_DELAY). */
     public static final Duration LOAD_RETRY_DELAY = Duration.ofSeconds(3);
 
