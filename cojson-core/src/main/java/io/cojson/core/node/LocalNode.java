@@ -481,6 +481,19 @@ public final class LocalNode implements CoValueResolver {
         return listeners.subscribe(id, listener);
     }
 
+    /**
+     * Live subscriptions made with {@link #subscribe} (closed ones are gone, with any entry kept
+     * for their CoValue): for diagnostics and leak checks (reliability.md RL-18).
+     */
+    public int subscriptionCount() {
+        return listeners.counts()[0];
+    }
+
+    /** How many distinct CoValues {@link #subscriptionCount()}'s subscriptions watch. */
+    public int subscribedValueCount() {
+        return listeners.counts()[1];
+    }
+
     /** Calls {@code listener} after any CoValue of this node changed. */
     public Subscription subscribeAll(Consumer<RawCoID> listener) {
         return listeners.subscribeAll(listener);
