@@ -58,6 +58,11 @@ final class RestartableServer implements AutoCloseable {
         return s;
     }
 
+    /** The server's storage (null before it is open). */
+    AsyncMapDbStorage disk() {
+        return disk;
+    }
+
     String url() {
         return ws.url();
     }
