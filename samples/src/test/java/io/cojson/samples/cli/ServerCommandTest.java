@@ -28,6 +28,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -132,7 +133,8 @@ class ServerCommandTest {
      * not acknowledged.
      */
     @Test
-    void acknowledgedWritesSurviveSigkill() throws Exception {
+    @DisplayName("RL-21 The Java server loses nothing it acknowledged: its process SIGKILLed (kill -9) while a client writes, every acknowledged write present after the restart")
+    void RL21_acknowledgedWritesSurviveSigkill() throws Exception {
         Path db = tmp.resolve("kill");
         io.cojson.core.crypto.Crypto crypto = io.cojson.core.crypto.Crypto.create();
         io.cojson.core.ids.AgentSecret secret = crypto.newRandomAgentSecret();
@@ -213,7 +215,8 @@ class ServerCommandTest {
      * the clients reconnect the server holds every transaction any of them made.
      */
     @Test
-    void aServerHaltedMidCommitLosesNothingItAcknowledgedAndClientsHealTheRest() throws Exception {
+    @DisplayName("RL-21 (a) storage.tx.beforeCommit=halt@50 while three clients write: nothing acknowledged is missing after the restart; after heal the server has every client transaction")
+    void RL21a_aServerHaltedMidCommitLosesNothingItAcknowledgedAndClientsHealTheRest() throws Exception {
         Path db = tmp.resolve("halt");
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
