@@ -55,6 +55,51 @@ class RLRacesTest {
     }
 
     @Test
+    @DisplayName("RL-15 Duplicated messages both ways (transport.in=dup*) and a forced reconnect mid-burst of 200 edits: each transaction applied and stored once, the subscriber sees strictly growing states")
+    void RL15_duplicatedDeliveryAndReconnectNeverDoubleApply() throws Exception {
+        MapDbServerFixture h = new MapDbServerFixture(dir.resolve("server"));
+        open.add(h);
+        ForkedSession f = new ForkedSession();
+        io.cojson.core.ids.SessionID s = f.alice.sessionID();
+        LocalNode bob = f.secondSession();
+        SyncManager a = h.connected(f.alice, SyncOptions.defaults());
+        SyncManager b = h.connected(bob, SyncOptions.defaults());
+        get(a.waitForSync(f.map, "server"));
+        List<Integer> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        open.add(bob.subscribe(f.map, x -> seen.add(SyncTestKit.known(bob, f.map).count(s))));
+        List<SyncError> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+        open.add(h.server.onError(errors::add));
+        open.add(() -> io.cojson.storage.Faults.configure(null));
+        io.cojson.storage.Faults.configure("transport.in=dup*"); // every message, both directions, delivered twice
+        for (int i = 0; i < 200; i++) {
+            ForkedSession.set(f.alice, f.map, "k" + (i % 7), String.valueOf(i));
+            if (i == 100) h.connect(a); // a forced reconnect: load, known and content for the map meet
+            if (i % 20 == 0) Thread.sleep(5);
+        }
+        io.cojson.core.knownstate.KnownState want = SyncTestKit.known(f.alice, f.map);
+        assertEquals(200, want.count(s));
+        SyncTestKit.await("the server has the 200 edits", () -> want.equals(SyncTestKit.known(h.serverNode, f.map)));
+        SyncTestKit.await("bob has the 200 edits", () -> want.equals(SyncTestKit.known(bob, f.map)));
+        io.cojson.storage.Faults.configure(null);
+        for (int i = 1; i < seen.size(); i++) {
+            assertTrue(seen.get(i) > seen.get(i - 1), "a repeated or shrinking update at " + i + ": " + seen);
+        }
+        assertEquals(200, seen.get(seen.size() - 1));
+        assertEquals(List.of(), errors, "no error from duplicated delivery");
+        h.close();
+        open.remove(h);
+        try (MapDbStorage disk = MapDbStorage.open(dir.resolve("server"))) {
+            assertEquals(want, disk.knownState(f.map), "storage holds each transaction once");
+            assertTrue(disk.verifyIntegrity().ok());
+            LocalNode fresh = LocalNode.forAccount(CRYPTO, f.alice.accountID(), f.secret, null);
+            try (NodePersistence p = NodePersistence.attach(fresh, disk)) {
+                assertTrue(p.loadAll().rejected().isEmpty(), "every stored transaction verifies");
+            }
+            assertEquals(want, SyncTestKit.known(fresh, f.map));
+        }
+    }
+
+    @Test
     @DisplayName("RL-16 (c) Reconnect: the server receives a fresh load for every subscribed CoValue on each connection, once")
     void RL16c_reconnectSendsAFreshLoadForEverySubscribedValue() {
         ForkedSession f = new ForkedSession();
