@@ -57,6 +57,57 @@ class RLStoredDataTest {
     }
 
     @Test
+    @DisplayName("RL-19 Asynchronous continuations re-check state: storage reads delayed 300 ms while the server peer delivers a newer version of the map; two load callers complete, nothing regresses, no change notified twice")
+    void RL19_lateStorageResultDoesNotOverrideNewerState() throws Exception {
+        ForkedSession f = new ForkedSession();
+        ForkedSession.set(f.alice, f.map, "title", "Task");
+        ForkedSession.set(f.alice, f.map, "priority", "high");
+        Path aliceDir = dir.resolve("alice");
+        try (MapDbStorage disk = MapDbStorage.open(aliceDir); NodePersistence p = NodePersistence.attach(f.alice, disk)) {
+            get(p.persistedAll()); // storage: title, priority
+        }
+        ForkedSession.set(f.alice, f.map, "status", "review"); // what the server peer has beyond storage
+        ForkedSession.set(f.alice, f.map, "assignee", "bob");
+
+        MapDbStorage disk = MapDbStorage.open(aliceDir);
+        CoValueSyncStorage storage = CoValueSyncStorage.of(disk);
+        LocalNode node = LocalNode.forAccount(CRYPTO, f.alice.accountID(), f.secret, null);
+        SyncManager sync = SyncManager.create(node, SyncOptions.defaults().withStorage(storage));
+        List<AutoCloseable> toClose = List.of(sync, storage, disk);
+        try {
+            List<SyncError> errors = new CopyOnWriteArrayList<>();
+            sync.onError(errors::add);
+            List<Integer> seen = new CopyOnWriteArrayList<>();
+            SessionID s = f.alice.sessionID();
+            node.subscribe(f.map, x -> seen.add(known(node, f.map).count(s)));
+            RawPeer server = RawPeer.attach(sync, "server", PeerRole.SERVER);
+            io.cojson.storage.Faults.configure("storage.load.afterRead=delay:300*");
+            var first = sync.load(f.map);
+            for (var id : List.of(f.alice.accountID(), f.group, f.map)) {
+                for (SyncMessage.Content c : ForkedSession.contentSince(f.alice, id, null)) server.send(c); // the newer version arrives meanwhile
+            }
+            var second = sync.load(f.map);
+            assertTrue(get(first).isPresent());
+            assertTrue(get(second).isPresent());
+            await("the newer version is applied", () -> known(f.alice, f.map).equals(known(node, f.map)));
+            io.cojson.storage.Faults.configure(null);
+            Thread.sleep(300); // anything late would land within this
+            assertEquals(known(f.alice, f.map), known(node, f.map), "the late storage result changed nothing");
+            for (int i = 1; i < seen.size(); i++) assertTrue(seen.get(i) > seen.get(i - 1), "notified twice for one state: " + seen);
+            assertEquals(4, seen.get(seen.size() - 1));
+            assertEquals(List.of(), errors);
+            String json = SyncTestKit.mapJson(node, f.map);
+            for (String field : List.of("\"title\":\"Task\"", "\"priority\":\"high\"", "\"status\":\"review\"", "\"assignee\":\"bob\"")) {
+                assertTrue(json.contains(field), field + " in " + json);
+            }
+            await("storage catches up", () -> disk.knownState(f.map).count(s) == 4);
+        } finally {
+            io.cojson.storage.Faults.configure(null);
+            for (AutoCloseable c : toClose) c.close();
+        }
+    }
+
+    @Test
     @DisplayName("RL-23 A corrupted stored session is quarantined and refetched: bob's session refetched, alice's own session restored from the server with no fork, neither served corrupted")
     void RL23_corruptedStoredSessionIsQuarantinedAndRefetched() throws Exception {
         h = new MapDbServerFixture(dir.resolve("server"));
