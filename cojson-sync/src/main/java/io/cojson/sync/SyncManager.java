@@ -212,6 +212,37 @@ public final class SyncManager implements AutoCloseable {
         return r.thenApplyAsync(x -> x, ForkJoinPool.commonPool());
     }
 
+    /** Fault point of {@link #unload}: the value is about to be removed from memory. */
+    public static final String GC_BEFORE_UNMOUNT = "gc.beforeUnmount";
+
+    /**
+     * Unloads {@code id} from memory once storage has committed all of it (the garbage
+     * collector's step, reliability.md RL-07). It runs on the sync executor, so a message, load or
+     * import for {@code id} either completes before the unload or comes after it and reads the
+     * value back from storage: nothing is dropped. Completes with whether it was unloaded (false:
+     * no storage, not loaded, still streaming, not all committed yet, an account or group, or a
+     * dependency of another loaded value). Fault point {@code gc.beforeUnmount} before the removal.
+     */
+    public CompletableFuture<Boolean> unload(RawCoID id) {
+        if (closed) return CompletableFuture.failedFuture(closedException());
+        CompletableFuture<Boolean> r = new CompletableFuture<>();
+        ctx.exec.execute(() -> {
+            try {
+                KnownState inMemory = ctx.knownState(id);
+                if (ctx.options.storage() == null || inMemory == null || ctx.loads.streamingTarget(id) != null
+                        || !ctx.out.durableState(inMemory).equals(inMemory)) {
+                    r.complete(false);
+                    return;
+                }
+                Faults.hit(GC_BEFORE_UNMOUNT);
+                r.complete(ctx.node.unload(id));
+            } catch (RuntimeException e) {
+                r.completeExceptionally(e);
+            }
+        });
+        return r.thenApplyAsync(x -> x, ForkJoinPool.commonPool());
+    }
+
     /** How long {@link #load(RawCoID, boolean)} waits before its one retry (the reference's RETRY_DELAY). */
     public static final Duration LOAD_RETRY_DELAY = Duration.ofSeconds(3);
 

@@ -156,6 +156,16 @@ class RLExternalWritesTest {
         ForkedSession.set(f.alice, f.map, "status", "done");
         get(a.waitForSync(f.map, "server"));
         await("the server has status=done", () -> known(f.alice, f.map).equals(known(first.serverNode, f.map)));
+        // (0) The server loaded the map, then its garbage collector unloads it; the import reads storage.
+        LocalNode estimator = f.secondSession();
+        ForkedSession.set(estimator, f.map, "estimate", "3d");
+        List<ContentPiece> gcBundle = bundle(f, estimator); // knows title, not status=done
+        assertTrue(get(first.server.unload(f.map)), "unloaded");
+        importInto(first.server, gcBundle);
+        LocalNode reader0 = freshLoader(first, f);
+        await("the fresh client sees storage and the import", () -> "done".equals(field(reader0, f.map, "status"))
+                && "3d".equals(field(reader0, f.map, "estimate")));
+        assertEquals(null, field(reader0, f.map, "priority"), "the other bundle is not imported yet");
         get(first.server.flush());
         a.close();
         first.close();
@@ -188,6 +198,42 @@ class RLExternalWritesTest {
         LocalNode reader2 = freshLoader(fourth, f);
         await("the fresh client sees the offline import", () -> "low".equals(field(reader2, f.map, "priority")));
         assertEquals("done", field(reader2, f.map, "status"));
+    }
+
+    @Test
+    @DisplayName("RL-07 Unloading never races a load or incoming content into a silent drop: while the unload is paused at gc.beforeUnmount a client loads the map and another writes to it; both are handled after the value is read back from storage")
+    void RL07_unloadNeverRacesLoadOrContentIntoADrop() throws Exception {
+        System.setProperty("cojson.faults.dir", dir.resolve("faults").toString());
+        open.add(() -> System.clearProperty("cojson.faults.dir"));
+        MapDbServerFixture s = server(dir.resolve("server"));
+        List<SyncError> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+        s.own(s.server.onError(errors::add)::close);
+        ForkedSession f = new ForkedSession();
+        ForkedSession.set(f.alice, f.map, "title", "Task");
+        SyncManager a = s.connected(f.alice, SyncOptions.defaults());
+        get(a.waitForSync(f.map, "server")); // acknowledged: stored
+        var before = s.serverNode.get(f.map);
+
+        Faults.configure("gc.beforeUnmount=pause");
+        CompletableFuture<Boolean> unloading = s.server.unload(f.map);
+        assertTrue(Faults.awaitPaused("gc.beforeUnmount", 1, java.time.Duration.ofSeconds(20)), "the unload is under way");
+        LocalNode reader = LocalNode.forAccount(CRYPTO, f.alice.accountID(), f.secret, null);
+        SyncManager r = s.connected(reader, SyncOptions.defaults());
+        var load = r.load(f.map); // a load arrives during the unload
+        ForkedSession.set(f.alice, f.map, "status", "review"); // and new content for it
+        Thread.sleep(200);
+        java.nio.file.Files.createFile(Faults.faultsDir().resolve("release-gc.beforeUnmount"));
+        assertTrue(get(unloading), "the value was unloaded");
+        Faults.configure(null);
+
+        assertTrue(get(load).isPresent(), "the load is answered");
+        KnownState want = known(f.alice, f.map);
+        await("the new transaction reaches the server", () -> want.equals(known(s.serverNode, f.map)));
+        await("the reader gets full content including the new transaction", () -> "review".equals(field(reader, f.map, "status")));
+        assertEquals("Task", field(reader, f.map, "title"));
+        assertTrue(s.serverNode.get(f.map) != before, "the server read the value back from storage after the unload");
+        assertEquals(List.of(), errors, "no content handled without its header, no error");
+        get(a.waitForSync(f.map, "server")); // acknowledged after the commit: stored
     }
 
     @Test

@@ -499,6 +499,25 @@ public final class LocalNode implements CoValueResolver {
         return listeners.subscribeAll(listener);
     }
 
+    /**
+     * Drops {@code id} from memory (the garbage collector's step, reliability.md RL-07); the caller
+     * has made sure storage holds all of it, so that the next use reads it back. Refused (false)
+     * for accounts and groups, for a value another loaded value depends on, and for one not
+     * loaded. Subscriptions stay: a reload notifies them.
+     */
+    public boolean unload(RawCoID id) {
+        synchronized (lock) {
+            CoValueCore core = values.get(id);
+            if (core == null || core.isGroupOrAccount()) return false;
+            for (CoValueCore other : values.values()) {
+                if (other != core && other.dependencies().contains(id)) return false;
+            }
+            values.remove(id);
+            views.forget(id);
+            return true;
+        }
+    }
+
     /** IDs of every CoValue this node holds. */
     public List<RawCoID> ids() {
         synchronized (lock) {
