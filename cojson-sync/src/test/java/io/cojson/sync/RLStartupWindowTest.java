@@ -243,9 +243,17 @@ class RLStartupWindowTest {
     }
 
     @Test
-    @DisplayName("RL-17 Messages that arrive before the node is ready are queued, not dropped: five clients push 50 maps and load 10 while storage opens 2 s late; all stored, all answered")
+    @DisplayName("RL-17 Messages that arrive before the node is ready are queued, not dropped: five clients push 50 maps and load 10 while storage opens 2 s late; all stored, all answered, queue high-water mark reported; with a limit of 10 messages the same (backpressure)")
     void RL17_messagesBeforeReadyAreQueuedNotDropped() throws Exception {
-        Path serverDir = dir.resolve("server");
+        int unbounded = beforeReady(dir.resolve("unbounded"), 0);
+        assertTrue(unbounded > 10, "the high-water mark shows messages held before ready: " + unbounded);
+        int bounded = beforeReady(dir.resolve("bounded"), 10);
+        assertEquals(10, bounded, "held up to the limit, then the connection was not read further");
+    }
+
+    /** The RL-17 scenario with {@code maxHeld} messages held per connection (0: no limit); returns the high-water mark. */
+    private int beforeReady(Path root, int maxHeld) throws Exception {
+        Path serverDir = root.resolve("server");
         ForkedSession f = new ForkedSession();
         List<LocalNode> clients = new ArrayList<>();
         for (int i = 0; i < 5; i++) clients.add(f.secondSession()); // the account and the group, not the maps below
@@ -270,7 +278,7 @@ class RLStartupWindowTest {
         }
 
         Faults.configure("startup.beforeStorageOpen=delay:2000");
-        RestartableServer s = own(RestartableServer.start(serverDir, 0));
+        RestartableServer s = own(RestartableServer.start(serverDir, 0, maxHeld));
         assertFalse(s.ready.isDone(), "storage is not open yet");
         List<CompletableFuture<Optional<io.cojson.core.covalue.CoValueCore>>> loads = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
@@ -293,6 +301,7 @@ class RLStartupWindowTest {
             }
         }
         assertEquals(List.of(), s.errors);
+        int highWater = s.ws.peakHeldMessages();
         s.close();
         open.remove(s);
         try (MapDbStorage disk = MapDbStorage.open(serverDir)) {
@@ -300,5 +309,6 @@ class RLStartupWindowTest {
                 for (RawCoID m : pushed.get(i)) assertEquals(known(clients.get(i), m), disk.knownState(m), "stored with every transaction");
             }
         }
+        return highWater;
     }
 }

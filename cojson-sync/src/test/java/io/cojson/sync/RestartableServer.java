@@ -29,13 +29,18 @@ final class RestartableServer implements AutoCloseable {
     private volatile AsyncMapDbStorage disk;
     private volatile CoValueSyncStorage storage;
 
-    private RestartableServer(int port) {
-        ws = SyncWebSocketServer.builder().host("127.0.0.1").port(port).build();
+    private RestartableServer(int port, int maxHeldMessages) {
+        ws = SyncWebSocketServer.builder().host("127.0.0.1").port(port).maxHeldMessages(maxHeldMessages).build();
     }
 
     /** Starts on another thread and returns once the port is bound (storage may not be open yet). */
     static RestartableServer start(Path dir, int port) {
-        RestartableServer s = new RestartableServer(port);
+        return start(dir, port, 1000);
+    }
+
+    /** As {@link #start(Path, int)}, holding at most {@code maxHeldMessages} per connection before ready. */
+    static RestartableServer start(Path dir, int port, int maxHeldMessages) {
+        RestartableServer s = new RestartableServer(port, maxHeldMessages);
         Thread t = new Thread(() -> {
             try {
                 s.ws.startWith(() -> {
