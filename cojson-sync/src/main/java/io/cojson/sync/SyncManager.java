@@ -114,15 +114,25 @@ public final class SyncManager implements AutoCloseable {
                 old.channel().close();
                 peerClosed(old);
             }
+            // A server protects itself from its clients. Not with a caller's executor: a test may step
+            // it on the very thread that delivers, which must then never wait for it.
+            int limit = role == PeerRole.CLIENT && ownThread != null ? ctx.options.incomingQueueLimit() : 0;
             channel.setListener(new MessageChannel.Listener() {
                 @Override
                 public void onMessage(String json) {
-                    ctx.exec.execute(() -> received(p, json, null));
+                    onMessage(json, null);
                 }
 
                 @Override
                 public void onMessage(String json, JsonValue parsed) {
-                    ctx.exec.execute(() -> received(p, json, parsed));
+                    p.enterIncoming(limit);
+                    ctx.exec.execute(() -> {
+                        try {
+                            received(p, json, parsed);
+                        } finally {
+                            p.leaveIncoming();
+                        }
+                    });
                 }
 
                 @Override

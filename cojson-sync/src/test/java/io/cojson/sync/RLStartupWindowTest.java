@@ -245,14 +245,18 @@ class RLStartupWindowTest {
     @Test
     @DisplayName("RL-17 Messages that arrive before the node is ready are queued, not dropped: five clients push 50 maps and load 10 while storage opens 2 s late; all stored, all answered, queue high-water mark reported; with a limit of 10 messages the same (backpressure)")
     void RL17_messagesBeforeReadyAreQueuedNotDropped() throws Exception {
-        int unbounded = beforeReady(dir.resolve("unbounded"), 0);
-        assertTrue(unbounded > 10, "the high-water mark shows messages held before ready: " + unbounded);
-        int bounded = beforeReady(dir.resolve("bounded"), 10);
-        assertEquals(10, bounded, "held up to the limit, then the connection was not read further");
+        int[] unbounded = beforeReady(dir.resolve("unbounded"), 0);
+        assertTrue(unbounded[0] > 10, "the high-water mark shows messages held before ready: " + unbounded[0]);
+        int[] bounded = beforeReady(dir.resolve("bounded"), 10);
+        assertEquals(10, bounded[0], "held up to the limit, then the connection was not read further");
+        assertTrue(bounded[1] >= 1 && bounded[1] <= 10, "once ready, at most 10 messages per client waited: " + bounded[1]);
     }
 
-    /** The RL-17 scenario with {@code maxHeld} messages held per connection (0: no limit); returns the high-water mark. */
-    private int beforeReady(Path root, int maxHeld) throws Exception {
+    /**
+     * The RL-17 scenario with {@code maxHeld} messages held per connection before ready and queued
+     * per client after (0: no limit before ready); returns both high-water marks.
+     */
+    private int[] beforeReady(Path root, int maxHeld) throws Exception {
         Path serverDir = root.resolve("server");
         ForkedSession f = new ForkedSession();
         List<LocalNode> clients = new ArrayList<>();
@@ -302,6 +306,7 @@ class RLStartupWindowTest {
         }
         assertEquals(List.of(), s.errors);
         int highWater = s.ws.peakHeldMessages();
+        int queued = s.sync.peers().stream().mapToInt(PeerState::incomingHighWater).max().orElse(0);
         s.close();
         open.remove(s);
         try (MapDbStorage disk = MapDbStorage.open(serverDir)) {
@@ -309,6 +314,6 @@ class RLStartupWindowTest {
                 for (RawCoID m : pushed.get(i)) assertEquals(known(clients.get(i), m), disk.knownState(m), "stored with every transaction");
             }
         }
-        return highWater;
+        return new int[] {highWater, queued};
     }
 }

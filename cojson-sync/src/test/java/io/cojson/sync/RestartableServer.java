@@ -29,8 +29,11 @@ final class RestartableServer implements AutoCloseable {
     private volatile AsyncMapDbStorage disk;
     private volatile CoValueSyncStorage storage;
 
+    private final int queueLimit;
+
     private RestartableServer(int port, int maxHeldMessages) {
         ws = SyncWebSocketServer.builder().host("127.0.0.1").port(port).maxHeldMessages(maxHeldMessages).build();
+        queueLimit = maxHeldMessages == 0 ? SyncOptions.DEFAULT_INCOMING_QUEUE_LIMIT : maxHeldMessages;
     }
 
     /** Starts on another thread and returns once the port is bound (storage may not be open yet). */
@@ -38,7 +41,10 @@ final class RestartableServer implements AutoCloseable {
         return start(dir, port, 1000);
     }
 
-    /** As {@link #start(Path, int)}, holding at most {@code maxHeldMessages} per connection before ready. */
+    /**
+     * As {@link #start(Path, int)}, holding at most {@code maxHeldMessages} per connection before
+     * ready and queueing as many per client once ready (0: no limit before ready, the default after).
+     */
     static RestartableServer start(Path dir, int port, int maxHeldMessages) {
         RestartableServer s = new RestartableServer(port, maxHeldMessages);
         Thread t = new Thread(() -> {
@@ -47,7 +53,7 @@ final class RestartableServer implements AutoCloseable {
                     s.disk = AsyncMapDbStorage.open(dir);
                     s.storage = CoValueSyncStorage.of(s.disk);
                     s.node = LocalNode.forAgent(CRYPTO, CRYPTO.newRandomAgentSecret());
-                    s.sync = SyncManager.create(s.node, SyncOptions.defaults().withStorage(s.storage));
+                    s.sync = SyncManager.create(s.node, SyncOptions.defaults().withStorage(s.storage).withIncomingQueueLimit(s.queueLimit));
                     s.sync.onError(s.errors::add);
                     AtomicInteger n = new AtomicInteger();
                     return (MessageChannel ch) -> s.sync.addPeer("client-" + n.incrementAndGet(), PeerRole.CLIENT, ch);
