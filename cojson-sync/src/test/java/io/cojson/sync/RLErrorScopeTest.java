@@ -112,6 +112,7 @@ class RLErrorScopeTest {
         KnownState base = known(reader, f.map);
         edits();
         server.send(mixed(base, true));
+        await("the server peer is added", () -> client.peer("server").isPresent()); // addPeer runs on the sync executor
         PeerState peer = client.peer("server").orElseThrow();
         checkScoped(reader, errors, peer);
 
