@@ -4,6 +4,8 @@ import static io.cojson.sync.SyncTestKit.await;
 import static io.cojson.sync.SyncTestKit.known;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static io.cojson.sync.SyncTestKit.get;
 
 import io.cojson.core.ids.RawCoID;
 import io.cojson.core.ids.SessionID;
@@ -122,5 +124,65 @@ class RLErrorScopeTest {
         server.send(ForkedSession.contentSince(writers.get(0), f.map, known(reader, f.map)).get(0));
         await("the map keeps syncing", () -> known(reader, f.map).count(writers.get(0).sessionID()) == 2);
         assertEquals(1, errors.size(), "no new error");
+    }
+
+    @Test
+    @DisplayName("RL-13 Errors are classified precisely: (a) a malformed transaction is rejected as malformed, other sessions applied, no recovery; (b) content from an account that arrives 1 s later is applied then; (c) a storage read that fails once with io is retried, the value never reported unavailable")
+    void RL13_errorsAreClassifiedPrecisely(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        // (a) and (b) against a Java server without storage, through a raw client connection.
+        SyncManager server = SyncManager.create(LocalNode.forAgent(SyncTestKit.CRYPTO, SyncTestKit.CRYPTO.newRandomAgentSecret()));
+        managers.add(server);
+        List<SyncError> errors = new CopyOnWriteArrayList<>();
+        server.onError(errors::add);
+        RawPeer client = RawPeer.attach(server, "client", PeerRole.CLIENT);
+        for (RawCoID id : List.of(f.alice.accountID(), f.group, f.map)) {
+            for (SyncMessage.Content c : ForkedSession.contentSince(f.alice, id, null)) client.send(c);
+        }
+        await("the server has the map", () -> known(server.node(), f.map) != null);
+        KnownState base = known(server.node(), f.map);
+        edits();
+        SyncMessage.Content good = mixed(base, false);
+        Map<String, SyncMessage.SessionEntry> sessions = new LinkedHashMap<>(good.sessions());
+        String third = writers.get(2).sessionID().value();
+        SyncMessage.SessionEntry e = sessions.get(third);
+        sessions.put(third, new SyncMessage.SessionEntry(third, e.after(),
+                io.cojson.core.json.JsonValue.arr(io.cojson.core.json.JsonValue.obj("changes", io.cojson.core.json.JsonValue.of(5))), e.lastSignature()));
+        client.send(new SyncMessage.Content(f.map, null, 0, sessions, null));
+        await("the valid sessions are applied", () -> known(server.node(), f.map).count(writers.get(0).sessionID()) == 1
+                && known(server.node(), f.map).count(writers.get(1).sessionID()) == 1);
+        await("(a) reported", () -> !errors.isEmpty());
+        assertEquals(VerificationFailure.Kind.MALFORMED_TRANSACTION, errors.get(0).failure().kind(), errors.toString());
+        assertEquals(0, server.signatureMismatchStats().detected(), "(a) never taken for a fork: no recovery");
+
+        LocalNode bob = io.cojson.core.node.Accounts.create(SyncTestKit.CRYPTO, "Bob"); // an account the server does not have
+        RawCoID bobGroup = io.cojson.core.node.GroupOperations.createGroup(bob, null);
+        client.drain();
+        client.send(ForkedSession.contentSince(bob, bobGroup, null).get(0));
+        SyncMessage.Load ask = client.next(SyncMessage.Load.class); // the server asks for the missing author
+        assertEquals(bob.accountID(), ask.knownState().id());
+        Thread.sleep(1000); // the account arrives a second later
+        for (SyncMessage.Content c : ForkedSession.contentSince(bob, bob.accountID(), null)) client.send(c);
+        await("(b) applied once the account arrived", () -> known(bob, bobGroup).equals(known(server.node(), bobGroup)));
+
+        // (c) a Java server on MapDB whose first storage read fails with io.
+        MapDbServerFixture first = new MapDbServerFixture(dir.resolve("server"));
+        SyncManager a = first.connected(f.alice, SyncOptions.defaults());
+        get(a.waitForSync(f.map, "server"));
+        a.close();
+        first.close();
+        MapDbServerFixture second = new MapDbServerFixture(dir.resolve("server"));
+        try {
+            List<SyncError> storageErrors = new CopyOnWriteArrayList<>();
+            second.server.onError(storageErrors::add);
+            io.cojson.storage.Faults.configure("storage.load.afterRead=throw:io");
+            LocalNode reader = LocalNode.forAccount(SyncTestKit.CRYPTO, f.alice.accountID(), f.secret, null);
+            SyncManager r = second.connected(reader, SyncOptions.defaults());
+            assertTrue(get(r.load(f.map)).isPresent(), "(c) the load is retried and succeeds, never unavailable");
+            assertTrue(storageErrors.stream().anyMatch(x -> x.kind() == SyncError.Kind.STORAGE_FAILURE), "(c) the read did fail once: " + storageErrors);
+            assertEquals(known(f.alice, f.map), known(reader, f.map));
+        } finally {
+            io.cojson.storage.Faults.configure(null);
+            second.close();
+        }
     }
 }
