@@ -24,6 +24,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -113,7 +114,8 @@ class AsyncStorageTest {
     }
 
     @Test
-    void rl14GracefulCloseFlushesQueuedWritesAndReportsWhatDidNotFit() {
+    @DisplayName("RL-14 Graceful shutdown flushes queued writes: 2,000 writes with storage.queue.beforeEntry=delay:1* all present after close with a budget; with 10 ms the rest is reported, never persisted, and the session flagged at risk")
+    void RL14_gracefulCloseFlushesQueuedWritesAndReportsWhatDidNotFit() {
         LocalNode node = TestSupport.agentNode();
         RawCoID map = TestSupport.newValue(node, "comap");
         List<ContentPiece> w = writes(node, map, 2000);

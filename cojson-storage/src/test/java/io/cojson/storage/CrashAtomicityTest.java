@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -84,7 +85,8 @@ class CrashAtomicityTest {
     }
 
     @Test
-    void theRecoveryUnitIsAllOrNothingAcrossKills() throws Exception {
+    @DisplayName("RL-11 Every multi-step storage change is one atomic unit: the recovery unit halted or SIGKILLed at storage.replace.mid is exactly before or after (child JVM)")
+    void RL11_theRecoveryUnitIsAllOrNothingAcrossKills() throws Exception {
         Fork f = Fork.task();
         Path dir = tmp.resolve("replace");
         try (MapDbStorage s = MapDbStorage.open(dir)) {
@@ -105,7 +107,8 @@ class CrashAtomicityTest {
     }
 
     @Test
-    void eraseAndMultiSessionStoresAreAllOrNothing() throws Exception {
+    @DisplayName("RL-11 Every multi-step storage change is one atomic unit: erase-keeping-tombstone (storage.erase.mid) and a multi-session store (storage.tx.mid) halted in a child JVM")
+    void RL11_eraseAndMultiSessionStoresAreAllOrNothing() throws Exception {
         LocalNode alice = Accounts.create(CRYPTO, "Alice");
         RawCoID group = GroupOperations.createGroup(alice, null);
         RawCoID map = Accounts.createOwned(alice, "comap", group, JsonValue.NULL);

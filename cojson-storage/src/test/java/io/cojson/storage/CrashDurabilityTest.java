@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,7 +39,8 @@ class CrashDurabilityTest {
     Path tmp;
 
     @Test
-    void acknowledgedWritesSurviveRepeatedKills() throws Exception {
+    @DisplayName("RL-20 kill -9 at any point of a storage write loses no acknowledged transaction (child JVM with ACK lines, SIGKILL at each storage point and at random times)")
+    void RL20_acknowledgedWritesSurviveRepeatedKills() throws Exception {
         int cycles = Integer.getInteger("cojson.crash.cycles", 60);
         long seed = Long.getLong("cojson.crash.seed", System.nanoTime());
         String rerun = "seed " + seed + " (rerun with -Dcojson.crash.seed=" + seed + " -Dcojson.crash.cycles=" + cycles + ")";

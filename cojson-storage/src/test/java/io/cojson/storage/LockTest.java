@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,7 +24,8 @@ class LockTest {
     Path tmp;
 
     @Test
-    void aSecondProcessGetsATypedErrorNamingTheHolderAndTheFirstKeepsWorking() throws Exception {
+    @DisplayName("RL-06 Only one process writes a storage directory: a second process fails fast (exit 3) with a typed error naming the holder; the first keeps serving; integrity holds")
+    void RL06_aSecondProcessGetsATypedErrorNamingTheHolderAndTheFirstKeepsWorking() throws Exception {
         Path dir = tmp.resolve("store");
         LocalNode node = TestSupport.agentNode();
         RawCoID map = TestSupport.newValue(node, "comap");

@@ -189,5 +189,49 @@ public final class PeerState {
 
     void markClosed() {
         closed = true;
+        synchronized (incomingLock) {
+            incomingLock.notifyAll(); // a reader held back by the incoming limit goes on (its message is then dropped as closed)
+        }
+    }
+
+    // ---- the incoming queue (reliability.md RL-17) ----
+
+    private final Object incomingLock = new Object();
+    private int incomingQueued;
+    private int incomingPeak;
+
+    /**
+     * Called by the transport's reader for each message of this peer before it is queued for
+     * handling: waits while {@code limit} of them already wait (0: no limit), so that the reader
+     * stops reading (backpressure) instead of the queue growing or messages being dropped.
+     */
+    void enterIncoming(int limit) {
+        synchronized (incomingLock) {
+            while (limit > 0 && incomingQueued >= limit && !closed) {
+                try {
+                    incomingLock.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt(); // the transport is stopping: queue it anyway
+                    break;
+                }
+            }
+            incomingQueued++;
+            incomingPeak = Math.max(incomingPeak, incomingQueued);
+        }
+    }
+
+    /** One queued message of this peer was handled. */
+    void leaveIncoming() {
+        synchronized (incomingLock) {
+            incomingQueued--;
+            incomingLock.notifyAll();
+        }
+    }
+
+    /** The most messages of this peer that ever waited at once to be handled (the queue's high-water mark). */
+    public int incomingHighWater() {
+        synchronized (incomingLock) {
+            return incomingPeak;
+        }
     }
 }

@@ -115,15 +115,25 @@ public final class SyncManager implements AutoCloseable {
                 old.channel().close();
                 peerClosed(old);
             }
+            // A server protects itself from its clients. Not with a caller's executor: a test may step
+            // it on the very thread that delivers, which must then never wait for it.
+            int limit = role == PeerRole.CLIENT && ownThread != null ? ctx.options.incomingQueueLimit() : 0;
             channel.setListener(new MessageChannel.Listener() {
                 @Override
                 public void onMessage(String json) {
-                    ctx.exec.execute(() -> received(p, json, null));
+                    onMessage(json, null);
                 }
 
                 @Override
                 public void onMessage(String json, JsonValue parsed) {
-                    ctx.exec.execute(() -> received(p, json, parsed));
+                    p.enterIncoming(limit);
+                    ctx.exec.execute(() -> {
+                        try {
+                            received(p, json, parsed);
+                        } finally {
+                            p.leaveIncoming();
+                        }
+                    });
                 }
 
                 @Override
@@ -182,6 +192,66 @@ public final class SyncManager implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("group migration after loading {} failed", id, e);
         }
+    }
+
+    /**
+     * The import path for exported content (a bundle, reliability.md RL-04/RL-05): each CoValue is
+     * first brought in from storage when it is stored but not in memory, so that the import merges
+     * with what is stored instead of shadowing it; then each piece is verified and added, stored and
+     * sent to the peers like a local change, so live subscribers see it at once. Importing the same
+     * bundle again changes nothing. Give a bundle's pieces dependencies first (accounts, groups);
+     * completes with the results per piece, in order. Prefer this to {@link LocalNode#importContent}
+     * on a node with storage: that one does not consult storage.
+     */
+    public CompletableFuture<List<List<io.cojson.core.session.AddResult>>> importContent(
+            List<io.cojson.core.node.ContentPiece> pieces) {
+        if (closed) return CompletableFuture.failedFuture(closedException());
+        List<io.cojson.core.node.ContentPiece> copy = List.copyOf(pieces);
+        List<List<io.cojson.core.session.AddResult>> results = new ArrayList<>();
+        CompletableFuture<List<List<io.cojson.core.session.AddResult>>> r = new CompletableFuture<>();
+        ctx.exec.execute(() -> {
+            CompletableFuture<?> chain = CompletableFuture.completedFuture(null);
+            for (io.cojson.core.node.ContentPiece piece : copy) {
+                chain = chain.thenCompose(x -> ctx.loads.fromStorage(piece.id())) // runs on the sync executor
+                        .thenRunAsync(() -> results.add(ctx.node.importContent(piece)), ctx.exec);
+            }
+            chain.whenComplete((x, e) -> {
+                if (e != null) r.completeExceptionally(e);
+                else r.complete(List.copyOf(results));
+            });
+        });
+        return r.thenApplyAsync(x -> x, ForkJoinPool.commonPool());
+    }
+
+    /** Fault point of {@link #unload}: the value is about to be removed from memory. */
+    public static final String GC_BEFORE_UNMOUNT = "gc.beforeUnmount";
+
+    /**
+     * Unloads {@code id} from memory once storage has committed all of it (the garbage
+     * collector's step, reliability.md RL-07). It runs on the sync executor, so a message, load or
+     * import for {@code id} either completes before the unload or comes after it and reads the
+     * value back from storage: nothing is dropped. Completes with whether it was unloaded (false:
+     * no storage, not loaded, still streaming, not all committed yet, an account or group, or a
+     * dependency of another loaded value). Fault point {@code gc.beforeUnmount} before the removal.
+     */
+    public CompletableFuture<Boolean> unload(RawCoID id) {
+        if (closed) return CompletableFuture.failedFuture(closedException());
+        CompletableFuture<Boolean> r = new CompletableFuture<>();
+        ctx.exec.execute(() -> {
+            try {
+                KnownState inMemory = ctx.knownState(id);
+                if (ctx.options.storage() == null || inMemory == null || ctx.loads.streamingTarget(id) != null
+                        || !ctx.out.durableState(inMemory).equals(inMemory)) {
+                    r.complete(false);
+                    return;
+                }
+                Faults.hit(GC_BEFORE_UNMOUNT);
+                r.complete(ctx.node.unload(id));
+            } catch (RuntimeException e) {
+                r.completeExceptionally(e);
+            }
+        });
+        return r.thenApplyAsync(x -> x, ForkJoinPool.commonPool());
     }
 
     /** How long {@link #load(RawCoID, boolean)} waits before its one retry (the reference's RETRY_DELAY). */

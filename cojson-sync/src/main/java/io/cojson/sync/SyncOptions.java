@@ -28,10 +28,14 @@ import java.util.concurrent.ScheduledExecutorService;
  *                        committed it, closing the window in which a crash after sending forks
  *                        the session (recovery.md §13). Off by default, as in the reference; the
  *                        default is read from {@link RecoverySwitches#persistBeforeSend()}
+ * @param incomingQueueLimit per client peer: how many of its messages may wait to be handled; the
+ *                        transport then stops reading from it until there is room (backpressure,
+ *                        nothing dropped, reliability.md RL-17). 0: no limit. Default 1,000. Not
+ *                        applied with a caller's {@link #executor}, which may run on the delivering thread
  */
 public record SyncOptions(Executor executor, ScheduledExecutorService scheduler, SyncStorage storage,
         Duration loadTimeout, Duration localBatchDelay, boolean stickyErrors, RateLimit mismatchReports,
-        boolean persistBeforeSend) {
+        boolean persistBeforeSend, int incomingQueueLimit) {
 
     /** A token bucket: {@code burst} at once, refilled at {@code perSecond}. */
     public record RateLimit(int burst, double perSecond) {
@@ -40,43 +44,54 @@ public record SyncOptions(Executor executor, ScheduledExecutorService scheduler,
         }
     }
 
+    public SyncOptions {
+        if (incomingQueueLimit < 0) throw new IllegalArgumentException("negative incoming queue limit " + incomingQueueLimit);
+    }
+
+    /** Default {@link #incomingQueueLimit}. */
+    public static final int DEFAULT_INCOMING_QUEUE_LIMIT = 1000;
+
     /** Default {@link #mismatchReports}: 5 at once, then 2 sessions per second per connection. */
     public static final RateLimit DEFAULT_MISMATCH_REPORTS = new RateLimit(5, 2.0);
 
     public static SyncOptions defaults() {
         return new SyncOptions(null, null, null, Duration.ofSeconds(60), Duration.ofMillis(2), false, DEFAULT_MISMATCH_REPORTS,
-                RecoverySwitches.persistBeforeSend());
+                RecoverySwitches.persistBeforeSend(), DEFAULT_INCOMING_QUEUE_LIMIT);
     }
 
     public SyncOptions withExecutor(Executor e) {
-        return new SyncOptions(e, scheduler, storage, loadTimeout, localBatchDelay, stickyErrors, mismatchReports, persistBeforeSend);
+        return new SyncOptions(e, scheduler, storage, loadTimeout, localBatchDelay, stickyErrors, mismatchReports, persistBeforeSend, incomingQueueLimit);
     }
 
     public SyncOptions withScheduler(ScheduledExecutorService s) {
-        return new SyncOptions(executor, s, storage, loadTimeout, localBatchDelay, stickyErrors, mismatchReports, persistBeforeSend);
+        return new SyncOptions(executor, s, storage, loadTimeout, localBatchDelay, stickyErrors, mismatchReports, persistBeforeSend, incomingQueueLimit);
     }
 
     public SyncOptions withStorage(SyncStorage s) {
-        return new SyncOptions(executor, scheduler, s, loadTimeout, localBatchDelay, stickyErrors, mismatchReports, persistBeforeSend);
+        return new SyncOptions(executor, scheduler, s, loadTimeout, localBatchDelay, stickyErrors, mismatchReports, persistBeforeSend, incomingQueueLimit);
     }
 
     public SyncOptions withLoadTimeout(Duration d) {
-        return new SyncOptions(executor, scheduler, storage, d, localBatchDelay, stickyErrors, mismatchReports, persistBeforeSend);
+        return new SyncOptions(executor, scheduler, storage, d, localBatchDelay, stickyErrors, mismatchReports, persistBeforeSend, incomingQueueLimit);
     }
 
     public SyncOptions withLocalBatchDelay(Duration d) {
-        return new SyncOptions(executor, scheduler, storage, loadTimeout, d, stickyErrors, mismatchReports, persistBeforeSend);
+        return new SyncOptions(executor, scheduler, storage, loadTimeout, d, stickyErrors, mismatchReports, persistBeforeSend, incomingQueueLimit);
     }
 
     public SyncOptions withStickyErrors(boolean sticky) {
-        return new SyncOptions(executor, scheduler, storage, loadTimeout, localBatchDelay, sticky, mismatchReports, persistBeforeSend);
+        return new SyncOptions(executor, scheduler, storage, loadTimeout, localBatchDelay, sticky, mismatchReports, persistBeforeSend, incomingQueueLimit);
     }
 
     public SyncOptions withMismatchReports(RateLimit limit) {
-        return new SyncOptions(executor, scheduler, storage, loadTimeout, localBatchDelay, stickyErrors, java.util.Objects.requireNonNull(limit), persistBeforeSend);
+        return new SyncOptions(executor, scheduler, storage, loadTimeout, localBatchDelay, stickyErrors, java.util.Objects.requireNonNull(limit), persistBeforeSend, incomingQueueLimit);
     }
 
     public SyncOptions withPersistBeforeSend(boolean on) {
-        return new SyncOptions(executor, scheduler, storage, loadTimeout, localBatchDelay, stickyErrors, mismatchReports, on);
+        return new SyncOptions(executor, scheduler, storage, loadTimeout, localBatchDelay, stickyErrors, mismatchReports, on, incomingQueueLimit);
+    }
+
+    public SyncOptions withIncomingQueueLimit(int limit) {
+        return new SyncOptions(executor, scheduler, storage, loadTimeout, localBatchDelay, stickyErrors, mismatchReports, persistBeforeSend, limit);
     }
 }

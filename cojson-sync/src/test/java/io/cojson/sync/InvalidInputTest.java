@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -73,7 +74,8 @@ class InvalidInputTest {
     }
 
     @Test
-    void aTamperedSessionIsRejectedAndThePeerKeepsWorking() {
+    @DisplayName("RL-02 No sticky error: a session with a corrupted signature is rejected for that session only; the same peer's other value and the valid version of the rejected one are accepted without reconnecting")
+    void RL02_aTamperedSessionIsRejectedAndThePeerKeepsWorking() {
         RawPeer raw = serverWith(SyncOptions.defaults());
         set(alice, map1, "a", JsonValue.of(1));
         set(alice, map2, "b", JsonValue.of(2));

@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import io.cojson.core.node.Subscription;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -319,6 +320,36 @@ class RecoveryCoordinatorTest {
         assertEquals(3, journal.get(1).conflictTo());
         assertEquals(2, rc.stats().committed());
         await("stored", () -> disk.knownState(f.map).count(s.conflictSession()) == 3 && disk.knownState(f.map).count(s) == 3);
+    }
+
+    @Test
+    @DisplayName("RL-16 (a) Idempotence keyed by round: two crash rounds on one session give two conflict records and two events; the report duplicated within each round gives one")
+    void RL16a_twoRoundsTwoRecordsDuplicatesWithinARoundOne() {
+        List<String> events = new CopyOnWriteArrayList<>();
+        Subscription sub = rc.conflicts().onRecord(r -> events.add(r.recordId() + "@" + r.round()), false);
+        SyncMessage.SignatureMismatch round1 = SyncMessage.SignatureMismatch.of(f.map, s, serverVersion(), "round 1");
+        server.send(round1);
+        server.send(round1);
+        await("round 1 DONE", () -> rc.status(f.map, s).state() == RecoveryState.DONE && rc.stats().triggers() == 2);
+
+        LocalNode before = LocalNode.forAccount(SyncTestKit.CRYPTO, f.alice.accountID(), f.secret, s); // crash again
+        for (var id : restarted.ids()) for (var p : restarted.exportContent(id)) before.importContent(p);
+        set(before, f.map, "priority", "urgent");
+        set(restarted, f.map, "priority", "low");
+        List<SessionPiece> serverV2 = before.locked(() -> MismatchReports.wholeSession(before.require(f.map).sessions().get(s)));
+        SyncMessage.SignatureMismatch round2 = SyncMessage.SignatureMismatch.of(f.map, s, serverV2, "round 2");
+        server.send(round2);
+        server.send(round2);
+        await("round 2 DONE", () -> rc.status(f.map, s).round() == 2 && rc.status(f.map, s).state() == RecoveryState.DONE
+                && rc.stats().triggers() == 4);
+        sub.close();
+
+        assertEquals(2, rc.conflicts().forValue(f.map).size(), "one record per round: " + rc.conflicts().all());
+        assertEquals(2, new java.util.HashSet<>(events).size(), "one event per new record: " + events);
+        assertEquals(2, events.size(), "no event emitted twice: " + events);
+        assertEquals(2, disk.journal(f.map).size());
+        assertEquals(2, rc.stats().committed());
+        assertEquals(3, local(s.conflictSession()).size(), "no duplicated conflict content");
     }
 
     @Test

@@ -43,8 +43,8 @@ class RecoveryKillPointsTest {
     private record Outcome(List<String> conflict, String conflictSignature, List<String> s, String view) {}
 
     @Test
-    @DisplayName("RA-3 Crash during recovery at each kill point (child JVM halted): same final state and byte-identical S! as an uninterrupted run")
-    void RA3_crashDuringRecoveryAtEachKillPoint() throws Exception {
+    @DisplayName("RL-22 / RA-3 Crash during recovery at each kill point (child JVM halted): same final state and byte-identical S! as an uninterrupted run")
+    void RL22_RA3_crashDuringRecoveryAtEachKillPoint() throws Exception {
         // One crash, then every run in a universe of its own: a copy of alice's disk and of the server's.
         CrashHarness.Alice a;
         io.cojson.core.ids.AgentSecret secret;

@@ -262,8 +262,8 @@ class ServerMismatchDetectionTest {
     }
 
     @Test
-    @DisplayName("§4.1 step 1 / RL-13: malformed transactions and signatures keep their own kind and are never reported as a fork")
-    void otherVerificationFailuresAreNotReported() {
+    @DisplayName("RL-13 (§4.1 step 1) Errors are classified precisely: malformed transactions and signatures keep their own kind and are never reported as a fork")
+    void RL13_otherVerificationFailuresAreNotReported() {
         RawPeer raw = serverWith(SyncOptions.defaults());
         LocalNode restarted = forkAfterStatusReview(raw, f.map);
         SyncMessage.SessionEntry fork = push(restarted, f.map, 3).sessions().get(s.value());

@@ -30,22 +30,34 @@ final class Listeners {
     }
 
     Subscription subscribe(RawCoID id, Consumer<RawCoID> listener) {
+        // The registered entry checks its own flag, so that no callback starts once close()
+        // returned, even for a change whose listeners were collected just before (RL-18).
+        java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+        Consumer<RawCoID> entry = x -> {
+            if (!closed.get()) listener.accept(x);
+        };
         synchronized (lock) {
-            byId.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(listener);
+            byId.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(entry);
         }
-        return new Subscription() {
-            private boolean closed;
-
-            @Override
-            public void close() {
-                synchronized (lock) {
-                    if (closed) return;
-                    closed = true;
-                    List<Consumer<RawCoID>> l = byId.get(id);
-                    if (l != null) l.remove(listener);
+        return () -> {
+            synchronized (lock) {
+                if (!closed.compareAndSet(false, true)) return;
+                List<Consumer<RawCoID>> l = byId.get(id);
+                if (l != null) {
+                    l.remove(entry);
+                    if (l.isEmpty()) byId.remove(id); // nothing left behind for an ID nobody watches
                 }
             }
         };
+    }
+
+    /** Live per-CoValue subscriptions, and how many CoValues they watch. */
+    int[] counts() {
+        synchronized (lock) {
+            int n = 0;
+            for (List<Consumer<RawCoID>> l : byId.values()) n += l.size();
+            return new int[] {n, byId.size()};
+        }
     }
 
     Subscription subscribeAll(Consumer<RawCoID> listener) {

@@ -496,9 +496,41 @@ public final class LocalNode implements CoValueResolver {
         return listeners.subscribe(id, listener);
     }
 
+    /**
+     * Live subscriptions made with {@link #subscribe} (closed ones are gone, with any entry kept
+     * for their CoValue): for diagnostics and leak checks (reliability.md RL-18).
+     */
+    public int subscriptionCount() {
+        return listeners.counts()[0];
+    }
+
+    /** How many distinct CoValues {@link #subscriptionCount()}'s subscriptions watch. */
+    public int subscribedValueCount() {
+        return listeners.counts()[1];
+    }
+
     /** Calls {@code listener} after any CoValue of this node changed. */
     public Subscription subscribeAll(Consumer<RawCoID> listener) {
         return listeners.subscribeAll(listener);
+    }
+
+    /**
+     * Drops {@code id} from memory (the garbage collector's step, reliability.md RL-07); the caller
+     * has made sure storage holds all of it, so that the next use reads it back. Refused (false)
+     * for accounts and groups, for a value another loaded value depends on, and for one not
+     * loaded. Subscriptions stay: a reload notifies them.
+     */
+    public boolean unload(RawCoID id) {
+        synchronized (lock) {
+            CoValueCore core = values.get(id);
+            if (core == null || core.isGroupOrAccount()) return false;
+            for (CoValueCore other : values.values()) {
+                if (other != core && other.dependencies().contains(id)) return false;
+            }
+            values.remove(id);
+            views.forget(id);
+            return true;
+        }
     }
 
     /** IDs of every CoValue this node holds. */

@@ -65,6 +65,11 @@ final class ViewCache {
         this.node = node;
     }
 
+    /** The value was unloaded: its view goes with it. */
+    void forget(RawCoID id) {
+        views.remove(id);
+    }
+
     void groupChanged() {
         groupChanges++;
     }

@@ -49,6 +49,7 @@ public final class SyncWebSocketServer implements AutoCloseable {
     private final AtomicLong closedPeak = new AtomicLong();
     private final AtomicLong closedCoalesced = new AtomicLong();
     private final AtomicLong slowConsumers = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger closedHeldPeak = new java.util.concurrent.atomic.AtomicInteger();
     private final List<MessageChannel> held = new ArrayList<>();
     private Consumer<MessageChannel> handler;
     private Server server;
@@ -75,8 +76,21 @@ public final class SyncWebSocketServer implements AutoCloseable {
         private Duration stopTimeout = Duration.ofSeconds(5);
         private long maxOutgoingBytes = defaultOutgoingBudget();
         private Duration stallTimeout = Duration.ofSeconds(30);
+        private int maxHeldMessages = 1000;
 
         private Builder() {}
+
+        /**
+         * Per connection: how many incoming messages are held while the server is not ready yet
+         * (storage opening, reliability.md RL-17). Beyond that the connection is not read any
+         * further until the server is ready (backpressure); nothing is dropped. Default 1,000;
+         * 0 means no limit.
+         */
+        public Builder maxHeldMessages(int max) {
+            if (max < 0) throw new IllegalArgumentException("negative limit " + max);
+            this.maxHeldMessages = max;
+            return this;
+        }
 
         /** An eighth of the heap, between 16 and 256 MiB. */
         static long defaultOutgoingBudget() {
@@ -212,6 +226,19 @@ public final class SyncWebSocketServer implements AutoCloseable {
         return peak;
     }
 
+    /**
+     * The most incoming messages one connection ever held while the server was not ready (the
+     * high-water mark of that per-connection queue, closed connections included).
+     */
+    public int peakHeldMessages() {
+        int peak = closedHeldPeak.get();
+        for (JettyConnection c : connections) {
+            ChannelCore ch = c.channel();
+            if (ch != null) peak = Math.max(peak, ch.peakHeldMessages());
+        }
+        return peak;
+    }
+
     /** Connections dropped because their client did not read what it was sent. */
     public long slowConsumersClosed() {
         return slowConsumers.get();
@@ -314,7 +341,7 @@ public final class SyncWebSocketServer implements AutoCloseable {
                 }
                 response.setExtensions(List.of()); // no permessage-deflate, like the reference's ws server
                 return new JettyConnection(owner, pingMs, config.datacenter, timers, sequence.incrementAndGet(),
-                        config.maxOutgoingBytes, config.stallTimeout.toMillis());
+                        config.maxOutgoingBytes, config.stallTimeout.toMillis(), config.maxHeldMessages);
             });
         });
         upgrades.setHandler(new PlainHttp());
@@ -355,6 +382,7 @@ public final class SyncWebSocketServer implements AutoCloseable {
             if (ch != null) {
                 closedPeak.accumulateAndGet(ch.peakPendingOutgoingChars(), Math::max);
                 closedCoalesced.addAndGet(ch.coalescedMessages());
+                closedHeldPeak.accumulateAndGet(ch.peakHeldMessages(), Math::max);
                 if (ch.closedAsSlowConsumer()) slowConsumers.incrementAndGet();
             }
             connections.remove(c);

@@ -20,6 +20,7 @@ import io.cojson.sync.transport.WebSocketClientChannel;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -28,6 +29,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -64,6 +66,45 @@ class ServerCommandTest {
             assertEquals(0, p.exitValue());
         } finally {
             p.destroyForcibly();
+        }
+    }
+
+    @Test
+    @DisplayName("RL-06 Only one process writes a storage directory: a second server on the same directory exits non-zero with a clear message naming the holder; the first keeps serving; the directory passes the integrity check")
+    void RL06_aSecondServerOnTheSameDirectoryExitsAndTheFirstKeepsServing() throws Exception {
+        Path db = tmp.resolve("locked");
+        Process first = startServer(db);
+        try {
+            int port = port(first);
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            Process second = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                    "server", "--port", "0", "--db", db.toString()).redirectErrorStream(true).start();
+            String output;
+            try {
+                assertTrue(second.waitFor(30, TimeUnit.SECONDS), "the second server gave up instead of waiting for the lock");
+                output = new String(second.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            } finally {
+                second.destroyForcibly();
+            }
+            assertTrue(second.exitValue() != 0, "non-zero exit: " + second.exitValue() + "\n" + output);
+            assertTrue(output.contains("pid=" + first.pid()), "the message names the holder: " + output);
+
+            io.cojson.core.crypto.Crypto crypto = io.cojson.core.crypto.Crypto.create();
+            CojsonNode alice = CojsonNode.of(io.cojson.core.node.Accounts.create(crypto, "Alice"));
+            CoMap map = alice.createGroup().createMap();
+            map.set("title", "still served");
+            try (SyncManager sync = SyncManager.create(alice.localNode())) {
+                sync.addPeer("server", PeerRole.SERVER, WebSocketClientChannel.connect("ws://127.0.0.1:" + port));
+                sync.waitForSync(map.id(), "server").get(30, TimeUnit.SECONDS); // acknowledged after its commit
+            }
+            assertTrue(first.toHandle().destroy()); // SIGTERM
+            assertTrue(first.waitFor(30, TimeUnit.SECONDS));
+            try (io.cojson.storage.MapDbStorage disk = io.cojson.storage.MapDbStorage.open(db)) {
+                assertTrue(disk.verifyIntegrity().ok(), disk.verifyIntegrity().problems().toString());
+                assertTrue(disk.knownState(map.id()).header(), "what the first server acknowledged is there");
+            }
+        } finally {
+            first.destroyForcibly();
         }
     }
 
@@ -132,7 +173,8 @@ class ServerCommandTest {
      * not acknowledged.
      */
     @Test
-    void acknowledgedWritesSurviveSigkill() throws Exception {
+    @DisplayName("RL-21 The Java server loses nothing it acknowledged: its process SIGKILLed (kill -9) while a client writes, every acknowledged write present after the restart")
+    void RL21_acknowledgedWritesSurviveSigkill() throws Exception {
         Path db = tmp.resolve("kill");
         io.cojson.core.crypto.Crypto crypto = io.cojson.core.crypto.Crypto.create();
         io.cojson.core.ids.AgentSecret secret = crypto.newRandomAgentSecret();
@@ -213,7 +255,8 @@ class ServerCommandTest {
      * the clients reconnect the server holds every transaction any of them made.
      */
     @Test
-    void aServerHaltedMidCommitLosesNothingItAcknowledgedAndClientsHealTheRest() throws Exception {
+    @DisplayName("RL-21 (a) storage.tx.beforeCommit=halt@50 while three clients write: nothing acknowledged is missing after the restart; after heal the server has every client transaction")
+    void RL21a_aServerHaltedMidCommitLosesNothingItAcknowledgedAndClientsHealTheRest() throws Exception {
         Path db = tmp.resolve("halt");
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), Main.class.getName(),

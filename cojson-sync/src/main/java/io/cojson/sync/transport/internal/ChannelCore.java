@@ -64,6 +64,16 @@ public final class ChannelCore implements MessageChannel {
         this.inbox = new Inbox(name);
     }
 
+    /** At most {@code max} incoming messages are held before a listener is set; then reading stops (0: no limit). */
+    public void limitHeldMessages(int max) {
+        inbox.limitHeld(max);
+    }
+
+    /** The most incoming messages ever held at once before a listener was set. */
+    public int peakHeldMessages() {
+        return inbox.peakHeld();
+    }
+
     /**
      * Protects this side from a peer that reads slowly or not at all (see {@link OutgoingQueue#limit}):
      * on a breach the connection is dropped with a logged reason. Call before the socket opens.

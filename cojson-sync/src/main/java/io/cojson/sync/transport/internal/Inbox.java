@@ -24,6 +24,9 @@ final class Inbox {
     private String closedReason;
     private boolean closeDelivered;
     private volatile boolean draining;
+    /** Messages held while no listener is set; 0: no limit. */
+    private int heldLimit;
+    private int peak;
 
     Inbox(String name) {
         this.name = name;
@@ -33,10 +36,35 @@ final class Inbox {
         offer(message, null);
     }
 
+    /**
+     * Bounds what is held while no listener is set (a server still opening its storage,
+     * reliability.md RL-17): an offer beyond it blocks the socket's reader until a listener is set
+     * or the channel closes, so the transport stops reading (backpressure) instead of dropping.
+     */
+    void limitHeld(int max) {
+        synchronized (this) {
+            heldLimit = Math.max(0, max);
+        }
+    }
+
+    /** The most messages ever held here at once while no listener was set. */
+    synchronized int peakHeld() {
+        return peak;
+    }
+
     void offer(String message, JsonValue parsed) {
         synchronized (this) {
+            while (listener == null && closedReason == null && heldLimit > 0 && pending.size() >= heldLimit) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt(); // the transport is shutting down: keep the message anyway
+                    break;
+                }
+            }
             if (closedReason != null) return;
             pending.add(new Item(message, parsed));
+            if (listener == null) peak = Math.max(peak, pending.size());
         }
         drain();
     }
@@ -45,6 +73,7 @@ final class Inbox {
         synchronized (this) {
             if (closedReason != null) return;
             closedReason = reason;
+            notifyAll(); // a reader held back by limitHeld gives up
         }
         drain();
     }
@@ -52,6 +81,7 @@ final class Inbox {
     void setListener(MessageChannel.Listener l) {
         synchronized (this) {
             listener = l;
+            notifyAll(); // readers held back by limitHeld go on
         }
         drain();
     }

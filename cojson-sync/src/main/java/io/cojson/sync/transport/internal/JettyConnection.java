@@ -34,6 +34,7 @@ public final class JettyConnection implements Session.Listener.AutoDemanding, Fr
     private final long sequence;
     private final long maxPendingChars;
     private final long stallTimeoutMs;
+    private final int maxHeldMessages;
     private final AtomicLong buffered = new AtomicLong();
     private final AtomicBoolean gone = new AtomicBoolean();
     private volatile Session session;
@@ -41,6 +42,13 @@ public final class JettyConnection implements Session.Listener.AutoDemanding, Fr
 
     public JettyConnection(Owner owner, long pingIntervalMs, String datacenter, Timers timers, long sequence,
                            long maxPendingChars, long stallTimeoutMs) {
+        this(owner, pingIntervalMs, datacenter, timers, sequence, maxPendingChars, stallTimeoutMs, 0);
+    }
+
+    /** As above; {@code maxHeldMessages} bounds what a connection holds before it is handed over (0: no limit). */
+    public JettyConnection(Owner owner, long pingIntervalMs, String datacenter, Timers timers, long sequence,
+                           long maxPendingChars, long stallTimeoutMs, int maxHeldMessages) {
+        this.maxHeldMessages = maxHeldMessages;
         this.maxPendingChars = maxPendingChars;
         this.stallTimeoutMs = stallTimeoutMs;
         this.owner = owner;
@@ -64,6 +72,7 @@ public final class JettyConnection implements Session.Listener.AutoDemanding, Fr
         String name = s.getRemoteSocketAddress() + "@" + Instant.now() + "#" + sequence;
         ChannelCore c = new ChannelCore(name, this, false, 0, timers, new ChannelCore.Hooks() {});
         c.limitOutgoing(maxPendingChars, stallTimeoutMs);
+        c.limitHeldMessages(maxHeldMessages);
         core = c;
         core.socketOpened();
         if (pingIntervalMs > 0) {
