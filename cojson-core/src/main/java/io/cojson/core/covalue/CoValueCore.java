@@ -13,6 +13,7 @@ import io.cojson.core.json.Json;
 import io.cojson.core.json.JsonValue;
 import io.cojson.core.knownstate.KnownState;
 import io.cojson.core.session.AddResult;
+import io.cojson.core.session.CanonicalSlices;
 import io.cojson.core.session.SessionLog;
 import io.cojson.core.session.Transaction;
 import io.cojson.core.session.VerificationFailure;
@@ -176,6 +177,12 @@ public final class CoValueCore {
      */
     public AddResult tryAddTransactions(SessionID session, int after, List<Transaction> txs, String lastSignature,
             CoValueResolver resolver) {
+        return tryAddTransactions(session, after, txs, lastSignature, null, resolver);
+    }
+
+    /** As above, with the batch's canonical JSON as it arrived (nullable; see {@link CanonicalSlices}). */
+    public AddResult tryAddTransactions(SessionID session, int after, List<Transaction> txs, String lastSignature,
+            CanonicalSlices canonical, CoValueResolver resolver) {
         if (deleted && !session.isDeleteSession()) {
             return reject(session, lastSignature, VerificationFailure.Kind.COVALUE_DELETED, "Cannot add to deleted CoValue: " + id);
         }
@@ -195,7 +202,7 @@ public final class CoValueCore {
             log = new SessionLog(crypto, session, signer);
         }
         int before = log.size();
-        AddResult r = log.tryAdd(after, txs, lastSignature);
+        AddResult r = log.tryAdd(after, txs, lastSignature, canonical);
         if (r instanceof AddResult.Added) {
             sessions.putIfAbsent(session, log);
             appendEntries(log, before);

@@ -33,11 +33,11 @@ public final class Json {
 
     /** Parses exactly one JSON value; trailing non-whitespace is an error. */
     public static JsonValue parse(String text) {
-        JsonValue fast = FastJsonParser.tryParse(text);
+        JsonValue fast = JsonCursor.tryParse(text);
         return fast != null ? fast : parseWithJackson(text);
     }
 
-    /** The Jackson path: decides (and words the error) for whatever {@link FastJsonParser} does not take. */
+    /** The Jackson path: decides (and words the error) for whatever {@link JsonCursor} does not take. */
     static JsonValue parseWithJackson(String text) {
         try (JsonParser p = FACTORY.createParser(text)) {
             JsonToken t = p.nextToken();

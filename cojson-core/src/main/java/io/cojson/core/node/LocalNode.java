@@ -220,7 +220,7 @@ public final class LocalNode implements CoValueResolver {
                 changed = true;
             }
             for (ContentPiece.SessionPiece s : piece.sessions()) {
-                AddResult r = core.tryAddTransactions(s.sessionID(), s.after(), s.transactions(), s.lastSignature(), this);
+                AddResult r = core.tryAddTransactions(s.sessionID(), s.after(), s.transactions(), s.lastSignature(), s.canonical(), this);
                 results.add(r);
                 if (r.isAdded()) {
                     changed = true;

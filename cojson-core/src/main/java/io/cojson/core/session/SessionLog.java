@@ -233,6 +233,14 @@ public final class SessionLog {
      * Transactions we already hold are trimmed first (the sync layer does the same).
      */
     public AddResult tryAdd(int after, List<Transaction> batch, String lastSignatureText) {
+        return tryAdd(after, batch, lastSignatureText, null);
+    }
+
+    /**
+     * {@link #tryAdd(int, List, String)} where {@code canonical} (nullable) holds the batch's
+     * canonical JSON as it arrived (entry i for {@code batch.get(i)}), hashed without re-serializing.
+     */
+    public AddResult tryAdd(int after, List<Transaction> batch, String lastSignatureText, CanonicalSlices canonical) {
         if (after < 0 || after > transactions.size()) {
             return reject(null, lastSignatureText, VerificationFailure.Kind.NOT_CONTIGUOUS,
                     "batch starts at " + after + " but the session has " + transactions.size() + " transactions");
@@ -240,11 +248,15 @@ public final class SessionLog {
         int skip = transactions.size() - after;
         if (skip >= batch.size()) return new AddResult.Added(transactions.size()); // nothing new
         List<Transaction> fresh = skip > 0 ? batch.subList(skip, batch.size()) : batch;
-        return tryAppend(fresh, lastSignatureText);
+        return tryAppend(fresh, lastSignatureText, canonical, Math.max(skip, 0));
     }
 
     /** Verifies {@code batch} as the continuation of this log (index {@link #size()} onwards). */
     public AddResult tryAppend(List<Transaction> batch, String lastSignatureText) {
+        return tryAppend(batch, lastSignatureText, null, 0);
+    }
+
+    private AddResult tryAppend(List<Transaction> batch, String lastSignatureText, CanonicalSlices canonical, int canonicalOffset) {
         if (batch.isEmpty()) return new AddResult.Added(transactions.size());
         settle();
         String problem = signatureProblem(lastSignatureText);
@@ -254,8 +266,13 @@ public final class SessionLog {
         Signature sig = new Signature(lastSignatureText);
         Blake3Hasher staged = hasher.copy();
         int size = 0;
-        for (Transaction tx : batch) {
-            staged.update(tx.canonicalJson().getBytes(StandardCharsets.UTF_8));
+        for (int i = 0; i < batch.size(); i++) {
+            Transaction tx = batch.get(i);
+            if (canonical != null) {
+                canonical.hash(staged, canonicalOffset + i, tx);
+            } else {
+                staged.update(tx.canonicalJson().getBytes(StandardCharsets.UTF_8));
+            }
             size += tx.checkpointSize();
         }
         Hash expected = Hash.fromBytes(staged.digest());

@@ -4,6 +4,7 @@ import static io.cojson.samples.bench.BenchSupport.key;
 
 import io.cojson.core.ids.RawCoID;
 import io.cojson.core.json.JsonValue;
+import io.cojson.core.node.ContentPiece;
 import io.cojson.core.values.CoMap;
 import io.cojson.core.values.CojsonNode;
 import io.cojson.core.values.Group;
@@ -59,7 +60,7 @@ public final class W3Ingest {
         CojsonNode receiver = BenchSupport.newAccountNode("reader"); // setup, not timed
         if (profile) SamplingProfiler.start();
         long t0 = System.nanoTime();
-        JsonValue.Arr messages = BenchSupport.parseArray(text);
+        List<ContentPiece> messages = BenchSupport.parseContent(text);
         long t1 = System.nanoTime();
         BenchSupport.importAll(receiver, messages);
         long t2 = System.nanoTime();

@@ -2,6 +2,7 @@ package io.cojson.samples.bench;
 
 import io.cojson.core.ids.RawCoID;
 import io.cojson.core.json.JsonValue;
+import io.cojson.core.node.ContentPiece;
 import io.cojson.core.json.JsonWriter;
 import io.cojson.core.values.CoMap;
 import io.cojson.core.values.CojsonNode;
@@ -71,7 +72,7 @@ public final class W6ColdLoad {
         CojsonNode receiver = BenchSupport.newAccountNode("reader"); // setup, not timed
         if (profile) SamplingProfiler.start();
         long t0 = System.nanoTime();
-        JsonValue.Arr messages = BenchSupport.parseArray(text);
+        List<ContentPiece> messages = BenchSupport.parseContent(text);
         JsonValue.Arr mapIds = BenchSupport.parseArray(idsText);
         BenchSupport.importAll(receiver, messages);
         long t1 = System.nanoTime();

@@ -13,10 +13,10 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /**
- * {@link FastJsonParser} (the fast path of {@link Json#parse}) builds exactly what the Jackson path
+ * {@link JsonCursor} (the fast path of {@link Json#parse}) builds exactly what the Jackson path
  * builds, key order and number bits included, and hands every text it does not take to Jackson.
  */
-class FastJsonParserProperties {
+class JsonCursorProperties {
     private final JsonProperties trees = new JsonProperties();
 
     @Provide
@@ -70,9 +70,9 @@ class FastJsonParserProperties {
 
     @Example
     void deepAndLongInputsAreLeftToJackson() {
-        assertNull(FastJsonParser.tryParse("[".repeat(600) + "]".repeat(600)));
+        assertNull(JsonCursor.tryParse("[".repeat(600) + "]".repeat(600)));
         assertSameAsJackson("[".repeat(400) + "]".repeat(400));
-        assertNull(FastJsonParser.tryParse("1" + "0".repeat(2000)));
+        assertNull(JsonCursor.tryParse("1" + "0".repeat(2000)));
     }
 
     /** Every rejection of JsonParseTest, and more: the fast path declines, Jackson throws. */
@@ -83,14 +83,14 @@ class FastJsonParserProperties {
                 "\"\\u12\"", "undefined", "True", "nul", "#1", "\"\\'\"", "", " ", "1 2", "{} x", "[1]]", "\"a\"b", "{}{}",
                 "null,", "\"abc", "\"abc\\\"", "[\"a", "{\"a\":\"b", "{\"a", "[1,", "{", "[", "-", "-a", "1e+", "[,1]",
                 "{\"a\" 1}", "{,}", "\u00a01", "[1]\u000b", "tru", "nulll", "-01", "1.e5", "\"\\u00g0\"")) {
-            assertNull(FastJsonParser.tryParse(text), text);
+            assertNull(JsonCursor.tryParse(text), text);
             assertThrows(InvalidJsonException.class, () -> Json.parse(text), text);
         }
     }
 
     private static void assertSameAsJackson(String text) {
         JsonValue jackson = Json.parseWithJackson(text);
-        JsonValue fast = FastJsonParser.tryParse(text);
+        JsonValue fast = JsonCursor.tryParse(text);
         assertEquals(jackson, fast, text);
         assertEquals(JsonWriter.stringify(jackson), JsonWriter.stringify(fast), text); // key order
         assertEquals(bits(jackson), bits(fast), text); // -0 and exact doubles

@@ -4,15 +4,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A small recursive-descent parser for well-formed JSON text, the fast path of {@link Json#parse}.
+ * A small recursive-descent reader of well-formed JSON text: the fast path of {@link Json#parse},
+ * and the cursor that streaming readers (content messages straight into transactions) walk with.
  * Creating a Jackson parser costs more than parsing a transaction's changes text, and a short-lived
- * JVM runs Jackson's many layers interpreted; this loop is compiled after a few thousand tokens.
+ * JVM runs Jackson's many layers interpreted; these loops are compiled after a few thousand tokens.
  *
  * <p>It accepts exactly RFC 8259 JSON and builds the same values as the Jackson path ({@code
- * JSON.parse} semantics). On anything else (a syntax error, very deep nesting) it gives up and
- * returns {@code null}, and {@link Json#parse} lets Jackson decide and word the error.
+ * JSON.parse} semantics). On anything else (a syntax error, very deep nesting, a very long number)
+ * it throws {@link Unhandled}, and the caller lets the Jackson path decide and word the error.
+ * Not thread-safe; one cursor per text.
  */
-final class FastJsonParser {
+public final class JsonCursor {
     /** Deeper texts go to Jackson, which enforces the configured nesting limit. */
     private static final int MAX_DEPTH = 500;
     /** Recently seen short object keys ("op", "key", "value", …), shared between parses. */
@@ -22,39 +24,57 @@ final class FastJsonParser {
     private final int len;
     private int pos;
     private int depth;
+    private boolean lastStringCanonical;
 
-    private FastJsonParser(String s) {
-        this.s = s;
-        this.len = s.length();
+    public JsonCursor(String text) {
+        this.s = text;
+        this.len = text.length();
     }
 
-    /** Signals "not handled here": no stack trace, one shared instance. */
-    private static final class GiveUp extends RuntimeException {
-        static final GiveUp INSTANCE = new GiveUp();
+    /** "Not handled here": the text is not plain well-formed JSON (no stack trace, one instance). */
+    public static final class Unhandled extends RuntimeException {
+        static final Unhandled INSTANCE = new Unhandled();
 
-        private GiveUp() {
-            super(null, null, false, false);
+        private Unhandled() {
+            super("not handled by the fast JSON path", null, false, false);
         }
     }
 
     /** The value of {@code text}, or {@code null} when the text is not plain well-formed JSON here. */
     static JsonValue tryParse(String text) {
-        FastJsonParser p = new FastJsonParser(text);
+        JsonCursor p = new JsonCursor(text);
         try {
             p.skipWs();
             JsonValue v = p.value();
             p.skipWs();
             return p.pos == p.len ? v : null;
-        } catch (GiveUp | IndexOutOfBoundsException e) {
+        } catch (Unhandled | IndexOutOfBoundsException e) {
             return null;
         }
     }
 
-    private static GiveUp giveUp() {
-        return GiveUp.INSTANCE;
+    private static Unhandled unhandled() {
+        return Unhandled.INSTANCE;
     }
 
-    private void skipWs() {
+    public String text() {
+        return s;
+    }
+
+    public int pos() {
+        return pos;
+    }
+
+    /** Moves back (or forward) to {@code p}, e.g. to re-read a value another way. */
+    public void pos(int p) {
+        pos = p;
+    }
+
+    public boolean atEnd() {
+        return pos >= len;
+    }
+
+    public void skipWs() {
         while (pos < len) {
             char c = s.charAt(pos);
             if (c != ' ' && c != '\n' && c != '\r' && c != '\t') return;
@@ -62,8 +82,29 @@ final class FastJsonParser {
         }
     }
 
-    private JsonValue value() {
-        if (pos >= len) throw giveUp();
+    /** Consumes {@code c} if it is next. */
+    public boolean tryConsume(char c) {
+        if (pos < len && s.charAt(pos) == c) {
+            pos++;
+            return true;
+        }
+        return false;
+    }
+
+    public void expect(char c) {
+        if (!tryConsume(c)) throw unhandled();
+    }
+
+    /** Consumes {@code raw} if the text continues with exactly it. */
+    public boolean tryRaw(String raw) {
+        if (!s.startsWith(raw, pos)) return false;
+        pos += raw.length();
+        return true;
+    }
+
+    /** Any JSON value at the cursor, as a tree. */
+    public JsonValue value() {
+        if (pos >= len) throw unhandled();
         char c = s.charAt(pos);
         switch (c) {
             case '{':
@@ -83,17 +124,17 @@ final class FastJsonParser {
                 return JsonValue.NULL;
             default:
                 if (c == '-' || (c >= '0' && c <= '9')) return number();
-                throw giveUp();
+                throw unhandled();
         }
     }
 
     private void literal(String word) {
-        if (!s.startsWith(word, pos)) throw giveUp();
+        if (!s.startsWith(word, pos)) throw unhandled();
         pos += word.length();
     }
 
     private JsonValue object() {
-        if (++depth > MAX_DEPTH) throw giveUp();
+        if (++depth > MAX_DEPTH) throw unhandled();
         pos++; // '{'
         SmallFields.Builder fields = new SmallFields.Builder();
         skipWs();
@@ -101,18 +142,18 @@ final class FastJsonParser {
             pos++;
         } else {
             while (true) {
-                if (pos >= len || s.charAt(pos) != '"') throw giveUp();
+                if (pos >= len || s.charAt(pos) != '"') throw unhandled();
                 String key = string(true);
                 skipWs();
-                if (pos >= len || s.charAt(pos) != ':') throw giveUp();
+                if (pos >= len || s.charAt(pos) != ':') throw unhandled();
                 pos++;
                 skipWs();
                 fields.put(key, value());
                 skipWs();
-                if (pos >= len) throw giveUp();
+                if (pos >= len) throw unhandled();
                 char c = s.charAt(pos++);
                 if (c == '}') break;
-                if (c != ',') throw giveUp();
+                if (c != ',') throw unhandled();
                 skipWs();
             }
         }
@@ -121,7 +162,7 @@ final class FastJsonParser {
     }
 
     private JsonValue array() {
-        if (++depth > MAX_DEPTH) throw giveUp();
+        if (++depth > MAX_DEPTH) throw unhandled();
         pos++; // '['
         List<JsonValue> items = new ArrayList<>();
         skipWs();
@@ -131,10 +172,10 @@ final class FastJsonParser {
             while (true) {
                 items.add(value());
                 skipWs();
-                if (pos >= len) throw giveUp();
+                if (pos >= len) throw unhandled();
                 char c = s.charAt(pos++);
                 if (c == ']') break;
-                if (c != ',') throw giveUp();
+                if (c != ',') throw unhandled();
                 skipWs();
             }
         }
@@ -142,17 +183,40 @@ final class FastJsonParser {
         return new JsonValue.Arr(items);
     }
 
-    /** A string literal at {@code pos} (on its opening quote); keys may come from the cache. */
+    /** The string literal at the cursor (on its opening quote), decoded. */
+    public String string() {
+        if (pos >= len || s.charAt(pos) != '"') throw unhandled();
+        return string(false);
+    }
+
+    /** An object key at the cursor; short keys come from a shared cache. */
+    public String key() {
+        if (pos >= len || s.charAt(pos) != '"') throw unhandled();
+        return string(true);
+    }
+
+    /**
+     * Whether the last {@link #string()} was written exactly as {@link JsonStrings#quote} writes its
+     * value (conservatively: no escapes other than {@code \"} and {@code \\}, no surrogates), so
+     * that its text can stand for the canonical form.
+     */
+    public boolean lastStringCanonical() {
+        return lastStringCanonical;
+    }
+
     private String string(boolean key) {
         int start = ++pos;
+        boolean canonical = true;
         while (true) {
-            if (pos >= len) throw giveUp();
+            if (pos >= len) throw unhandled();
             char c = s.charAt(pos);
             if (c == '"') break;
-            if (c == '\\') return escapedString(start);
-            if (c < 0x20) throw giveUp();
+            if (c == '\\') return escapedString(start, canonical);
+            if (c < 0x20) throw unhandled();
+            if (c >= 0xd800 && c <= 0xdfff) canonical = false;
             pos++;
         }
+        lastStringCanonical = canonical;
         int end = pos++;
         return key && end - start <= 16 ? cachedKey(start, end) : s.substring(start, end);
     }
@@ -169,19 +233,23 @@ final class FastJsonParser {
         return k;
     }
 
-    private String escapedString(int start) {
+    private String escapedString(int start, boolean canonical) {
         StringBuilder sb = new StringBuilder(pos - start + 16);
         sb.append(s, start, pos);
         while (true) {
-            if (pos >= len) throw giveUp();
+            if (pos >= len) throw unhandled();
             char c = s.charAt(pos++);
-            if (c == '"') return sb.toString();
-            if (c < 0x20) throw giveUp();
+            if (c == '"') {
+                lastStringCanonical = canonical;
+                return sb.toString();
+            }
+            if (c < 0x20) throw unhandled();
             if (c != '\\') {
+                if (c >= 0xd800 && c <= 0xdfff) canonical = false;
                 sb.append(c);
                 continue;
             }
-            if (pos >= len) throw giveUp();
+            if (pos >= len) throw unhandled();
             char e = s.charAt(pos++);
             switch (e) {
                 case '"', '\\', '/' -> sb.append(e);
@@ -191,33 +259,56 @@ final class FastJsonParser {
                 case 'r' -> sb.append('\r');
                 case 't' -> sb.append('\t');
                 case 'u' -> {
-                    if (pos + 4 > len) throw giveUp();
+                    if (pos + 4 > len) throw unhandled();
                     int v = 0;
                     for (int i = 0; i < 4; i++) {
                         int d = Character.digit(s.charAt(pos + i), 16);
-                        if (d < 0) throw giveUp();
+                        if (d < 0) throw unhandled();
                         v = (v << 4) | d;
                     }
                     pos += 4;
                     sb.append((char) v);
                 }
-                default -> throw giveUp();
+                default -> throw unhandled();
             }
+            // canonical escaping (JsonStrings) writes \" and \\ like this; the others are rare
+            // enough that the transaction is simply re-serialized
+            if (e != '"' && e != '\\') canonical = false;
         }
+    }
+
+    /**
+     * A non-negative integer literal of at most 15 digits (exact in a double) at the cursor, or
+     * -1 (nothing consumed) when the number there has another form.
+     */
+    public long plainNonNegativeInteger() {
+        int start = pos;
+        int p = pos;
+        while (p < len && isDigit(s.charAt(p))) p++;
+        int n = p - start;
+        if (n == 0 || n > 15 || (n > 1 && s.charAt(start) == '0')) return -1;
+        if (p < len) {
+            char c = s.charAt(p);
+            if (c == '.' || c == 'e' || c == 'E') return -1;
+        }
+        long v = 0;
+        for (int i = start; i < p; i++) v = v * 10 + (s.charAt(i) - '0');
+        pos = p;
+        return v;
     }
 
     private JsonValue number() {
         int start = pos;
         boolean negative = s.charAt(pos) == '-';
         if (negative) pos++;
-        if (pos >= len) throw giveUp();
+        if (pos >= len) throw unhandled();
         char c = s.charAt(pos);
         if (c == '0') {
             pos++;
         } else if (c >= '1' && c <= '9') {
             while (pos < len && isDigit(s.charAt(pos))) pos++;
         } else {
-            throw giveUp();
+            throw unhandled();
         }
         int intEnd = pos;
         boolean plainInteger = true;
@@ -226,7 +317,7 @@ final class FastJsonParser {
             pos++;
             int digits = pos;
             while (pos < len && isDigit(s.charAt(pos))) pos++;
-            if (pos == digits) throw giveUp();
+            if (pos == digits) throw unhandled();
         }
         if (pos < len && (s.charAt(pos) == 'e' || s.charAt(pos) == 'E')) {
             plainInteger = false;
@@ -234,9 +325,9 @@ final class FastJsonParser {
             if (pos < len && (s.charAt(pos) == '+' || s.charAt(pos) == '-')) pos++;
             int digits = pos;
             while (pos < len && isDigit(s.charAt(pos))) pos++;
-            if (pos == digits) throw giveUp();
+            if (pos == digits) throw unhandled();
         }
-        if (pos - start > 1_000) throw giveUp(); // Jackson enforces the number length limit
+        if (pos - start > 1_000) throw unhandled(); // Jackson enforces the number length limit
         int digitsStart = negative ? start + 1 : start;
         if (plainInteger && intEnd - digitsStart <= 15) {
             long v = 0;
