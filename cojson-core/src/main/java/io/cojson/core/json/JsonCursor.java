@@ -1,6 +1,6 @@
 package io.cojson.core.json;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -19,12 +19,18 @@ public final class JsonCursor {
     private static final int MAX_DEPTH = 500;
     /** Recently seen short object keys ("op", "key", "value", …), shared between parses. */
     private static final String[] KEY_CACHE = new String[512];
+    /** Recently seen short string values, shared between parses. */
+    private static final JsonValue.Str[] STR_CACHE = new JsonValue.Str[1024];
 
     private final String s;
     private final int len;
     private int pos;
     private int depth;
     private boolean lastStringCanonical;
+    /** Scratch stack of the fields (key, value) and items of the objects and arrays being read. */
+    private String[] keys = new String[16];
+    private JsonValue[] vals = new JsonValue[16];
+    private int top;
 
     public JsonCursor(String text) {
         this.s = text;
@@ -112,7 +118,7 @@ public final class JsonCursor {
             case '[':
                 return array();
             case '"':
-                return new JsonValue.Str(string(false));
+                return stringValue();
             case 't':
                 literal("true");
                 return JsonValue.TRUE;
@@ -136,7 +142,8 @@ public final class JsonCursor {
     private JsonValue object() {
         if (++depth > MAX_DEPTH) throw unhandled();
         pos++; // '{'
-        SmallFields.Builder fields = new SmallFields.Builder();
+        int base = top;
+        java.util.LinkedHashMap<String, JsonValue> big = null;
         skipWs();
         if (pos < len && s.charAt(pos) == '}') {
             pos++;
@@ -148,7 +155,20 @@ public final class JsonCursor {
                 if (pos >= len || s.charAt(pos) != ':') throw unhandled();
                 pos++;
                 skipWs();
-                fields.put(key, value());
+                JsonValue v = value(); // nested values use the scratch above top and give it back
+                if (big != null) {
+                    big.put(key, v);
+                } else if (!replaceField(base, key, v)) {
+                    if (top - base == SmallFields.MAX) {
+                        // many fields: a map keeps the lookups O(1) (same first-position, last-value rule)
+                        big = JsonValue.Obj.freshFields(SmallFields.MAX * 2);
+                        for (int i = base; i < top; i++) big.put(keys[i], vals[i]);
+                        top = base;
+                        big.put(key, v);
+                    } else {
+                        push(key, v);
+                    }
+                }
                 skipWs();
                 if (pos >= len) throw unhandled();
                 char c = s.charAt(pos++);
@@ -158,19 +178,46 @@ public final class JsonCursor {
             }
         }
         depth--;
-        return new JsonValue.Obj(fields.build());
+        if (big != null) return new JsonValue.Obj(big);
+        SmallFields fields = SmallFields.of(Arrays.copyOfRange(keys, base, top), Arrays.copyOfRange(vals, base, top));
+        Arrays.fill(keys, base, top, null);
+        Arrays.fill(vals, base, top, null);
+        top = base;
+        return new JsonValue.Obj(fields);
+    }
+
+    /** JSON.parse keeps a repeated key's first position and its last value. */
+    private boolean replaceField(int base, String key, JsonValue v) {
+        for (int i = base; i < top; i++) {
+            if (keys[i].equals(key)) {
+                vals[i] = v;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void push(String key, JsonValue v) {
+        if (top == vals.length) {
+            keys = Arrays.copyOf(keys, top * 2);
+            vals = Arrays.copyOf(vals, top * 2);
+        }
+        keys[top] = key;
+        vals[top] = v;
+        top++;
     }
 
     private JsonValue array() {
         if (++depth > MAX_DEPTH) throw unhandled();
         pos++; // '['
-        List<JsonValue> items = new ArrayList<>();
+        int base = top;
         skipWs();
         if (pos < len && s.charAt(pos) == ']') {
             pos++;
         } else {
             while (true) {
-                items.add(value());
+                JsonValue v = value();
+                push(null, v);
                 skipWs();
                 if (pos >= len) throw unhandled();
                 char c = s.charAt(pos++);
@@ -180,7 +227,41 @@ public final class JsonCursor {
             }
         }
         depth--;
+        int n = top - base;
+        List<JsonValue> items = n == 0 ? List.of() : n == 1 ? List.of(vals[base])
+                : n == 2 ? List.of(vals[base], vals[base + 1]) : List.of(Arrays.copyOfRange(vals, base, top));
+        Arrays.fill(vals, base, top, null);
+        top = base;
         return new JsonValue.Arr(items);
+    }
+
+    /** A string value; short ones without escapes are shared (values like "set" or "k7" repeat). */
+    private JsonValue.Str stringValue() {
+        int start = pos + 1;
+        int p = start;
+        int h = 0;
+        while (p < len && p - start <= 12) {
+            char c = s.charAt(p);
+            if (c == '"') {
+                int slot = (h ^ (h >>> 10)) & (STR_CACHE.length - 1);
+                JsonValue.Str cached = STR_CACHE[slot]; // immutable records: racy reads are safe
+                int n = p - start;
+                if (cached != null && cached.value().length() == n && s.regionMatches(start, cached.value(), 0, n)) {
+                    pos = p + 1;
+                    return cached;
+                }
+                break;
+            }
+            if (c == '\\' || c < 0x20 || (c >= 0xd800 && c <= 0xdfff)) break;
+            h = 31 * h + c;
+            p++;
+        }
+        String v = string(false);
+        JsonValue.Str str = new JsonValue.Str(v);
+        if (v.length() <= 12 && pos == start + v.length() + 1) {
+            STR_CACHE[(h ^ (h >>> 10)) & (STR_CACHE.length - 1)] = str;
+        }
+        return str;
     }
 
     /** The string literal at the cursor (on its opening quote), decoded. */
@@ -245,8 +326,16 @@ public final class JsonCursor {
             }
             if (c < 0x20) throw unhandled();
             if (c != '\\') {
+                // copy the run up to the next quote or backslash at once
+                int run = pos - 1;
                 if (c >= 0xd800 && c <= 0xdfff) canonical = false;
-                sb.append(c);
+                while (pos < len) {
+                    char d = s.charAt(pos);
+                    if (d == '"' || d == '\\' || d < 0x20) break;
+                    if (d >= 0xd800 && d <= 0xdfff) canonical = false;
+                    pos++;
+                }
+                sb.append(s, run, pos);
                 continue;
             }
             if (pos >= len) throw unhandled();

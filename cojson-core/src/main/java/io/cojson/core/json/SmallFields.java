@@ -28,6 +28,11 @@ final class SmallFields extends AbstractMap<String, JsonValue> {
         this.values = values;
     }
 
+    /** Adopts the arrays (distinct keys, at most {@link #MAX}); the caller must not change them. */
+    static SmallFields of(String[] keys, JsonValue[] values) {
+        return new SmallFields(keys, values);
+    }
+
     /** {@link JsKeys#anyArrayIndex} without an entry iterator (objects are built by the thousand). */
     boolean anyArrayIndex() {
         for (String k : keys) {

@@ -55,6 +55,33 @@ class JsonCursorProperties {
         assertSameAsJackson("[" + text + "," + text + "]");
     }
 
+    /** Objects of up to 30 fields with repeated keys (small and map-backed objects), nested in arrays. */
+    @Property(tries = 500)
+    void sameObjectsWithRepeatedKeysAsJackson(@ForAll("fieldLists") List<Integer> keyIds) {
+        StringBuilder sb = new StringBuilder("[{");
+        for (int i = 0; i < keyIds.size(); i++) {
+            if (i > 0) sb.append(',');
+            int k = keyIds.get(i);
+            // keys "k0".."k11" and some array-index keys; values mix scalars, short strings, nesting
+            String key = k % 4 == 3 ? String.valueOf(k) : "k" + k;
+            sb.append('"').append(key).append("\":");
+            switch (i % 4) {
+                case 0 -> sb.append(i);
+                case 1 -> sb.append("\"v").append(k).append('"');
+                case 2 -> sb.append("{\"a\":[").append(i).append(",{\"a\":1,\"a\":2}]}");
+                default -> sb.append("[\"set\",\"set\",null]");
+            }
+        }
+        String obj = sb.append("}").toString();
+        assertSameAsJackson(obj + "]");
+        assertSameAsJackson(obj + "," + obj.substring(1) + ",[],[[]],{}]");
+    }
+
+    @Provide
+    Arbitrary<List<Integer>> fieldLists() {
+        return Arbitraries.integers().between(0, 11).list().ofMaxSize(30);
+    }
+
     @Provide
     Arbitrary<String> numberTexts() {
         Arbitrary<String> sign = Arbitraries.of("", "-");
