@@ -243,6 +243,12 @@ public final class SessionLog {
      * canonical JSON as it arrived (entry i for {@code batch.get(i)}), hashed without re-serializing.
      */
     public AddResult tryAdd(int after, List<Transaction> batch, String lastSignatureText, CanonicalSlices canonical) {
+        return tryAdd(after, batch, lastSignatureText, canonical, null);
+    }
+
+    /** As above; {@code prefetch} (nullable) may already have verified the signature on another thread. */
+    public AddResult tryAdd(int after, List<Transaction> batch, String lastSignatureText, CanonicalSlices canonical,
+            SignaturePrefetch prefetch) {
         if (after < 0 || after > transactions.size()) {
             return reject(null, lastSignatureText, VerificationFailure.Kind.NOT_CONTIGUOUS,
                     "batch starts at " + after + " but the session has " + transactions.size() + " transactions");
@@ -250,15 +256,16 @@ public final class SessionLog {
         int skip = transactions.size() - after;
         if (skip >= batch.size()) return new AddResult.Added(transactions.size()); // nothing new
         List<Transaction> fresh = skip > 0 ? batch.subList(skip, batch.size()) : batch;
-        return tryAppend(fresh, lastSignatureText, canonical, Math.max(skip, 0));
+        return tryAppend(fresh, lastSignatureText, canonical, Math.max(skip, 0), prefetch);
     }
 
     /** Verifies {@code batch} as the continuation of this log (index {@link #size()} onwards). */
     public AddResult tryAppend(List<Transaction> batch, String lastSignatureText) {
-        return tryAppend(batch, lastSignatureText, null, 0);
+        return tryAppend(batch, lastSignatureText, null, 0, null);
     }
 
-    private AddResult tryAppend(List<Transaction> batch, String lastSignatureText, CanonicalSlices canonical, int canonicalOffset) {
+    private AddResult tryAppend(List<Transaction> batch, String lastSignatureText, CanonicalSlices canonical, int canonicalOffset,
+            SignaturePrefetch prefetch) {
         if (batch.isEmpty()) return new AddResult.Added(transactions.size());
         settle();
         // decoded once: the text is checked here, so the Signature is made only when asked for
@@ -279,7 +286,8 @@ public final class SessionLog {
         }
         // the hash text is built here and not re-validated (as for local writes)
         String expected = Hash.PREFIX + Base58.encode(staged.digest());
-        if (!crypto.provider().ed25519Verify(signerKey, quoted(expected), sigBytes)) {
+        boolean ok = prefetch != null && prefetch.verified(signer, expected, lastSignatureText);
+        if (!ok && !crypto.provider().ed25519Verify(signerKey, quoted(expected), sigBytes)) {
             return reject(new Hash(expected), lastSignatureText, VerificationFailure.Kind.SIGNATURE_MISMATCH,
                     "Core error: Signature verification failed: (hash: " + expected + ")");
         }
