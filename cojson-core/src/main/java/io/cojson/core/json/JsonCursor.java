@@ -278,8 +278,8 @@ public final class JsonCursor {
 
     /**
      * Whether the last {@link #string()} was written exactly as {@link JsonStrings#quote} writes its
-     * value (conservatively: no escapes other than {@code \"} and {@code \\}, no surrogates), so
-     * that its text can stand for the canonical form.
+     * value and is pure ASCII (conservatively: no escapes other than {@code \"} and {@code \\},
+     * no char above U+007F), so that its text can stand for the canonical UTF-8 bytes.
      */
     public boolean lastStringCanonical() {
         return lastStringCanonical;
@@ -294,7 +294,7 @@ public final class JsonCursor {
             if (c == '"') break;
             if (c == '\\') return escapedString(start, canonical);
             if (c < 0x20) throw unhandled();
-            if (c >= 0xd800 && c <= 0xdfff) canonical = false;
+            if (c >= 0x80) canonical = false;
             pos++;
         }
         lastStringCanonical = canonical;
@@ -328,11 +328,11 @@ public final class JsonCursor {
             if (c != '\\') {
                 // copy the run up to the next quote or backslash at once
                 int run = pos - 1;
-                if (c >= 0xd800 && c <= 0xdfff) canonical = false;
+                if (c >= 0x80) canonical = false;
                 while (pos < len) {
                     char d = s.charAt(pos);
                     if (d == '"' || d == '\\' || d < 0x20) break;
-                    if (d >= 0xd800 && d <= 0xdfff) canonical = false;
+                    if (d >= 0x80) canonical = false;
                     pos++;
                 }
                 sb.append(s, run, pos);

@@ -10,7 +10,6 @@ import io.cojson.core.json.JsonValue;
 import io.cojson.core.session.CanonicalSlices;
 import io.cojson.core.session.Transaction;
 import io.cojson.core.session.TransactionCodec;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -20,8 +19,8 @@ import java.util.Set;
 /**
  * Reads {@code content} messages from JSON text straight into {@link ContentPiece}s: one pass
  * over the text, no JSON tree per transaction (only headers become trees), and for each
- * transaction written in its canonical layout (what every cojson peer sends) the place of its
- * bytes, so that the hash chain is computed over them instead of re-serializing
+ * transaction written in its canonical layout (what every cojson peer sends) in ASCII the place of
+ * its text, so that the hash chain is computed over it instead of re-serializing
  * ({@link CanonicalSlices}).
  *
  * <p>The result is exactly that of {@link Json#parse} then {@link ContentPiece#fromContentMessage}
@@ -93,22 +92,8 @@ public final class ContentMessages {
 
     private static final class Reader {
         final JsonCursor c;
-        /** The text's UTF-8 bytes when it is pure ASCII (char offsets are byte offsets), else null. */
-        private byte[] ascii;
-        private boolean asciiChecked;
-
         Reader(String text) {
             this.c = new JsonCursor(text);
-        }
-
-        private byte[] ascii() {
-            if (!asciiChecked) {
-                asciiChecked = true;
-                String t = c.text();
-                byte[] b = t.getBytes(StandardCharsets.UTF_8);
-                ascii = b.length == t.length() ? b : null;
-            }
-            return ascii;
         }
 
         ContentPiece message() {
@@ -231,11 +216,7 @@ public final class ContentMessages {
             c.expect('}');
             if (flags != 7) throw unusual();
             int n = txs.size();
-            CanonicalSlices canonical = null;
-            byte[] bytes = n > 0 ? ascii() : null;
-            if (bytes != null) {
-                canonical = new CanonicalSlices(bytes, Arrays.copyOf(starts, n), Arrays.copyOf(ends, n));
-            }
+            CanonicalSlices canonical = n == 0 ? null : new CanonicalSlices(c.text(), Arrays.copyOf(starts, n), Arrays.copyOf(ends, n));
             return new ContentPiece.SessionPiece(session, (int) after, txs, signature, canonical);
         }
 

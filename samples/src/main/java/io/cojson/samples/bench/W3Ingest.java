@@ -37,10 +37,10 @@ public final class W3Ingest {
         BenchSupport.Export exported = BenchSupport.export(writer, List.of(writer.accountID(), group.id(), map));
         double rssBefore = BenchResult.rssNowMb();
 
-        Once cold = once(exported.text(), map, n, true);
+        Once cold = once(exported.text(), map, n, !SamplingProfiler.WARM);
         double peakAfterCold = BenchResult.currentPeakRssMb();
         List<Double> warm = new ArrayList<>();
-        for (int r = 0; r < warmRepeats; r++) warm.add(once(exported.text(), map, n, false).total() / 1e9);
+        for (int r = 0; r < warmRepeats; r++) warm.add(once(exported.text(), map, n, SamplingProfiler.WARM && r == warmRepeats - 1).total() / 1e9);
 
         BenchResult res = new BenchResult("W3", n, cold.total(), peakAfterCold, "trusting")
                 .detailSeconds("parse_s", cold.parse)

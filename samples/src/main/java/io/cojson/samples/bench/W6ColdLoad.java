@@ -48,10 +48,10 @@ public final class W6ColdLoad {
         String idsText = JsonWriter.stringify(new JsonValue.Arr(idJson));
         double rssBefore = BenchResult.rssNowMb();
 
-        Once cold = once(exported.text(), idsText, true);
+        Once cold = once(exported.text(), idsText, !SamplingProfiler.WARM);
         double peakAfterCold = BenchResult.currentPeakRssMb();
         List<Double> warm = new ArrayList<>();
-        for (int r = 0; r < warmRepeats; r++) warm.add(once(exported.text(), idsText, false).total() / 1e9);
+        for (int r = 0; r < warmRepeats; r++) warm.add(once(exported.text(), idsText, SamplingProfiler.WARM && r == warmRepeats - 1).total() / 1e9);
 
         BenchResult res = new BenchResult("W6", maps, cold.total(), peakAfterCold, "trusting")
                 .detailSeconds("create_s", tc1 - tc0)

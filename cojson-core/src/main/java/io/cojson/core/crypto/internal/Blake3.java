@@ -98,6 +98,26 @@ public final class Blake3 implements Blake3Hasher {
         return this;
     }
 
+    @Override
+    public Blake3 updateAscii(String text, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, text.length());
+        int end = offset + length;
+        while (offset < end) {
+            if (blockLen == BLOCK_LEN) {
+                if (blocksCompressed == CHUNK_LEN / BLOCK_LEN - 1) {
+                    finishChunk();
+                } else {
+                    compressBlock(block, 0);
+                }
+            }
+            int take = Math.min(BLOCK_LEN - blockLen, end - offset);
+            for (int i = 0; i < take; i++) block[blockLen + i] = (byte) text.charAt(offset + i);
+            blockLen += take;
+            offset += take;
+        }
+        return this;
+    }
+
     /** Compresses a full non-final block of the current chunk into {@link #cv}. */
     private void compressBlock(byte[] src, int off) {
         int flags = blocksCompressed == 0 ? CHUNK_START : 0;

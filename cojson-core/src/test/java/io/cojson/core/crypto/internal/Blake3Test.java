@@ -67,4 +67,27 @@ class Blake3Test {
             assertArrayEquals(BcBlake3Hasher.hash(Arrays.copyOf(data, data.length)), Blake3.hash(data));
         }
     }
+
+    /** Text fed with updateAscii (the received-text path) hashes like its bytes, for both hashers. */
+    @Test
+    void asciiTextHashesLikeItsBytes() {
+        Random random = new Random(3);
+        for (int round = 0; round < 100; round++) {
+            char[] cs = new char[random.nextInt(5000)];
+            for (int i = 0; i < cs.length; i++) cs[i] = (char) random.nextInt(0x80);
+            String text = new String(cs);
+            byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            Blake3 ours = new Blake3();
+            BcBlake3Hasher bc = new BcBlake3Hasher();
+            int pos = 0;
+            while (pos < cs.length) {
+                int n = Math.min(cs.length - pos, random.nextInt(1500));
+                if (random.nextBoolean()) ours.updateAscii(text, pos, n); else ours.update(bytes, pos, n);
+                bc.updateAscii(text, pos, n);
+                pos += n;
+            }
+            assertArrayEquals(Blake3.hash(bytes), ours.digest(), cs.length + " chars");
+            assertArrayEquals(Blake3.hash(bytes), bc.digest(), cs.length + " chars (default method)");
+        }
+    }
 }
