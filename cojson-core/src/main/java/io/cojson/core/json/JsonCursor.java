@@ -23,18 +23,21 @@ public final class JsonCursor {
     private static final JsonValue.Str[] STR_CACHE = new JsonValue.Str[1024];
 
     private final String s;
+    /** The text's chars: array reads are one bytecode in the interpreter and need no call in compiled code. */
+    private final char[] a;
     private final int len;
     private int pos;
     private int depth;
     private boolean lastStringCanonical;
     /** Scratch stack of the fields (key, value) and items of the objects and arrays being read. */
-    private String[] keys = new String[16];
-    private JsonValue[] vals = new JsonValue[16];
+    private String[] keys = new String[4];
+    private JsonValue[] vals = new JsonValue[4];
     private int top;
 
     public JsonCursor(String text) {
         this.s = text;
-        this.len = text.length();
+        this.a = text.toCharArray();
+        this.len = a.length;
     }
 
     /** "Not handled here": the text is not plain well-formed JSON (no stack trace, one instance). */
@@ -82,7 +85,7 @@ public final class JsonCursor {
 
     public void skipWs() {
         while (pos < len) {
-            char c = s.charAt(pos);
+            char c = a[pos];
             if (c != ' ' && c != '\n' && c != '\r' && c != '\t') return;
             pos++;
         }
@@ -90,7 +93,7 @@ public final class JsonCursor {
 
     /** Consumes {@code c} if it is next. */
     public boolean tryConsume(char c) {
-        if (pos < len && s.charAt(pos) == c) {
+        if (pos < len && a[pos] == c) {
             pos++;
             return true;
         }
@@ -111,7 +114,7 @@ public final class JsonCursor {
     /** Any JSON value at the cursor, as a tree. */
     public JsonValue value() {
         if (pos >= len) throw unhandled();
-        char c = s.charAt(pos);
+        char c = a[pos];
         switch (c) {
             case '{':
                 return object();
@@ -145,14 +148,14 @@ public final class JsonCursor {
         int base = top;
         java.util.LinkedHashMap<String, JsonValue> big = null;
         skipWs();
-        if (pos < len && s.charAt(pos) == '}') {
+        if (pos < len && a[pos] == '}') {
             pos++;
         } else {
             while (true) {
-                if (pos >= len || s.charAt(pos) != '"') throw unhandled();
+                if (pos >= len || a[pos] != '"') throw unhandled();
                 String key = string(true);
                 skipWs();
-                if (pos >= len || s.charAt(pos) != ':') throw unhandled();
+                if (pos >= len || a[pos] != ':') throw unhandled();
                 pos++;
                 skipWs();
                 JsonValue v = value(); // nested values use the scratch above top and give it back
@@ -171,7 +174,7 @@ public final class JsonCursor {
                 }
                 skipWs();
                 if (pos >= len) throw unhandled();
-                char c = s.charAt(pos++);
+                char c = a[pos++];
                 if (c == '}') break;
                 if (c != ',') throw unhandled();
                 skipWs();
@@ -212,7 +215,7 @@ public final class JsonCursor {
         pos++; // '['
         int base = top;
         skipWs();
-        if (pos < len && s.charAt(pos) == ']') {
+        if (pos < len && a[pos] == ']') {
             pos++;
         } else {
             while (true) {
@@ -220,7 +223,7 @@ public final class JsonCursor {
                 push(null, v);
                 skipWs();
                 if (pos >= len) throw unhandled();
-                char c = s.charAt(pos++);
+                char c = a[pos++];
                 if (c == ']') break;
                 if (c != ',') throw unhandled();
                 skipWs();
@@ -241,7 +244,7 @@ public final class JsonCursor {
         int p = start;
         int h = 0;
         while (p < len && p - start <= 12) {
-            char c = s.charAt(p);
+            char c = a[p];
             if (c == '"') {
                 int slot = (h ^ (h >>> 10)) & (STR_CACHE.length - 1);
                 JsonValue.Str cached = STR_CACHE[slot]; // immutable records: racy reads are safe
@@ -266,13 +269,13 @@ public final class JsonCursor {
 
     /** The string literal at the cursor (on its opening quote), decoded. */
     public String string() {
-        if (pos >= len || s.charAt(pos) != '"') throw unhandled();
+        if (pos >= len || a[pos] != '"') throw unhandled();
         return string(false);
     }
 
     /** An object key at the cursor; short keys come from a shared cache. */
     public String key() {
-        if (pos >= len || s.charAt(pos) != '"') throw unhandled();
+        if (pos >= len || a[pos] != '"') throw unhandled();
         return string(true);
     }
 
@@ -290,7 +293,7 @@ public final class JsonCursor {
         boolean canonical = true;
         while (true) {
             if (pos >= len) throw unhandled();
-            char c = s.charAt(pos);
+            char c = a[pos];
             if (c == '"') break;
             if (c == '\\') return escapedString(start, canonical);
             if (c < 0x20) throw unhandled();
@@ -304,7 +307,7 @@ public final class JsonCursor {
 
     private String cachedKey(int start, int end) {
         int h = 0;
-        for (int i = start; i < end; i++) h = 31 * h + s.charAt(i);
+        for (int i = start; i < end; i++) h = 31 * h + a[i];
         int slot = (h ^ (h >>> 9)) & (KEY_CACHE.length - 1);
         String k = KEY_CACHE[slot]; // Strings are immutable: a racy read sees a whole String or null
         int n = end - start;
@@ -319,7 +322,7 @@ public final class JsonCursor {
         sb.append(s, start, pos);
         while (true) {
             if (pos >= len) throw unhandled();
-            char c = s.charAt(pos++);
+            char c = a[pos++];
             if (c == '"') {
                 lastStringCanonical = canonical;
                 return sb.toString();
@@ -330,7 +333,7 @@ public final class JsonCursor {
                 int run = pos - 1;
                 if (c >= 0x80) canonical = false;
                 while (pos < len) {
-                    char d = s.charAt(pos);
+                    char d = a[pos];
                     if (d == '"' || d == '\\' || d < 0x20) break;
                     if (d >= 0x80) canonical = false;
                     pos++;
@@ -339,7 +342,7 @@ public final class JsonCursor {
                 continue;
             }
             if (pos >= len) throw unhandled();
-            char e = s.charAt(pos++);
+            char e = a[pos++];
             switch (e) {
                 case '"', '\\', '/' -> sb.append(e);
                 case 'b' -> sb.append('\b');
@@ -351,7 +354,7 @@ public final class JsonCursor {
                     if (pos + 4 > len) throw unhandled();
                     int v = 0;
                     for (int i = 0; i < 4; i++) {
-                        int d = Character.digit(s.charAt(pos + i), 16);
+                        int d = Character.digit(a[pos + i], 16);
                         if (d < 0) throw unhandled();
                         v = (v << 4) | d;
                     }
@@ -373,54 +376,54 @@ public final class JsonCursor {
     public long plainNonNegativeInteger() {
         int start = pos;
         int p = pos;
-        while (p < len && isDigit(s.charAt(p))) p++;
+        while (p < len && isDigit(a[p])) p++;
         int n = p - start;
-        if (n == 0 || n > 15 || (n > 1 && s.charAt(start) == '0')) return -1;
+        if (n == 0 || n > 15 || (n > 1 && a[start] == '0')) return -1;
         if (p < len) {
-            char c = s.charAt(p);
+            char c = a[p];
             if (c == '.' || c == 'e' || c == 'E') return -1;
         }
         long v = 0;
-        for (int i = start; i < p; i++) v = v * 10 + (s.charAt(i) - '0');
+        for (int i = start; i < p; i++) v = v * 10 + (a[i] - '0');
         pos = p;
         return v;
     }
 
     private JsonValue number() {
         int start = pos;
-        boolean negative = s.charAt(pos) == '-';
+        boolean negative = a[pos] == '-';
         if (negative) pos++;
         if (pos >= len) throw unhandled();
-        char c = s.charAt(pos);
+        char c = a[pos];
         if (c == '0') {
             pos++;
         } else if (c >= '1' && c <= '9') {
-            while (pos < len && isDigit(s.charAt(pos))) pos++;
+            while (pos < len && isDigit(a[pos])) pos++;
         } else {
             throw unhandled();
         }
         int intEnd = pos;
         boolean plainInteger = true;
-        if (pos < len && s.charAt(pos) == '.') {
+        if (pos < len && a[pos] == '.') {
             plainInteger = false;
             pos++;
             int digits = pos;
-            while (pos < len && isDigit(s.charAt(pos))) pos++;
+            while (pos < len && isDigit(a[pos])) pos++;
             if (pos == digits) throw unhandled();
         }
-        if (pos < len && (s.charAt(pos) == 'e' || s.charAt(pos) == 'E')) {
+        if (pos < len && (a[pos] == 'e' || a[pos] == 'E')) {
             plainInteger = false;
             pos++;
-            if (pos < len && (s.charAt(pos) == '+' || s.charAt(pos) == '-')) pos++;
+            if (pos < len && (a[pos] == '+' || a[pos] == '-')) pos++;
             int digits = pos;
-            while (pos < len && isDigit(s.charAt(pos))) pos++;
+            while (pos < len && isDigit(a[pos])) pos++;
             if (pos == digits) throw unhandled();
         }
         if (pos - start > 1_000) throw unhandled(); // Jackson enforces the number length limit
         int digitsStart = negative ? start + 1 : start;
         if (plainInteger && intEnd - digitsStart <= 15) {
             long v = 0;
-            for (int i = digitsStart; i < intEnd; i++) v = v * 10 + (s.charAt(i) - '0');
+            for (int i = digitsStart; i < intEnd; i++) v = v * 10 + (a[i] - '0');
             // exact in a double (< 2^53); "-0" is -0 as in JSON.parse
             return new JsonValue.Num(negative ? -(double) v : (double) v);
         }

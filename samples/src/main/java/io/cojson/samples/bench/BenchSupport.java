@@ -110,6 +110,17 @@ public final class BenchSupport {
         return n.longValue();
     }
 
+    /** Total collections and milliseconds of all garbage collectors so far (to report a timed region's GC). */
+    public static long[] gcCountAndMillis() {
+        long count = 0;
+        long ms = 0;
+        for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            count += Math.max(0, gc.getCollectionCount());
+            ms += Math.max(0, gc.getCollectionTime());
+        }
+        return new long[] {count, ms};
+    }
+
     public static void require(boolean cond, String message) {
         if (!cond) throw new IllegalStateException("check failed: " + message);
     }

@@ -21,7 +21,8 @@ public final class W3Ingest {
 
     private W3Ingest() {}
 
-    private record Once(long parse, long apply, long materialize, long sum, int keys) {
+    /** Phase times (ns), the check values, and the collections (count, ms) inside the timed region. */
+    private record Once(long parse, long apply, long materialize, long sum, int keys, long gcCount, long gcMs) {
         long total() {
             return parse + apply + materialize;
         }
@@ -51,6 +52,8 @@ public final class W3Ingest {
                 .detail("content_messages", exported.messages())
                 .detail("content_bytes", exported.text().getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
                 .detail("rss_before_mb", rssBefore)
+                .detail("cold_gc_count", cold.gcCount)
+                .detail("cold_gc_ms", cold.gcMs)
                 .detail("peak_rss_incl_warm_mb", BenchResult.round(BenchResult.currentPeakRssMb(), 1))
                 .check("keys", cold.keys)
                 .check("value_sum", cold.sum);
@@ -59,6 +62,7 @@ public final class W3Ingest {
     private static Once once(String text, RawCoID map, int n, boolean profile) {
         CojsonNode receiver = BenchSupport.newAccountNode("reader"); // setup, not timed
         if (profile) SamplingProfiler.start();
+        long[] gc0 = BenchSupport.gcCountAndMillis();
         long t0 = System.nanoTime();
         List<ContentPiece> messages = BenchSupport.parseContent(text);
         long t1 = System.nanoTime();
@@ -68,8 +72,9 @@ public final class W3Ingest {
         long sum = BenchSupport.mapValueSum(view, Math.min(BenchSupport.KEYS, n)); // reads every key/value
         int keys = view.fields().size();
         long t3 = System.nanoTime();
+        long[] gc1 = BenchSupport.gcCountAndMillis();
         if (profile) SamplingProfiler.stop();
         BenchSupport.require(sum == BenchSupport.expectedMapSum(n), "ingested map sum " + sum);
-        return new Once(t1 - t0, t2 - t1, t3 - t2, sum, keys);
+        return new Once(t1 - t0, t2 - t1, t3 - t2, sum, keys, gc1[0] - gc0[0], gc1[1] - gc0[1]);
     }
 }
