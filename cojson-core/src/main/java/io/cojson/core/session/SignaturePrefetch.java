@@ -42,7 +42,7 @@ public final class SignaturePrefetch {
     private final Function<SessionID, SignerID> signerOf;
     private final Set<String> verified = ConcurrentHashMap.newKeySet();
     /** The piece the applying thread is at: jobs of earlier pieces are no longer worth checking. */
-    private volatile int applying;
+    private volatile int applying = -1;
     private volatile boolean closed;
 
     /**
@@ -63,7 +63,7 @@ public final class SignaturePrefetch {
         return this;
     }
 
-    /** The applying thread is at piece {@code index}. */
+    /** The applying thread is at piece {@code index} (its checks from here on are its own). */
     public void applying(int index) {
         applying = index;
     }
@@ -84,12 +84,18 @@ public final class SignaturePrefetch {
 
     private record Chain(int count, Blake3Hasher hasher) {}
 
-    /** Checks every job in order (on the calling thread when not started). */
+    /**
+     * Computes every job's running hash in order (cheap), then verifies from the last job
+     * backwards while the applying thread works forwards from the first: each verification is
+     * made once, by whichever thread gets there first, and they meet in the middle. Runs on the
+     * calling thread when not started.
+     */
     public void run() {
+        String[] hashes = new String[jobs.size()];
         Map<SessionID, Chain> chains = new HashMap<>();
-        Map<SessionID, SignerID> signers = new HashMap<>();
-        for (Job job : jobs) {
+        for (int j = 0; j < jobs.size(); j++) {
             if (closed) return;
+            Job job = jobs.get(j);
             Chain chain = chains.remove(job.session());
             Blake3Hasher h;
             if (job.after() == 0) {
@@ -107,9 +113,15 @@ public final class SignaturePrefetch {
                     h.update(txs.get(i).canonicalJson().getBytes(StandardCharsets.UTF_8));
                 }
             }
-            String hashText = Hash.PREFIX + Base58.encode(h.digest());
+            hashes[j] = Hash.PREFIX + Base58.encode(h.digest());
+            // the next piece of this session continues from here (digest() leaves the state alone)
             chains.put(job.session(), new Chain(job.after() + txs.size(), h));
-            if (job.index() < applying) continue; // the applying thread is past it
+        }
+        Map<SessionID, SignerID> signers = new HashMap<>();
+        for (int j = jobs.size() - 1; j >= 0; j--) {
+            Job job = jobs.get(j);
+            if (closed || job.index() <= applying) return; // the applying thread got here
+            if (hashes[j] == null) continue;
             SignerID signer = signers.get(job.session());
             if (signer == null) {
                 try {
@@ -122,8 +134,8 @@ public final class SignaturePrefetch {
             }
             byte[] sig = signatureBytes(job.signature());
             if (sig == null) continue;
-            if (crypto.provider().ed25519Verify(signer.bytes(), quoted(hashText), sig)) {
-                verified.add(key(signer, hashText, job.signature()));
+            if (crypto.provider().ed25519Verify(signer.bytes(), quoted(hashes[j]), sig)) {
+                verified.add(key(signer, hashes[j], job.signature()));
             }
         }
     }
