@@ -254,9 +254,24 @@ public final class LocalNode implements CoValueResolver {
                 jobs.add(new SignaturePrefetch.Job(i, s.sessionID(), s.after(), s.transactions(), s.canonical(), s.lastSignature()));
             }
         }
-        return new SignaturePrefetch(crypto, jobs, session -> {
-            // what SignerResolution will find when the session's log is created (a wrong guess
-            // only means the applying thread verifies itself)
+        return new SignaturePrefetch(crypto, jobs, new SignerGuess(headers));
+    }
+
+    /**
+     * What SignerResolution will find when a session's log is created: the author's agent, or the
+     * initialAdmin of its account header (from the batch, else this node). A wrong guess only
+     * means the applying thread verifies itself. A class, not a lambda: nothing to bootstrap in
+     * the first import of a process.
+     */
+    private final class SignerGuess implements java.util.function.Function<SessionID, SignerID> {
+        private final Map<RawCoID, CoValueHeader> headers;
+
+        SignerGuess(Map<RawCoID, CoValueHeader> headers) {
+            this.headers = headers;
+        }
+
+        @Override
+        public SignerID apply(SessionID session) {
             String author = session.author();
             if (!author.startsWith(RawCoID.PREFIX)) return AgentID.parse(author).signer();
             RawCoID account = new RawCoID(author);
@@ -269,7 +284,7 @@ public final class LocalNode implements CoValueResolver {
             }
             if (h == null || !h.type().equals("comap") || !h.isAccount() || !(h.ruleset() instanceof Ruleset.Group g)) return null;
             return AgentID.parse(g.initialAdmin()).signer();
-        });
+        }
     }
 
     private List<AddResult> importContent(ContentPiece piece, SignaturePrefetch prefetch) {

@@ -29,7 +29,7 @@ import java.util.function.Function;
  * accepted that a verification on the applying thread would reject. On by default when the JVM
  * has more than one processor; {@code -Dcojson.parallelVerify=false} turns it off.
  */
-public final class SignaturePrefetch {
+public final class SignaturePrefetch implements Runnable {
     public static final boolean ENABLED = Boolean.parseBoolean(System.getProperty("cojson.parallelVerify",
             String.valueOf(Runtime.getRuntime().availableProcessors() > 1)));
 
@@ -57,7 +57,7 @@ public final class SignaturePrefetch {
 
     /** Starts checking on a daemon thread (it ends after the last job or at {@link #close}). */
     public SignaturePrefetch start() {
-        Thread t = new Thread(this::run, "cojson-verify-prefetch");
+        Thread t = new Thread(this, "cojson-verify-prefetch");
         t.setDaemon(true);
         t.start();
         return this;
@@ -90,6 +90,7 @@ public final class SignaturePrefetch {
      * made once, by whichever thread gets there first, and they meet in the middle. Runs on the
      * calling thread when not started.
      */
+    @Override
     public void run() {
         String[] hashes = new String[jobs.size()];
         Map<SessionID, Chain> chains = new HashMap<>();
