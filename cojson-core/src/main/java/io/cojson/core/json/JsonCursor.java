@@ -17,6 +17,8 @@ import java.util.List;
 public final class JsonCursor {
     /** Deeper texts go to Jackson, which enforces the configured nesting limit. */
     private static final int MAX_DEPTH = 500;
+    /** Longer object keys go to Jackson, which enforces its name length limit (50 000 by default). */
+    private static final int MAX_FAST_KEY = 10_000;
     /** Recently seen short object keys ("op", "key", "value", …), shared between parses. */
     private static final String[] KEY_CACHE = new String[512];
     /** Recently seen short string values, shared between parses. */
@@ -154,6 +156,7 @@ public final class JsonCursor {
             while (true) {
                 if (pos >= len || a[pos] != '"') throw unhandled();
                 String key = string(true);
+                if (key.length() > MAX_FAST_KEY) throw unhandled(); // Jackson enforces its name length limit
                 skipWs();
                 if (pos >= len || a[pos] != ':') throw unhandled();
                 pos++;

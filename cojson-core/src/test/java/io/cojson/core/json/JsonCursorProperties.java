@@ -100,6 +100,8 @@ class JsonCursorProperties {
         assertNull(JsonCursor.tryParse("[".repeat(600) + "]".repeat(600)));
         assertSameAsJackson("[".repeat(400) + "]".repeat(400));
         assertNull(JsonCursor.tryParse("1" + "0".repeat(2000)));
+        assertNull(JsonCursor.tryParse("{\"" + "k".repeat(20_000) + "\":1}"));
+        assertSameAsJackson("{\"" + "k".repeat(9_000) + "\":1}");
     }
 
     /** Every rejection of JsonParseTest, and more: the fast path declines, Jackson throws. */
