@@ -99,6 +99,7 @@ public final class Blake3 implements Blake3Hasher {
     }
 
     @Override
+    @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): exactly the ASCII copy wanted here
     public Blake3 updateAscii(String text, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, text.length());
         int end = offset + length;
@@ -111,7 +112,9 @@ public final class Blake3 implements Blake3Hasher {
                 }
             }
             int take = Math.min(BLOCK_LEN - blockLen, end - offset);
-            for (int i = 0; i < take; i++) block[blockLen + i] = (byte) text.charAt(offset + i);
+            // the low byte of each char is its ASCII byte: one bulk copy (an array copy for Latin-1
+            // strings), not a call per char
+            text.getBytes(offset, offset + take, block, blockLen);
             blockLen += take;
             offset += take;
         }
