@@ -322,7 +322,7 @@ public final class JsonCursor {
 
     private String escapedString(int start, boolean canonical) {
         StringBuilder sb = new StringBuilder(pos - start + 16);
-        sb.append(s, start, pos);
+        sb.append(a, start, pos - start);
         while (true) {
             if (pos >= len) throw unhandled();
             char c = a[pos++];
@@ -341,7 +341,7 @@ public final class JsonCursor {
                     if (d >= 0x80) canonical = false;
                     pos++;
                 }
-                sb.append(s, run, pos);
+                sb.append(a, run, pos - run);
                 continue;
             }
             if (pos >= len) throw unhandled();
