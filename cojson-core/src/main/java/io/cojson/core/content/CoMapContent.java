@@ -180,12 +180,14 @@ public final class CoMapContent {
         else jsOrder.add(key);
     }
 
+    private static final Comparator<String> BY_INDEX = Comparator.comparingLong(Long::parseLong);
+
     private List<String> jsOrder() {
         if (jsOrder == null) {
             List<String> indices = new ArrayList<>();
             List<String> others = new ArrayList<>();
             for (String k : ops.keySet()) (isArrayIndex(k) ? indices : others).add(k);
-            indices.sort(Comparator.comparingLong(Long::parseLong));
+            if (indices.size() > 1) indices.sort(BY_INDEX);
             indices.addAll(others);
             jsOrder = indices;
         }

@@ -13,7 +13,9 @@ import io.cojson.core.json.Json;
 import io.cojson.core.json.JsonValue;
 import io.cojson.core.knownstate.KnownState;
 import io.cojson.core.session.AddResult;
+import io.cojson.core.session.CanonicalSlices;
 import io.cojson.core.session.SessionLog;
+import io.cojson.core.session.SignaturePrefetch;
 import io.cojson.core.session.Transaction;
 import io.cojson.core.session.VerificationFailure;
 import java.util.ArrayList;
@@ -176,6 +178,12 @@ public final class CoValueCore {
      */
     public AddResult tryAddTransactions(SessionID session, int after, List<Transaction> txs, String lastSignature,
             CoValueResolver resolver) {
+        return tryAddTransactions(session, after, txs, lastSignature, null, null, resolver);
+    }
+
+    /** As above, with the batch's canonical JSON as it arrived (nullable; see {@link CanonicalSlices}). */
+    public AddResult tryAddTransactions(SessionID session, int after, List<Transaction> txs, String lastSignature,
+            CanonicalSlices canonical, SignaturePrefetch prefetch, CoValueResolver resolver) {
         if (deleted && !session.isDeleteSession()) {
             return reject(session, lastSignature, VerificationFailure.Kind.COVALUE_DELETED, "Cannot add to deleted CoValue: " + id);
         }
@@ -195,7 +203,7 @@ public final class CoValueCore {
             log = new SessionLog(crypto, session, signer);
         }
         int before = log.size();
-        AddResult r = log.tryAdd(after, txs, lastSignature);
+        AddResult r = log.tryAdd(after, txs, lastSignature, canonical, prefetch);
         if (r instanceof AddResult.Added) {
             sessions.putIfAbsent(session, log);
             appendEntries(log, before);

@@ -12,6 +12,14 @@ public interface Blake3Hasher {
     /** Feeds a slice; an out-of-range slice throws {@link IndexOutOfBoundsException}. */
     Blake3Hasher update(byte[] data, int offset, int length);
 
+    /**
+     * Feeds the chars {@code text[offset, offset + length)}, which the caller guarantees are all
+     * ASCII (so they are their own UTF-8 bytes): hashing received text without encoding it first.
+     */
+    default Blake3Hasher updateAscii(String text, int offset, int length) {
+        return update(text.substring(offset, offset + length).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
     /** The 32-byte hash of everything fed so far; the hasher stays usable and unchanged. */
     byte[] digest();
 

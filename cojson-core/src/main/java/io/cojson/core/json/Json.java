@@ -33,6 +33,12 @@ public final class Json {
 
     /** Parses exactly one JSON value; trailing non-whitespace is an error. */
     public static JsonValue parse(String text) {
+        JsonValue fast = JsonCursor.tryParse(text);
+        return fast != null ? fast : parseWithJackson(text);
+    }
+
+    /** The Jackson path: decides (and words the error) for whatever {@link JsonCursor} does not take. */
+    static JsonValue parseWithJackson(String text) {
         try (JsonParser p = FACTORY.createParser(text)) {
             JsonToken t = p.nextToken();
             if (t == null) throw new InvalidJsonException("a JSON value", "empty text");

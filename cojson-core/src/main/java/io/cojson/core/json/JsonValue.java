@@ -108,7 +108,7 @@ public sealed interface JsonValue
         public Obj {
             // Array-index keys move first (a reordered copy, rare). Otherwise the parser's small maps
             // (immutable) and maps from freshFields() are adopted as they are; any other map is copied.
-            if (JsKeys.anyArrayIndex(fields)) {
+            if (fields instanceof SmallFields small ? small.anyArrayIndex() : JsKeys.anyArrayIndex(fields)) {
                 fields = Collections.unmodifiableMap(JsKeys.ordered(fields));
             } else if (!(fields instanceof SmallFields)) {
                 fields = Collections.unmodifiableMap(fields instanceof FreshFields ? fields : new LinkedHashMap<>(fields));

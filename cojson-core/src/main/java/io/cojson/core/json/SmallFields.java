@@ -28,6 +28,19 @@ final class SmallFields extends AbstractMap<String, JsonValue> {
         this.values = values;
     }
 
+    /** Adopts the arrays (distinct keys, at most {@link #MAX}); the caller must not change them. */
+    static SmallFields of(String[] keys, JsonValue[] values) {
+        return new SmallFields(keys, values);
+    }
+
+    /** {@link JsKeys#anyArrayIndex} without an entry iterator (objects are built by the thousand). */
+    boolean anyArrayIndex() {
+        for (String k : keys) {
+            if (!k.isEmpty() && k.charAt(0) <= '9' && JsKeys.isArrayIndex(k)) return true;
+        }
+        return false;
+    }
+
     @Override
     public int size() {
         return keys.length;
@@ -129,6 +142,7 @@ final class SmallFields extends AbstractMap<String, JsonValue> {
         /** The fields, for {@code new JsonValue.Obj(...)} (which adopts both kinds without copying). */
         Map<String, JsonValue> build() {
             if (big != null) return big;
+            if (size == keys.length) return new SmallFields(keys, values); // the builder is used once
             return new SmallFields(Arrays.copyOf(keys, size), Arrays.copyOf(values, size));
         }
     }

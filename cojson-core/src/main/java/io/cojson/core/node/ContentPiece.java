@@ -6,6 +6,7 @@ import io.cojson.core.ids.RawCoID;
 import io.cojson.core.ids.SessionID;
 import io.cojson.core.json.InvalidJsonException;
 import io.cojson.core.json.JsonValue;
+import io.cojson.core.session.CanonicalSlices;
 import io.cojson.core.session.Transaction;
 import io.cojson.core.session.TransactionCodec;
 import java.util.ArrayList;
@@ -76,9 +77,33 @@ public record ContentPiece(RawCoID id, CoValueHeader header, List<SessionPiece> 
         return new ContentPiece(new RawCoID(id.value()), header, sessions);
     }
 
-    public record SessionPiece(SessionID sessionID, int after, List<Transaction> transactions, String lastSignature) {
+    /**
+     * One session's part of a piece. {@code canonical} (nullable) is where the transactions'
+     * canonical JSON already is in the bytes that arrived (see {@link CanonicalSlices}); it is not
+     * part of the piece's identity.
+     */
+    public record SessionPiece(SessionID sessionID, int after, List<Transaction> transactions, String lastSignature,
+            CanonicalSlices canonical) {
         public SessionPiece {
             transactions = List.copyOf(transactions);
+            if (canonical != null && canonical.size() != transactions.size()) {
+                throw new IllegalArgumentException("canonical slices for " + canonical.size() + " of " + transactions.size() + " transactions");
+            }
+        }
+
+        public SessionPiece(SessionID sessionID, int after, List<Transaction> transactions, String lastSignature) {
+            this(sessionID, after, transactions, lastSignature, null);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof SessionPiece p && sessionID.equals(p.sessionID) && after == p.after
+                    && transactions.equals(p.transactions) && lastSignature.equals(p.lastSignature);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(sessionID, after, transactions, lastSignature);
         }
     }
 }

@@ -54,6 +54,8 @@ public final class SessionLog {
      */
     private Signature lastSignature;
     private byte[] lastSignatureBytes;
+    /** The received text of {@link #lastSignatureBytes} (already checked), when it came from a peer. */
+    private String lastSignatureText;
     private PendingSignature pendingLast;
     /** Checkpoints of local writes whose signature may still be in the making. */
     private final NavigableMap<Integer, PendingSignature> pendingCheckpoints = new TreeMap<>();
@@ -98,7 +100,9 @@ public final class SessionLog {
     /** The signature after the last transaction, or null for an empty log. */
     public Signature lastSignature() {
         settle();
-        if (lastSignature == null && lastSignatureBytes != null) lastSignature = Signature.fromBytes(lastSignatureBytes);
+        if (lastSignature == null && lastSignatureBytes != null) {
+            lastSignature = lastSignatureText != null ? new Signature(lastSignatureText) : Signature.fromBytes(lastSignatureBytes);
+        }
         return lastSignature;
     }
 
@@ -157,6 +161,7 @@ public final class SessionLog {
         lastHashText = hashText;
         lastSignature = null;
         lastSignatureBytes = null;
+        lastSignatureText = null;
         pendingLast = sig;
         bytesSinceCheckpoint += tx.checkpointSize();
         boolean checkpoint = bytesSinceCheckpoint > checkpointBytes;
@@ -171,6 +176,7 @@ public final class SessionLog {
     private void settle() {
         if (pendingLast != null) {
             lastSignatureBytes = pendingLast.get();
+            lastSignatureText = null;
             pendingLast = null;
         }
         if (!pendingCheckpoints.isEmpty()) {
@@ -204,10 +210,6 @@ public final class SessionLog {
         return checkedSeed;
     }
 
-    private static byte[] quoted(Hash hash) {
-        return quoted(hash.value());
-    }
-
     private static byte[] quoted(String hashText) {
         int n = hashText.length();
         byte[] b = new byte[n + 2];
@@ -217,10 +219,10 @@ public final class SessionLog {
         return b;
     }
 
-    private void recordCheckpoint(int size, int lastIndex, Signature sig) {
+    private void recordCheckpoint(int size, int lastIndex, String sigText) {
         bytesSinceCheckpoint += size;
         if (bytesSinceCheckpoint > checkpointBytes) {
-            signatureAfter.put(lastIndex, sig);
+            signatureAfter.put(lastIndex, new Signature(sigText));
             bytesSinceCheckpoint = 0;
         }
     }
@@ -233,6 +235,20 @@ public final class SessionLog {
      * Transactions we already hold are trimmed first (the sync layer does the same).
      */
     public AddResult tryAdd(int after, List<Transaction> batch, String lastSignatureText) {
+        return tryAdd(after, batch, lastSignatureText, null);
+    }
+
+    /**
+     * {@link #tryAdd(int, List, String)} where {@code canonical} (nullable) holds the batch's
+     * canonical JSON as it arrived (entry i for {@code batch.get(i)}), hashed without re-serializing.
+     */
+    public AddResult tryAdd(int after, List<Transaction> batch, String lastSignatureText, CanonicalSlices canonical) {
+        return tryAdd(after, batch, lastSignatureText, canonical, null);
+    }
+
+    /** As above; {@code prefetch} (nullable) may already have verified the signature on another thread. */
+    public AddResult tryAdd(int after, List<Transaction> batch, String lastSignatureText, CanonicalSlices canonical,
+            SignaturePrefetch prefetch) {
         if (after < 0 || after > transactions.size()) {
             return reject(null, lastSignatureText, VerificationFailure.Kind.NOT_CONTIGUOUS,
                     "batch starts at " + after + " but the session has " + transactions.size() + " transactions");
@@ -240,36 +256,49 @@ public final class SessionLog {
         int skip = transactions.size() - after;
         if (skip >= batch.size()) return new AddResult.Added(transactions.size()); // nothing new
         List<Transaction> fresh = skip > 0 ? batch.subList(skip, batch.size()) : batch;
-        return tryAppend(fresh, lastSignatureText);
+        return tryAppend(fresh, lastSignatureText, canonical, Math.max(skip, 0), prefetch);
     }
 
     /** Verifies {@code batch} as the continuation of this log (index {@link #size()} onwards). */
     public AddResult tryAppend(List<Transaction> batch, String lastSignatureText) {
+        return tryAppend(batch, lastSignatureText, null, 0, null);
+    }
+
+    private AddResult tryAppend(List<Transaction> batch, String lastSignatureText, CanonicalSlices canonical, int canonicalOffset,
+            SignaturePrefetch prefetch) {
         if (batch.isEmpty()) return new AddResult.Added(transactions.size());
         settle();
-        String problem = signatureProblem(lastSignatureText);
-        if (problem != null) {
-            return reject(null, lastSignatureText, VerificationFailure.Kind.MALFORMED_SIGNATURE, problem);
+        // decoded once: the text is checked here, so the Signature is made only when asked for
+        byte[] sigBytes = decodeSignature(lastSignatureText);
+        if (sigBytes == null) {
+            return reject(null, lastSignatureText, VerificationFailure.Kind.MALFORMED_SIGNATURE, signatureProblem(lastSignatureText));
         }
-        Signature sig = new Signature(lastSignatureText);
         Blake3Hasher staged = hasher.copy();
         int size = 0;
-        for (Transaction tx : batch) {
-            staged.update(tx.canonicalJson().getBytes(StandardCharsets.UTF_8));
+        for (int i = 0; i < batch.size(); i++) {
+            Transaction tx = batch.get(i);
+            if (canonical != null) {
+                canonical.hash(staged, canonicalOffset + i, tx);
+            } else {
+                staged.update(tx.canonicalJson().getBytes(StandardCharsets.UTF_8));
+            }
             size += tx.checkpointSize();
         }
-        Hash expected = Hash.fromBytes(staged.digest());
-        if (!crypto.provider().ed25519Verify(signerKey, quoted(expected), sig.bytes())) {
-            return reject(expected, lastSignatureText, VerificationFailure.Kind.SIGNATURE_MISMATCH,
-                    "Core error: Signature verification failed: (hash: " + expected.value() + ")");
+        // the hash text is built here and not re-validated (as for local writes)
+        String expected = Hash.PREFIX + Base58.encode(staged.digest());
+        boolean ok = prefetch != null && prefetch.verified(signer, expected, lastSignatureText);
+        if (!ok && !crypto.provider().ed25519Verify(signerKey, quoted(expected), sigBytes)) {
+            return reject(new Hash(expected), lastSignatureText, VerificationFailure.Kind.SIGNATURE_MISMATCH,
+                    "Core error: Signature verification failed: (hash: " + expected + ")");
         }
         hasher = staged;
         transactions.addAll(batch);
-        lastHash = expected;
-        lastHashText = null;
-        lastSignature = sig;
-        lastSignatureBytes = null;
-        recordCheckpoint(size, transactions.size() - 1, sig);
+        lastHash = null;
+        lastHashText = expected;
+        lastSignature = null;
+        lastSignatureBytes = sigBytes;
+        this.lastSignatureText = lastSignatureText;
+        recordCheckpoint(size, transactions.size() - 1, lastSignatureText);
         return new AddResult.Added(transactions.size());
     }
 
@@ -280,6 +309,17 @@ public final class SessionLog {
      * reference decodes whatever follows the first {@code _z}; we require the {@code signature_z}
      * prefix, which every reference peer writes.
      */
+    /** The 64 signature bytes of a well-formed {@code signature_z…} text, else null (see {@link #signatureProblem}). */
+    private static byte[] decodeSignature(String text) {
+        if (text == null || !text.startsWith(Signature.PREFIX)) return null;
+        try {
+            byte[] payload = Base58.decode(text.substring(Signature.PREFIX.length()));
+            return payload.length == Signature.BYTES ? payload : null;
+        } catch (InvalidEncodingException e) {
+            return null;
+        }
+    }
+
     static String signatureProblem(String text) {
         if (text == null || !text.startsWith(Signature.PREFIX)) return "Core error: Invalid decoding prefix";
         byte[] payload;
@@ -347,6 +387,7 @@ public final class SessionLog {
         c.lastHashText = lastHashText;
         c.lastSignature = lastSignature;
         c.lastSignatureBytes = lastSignatureBytes;
+        c.lastSignatureText = lastSignatureText;
         c.bytesSinceCheckpoint = bytesSinceCheckpoint;
         return c;
     }

@@ -39,9 +39,13 @@ public final class CoMap extends CoValue {
         return read(CoMapContent.class, CoMapContent::keys);
     }
 
+    // Made when the class loads: the first toJson() of a process (often a timed cold read) need
+    // not bootstrap a method reference.
+    private static final java.util.function.Function<CoMapContent, JsonValue.Obj> TO_JSON = CoMapContent::toJson;
+
     /** The reference's {@code toJSON()}: present keys with their values. */
     public JsonValue.Obj toJson() {
-        return read(CoMapContent.class, CoMapContent::toJson);
+        return read(CoMapContent.class, TO_JSON);
     }
 
     /** Who last set or deleted {@code key}, when, and the value (null for a delete); null if never edited. */

@@ -156,10 +156,8 @@ public final class CojsonNode {
      */
     public void importContent(List<ContentPiece> pieces) {
         List<VerificationFailure> failures = new ArrayList<>();
-        for (ContentPiece p : pieces) {
-            for (AddResult r : node.importContent(p)) {
-                if (r instanceof AddResult.Rejected rejected) failures.add(rejected.failure());
-            }
+        for (AddResult r : node.importContent(pieces)) { // in order; signatures checked ahead on a second core
+            if (r instanceof AddResult.Rejected rejected) failures.add(rejected.failure());
         }
         if (!failures.isEmpty()) throw new ContentRejectedException(failures);
     }

@@ -5,6 +5,7 @@ import io.cojson.core.ids.RawCoID;
 import io.cojson.core.json.Json;
 import io.cojson.core.json.JsonValue;
 import io.cojson.core.json.JsonWriter;
+import io.cojson.core.node.ContentMessages;
 import io.cojson.core.node.ContentPiece;
 import io.cojson.core.session.SessionLog;
 import io.cojson.core.values.CojsonNode;
@@ -63,7 +64,15 @@ public final class BenchSupport {
         return new Export(JsonWriter.stringify(new JsonValue.Arr(messages)), messages.size());
     }
 
-    /** Parses a JSON array text (the timed "parse" step). */
+    /**
+     * Parses the exported state (the timed "parse" step): one streaming pass from the JSON text
+     * straight into content pieces and their transactions (no JSON tree per transaction).
+     */
+    public static List<ContentPiece> parseContent(String text) {
+        return ContentMessages.parseArray(text);
+    }
+
+    /** Parses a JSON array text. */
     public static JsonValue.Arr parseArray(String text) {
         JsonValue v = Json.parse(text);
         if (!(v instanceof JsonValue.Arr a)) throw new IllegalStateException("expected a JSON array");
@@ -75,9 +84,7 @@ public final class BenchSupport {
      * header's hash, the hash chain and signatures and the writer's permissions, and stores the
      * transactions. Any rejected piece fails the benchmark (ContentRejectedException).
      */
-    public static void importAll(CojsonNode node, JsonValue.Arr messages) {
-        List<ContentPiece> pieces = new ArrayList<>(messages.size());
-        for (JsonValue m : messages.items()) pieces.add(ContentPiece.fromContentMessage(m));
+    public static void importAll(CojsonNode node, List<ContentPiece> pieces) {
         node.importContent(pieces);
     }
 
@@ -101,6 +108,17 @@ public final class BenchSupport {
     public static long number(JsonValue v, String what) {
         if (!(v instanceof JsonValue.Num n) || !n.isSafeInteger()) throw new IllegalStateException(what + " is not an integer: " + v);
         return n.longValue();
+    }
+
+    /** Total collections and milliseconds of all garbage collectors so far (to report a timed region's GC). */
+    public static long[] gcCountAndMillis() {
+        long count = 0;
+        long ms = 0;
+        for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            count += Math.max(0, gc.getCollectionCount());
+            ms += Math.max(0, gc.getCollectionTime());
+        }
+        return new long[] {count, ms};
     }
 
     public static void require(boolean cond, String message) {

@@ -12,9 +12,13 @@ import java.util.Set;
  * daemon thread takes the benchmark thread's stack every {@code bench.profile.interval_us} (default
  * 500 us) and, at {@link #stop}, prints the top frames by self and inclusive share to stderr.
  * Stacks are taken at safepoints, so attribution is approximate; native calls (JNA) are credited to
- * their Java caller. Off by default: no thread, no cost.
+ * their Java caller. Off by default: no thread, no cost. W3/W6 profile the cold run, or with
+ * {@code -Dbench.profile.warm=true} their last warm repeat.
  */
 public final class SamplingProfiler {
+    /** {@code -Dbench.profile.warm=true}: W3/W6 profile their last warm repeat instead of the cold run. */
+    public static final boolean WARM = Boolean.getBoolean("bench.profile.warm");
+
     private static volatile SamplingProfiler current;
 
     private final Thread target;

@@ -4,6 +4,7 @@ import static io.cojson.samples.bench.BenchSupport.key;
 
 import io.cojson.core.ids.RawCoID;
 import io.cojson.core.json.JsonValue;
+import io.cojson.core.node.ContentPiece;
 import io.cojson.core.values.CoMap;
 import io.cojson.core.values.CojsonNode;
 import io.cojson.core.values.Group;
@@ -20,7 +21,8 @@ public final class W3Ingest {
 
     private W3Ingest() {}
 
-    private record Once(long parse, long apply, long materialize, long sum, int keys) {
+    /** Phase times (ns), the check values, and the collections (count, ms) inside the timed region. */
+    private record Once(long parse, long apply, long materialize, long sum, int keys, long gcCount, long gcMs) {
         long total() {
             return parse + apply + materialize;
         }
@@ -36,10 +38,10 @@ public final class W3Ingest {
         BenchSupport.Export exported = BenchSupport.export(writer, List.of(writer.accountID(), group.id(), map));
         double rssBefore = BenchResult.rssNowMb();
 
-        Once cold = once(exported.text(), map, n, true);
+        Once cold = once(exported.text(), map, n, !SamplingProfiler.WARM);
         double peakAfterCold = BenchResult.currentPeakRssMb();
         List<Double> warm = new ArrayList<>();
-        for (int r = 0; r < warmRepeats; r++) warm.add(once(exported.text(), map, n, false).total() / 1e9);
+        for (int r = 0; r < warmRepeats; r++) warm.add(once(exported.text(), map, n, SamplingProfiler.WARM && r == warmRepeats - 1).total() / 1e9);
 
         BenchResult res = new BenchResult("W3", n, cold.total(), peakAfterCold, "trusting")
                 .detailSeconds("parse_s", cold.parse)
@@ -50,6 +52,8 @@ public final class W3Ingest {
                 .detail("content_messages", exported.messages())
                 .detail("content_bytes", exported.text().getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
                 .detail("rss_before_mb", rssBefore)
+                .detail("cold_gc_count", cold.gcCount)
+                .detail("cold_gc_ms", cold.gcMs)
                 .detail("peak_rss_incl_warm_mb", BenchResult.round(BenchResult.currentPeakRssMb(), 1))
                 .check("keys", cold.keys)
                 .check("value_sum", cold.sum);
@@ -58,8 +62,9 @@ public final class W3Ingest {
     private static Once once(String text, RawCoID map, int n, boolean profile) {
         CojsonNode receiver = BenchSupport.newAccountNode("reader"); // setup, not timed
         if (profile) SamplingProfiler.start();
+        long[] gc0 = BenchSupport.gcCountAndMillis();
         long t0 = System.nanoTime();
-        JsonValue.Arr messages = BenchSupport.parseArray(text);
+        List<ContentPiece> messages = BenchSupport.parseContent(text);
         long t1 = System.nanoTime();
         BenchSupport.importAll(receiver, messages);
         long t2 = System.nanoTime();
@@ -67,8 +72,9 @@ public final class W3Ingest {
         long sum = BenchSupport.mapValueSum(view, Math.min(BenchSupport.KEYS, n)); // reads every key/value
         int keys = view.fields().size();
         long t3 = System.nanoTime();
+        long[] gc1 = BenchSupport.gcCountAndMillis();
         if (profile) SamplingProfiler.stop();
         BenchSupport.require(sum == BenchSupport.expectedMapSum(n), "ingested map sum " + sum);
-        return new Once(t1 - t0, t2 - t1, t3 - t2, sum, keys);
+        return new Once(t1 - t0, t2 - t1, t3 - t2, sum, keys, gc1[0] - gc0[0], gc1[1] - gc0[1]);
     }
 }

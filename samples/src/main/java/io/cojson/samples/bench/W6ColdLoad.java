@@ -2,6 +2,7 @@ package io.cojson.samples.bench;
 
 import io.cojson.core.ids.RawCoID;
 import io.cojson.core.json.JsonValue;
+import io.cojson.core.node.ContentPiece;
 import io.cojson.core.json.JsonWriter;
 import io.cojson.core.values.CoMap;
 import io.cojson.core.values.CojsonNode;
@@ -19,7 +20,8 @@ public final class W6ColdLoad {
 
     private W6ColdLoad() {}
 
-    private record Once(long apply, long materialize, long sum, int maps) {
+    /** Phase times (ns), the check values, and the collections (count, ms) inside the timed region. */
+    private record Once(long apply, long materialize, long sum, int maps, long gcCount, long gcMs) {
         long total() {
             return apply + materialize;
         }
@@ -47,10 +49,10 @@ public final class W6ColdLoad {
         String idsText = JsonWriter.stringify(new JsonValue.Arr(idJson));
         double rssBefore = BenchResult.rssNowMb();
 
-        Once cold = once(exported.text(), idsText, true);
+        Once cold = once(exported.text(), idsText, !SamplingProfiler.WARM);
         double peakAfterCold = BenchResult.currentPeakRssMb();
         List<Double> warm = new ArrayList<>();
-        for (int r = 0; r < warmRepeats; r++) warm.add(once(exported.text(), idsText, false).total() / 1e9);
+        for (int r = 0; r < warmRepeats; r++) warm.add(once(exported.text(), idsText, SamplingProfiler.WARM && r == warmRepeats - 1).total() / 1e9);
 
         BenchResult res = new BenchResult("W6", maps, cold.total(), peakAfterCold, "trusting")
                 .detailSeconds("create_s", tc1 - tc0)
@@ -62,6 +64,8 @@ public final class W6ColdLoad {
                 .detail("content_bytes", exported.text().getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
                 .detail("transactions", maps * SETS)
                 .detail("rss_before_mb", rssBefore)
+                .detail("cold_gc_count", cold.gcCount)
+                .detail("cold_gc_ms", cold.gcMs)
                 .detail("peak_rss_incl_warm_mb", BenchResult.round(BenchResult.currentPeakRssMb(), 1))
                 .check("maps", cold.maps)
                 .check("value_sum", cold.sum);
@@ -70,8 +74,9 @@ public final class W6ColdLoad {
     private static Once once(String text, String idsText, boolean profile) {
         CojsonNode receiver = BenchSupport.newAccountNode("reader"); // setup, not timed
         if (profile) SamplingProfiler.start();
+        long[] gc0 = BenchSupport.gcCountAndMillis();
         long t0 = System.nanoTime();
-        JsonValue.Arr messages = BenchSupport.parseArray(text);
+        List<ContentPiece> messages = BenchSupport.parseContent(text);
         JsonValue.Arr mapIds = BenchSupport.parseArray(idsText);
         BenchSupport.importAll(receiver, messages);
         long t1 = System.nanoTime();
@@ -81,9 +86,10 @@ public final class W6ColdLoad {
             for (int j = 0; j < SETS; j++) sum += BenchSupport.number(view.get("k" + j), "k" + j);
         }
         long t2 = System.nanoTime();
+        long[] gc1 = BenchSupport.gcCountAndMillis();
         if (profile) SamplingProfiler.stop();
         long m = mapIds.size();
         BenchSupport.require(sum == (m * SETS - 1) * m * SETS / 2, "cold-load sum " + sum);
-        return new Once(t1 - t0, t2 - t1, sum, mapIds.size());
+        return new Once(t1 - t0, t2 - t1, sum, mapIds.size(), gc1[0] - gc0[0], gc1[1] - gc0[1]);
     }
 }

@@ -45,14 +45,17 @@ public final class BouncyCastleProvider implements CryptoProvider {
         return "bouncycastle";
     }
 
+    /** {@code -Dcojson.blake3=bouncycastle} selects Bouncy Castle's BLAKE3 instead of {@link Blake3}. */
+    private static final boolean BC_BLAKE3 = "bouncycastle".equals(System.getProperty("cojson.blake3"));
+
     @Override
     public byte[] blake3(byte[] data) {
-        return BcBlake3Hasher.hash(data);
+        return BC_BLAKE3 ? BcBlake3Hasher.hash(data) : Blake3.hash(data);
     }
 
     @Override
     public Blake3Hasher newBlake3() {
-        return new BcBlake3Hasher();
+        return BC_BLAKE3 ? new BcBlake3Hasher() : new Blake3();
     }
 
     @Override

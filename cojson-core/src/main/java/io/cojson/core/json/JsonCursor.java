@@ -1,0 +1,440 @@
+package io.cojson.core.json;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A small recursive-descent reader of well-formed JSON text: the fast path of {@link Json#parse},
+ * and the cursor that streaming readers (content messages straight into transactions) walk with.
+ * Creating a Jackson parser costs more than parsing a transaction's changes text, and a short-lived
+ * JVM runs Jackson's many layers interpreted; these loops are compiled after a few thousand tokens.
+ *
+ * <p>It accepts exactly RFC 8259 JSON and builds the same values as the Jackson path ({@code
+ * JSON.parse} semantics). On anything else (a syntax error, very deep nesting, a very long number)
+ * it throws {@link Unhandled}, and the caller lets the Jackson path decide and word the error.
+ * Not thread-safe; one cursor per text.
+ */
+public final class JsonCursor {
+    /** Deeper texts go to Jackson, which enforces the configured nesting limit. */
+    private static final int MAX_DEPTH = 500;
+    /** Longer object keys go to Jackson, which enforces its name length limit (50 000 by default). */
+    private static final int MAX_FAST_KEY = 10_000;
+    /** Recently seen short object keys ("op", "key", "value", …), shared between parses. */
+    private static final String[] KEY_CACHE = new String[512];
+    /** Recently seen short string values, shared between parses. */
+    private static final JsonValue.Str[] STR_CACHE = new JsonValue.Str[1024];
+
+    private final String s;
+    /** The text's chars: array reads are one bytecode in the interpreter and need no call in compiled code. */
+    private final char[] a;
+    private final int len;
+    private int pos;
+    private int depth;
+    private boolean lastStringCanonical;
+    /** Scratch stack of the fields (key, value) and items of the objects and arrays being read. */
+    private String[] keys = new String[4];
+    private JsonValue[] vals = new JsonValue[4];
+    private int top;
+
+    public JsonCursor(String text) {
+        this.s = text;
+        this.a = text.toCharArray();
+        this.len = a.length;
+    }
+
+    /** "Not handled here": the text is not plain well-formed JSON (no stack trace, one instance). */
+    public static final class Unhandled extends RuntimeException {
+        static final Unhandled INSTANCE = new Unhandled();
+
+        private Unhandled() {
+            super("not handled by the fast JSON path", null, false, false);
+        }
+    }
+
+    /** The value of {@code text}, or {@code null} when the text is not plain well-formed JSON here. */
+    static JsonValue tryParse(String text) {
+        JsonCursor p = new JsonCursor(text);
+        try {
+            p.skipWs();
+            JsonValue v = p.value();
+            p.skipWs();
+            return p.pos == p.len ? v : null;
+        } catch (Unhandled | IndexOutOfBoundsException e) {
+            return null;
+        }
+    }
+
+    private static Unhandled unhandled() {
+        return Unhandled.INSTANCE;
+    }
+
+    public String text() {
+        return s;
+    }
+
+    public int pos() {
+        return pos;
+    }
+
+    /** Moves back (or forward) to {@code p}, e.g. to re-read a value another way. */
+    public void pos(int p) {
+        pos = p;
+    }
+
+    public boolean atEnd() {
+        return pos >= len;
+    }
+
+    public void skipWs() {
+        while (pos < len) {
+            char c = a[pos];
+            if (c != ' ' && c != '\n' && c != '\r' && c != '\t') return;
+            pos++;
+        }
+    }
+
+    /** Consumes {@code c} if it is next. */
+    public boolean tryConsume(char c) {
+        if (pos < len && a[pos] == c) {
+            pos++;
+            return true;
+        }
+        return false;
+    }
+
+    public void expect(char c) {
+        if (!tryConsume(c)) throw unhandled();
+    }
+
+    /** Consumes {@code raw} if the text continues with exactly it. */
+    public boolean tryRaw(String raw) {
+        if (!s.startsWith(raw, pos)) return false;
+        pos += raw.length();
+        return true;
+    }
+
+    /** Any JSON value at the cursor, as a tree. */
+    public JsonValue value() {
+        if (pos >= len) throw unhandled();
+        char c = a[pos];
+        switch (c) {
+            case '{':
+                return object();
+            case '[':
+                return array();
+            case '"':
+                return stringValue();
+            case 't':
+                literal("true");
+                return JsonValue.TRUE;
+            case 'f':
+                literal("false");
+                return JsonValue.FALSE;
+            case 'n':
+                literal("null");
+                return JsonValue.NULL;
+            default:
+                if (c == '-' || (c >= '0' && c <= '9')) return number();
+                throw unhandled();
+        }
+    }
+
+    private void literal(String word) {
+        if (!s.startsWith(word, pos)) throw unhandled();
+        pos += word.length();
+    }
+
+    private JsonValue object() {
+        if (++depth > MAX_DEPTH) throw unhandled();
+        pos++; // '{'
+        int base = top;
+        java.util.LinkedHashMap<String, JsonValue> big = null;
+        skipWs();
+        if (pos < len && a[pos] == '}') {
+            pos++;
+        } else {
+            while (true) {
+                if (pos >= len || a[pos] != '"') throw unhandled();
+                String key = string(true);
+                if (key.length() > MAX_FAST_KEY) throw unhandled(); // Jackson enforces its name length limit
+                skipWs();
+                if (pos >= len || a[pos] != ':') throw unhandled();
+                pos++;
+                skipWs();
+                JsonValue v = value(); // nested values use the scratch above top and give it back
+                if (big != null) {
+                    big.put(key, v);
+                } else if (!replaceField(base, key, v)) {
+                    if (top - base == SmallFields.MAX) {
+                        // many fields: a map keeps the lookups O(1) (same first-position, last-value rule)
+                        big = JsonValue.Obj.freshFields(SmallFields.MAX * 2);
+                        for (int i = base; i < top; i++) big.put(keys[i], vals[i]);
+                        top = base;
+                        big.put(key, v);
+                    } else {
+                        push(key, v);
+                    }
+                }
+                skipWs();
+                if (pos >= len) throw unhandled();
+                char c = a[pos++];
+                if (c == '}') break;
+                if (c != ',') throw unhandled();
+                skipWs();
+            }
+        }
+        depth--;
+        if (big != null) return new JsonValue.Obj(big);
+        SmallFields fields = SmallFields.of(Arrays.copyOfRange(keys, base, top), Arrays.copyOfRange(vals, base, top));
+        Arrays.fill(keys, base, top, null);
+        Arrays.fill(vals, base, top, null);
+        top = base;
+        return new JsonValue.Obj(fields);
+    }
+
+    /** JSON.parse keeps a repeated key's first position and its last value. */
+    private boolean replaceField(int base, String key, JsonValue v) {
+        for (int i = base; i < top; i++) {
+            if (keys[i].equals(key)) {
+                vals[i] = v;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void push(String key, JsonValue v) {
+        if (top == vals.length) {
+            keys = Arrays.copyOf(keys, top * 2);
+            vals = Arrays.copyOf(vals, top * 2);
+        }
+        keys[top] = key;
+        vals[top] = v;
+        top++;
+    }
+
+    private JsonValue array() {
+        if (++depth > MAX_DEPTH) throw unhandled();
+        pos++; // '['
+        int base = top;
+        skipWs();
+        if (pos < len && a[pos] == ']') {
+            pos++;
+        } else {
+            while (true) {
+                JsonValue v = value();
+                push(null, v);
+                skipWs();
+                if (pos >= len) throw unhandled();
+                char c = a[pos++];
+                if (c == ']') break;
+                if (c != ',') throw unhandled();
+                skipWs();
+            }
+        }
+        depth--;
+        int n = top - base;
+        List<JsonValue> items = n == 0 ? List.of() : n == 1 ? List.of(vals[base])
+                : n == 2 ? List.of(vals[base], vals[base + 1]) : List.of(Arrays.copyOfRange(vals, base, top));
+        Arrays.fill(vals, base, top, null);
+        top = base;
+        return new JsonValue.Arr(items);
+    }
+
+    /** A string value; short ones without escapes are shared (values like "set" or "k7" repeat). */
+    private JsonValue.Str stringValue() {
+        int start = pos + 1;
+        int p = start;
+        int h = 0;
+        while (p < len && p - start <= 12) {
+            char c = a[p];
+            if (c == '"') {
+                int slot = (h ^ (h >>> 10)) & (STR_CACHE.length - 1);
+                JsonValue.Str cached = STR_CACHE[slot]; // immutable records: racy reads are safe
+                int n = p - start;
+                if (cached != null && cached.value().length() == n && s.regionMatches(start, cached.value(), 0, n)) {
+                    pos = p + 1;
+                    return cached;
+                }
+                break;
+            }
+            if (c == '\\' || c < 0x20 || (c >= 0xd800 && c <= 0xdfff)) break;
+            h = 31 * h + c;
+            p++;
+        }
+        String v = string(false);
+        JsonValue.Str str = new JsonValue.Str(v);
+        if (v.length() <= 12 && pos == start + v.length() + 1) {
+            STR_CACHE[(h ^ (h >>> 10)) & (STR_CACHE.length - 1)] = str;
+        }
+        return str;
+    }
+
+    /** The string literal at the cursor (on its opening quote), decoded. */
+    public String string() {
+        if (pos >= len || a[pos] != '"') throw unhandled();
+        return string(false);
+    }
+
+    /** An object key at the cursor; short keys come from a shared cache. */
+    public String key() {
+        if (pos >= len || a[pos] != '"') throw unhandled();
+        return string(true);
+    }
+
+    /**
+     * Whether the last {@link #string()} was written exactly as {@link JsonStrings#quote} writes its
+     * value and is pure ASCII (conservatively: no escapes other than {@code \"} and {@code \\},
+     * no char above U+007F), so that its text can stand for the canonical UTF-8 bytes.
+     */
+    public boolean lastStringCanonical() {
+        return lastStringCanonical;
+    }
+
+    private String string(boolean key) {
+        int start = ++pos;
+        boolean canonical = true;
+        while (true) {
+            if (pos >= len) throw unhandled();
+            char c = a[pos];
+            if (c == '"') break;
+            if (c == '\\') return escapedString(start, canonical);
+            if (c < 0x20) throw unhandled();
+            if (c >= 0x80) canonical = false;
+            pos++;
+        }
+        lastStringCanonical = canonical;
+        int end = pos++;
+        return key && end - start <= 16 ? cachedKey(start, end) : s.substring(start, end);
+    }
+
+    private String cachedKey(int start, int end) {
+        int h = 0;
+        for (int i = start; i < end; i++) h = 31 * h + a[i];
+        int slot = (h ^ (h >>> 9)) & (KEY_CACHE.length - 1);
+        String k = KEY_CACHE[slot]; // Strings are immutable: a racy read sees a whole String or null
+        int n = end - start;
+        if (k != null && k.length() == n && s.regionMatches(start, k, 0, n)) return k;
+        k = s.substring(start, end);
+        KEY_CACHE[slot] = k;
+        return k;
+    }
+
+    private String escapedString(int start, boolean canonical) {
+        StringBuilder sb = new StringBuilder(pos - start + 16);
+        sb.append(a, start, pos - start);
+        while (true) {
+            if (pos >= len) throw unhandled();
+            char c = a[pos++];
+            if (c == '"') {
+                lastStringCanonical = canonical;
+                return sb.toString();
+            }
+            if (c < 0x20) throw unhandled();
+            if (c != '\\') {
+                // copy the run up to the next quote or backslash at once
+                int run = pos - 1;
+                if (c >= 0x80) canonical = false;
+                while (pos < len) {
+                    char d = a[pos];
+                    if (d == '"' || d == '\\' || d < 0x20) break;
+                    if (d >= 0x80) canonical = false;
+                    pos++;
+                }
+                sb.append(a, run, pos - run);
+                continue;
+            }
+            if (pos >= len) throw unhandled();
+            char e = a[pos++];
+            switch (e) {
+                case '"', '\\', '/' -> sb.append(e);
+                case 'b' -> sb.append('\b');
+                case 'f' -> sb.append('\f');
+                case 'n' -> sb.append('\n');
+                case 'r' -> sb.append('\r');
+                case 't' -> sb.append('\t');
+                case 'u' -> {
+                    if (pos + 4 > len) throw unhandled();
+                    int v = 0;
+                    for (int i = 0; i < 4; i++) {
+                        int d = Character.digit(a[pos + i], 16);
+                        if (d < 0) throw unhandled();
+                        v = (v << 4) | d;
+                    }
+                    pos += 4;
+                    sb.append((char) v);
+                }
+                default -> throw unhandled();
+            }
+            // canonical escaping (JsonStrings) writes \" and \\ like this; the others are rare
+            // enough that the transaction is simply re-serialized
+            if (e != '"' && e != '\\') canonical = false;
+        }
+    }
+
+    /**
+     * A non-negative integer literal of at most 15 digits (exact in a double) at the cursor, or
+     * -1 (nothing consumed) when the number there has another form.
+     */
+    public long plainNonNegativeInteger() {
+        int start = pos;
+        int p = pos;
+        while (p < len && isDigit(a[p])) p++;
+        int n = p - start;
+        if (n == 0 || n > 15 || (n > 1 && a[start] == '0')) return -1;
+        if (p < len) {
+            char c = a[p];
+            if (c == '.' || c == 'e' || c == 'E') return -1;
+        }
+        long v = 0;
+        for (int i = start; i < p; i++) v = v * 10 + (a[i] - '0');
+        pos = p;
+        return v;
+    }
+
+    private JsonValue number() {
+        int start = pos;
+        boolean negative = a[pos] == '-';
+        if (negative) pos++;
+        if (pos >= len) throw unhandled();
+        char c = a[pos];
+        if (c == '0') {
+            pos++;
+        } else if (c >= '1' && c <= '9') {
+            while (pos < len && isDigit(a[pos])) pos++;
+        } else {
+            throw unhandled();
+        }
+        int intEnd = pos;
+        boolean plainInteger = true;
+        if (pos < len && a[pos] == '.') {
+            plainInteger = false;
+            pos++;
+            int digits = pos;
+            while (pos < len && isDigit(a[pos])) pos++;
+            if (pos == digits) throw unhandled();
+        }
+        if (pos < len && (a[pos] == 'e' || a[pos] == 'E')) {
+            plainInteger = false;
+            pos++;
+            if (pos < len && (a[pos] == '+' || a[pos] == '-')) pos++;
+            int digits = pos;
+            while (pos < len && isDigit(a[pos])) pos++;
+            if (pos == digits) throw unhandled();
+        }
+        if (pos - start > 1_000) throw unhandled(); // Jackson enforces the number length limit
+        int digitsStart = negative ? start + 1 : start;
+        if (plainInteger && intEnd - digitsStart <= 15) {
+            long v = 0;
+            for (int i = digitsStart; i < intEnd; i++) v = v * 10 + (a[i] - '0');
+            // exact in a double (< 2^53); "-0" is -0 as in JSON.parse
+            return new JsonValue.Num(negative ? -(double) v : (double) v);
+        }
+        // correctly rounded, like JSON.parse (±Infinity and 0 out of range)
+        return new JsonValue.Num(Double.parseDouble(s.substring(start, pos)));
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+}

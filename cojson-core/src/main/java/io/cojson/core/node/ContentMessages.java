@@ -1,0 +1,265 @@
+package io.cojson.core.node;
+
+import io.cojson.core.header.CoValueHeader;
+import io.cojson.core.ids.RawCoID;
+import io.cojson.core.ids.SessionID;
+import io.cojson.core.json.InvalidJsonException;
+import io.cojson.core.json.Json;
+import io.cojson.core.json.JsonCursor;
+import io.cojson.core.json.JsonValue;
+import io.cojson.core.session.CanonicalSlices;
+import io.cojson.core.session.Transaction;
+import io.cojson.core.session.TransactionCodec;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Reads {@code content} messages from JSON text straight into {@link ContentPiece}s: one pass
+ * over the text, no JSON tree per transaction (only headers become trees), and for each
+ * transaction written in its canonical layout (what every cojson peer sends) in ASCII the place of
+ * its text, so that the hash chain is computed over it instead of re-serializing
+ * ({@link CanonicalSlices}).
+ *
+ * <p>The result is exactly that of {@link Json#parse} then {@link ContentPiece#fromContentMessage}
+ * for every message, errors included: anything unusual (a duplicate key, an unexpected type, a
+ * syntax error) makes the whole text take that path instead.
+ */
+public final class ContentMessages {
+    private ContentMessages() {}
+
+    /** Parses a JSON array of content messages. */
+    public static List<ContentPiece> parseArray(String text) {
+        try {
+            Reader r = new Reader(text);
+            r.c.skipWs();
+            r.c.expect('[');
+            List<ContentPiece> out = new ArrayList<>();
+            r.c.skipWs();
+            if (!r.c.tryConsume(']')) {
+                do {
+                    r.c.skipWs();
+                    out.add(r.message());
+                    r.c.skipWs();
+                } while (r.c.tryConsume(','));
+                r.c.expect(']');
+            }
+            r.c.skipWs();
+            if (!r.c.atEnd()) throw unusual();
+            return out;
+        } catch (RuntimeException e) {
+            // Unhandled/Unusual, or an error: the tree path decides (and reports the same error
+            // as before, e.g. a syntax error later in the text before a malformed transaction)
+            return slowArray(text);
+        }
+    }
+
+    /** Parses one content message (a sync frame's text). */
+    public static ContentPiece parse(String text) {
+        try {
+            Reader r = new Reader(text);
+            r.c.skipWs();
+            ContentPiece p = r.message();
+            r.c.skipWs();
+            if (!r.c.atEnd()) throw unusual();
+            return p;
+        } catch (RuntimeException e) {
+            return ContentPiece.fromContentMessage(Json.parse(text));
+        }
+    }
+
+    private static List<ContentPiece> slowArray(String text) {
+        if (!(Json.parse(text) instanceof JsonValue.Arr a)) throw new InvalidJsonException("a JSON array of content messages", "another value");
+        List<ContentPiece> out = new ArrayList<>(a.size());
+        for (JsonValue m : a.items()) out.add(ContentPiece.fromContentMessage(m));
+        return out;
+    }
+
+    /** Not the plain shape this reader handles: the tree path decides. */
+    private static final class Unusual extends RuntimeException {
+        static final Unusual INSTANCE = new Unusual();
+
+        private Unusual() {
+            super("unusual content message", null, false, false);
+        }
+    }
+
+    private static Unusual unusual() {
+        return Unusual.INSTANCE;
+    }
+
+    private static final class Reader {
+        final JsonCursor c;
+        Reader(String text) {
+            this.c = new JsonCursor(text);
+        }
+
+        ContentPiece message() {
+            c.expect('{');
+            String action = null;
+            String id = null;
+            CoValueHeader header = null;
+            List<ContentPiece.SessionPiece> sessions = null;
+            Set<String> seen = new HashSet<>(8);
+            c.skipWs();
+            if (!c.tryConsume('}')) {
+                do {
+                    c.skipWs();
+                    String key = c.key();
+                    if (!seen.add(key)) throw unusual(); // JSON.parse keeps the last: the tree path
+                    c.skipWs();
+                    c.expect(':');
+                    c.skipWs();
+                    switch (key) {
+                        case "action" -> action = c.string();
+                        case "id" -> id = c.string();
+                        case "header" -> {
+                            if (!(c.value() instanceof JsonValue.Obj h)) throw unusual();
+                            header = new CoValueHeader(h);
+                        }
+                        case "new" -> sessions = sessions();
+                        default -> c.value(); // priority, expectContentUntil, anything else: not needed
+                    }
+                    c.skipWs();
+                } while (c.tryConsume(','));
+                c.expect('}');
+            }
+            if (!"content".equals(action) || id == null) throw unusual();
+            return new ContentPiece(new RawCoID(id), header, sessions == null ? List.of() : sessions);
+        }
+
+        private List<ContentPiece.SessionPiece> sessions() {
+            c.expect('{');
+            List<ContentPiece.SessionPiece> out = new ArrayList<>(2);
+            Set<String> seen = new HashSet<>(4);
+            c.skipWs();
+            if (c.tryConsume('}')) return out;
+            do {
+                c.skipWs();
+                String session = c.string();
+                if (!seen.add(session)) throw unusual();
+                c.skipWs();
+                c.expect(':');
+                c.skipWs();
+                out.add(sessionPiece(new SessionID(session)));
+                c.skipWs();
+            } while (c.tryConsume(','));
+            c.expect('}');
+            return out;
+        }
+
+        private ContentPiece.SessionPiece sessionPiece(SessionID session) {
+            c.expect('{');
+            long after = -1;
+            String signature = null;
+            List<Transaction> txs = null;
+            int[] starts = null;
+            int[] ends = null;
+            int flags = 0;
+            do {
+                c.skipWs();
+                String key = c.key();
+                c.skipWs();
+                c.expect(':');
+                c.skipWs();
+                switch (key) {
+                    case "after" -> {
+                        if ((flags & 1) != 0) throw unusual();
+                        flags |= 1;
+                        after = c.plainNonNegativeInteger();
+                        if (after < 0 || after > Integer.MAX_VALUE) throw unusual();
+                    }
+                    case "lastSignature" -> {
+                        if ((flags & 2) != 0) throw unusual();
+                        flags |= 2;
+                        signature = c.string();
+                    }
+                    case "newTransactions" -> {
+                        if ((flags & 4) != 0) throw unusual();
+                        flags |= 4;
+                        txs = new ArrayList<>();
+                        starts = new int[16];
+                        ends = new int[16];
+                        c.expect('[');
+                        c.skipWs();
+                        if (!c.tryConsume(']')) {
+                            do {
+                                c.skipWs();
+                                int n = txs.size();
+                                if (n == starts.length) {
+                                    starts = Arrays.copyOf(starts, n * 2);
+                                    ends = Arrays.copyOf(ends, n * 2);
+                                }
+                                int start = c.pos();
+                                Transaction tx = canonicalTransaction();
+                                if (tx != null) {
+                                    starts[n] = start;
+                                    ends[n] = c.pos();
+                                } else {
+                                    c.pos(start);
+                                    tx = TransactionCodec.fromJson(c.value()); // any other layout, as the tree path reads it
+                                    starts[n] = -1;
+                                    ends[n] = -1;
+                                }
+                                txs.add(tx);
+                                c.skipWs();
+                            } while (c.tryConsume(','));
+                            c.expect(']');
+                        }
+                    }
+                    default -> throw unusual(); // an unknown field: the tree path decides
+                }
+                c.skipWs();
+            } while (c.tryConsume(','));
+            c.expect('}');
+            if (flags != 7) throw unusual();
+            int n = txs.size();
+            CanonicalSlices canonical = n == 0 ? null : new CanonicalSlices(c.text(), Arrays.copyOf(starts, n), Arrays.copyOf(ends, n));
+            return new ContentPiece.SessionPiece(session, (int) after, txs, signature, canonical);
+        }
+
+        /**
+         * A transaction written exactly in its canonical layout ({@code TransactionCodec}'s key
+         * order, no whitespace, strings escaped as {@code JSON.stringify} escapes them, madeAt a
+         * plain integer), or null (the cursor may have moved) for any other text.
+         */
+        private Transaction canonicalTransaction() {
+            if (c.tryRaw("{\"changes\":\"")) {
+                c.pos(c.pos() - 1);
+                String changes = c.string();
+                if (!c.lastStringCanonical() || !c.tryRaw(",\"madeAt\":")) return null;
+                long madeAt = c.plainNonNegativeInteger();
+                if (madeAt < 0) return null;
+                String meta = optionalMeta();
+                if (meta == INVALID || !c.tryRaw(",\"privacy\":\"trusting\"}")) return null;
+                return new Transaction.Trusting(changes, madeAt, meta);
+            }
+            if (c.tryRaw("{\"encryptedChanges\":\"")) {
+                c.pos(c.pos() - 1);
+                String encrypted = c.string();
+                if (!c.lastStringCanonical() || !c.tryRaw(",\"keyUsed\":\"")) return null;
+                c.pos(c.pos() - 1);
+                String keyUsed = c.string();
+                if (!c.lastStringCanonical() || !c.tryRaw(",\"madeAt\":")) return null;
+                long madeAt = c.plainNonNegativeInteger();
+                if (madeAt < 0) return null;
+                String meta = optionalMeta();
+                if (meta == INVALID || !c.tryRaw(",\"privacy\":\"private\"}")) return null;
+                return new Transaction.Private(encrypted, keyUsed, madeAt, meta);
+            }
+            return null;
+        }
+
+        private static final String INVALID = new String("invalid meta");
+
+        /** {@code ,"meta":"…"} if next (canonical), null if absent, {@link #INVALID} otherwise. */
+        private String optionalMeta() {
+            if (!c.tryRaw(",\"meta\":\"")) return c.text().startsWith(",\"meta\"", c.pos()) ? INVALID : null;
+            c.pos(c.pos() - 1);
+            String meta = c.string();
+            return c.lastStringCanonical() ? meta : INVALID;
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package io.cojson.core.session;
+
+import io.cojson.core.crypto.Blake3Hasher;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Where the canonical JSON of a received batch's transactions already is, char for char, in the
+ * text that arrived: the hash chain is then computed over that text instead of re-serializing
+ * each transaction. Entry {@code i} is for the batch's transaction {@code i}; a negative start
+ * means "not known to be canonical here" (that transaction is re-serialized as usual).
+ *
+ * <p>Whoever builds one vouches that {@code text[starts[i]..ends[i])} is pure ASCII and equals
+ * {@code transactions.get(i).canonicalJson()} (the streaming content reader checks the text
+ * against the canonical layout while parsing it), so its chars are the UTF-8 bytes hashed.
+ */
+public record CanonicalSlices(String text, int[] starts, int[] ends) {
+    public CanonicalSlices {
+        if (starts.length != ends.length) throw new IllegalArgumentException("starts and ends differ in length");
+    }
+
+    public int size() {
+        return starts.length;
+    }
+
+    /** Feeds transaction {@code i}'s canonical JSON (from these bytes if known, else re-serialized). */
+    void hash(Blake3Hasher hasher, int i, Transaction tx) {
+        if (i < starts.length && starts[i] >= 0) {
+            hasher.updateAscii(text, starts[i], ends[i] - starts[i]);
+        } else {
+            hasher.update(tx.canonicalJson().getBytes(StandardCharsets.UTF_8));
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package io.cojson.core.session;
+
+import io.cojson.core.crypto.Blake3Hasher;
+import io.cojson.core.crypto.Crypto;
+import io.cojson.core.encoding.Base58;
+import io.cojson.core.encoding.InvalidEncodingException;
+import io.cojson.core.ids.Hash;
+import io.cojson.core.ids.SessionID;
+import io.cojson.core.ids.Signature;
+import io.cojson.core.ids.SignerID;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * Checks the signatures of a batch of received session pieces on a second thread, ahead of the
+ * thread that applies them in order (a cold load of many CoValues spends a good part of its time
+ * in one Ed25519 verification per piece). It computes each piece's running hash the way the
+ * session log will (from index 0 for {@code after == 0}, or continuing an earlier piece of the
+ * same session in the batch) and verifies the signature against the signer it expects.
+ *
+ * <p>It only ever answers "this exact (signer, hash, signature) verified": the applying thread
+ * still computes the hash itself and looks the triple up, and verifies itself whenever the answer
+ * is not there (not reached yet, another signer, another hash, a bad signature). So nothing is
+ * accepted that a verification on the applying thread would reject. On by default when the JVM
+ * has more than one processor; {@code -Dcojson.parallelVerify=false} turns it off.
+ */
+public final class SignaturePrefetch implements Runnable {
+    public static final boolean ENABLED = Boolean.parseBoolean(System.getProperty("cojson.parallelVerify",
+            String.valueOf(Runtime.getRuntime().availableProcessors() > 1)));
+
+    /** One session piece of the batch; {@code index} is the position of its piece in the batch. */
+    public record Job(int index, SessionID session, int after, List<Transaction> transactions, CanonicalSlices canonical,
+            String signature) {}
+
+    private final Crypto crypto;
+    private final List<Job> jobs;
+    private final Function<SessionID, SignerID> signerOf;
+    private final Set<String> verified = ConcurrentHashMap.newKeySet();
+    /** The piece the applying thread is at: jobs of earlier pieces are no longer worth checking. */
+    private volatile int applying = -1;
+    private volatile boolean closed;
+
+    /**
+     * {@code signerOf} names the signer the applying thread will resolve for a session, or null
+     * when unknown (it runs on the prefetch thread).
+     */
+    public SignaturePrefetch(Crypto crypto, List<Job> jobs, Function<SessionID, SignerID> signerOf) {
+        this.crypto = crypto;
+        this.jobs = List.copyOf(jobs);
+        this.signerOf = signerOf;
+    }
+
+    /** Starts checking on a daemon thread (it ends after the last job or at {@link #close}). */
+    public SignaturePrefetch start() {
+        Thread t = new Thread(this, "cojson-verify-prefetch");
+        t.setDaemon(true);
+        t.start();
+        return this;
+    }
+
+    /** The applying thread is at piece {@code index} (its checks from here on are its own). */
+    public void applying(int index) {
+        applying = index;
+    }
+
+    /** No more lookups: the prefetch thread stops at its next job. */
+    public void close() {
+        closed = true;
+    }
+
+    /** Whether this exact triple was verified (never a guess: a real Ed25519 verification said so). */
+    public boolean verified(SignerID signer, String hashText, String signatureText) {
+        return !verified.isEmpty() && verified.contains(key(signer, hashText, signatureText));
+    }
+
+    private static String key(SignerID signer, String hashText, String signatureText) {
+        return signer.value() + ' ' + hashText + ' ' + signatureText;
+    }
+
+    private record Chain(int count, Blake3Hasher hasher) {}
+
+    /**
+     * Computes every job's running hash in order (cheap), then verifies from the last job
+     * backwards while the applying thread works forwards from the first: each verification is
+     * made once, by whichever thread gets there first, and they meet in the middle. Runs on the
+     * calling thread when not started.
+     */
+    @Override
+    public void run() {
+        String[] hashes = new String[jobs.size()];
+        Map<SessionID, Chain> chains = new HashMap<>();
+        for (int j = 0; j < jobs.size(); j++) {
+            if (closed) return;
+            Job job = jobs.get(j);
+            Chain chain = chains.remove(job.session());
+            Blake3Hasher h;
+            if (job.after() == 0) {
+                h = crypto.provider().newBlake3();
+            } else if (chain != null && chain.count() == job.after()) {
+                h = chain.hasher();
+            } else {
+                continue; // the chain before this piece is not known here
+            }
+            List<Transaction> txs = job.transactions();
+            for (int i = 0; i < txs.size(); i++) {
+                if (job.canonical() != null) {
+                    job.canonical().hash(h, i, txs.get(i));
+                } else {
+                    h.update(txs.get(i).canonicalJson().getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            hashes[j] = Hash.PREFIX + Base58.encode(h.digest());
+            // the next piece of this session continues from here (digest() leaves the state alone)
+            chains.put(job.session(), new Chain(job.after() + txs.size(), h));
+        }
+        Map<SessionID, SignerID> signers = new HashMap<>();
+        for (int j = jobs.size() - 1; j >= 0; j--) {
+            Job job = jobs.get(j);
+            if (closed || job.index() <= applying) return; // the applying thread got here
+            if (hashes[j] == null) continue;
+            SignerID signer = signers.get(job.session());
+            if (signer == null) {
+                try {
+                    signer = signerOf.apply(job.session());
+                } catch (RuntimeException e) {
+                    signer = null;
+                }
+                if (signer == null) continue;
+                signers.put(job.session(), signer);
+            }
+            byte[] sig = signatureBytes(job.signature());
+            if (sig == null) continue;
+            if (crypto.provider().ed25519Verify(signer.bytes(), quoted(hashes[j]), sig)) {
+                verified.add(key(signer, hashes[j], job.signature()));
+            }
+        }
+    }
+
+    private static byte[] signatureBytes(String text) {
+        if (text == null || !text.startsWith(Signature.PREFIX)) return null;
+        try {
+            byte[] b = Base58.decode(text.substring(Signature.PREFIX.length()));
+            return b.length == Signature.BYTES ? b : null;
+        } catch (InvalidEncodingException e) {
+            return null;
+        }
+    }
+
+    private static byte[] quoted(String hashText) {
+        byte[] b = new byte[hashText.length() + 2];
+        b[0] = '"';
+        for (int i = 0; i < hashText.length(); i++) b[i + 1] = (byte) hashText.charAt(i);
+        b[b.length - 1] = '"';
+        return b;
+    }
+}
