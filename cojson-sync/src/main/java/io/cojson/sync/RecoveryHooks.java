@@ -39,4 +39,12 @@ public interface RecoveryHooks {
     default Set<SessionID> holdBeforePush(PeerState server, RawCoID id) {
         return Set.of();
     }
+
+    /**
+     * Whether a session of {@code id} is held back until a check or recovery ends: then a server's
+     * equal count of it proves nothing (a fork of the same length), and {@code waitForSync} waits.
+     */
+    default boolean holding(RawCoID id) {
+        return false;
+    }
 }

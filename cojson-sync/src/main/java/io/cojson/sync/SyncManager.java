@@ -205,7 +205,7 @@ public final class SyncManager implements AutoCloseable {
      */
     public CompletableFuture<List<List<io.cojson.core.session.AddResult>>> importContent(
             List<io.cojson.core.node.ContentPiece> pieces) {
-        if (closed) return CompletableFuture.failedFuture(closedException());
+        if (closed) return Compat.failedFuture(closedException());
         List<io.cojson.core.node.ContentPiece> copy = List.copyOf(pieces);
         List<List<io.cojson.core.session.AddResult>> results = new ArrayList<>();
         CompletableFuture<List<List<io.cojson.core.session.AddResult>>> r = new CompletableFuture<>();
@@ -235,7 +235,7 @@ public final class SyncManager implements AutoCloseable {
      * dependency of another loaded value). Fault point {@code gc.beforeUnmount} before the removal.
      */
     public CompletableFuture<Boolean> unload(RawCoID id) {
-        if (closed) return CompletableFuture.failedFuture(closedException());
+        if (closed) return Compat.failedFuture(closedException());
         CompletableFuture<Boolean> r = new CompletableFuture<>();
         ctx.exec.execute(() -> {
             try {
@@ -454,6 +454,7 @@ public final class SyncManager implements AutoCloseable {
                 set.remove(session);
                 return set.isEmpty() ? null : set;
             });
+            ctx.exec.execute(() -> ctx.waiters.recheck(id)); // waits the quarantine kept open
         }
     }
 
@@ -464,6 +465,7 @@ public final class SyncManager implements AutoCloseable {
     public void push(RawCoID id) {
         ctx.exec.execute(() -> {
             ctx.out.forward(id);
+            ctx.waiters.recheck(id); // waits that a hold kept open may be confirmed already
             if (ctx.options.storage() != null) ctx.out.persist(id);
         });
     }

@@ -25,7 +25,7 @@ final class SyncWaiters {
 
     void add(RawCoID id, PeerState peer, CompletableFuture<Void> future) {
         KnownState target = ctx.knownState(id);
-        if (target == null || SyncContext.covers(peer.knownState(id), target)) {
+        if (target == null || (!held(id) && SyncContext.covers(peer.knownState(id), target))) {
             future.complete(null); // nothing here that the peer could lack
             return;
         }
@@ -48,7 +48,7 @@ final class SyncWaiters {
             Waiter w = it.next();
             if (w.future().isDone()) {
                 it.remove();
-            } else if (w.id().equals(id) && w.peerId().equals(peer.id()) && SyncContext.covers(peer.knownState(id), w.target())) {
+            } else if (w.id().equals(id) && w.peerId().equals(peer.id()) && !held(id) && SyncContext.covers(peer.knownState(id), w.target())) {
                 it.remove();
                 w.future().complete(null);
             }
@@ -68,6 +68,20 @@ final class SyncWaiters {
             Waiter w = it.next();
             if (w.id().equals(id) && w.target().count(session) > length) it.set(new Waiter(id, w.peerId(), now, w.future()));
         }
+        for (PeerState p : ctx.openPeers()) check(p, id);
+    }
+
+    /**
+     * A session of {@code id} is under recovery or held back until checked (recovery.md §4.2,
+     * §5.2): the peer's equal count may be of a different, forked version, so it confirms nothing.
+     */
+    private boolean held(RawCoID id) {
+        java.util.Set<io.cojson.core.ids.SessionID> q = ctx.quarantined.get(id);
+        return (q != null && !q.isEmpty()) || ctx.hooks.holding(id);
+    }
+
+    /** Re-checks every wait on {@code id} (a hold on it ended). */
+    void recheck(RawCoID id) {
         for (PeerState p : ctx.openPeers()) check(p, id);
     }
 

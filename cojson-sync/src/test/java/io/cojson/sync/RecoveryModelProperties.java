@@ -63,6 +63,8 @@ class RecoveryModelProperties {
     static final class Device {
         final String name;
         final SessionRegistry registry = SessionRegistry.inMemory(); // the registry file survives crashes
+        /** Sessions a crash left at risk, like storage's at-risk markers: never cleared, checked at every start. */
+        final Set<SessionID> atRisk = new HashSet<>();
         LocalNode node;
         LocalNode disk;
         SyncManager sync;
@@ -108,15 +110,15 @@ class RecoveryModelProperties {
             return n;
         }
 
+        /**
+         * Starts the device's sync and recovery: every session a crash left at risk gets T4 (each
+         * value with content in it verified before a push), as storage's markers and the
+         * unclean-shutdown flag give a real node, whether the session is reused or not.
+         */
         Device start(Device d) {
-            return start(d, false);
-        }
-
-        /** With {@code rolledBack}, the device restarted from a disk that may lack what its session sent: T4 applies. */
-        Device start(Device d, boolean rolledBack) {
             d.sync = SyncManager.create(d.node);
             d.rc = RecoveryCoordinator.install(d.sync, d.registry, null, RecoveryCoordinator.Options.defaults());
-            if (rolledBack) d.rc.verifyBeforePush(d.node.sessionID());
+            for (SessionID s : d.atRisk) d.rc.verifyBeforePush(s);
             SyncTestKit.connect(d.sync, server);
             return d;
         }
@@ -150,10 +152,12 @@ class RecoveryModelProperties {
             d.forks += d.rc.stats().committed();
             d.rc.close();
             d.sync.close();
-            SessionID session = reuseSession ? d.disk.sessionID() : CRYPTO.newRandomSessionID(first.accountID().value());
-            d.registry.record(d.disk.sessionID());
+            SessionID last = d.node.sessionID(); // what the app would continue, and what may have lost its tail
+            SessionID session = reuseSession ? last : CRYPTO.newRandomSessionID(first.accountID().value());
+            d.registry.record(last);
+            d.atRisk.add(last); // every crash is an unclean shutdown
             d.node = clone(d.disk, session);
-            start(d, reuseSession); // an unclean restart in the same session: what a storage's at-risk flag gives
+            start(d);
             crashes++;
         }
 

@@ -170,6 +170,14 @@ final class ClientTriggers implements RecoveryHooks {
         return hold;
     }
 
+    @Override
+    public boolean holding(RawCoID id) {
+        if (held.isEmpty() && submitted.isEmpty()) return false;
+        for (Key k : held.keySet()) if (k.id().equals(id)) return true;
+        for (Key k : submitted) if (k.id().equals(id)) return true;
+        return false;
+    }
+
     // ---- fetch and its end ----
 
     private void fetch(PeerState server, Key key, int minLength, String trigger) {

@@ -41,7 +41,7 @@ final class ConflictSessionBuilder {
 
     /**
      * The S! transactions for {@code tail} (local S from index {@code commonPrefix}), appended
-     * after what S! already holds in {@code core}; null when the tail is empty.
+     * after what S! already holds in {@code core}; null when the tail is empty or S! already holds it.
      */
     static SessionPiece build(LocalNode node, CoValueCore core, SessionID session, int commonPrefix, List<Transaction> tail)
             throws UndecodableTail {
@@ -58,6 +58,14 @@ final class ConflictSessionBuilder {
             if (!sameTimes(existing, b, tail, j)) continue;
             SessionPiece candidate = buildOn(node, core, session, commonPrefix, tail, existing.prefix(b));
             if (candidate.transactions().subList(0, j).equals(existing.transactions().subList(b, size))) return candidate;
+        }
+        // The whole tail may be an earlier round's, followed there by more (the disk kept only the
+        // start of a tail that was recovered before, then lost its S!): already preserved, nothing
+        // to write. (Found by the model-based property: the tail went into S! a second time.)
+        for (int b = size - tail.size() - 1; b >= 0; b--) {
+            if (!sameTimes(existing, b, tail, tail.size())) continue;
+            SessionPiece candidate = buildOn(node, core, session, commonPrefix, tail, existing.prefix(b));
+            if (candidate.transactions().equals(existing.transactions().subList(b, b + tail.size()))) return null;
         }
         return buildOn(node, core, session, commonPrefix, tail, existing.copy());
     }
