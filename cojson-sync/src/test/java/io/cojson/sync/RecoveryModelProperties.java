@@ -56,7 +56,7 @@ class RecoveryModelProperties {
     private static final AtomicLong CRASHES = new AtomicLong();
     private static final AtomicLong FORKS = new AtomicLong();
     private static final AtomicLong FAILURES = new AtomicLong();
-    private static final long SEED = Long.getLong("cojson.model.seed", 0);
+    private static final long SEED = 20261206L; // the @Property's seed, reported in the summary
     private static final ThreadLocal<Model> CURRENT = new ThreadLocal<>();
 
     /** One device of alice's account: its node, its disk (a copy that survives crashes), its sync and recovery. */
@@ -65,8 +65,9 @@ class RecoveryModelProperties {
         final SessionRegistry registry = SessionRegistry.inMemory(); // the registry file survives crashes
         /** Sessions a crash left at risk, like storage's at-risk markers: never cleared, checked at every start. */
         final Set<SessionID> atRisk = new HashSet<>();
-        LocalNode node;
-        LocalNode disk;
+        volatile LocalNode node;
+        /** What survives a crash. Written by persist, and by a recovery's unit (before it propagates, §5.4). */
+        volatile LocalNode disk;
         SyncManager sync;
         RecoveryCoordinator rc;
         long forks;
@@ -118,6 +119,10 @@ class RecoveryModelProperties {
         Device start(Device d) {
             d.sync = SyncManager.create(d.node);
             d.rc = RecoveryCoordinator.install(d.sync, d.registry, null, RecoveryCoordinator.Options.defaults());
+            LocalNode mine = d.node;
+            d.rc.onStatus(st -> { // the recovery unit commits to storage before anything propagates (§5.4, §5.6)
+                if (st.state() == RecoveryState.PROPAGATING && d.node == mine) d.disk = clone(mine, mine.sessionID());
+            });
             for (SessionID s : d.atRisk) d.rc.verifyBeforePush(s);
             SyncTestKit.connect(d.sync, server);
             return d;
@@ -253,7 +258,9 @@ class RecoveryModelProperties {
         });
     }
 
-    @Property(tries = 1000, shrinking = net.jqwik.api.ShrinkingMode.BOUNDED)
+    // A fixed seed: every build runs the same 1,000 schedules (reproducible; a new failure is a
+    // regression, not a new draw). For exploration, change the seed or remove it for random draws.
+    @Property(tries = 1000, seed = "20261206", shrinking = net.jqwik.api.ShrinkingMode.BOUNDED)
     void crashesAndRestartsNeverLoseWhatWasAcknowledgedOrStored(@ForAll("schedules") ActionChain<Model> chain) {
         Model m = null;
         try {
