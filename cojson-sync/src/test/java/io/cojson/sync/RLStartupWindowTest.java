@@ -67,12 +67,12 @@ class RLStartupWindowTest {
     }
 
     /** A channel that records what the server sent this client. */
-    static final class Recording implements MessageChannel {
-        final MessageChannel inner;
+    static final class Recording {
+        final MessageChannel channel;
         final List<SyncMessage> received = new CopyOnWriteArrayList<>();
 
         Recording(MessageChannel inner) {
-            this.inner = inner;
+            this.channel = io.cojson.sync.transport.ObservedChannel.of(inner, json -> { }, this::record);
         }
 
         private void record(String json) {
@@ -81,43 +81,6 @@ class RLStartupWindowTest {
             } catch (RuntimeException e) {
                 // not a sync message
             }
-        }
-
-        @Override
-        public void send(String messageJson) {
-            inner.send(messageJson);
-        }
-
-        @Override
-        public void setListener(Listener l) {
-            inner.setListener(new Listener() {
-                @Override
-                public void onMessage(String json) {
-                    record(json);
-                    l.onMessage(json);
-                }
-
-                @Override
-                public void onMessage(String json, JsonValue parsed) {
-                    record(json);
-                    l.onMessage(json, parsed);
-                }
-
-                @Override
-                public void onClosed(String reason) {
-                    l.onClosed(reason);
-                }
-            });
-        }
-
-        @Override
-        public String describe() {
-            return inner.describe();
-        }
-
-        @Override
-        public void close() {
-            inner.close();
         }
 
         /** The counts of {@code session} in the known messages about {@code id}, in arrival order. */
@@ -139,7 +102,7 @@ class RLStartupWindowTest {
         SyncManager m = own(SyncManager.create(node, SyncOptions.defaults()));
         Recording r = new Recording(WebSocketClientChannel.connect(s.url()));
         if (channel != null) channel[0] = r;
-        m.addPeer("server", PeerRole.SERVER, r);
+        m.addPeer("server", PeerRole.SERVER, r.channel);
         return m;
     }
 

@@ -18,6 +18,7 @@ import io.cojson.sync.recovery.ConflictRecord;
 import io.cojson.sync.recovery.RecoveryCoordinator;
 import io.cojson.sync.recovery.RecoveryState;
 import io.cojson.sync.transport.MessageChannel;
+import io.cojson.sync.transport.ObservedChannel;
 import io.cojson.sync.transport.ReconnectingClient;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
@@ -66,59 +67,21 @@ public final class RecoveryBench {
     }
 
     /** Counts what crosses one connection. */
-    private static final class Counting implements MessageChannel {
-        private final MessageChannel inner;
+    private static final class Counting {
         final AtomicLong sent = new AtomicLong();
         final AtomicLong sentBytes = new AtomicLong();
         final AtomicLong received = new AtomicLong();
         final AtomicLong receivedBytes = new AtomicLong();
+        final MessageChannel channel;
 
         Counting(MessageChannel inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public void send(String json) {
-            sent.incrementAndGet();
-            sentBytes.addAndGet(json.getBytes(StandardCharsets.UTF_8).length);
-            inner.send(json);
-        }
-
-        @Override
-        public void setListener(Listener l) {
-            inner.setListener(new Listener() {
-                @Override
-                public void onMessage(String json) {
-                    count(json);
-                    l.onMessage(json);
-                }
-
-                @Override
-                public void onMessage(String json, JsonValue parsed) {
-                    count(json);
-                    l.onMessage(json, parsed);
-                }
-
-                @Override
-                public void onClosed(String reason) {
-                    l.onClosed(reason);
-                }
+            channel = ObservedChannel.of(inner, json -> {
+                sent.incrementAndGet();
+                sentBytes.addAndGet(json.getBytes(StandardCharsets.UTF_8).length);
+            }, json -> {
+                received.incrementAndGet();
+                receivedBytes.addAndGet(json.getBytes(StandardCharsets.UTF_8).length);
             });
-        }
-
-        private void count(String json) {
-            received.incrementAndGet();
-            receivedBytes.addAndGet(json.getBytes(StandardCharsets.UTF_8).length);
-        }
-
-        @Override
-        public String describe() {
-            return inner.describe();
-        }
-
-        @Override
-        public void close() {
-            inner.close();
         }
     }
 
@@ -180,7 +143,7 @@ public final class RecoveryBench {
             ReconnectingClient client = ReconnectingClient.builder(url).onChannel(ch -> {
                 Counting c = new Counting(ch);
                 connections.add(c);
-                sync.addPeer("server", PeerRole.SERVER, c, true);
+                sync.addPeer("server", PeerRole.SERVER, c.channel, true);
             }).start();
             open.add(client);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
