@@ -69,15 +69,17 @@ public final class TodoCommand implements Callable<Integer> {
         Path db = dbOrNull;
         boolean tempDb = db == null;
         List<AutoCloseable> toClose = new ArrayList<>();
+        Path clients = null;
         try {
             if (tempDb) db = Files.createTempDirectory("cojson-todo-");
             EmbeddedSyncServer server = EmbeddedSyncServer.start("127.0.0.1", 0, db);
             toClose.add(server);
             print(out, "server", "url", server.url(), "storage", "mapdb", "dir", db.toAbsolutePath().toString());
 
-            // each account is one client object: in memory here, connected to the server, owning its threads
-            CojsonClient aliceClient = client(server.url(), timeout, toClose);
-            CojsonClient bobClient = client(server.url(), timeout, toClose);
+            // each account is one client object on its own MapDB directory, connected to the server, owning its threads
+            clients = Files.createTempDirectory("cojson-todo-clients-");
+            CojsonClient aliceClient = client(server.url(), clients.resolve("alice"), timeout, toClose);
+            CojsonClient bobClient = client(server.url(), clients.resolve("bob"), timeout, toClose);
             aliceClient.createAccount("Alice");
             bobClient.createAccount("Bob");
             CojsonNode alice = aliceClient.node();
@@ -143,11 +145,12 @@ public final class TodoCommand implements Callable<Integer> {
                 }
             }
             if (tempDb && db != null) deleteTree(db);
+            if (clients != null) deleteTree(clients);
         }
     }
 
-    private static CojsonClient client(String url, Duration timeout, List<AutoCloseable> toClose) {
-        CojsonClient c = CojsonClient.builder().inMemory().syncServer(url).timeout(timeout).build();
+    private static CojsonClient client(String url, Path dir, Duration timeout, List<AutoCloseable> toClose) {
+        CojsonClient c = CojsonClient.builder().dataDirectory(dir).syncServer(url).timeout(timeout).build();
         toClose.add(c);
         return c;
     }
