@@ -38,6 +38,12 @@ public final class DiscardedEdits implements AutoCloseable {
 
     private final LocalNode node;
     private final SessionRegistry registry;
+    /**
+     * This installation's sessions when installed (the registry then holds every one this process
+     * may write with): read once, since server acknowledgements arrive on the sync executor and a
+     * storage-backed registry reads a file.
+     */
+    private final java.util.Set<SessionID> own;
     private final CoValueStorage storage;
     /** Per CoValue and own session: acknowledged by a server (with storage: also in earlier processes). */
     private final Map<RawCoID, Map<SessionID, Integer>> acknowledged = new HashMap<>();
@@ -54,6 +60,7 @@ public final class DiscardedEdits implements AutoCloseable {
         this.registry = registry;
         this.storage = storage;
         registry.record(node.sessionID()); // the session this process writes with is ours (as the coordinator records it)
+        this.own = java.util.Set.copyOf(registry.ownSessions());
         if (storage != null) {
             for (var e : storage.serverAcknowledged().entrySet()) {
                 String[] k = e.getKey().split(" ", 2);
@@ -78,7 +85,7 @@ public final class DiscardedEdits implements AutoCloseable {
                 CoValueCore core = node.get(id);
                 if (core == null) continue;
                 for (var e : core.sessions().entrySet()) {
-                    if (!registry.owns(e.getKey())) continue;
+                    if (!own.contains(e.getKey())) continue;
                     acknowledged.computeIfAbsent(id, x -> new HashMap<>()).putIfAbsent(e.getKey(), e.getValue().size());
                 }
             }
@@ -127,7 +134,7 @@ public final class DiscardedEdits implements AutoCloseable {
         synchronized (acknowledged) {
             for (var e : ks.sessions().entrySet()) {
                 SessionID s = e.getKey();
-                if (s.isDeleteSession() || !registry.owns(s)) continue;
+                if (s.isDeleteSession() || !own.contains(s)) continue;
                 Map<SessionID, Integer> m = acknowledged.computeIfAbsent(id, x -> new HashMap<>());
                 Integer old = m.get(s);
                 if (old == null || old < e.getValue()) {
