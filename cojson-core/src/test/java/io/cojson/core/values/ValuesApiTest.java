@@ -25,6 +25,7 @@ import io.cojson.core.node.LocalNode;
 import io.cojson.core.node.PermissionDeniedException;
 import io.cojson.core.node.Subscription;
 import io.cojson.core.session.Transaction;
+import io.cojson.core.testing.Millis;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -317,6 +318,7 @@ class ValuesApiTest {
 
         bob.importContent(alice.exportContent(m.id()));
         bob.map(m.id()).set("b", 2);
+        Millis.advance(); // bob's write precedes his removal in time
         g.removeMember(bob.accountID());
         m.set("after", "removal");
         bob.importContent(alice.exportContent(m.id()));
