@@ -123,6 +123,36 @@ abstract class BaseMapDbStorage implements CoValueStorage {
     }
 
     @Override
+    public void removeAtRisk(Set<String> entries) {
+        engine.removeAtRisk(entries);
+    }
+
+    @Override
+    public boolean previousWindowsKnown() {
+        return engine.previousWindowsKnown();
+    }
+
+    @Override
+    public void trackDurabilityWindow() {
+        engine.trackDurabilityWindow();
+    }
+
+    @Override
+    public boolean tracksDurabilityWindow() {
+        return engine.tracksDurabilityWindow();
+    }
+
+    @Override
+    public void markDurabilityWindow(Set<String> entries) {
+        engine.markDurabilityWindow(entries);
+    }
+
+    @Override
+    public void clearDurabilityWindow() {
+        engine.clearDurabilityWindow();
+    }
+
+    @Override
     public Set<SessionID> ownSessions() {
         Set<SessionID> out = new java.util.LinkedHashSet<>();
         for (String s : engine.ownSessions()) if (!Compat.isBlank(s)) out.add(new SessionID(s));

@@ -117,6 +117,35 @@ public interface CoValueStorage extends AutoCloseable {
     /** Forgets the at-risk sessions once the node has dealt with them. */
     void clearAtRisk();
 
+    /** Forgets some at-risk entries (their CoValue was verified against a server since, recovery.md §4.2 T4). */
+    void removeAtRisk(Set<String> entries);
+
+    /**
+     * After an unclean shutdown: whether the previous process recorded its durability windows
+     * ({@link #trackDurabilityWindow}). Then {@link #atRiskSessions()} already names every
+     * {@code coValueID sessionID} whose content went to a peer before it was stored, and a session
+     * it does not name lost nothing a peer has; otherwise every session of that process is at risk.
+     */
+    boolean previousWindowsKnown();
+
+    /**
+     * The durability window of recovery.md §13: from this call on, the sync layer names (with
+     * {@link #markDurabilityWindow}) each local {@code coValueID sessionID} it sends before storage
+     * committed it, and clears the window once storage caught up. Cheap: a small file beside the
+     * database, plain appends outside the write queue. An unclean shutdown turns what it names into
+     * at-risk entries at the next open.
+     */
+    void trackDurabilityWindow();
+
+    /** Whether {@link #trackDurabilityWindow} was called on this open store. */
+    boolean tracksDurabilityWindow();
+
+    /** Names {@code coValueID sessionID} entries as sent to a peer and not yet committed here; before the send. */
+    void markDurabilityWindow(Set<String> entries);
+
+    /** Everything named so far has been committed: the window is closed. */
+    void clearDurabilityWindow();
+
     /**
      * The session registry (recovery.md §4.3): the session IDs this installation has written with,
      * current and previous. Kept in a small file beside the database, outside the write queue.

@@ -22,15 +22,34 @@ import java.util.LinkedHashMap;
  * @param trigger                what detected the fork (e.g. {@code server-error}, {@code startup-check})
  * @param time                   when the unit was planned, epoch milliseconds
  * @param status                 {@code COMMITTED} once durable
+ * @param conflictSession        where the divergent tail went: {@code session + "!"} for an active
+ *                               session (the default when null); for a conflict session that forked
+ *                               itself (recovery.md §5.8), the new active session it was re-signed into
  */
 public record RecoveryJournalEntry(RawCoID id, SessionID session, int round, int commonPrefix, int serverLength,
         String serverLastSignature, int localTailFrom, int localTailTo, String localTailLastSignature, int conflictFrom,
-        int conflictTo, String trigger, long time, String status) {
+        int conflictTo, String trigger, long time, String status, SessionID conflictSession) {
 
     public static final String COMMITTED = "COMMITTED";
 
+    /** An entry whose tail went into {@code session + "!"}. */
+    public RecoveryJournalEntry(RawCoID id, SessionID session, int round, int commonPrefix, int serverLength,
+            String serverLastSignature, int localTailFrom, int localTailTo, String localTailLastSignature, int conflictFrom,
+            int conflictTo, String trigger, long time, String status) {
+        this(id, session, round, commonPrefix, serverLength, serverLastSignature, localTailFrom, localTailTo, localTailLastSignature,
+                conflictFrom, conflictTo, trigger, time, status, null);
+    }
+
     public RecoveryJournalEntry {
         if (id == null || session == null) throw new IllegalArgumentException("journal entry needs a CoValue and a session");
+        if (session.isDeleteSession()) throw new IllegalArgumentException("a delete session is never recovered: " + session);
+        if (conflictSession == null) {
+            if (session.isConflictSession()) throw new IllegalArgumentException("a conflict session's fork names the session its tail went to");
+            conflictSession = session.conflictSession();
+        } else if (session.isConflictSession() ? conflictSession.isConflictSession() || conflictSession.isDeleteSession()
+                || conflictSession.equals(session.baseSession()) : !conflictSession.equals(session.conflictSession())) {
+            throw new IllegalArgumentException("the tail of " + session + " cannot go to " + conflictSession);
+        }
         if (round < 1) throw new IllegalArgumentException("round starts at 1: " + round);
         if (commonPrefix < 0 || serverLength < commonPrefix || localTailTo < localTailFrom || conflictTo < conflictFrom) {
             throw new IllegalArgumentException("inconsistent journal ranges: P=" + commonPrefix + " server=" + serverLength
@@ -41,7 +60,7 @@ public record RecoveryJournalEntry(RawCoID id, SessionID session, int round, int
 
     public RecoveryJournalEntry withStatus(String newStatus) {
         return new RecoveryJournalEntry(id, session, round, commonPrefix, serverLength, serverLastSignature, localTailFrom,
-                localTailTo, localTailLastSignature, conflictFrom, conflictTo, trigger, time, newStatus);
+                localTailTo, localTailLastSignature, conflictFrom, conflictTo, trigger, time, newStatus, conflictSession);
     }
 
     public String toJson() {
@@ -60,6 +79,7 @@ public record RecoveryJournalEntry(RawCoID id, SessionID session, int round, int
         m.put("trigger", JsonValue.of(trigger));
         m.put("time", JsonValue.of(time));
         m.put("status", JsonValue.of(status));
+        if (session.isConflictSession()) m.put("conflictSession", JsonValue.of(conflictSession.value())); // only where not the default
         return JsonWriter.stringify(new JsonValue.Obj(m));
     }
 
@@ -69,7 +89,8 @@ public record RecoveryJournalEntry(RawCoID id, SessionID session, int round, int
         return new RecoveryJournalEntry(new RawCoID(string(o, "id")), new SessionID(string(o, "session")), integer(o, "round"),
                 integer(o, "commonPrefix"), integer(o, "serverLength"), optString(o, "serverLastSignature"),
                 integer(o, "localTailFrom"), integer(o, "localTailTo"), optString(o, "localTailLastSignature"),
-                integer(o, "conflictFrom"), integer(o, "conflictTo"), string(o, "trigger"), number(o, "time"), string(o, "status"));
+                integer(o, "conflictFrom"), integer(o, "conflictTo"), string(o, "trigger"), number(o, "time"), string(o, "status"),
+                optString(o, "conflictSession") == null ? null : new SessionID(string(o, "conflictSession")));
     }
 
     private static JsonValue str(String s) {

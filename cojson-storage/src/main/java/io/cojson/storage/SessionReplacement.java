@@ -15,14 +15,17 @@ import java.util.List;
  * @param serverVersion the server's version of the session as consecutive pieces from index 0, each
  *                      ending at a signature (may be empty: the session is removed)
  * @param conflict      transactions for the conflict session ({@code session + "!"}), starting at
- *                      {@code conflict.after()}; null when the divergent tail is empty
+ *                      {@code conflict.after()}; null when the divergent tail is empty. When
+ *                      {@code session} is itself a conflict session that forked (recovery.md §5.8),
+ *                      the tail goes to the new active session the journal entry names instead.
  */
 public record SessionReplacement(RawCoID id, SessionID session, List<SessionPiece> serverVersion, SessionPiece conflict,
         RecoveryJournalEntry journal) {
     public SessionReplacement {
         if (id == null || session == null || journal == null) throw new IllegalArgumentException("id, session and journal are required");
-        if (session.isConflictSession() || session.isDeleteSession()) {
-            throw new IllegalArgumentException("only an active session can be replaced: " + session);
+        if (session.isDeleteSession()) throw new IllegalArgumentException("a delete session is never replaced: " + session);
+        if (!journal.id().equals(id) || !journal.session().equals(session)) {
+            throw new IllegalArgumentException("journal entry is about " + journal.id() + " / " + journal.session());
         }
         serverVersion = List.copyOf(serverVersion);
         int next = 0;
@@ -33,13 +36,10 @@ public record SessionReplacement(RawCoID id, SessionID session, List<SessionPiec
             next += p.transactions().size();
         }
         if (conflict != null) {
-            if (!conflict.sessionID().equals(session.conflictSession())) {
-                throw new IllegalArgumentException("conflict piece of " + conflict.sessionID() + ", expected " + session.conflictSession());
+            if (!conflict.sessionID().equals(journal.conflictSession())) {
+                throw new IllegalArgumentException("conflict piece of " + conflict.sessionID() + ", expected " + journal.conflictSession());
             }
             if (conflict.transactions().isEmpty()) throw new IllegalArgumentException("empty conflict piece");
-        }
-        if (!journal.id().equals(id) || !journal.session().equals(session)) {
-            throw new IllegalArgumentException("journal entry is about " + journal.id() + " / " + journal.session());
         }
     }
 

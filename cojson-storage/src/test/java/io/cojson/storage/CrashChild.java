@@ -65,6 +65,17 @@ public final class CrashChild {
                     Thread.sleep(600_000);
                 }
             }
+            case "window" -> { // window DIR tracked|untracked MARK... [clear MARK...]: then held until killed
+                try (MapDbStorage s = MapDbStorage.open(dir)) {
+                    if (args[2].equals("tracked")) s.trackDurabilityWindow();
+                    for (int i = 3; i < args.length; i++) {
+                        if (args[i].equals("clear")) s.clearDurabilityWindow();
+                        else s.markDurabilityWindow(java.util.Set.of(args[i].replace('+', ' ')));
+                    }
+                    OUT.println("READY");
+                    Thread.sleep(600_000);
+                }
+            }
             case "open" -> {
                 try (MapDbStorage s = MapDbStorage.open(dir)) {
                     OUT.println("OPENED");

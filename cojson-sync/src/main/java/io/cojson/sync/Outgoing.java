@@ -49,8 +49,12 @@ final class Outgoing {
     /** CoValues whose delete storage has been told of. */
     private final Set<RawCoID> tombstoned = new HashSet<>();
 
+    /** Null when nothing unstored can go out to peers or storage cannot track it (recovery.md §13). */
+    private final DurabilityWindow window;
+
     Outgoing(SyncContext ctx) {
         this.ctx = ctx;
+        this.window = DurabilityWindow.of(ctx.options, ctx.node);
     }
 
     private record Snapshot(Set<RawCoID> deps, ContentProducer.Pieces pieces) {}
@@ -77,17 +81,26 @@ final class Outgoing {
         });
         if (snap == null) return false;
         for (RawCoID dep : snap.deps()) send(peer, dep, false, seen);
-        boolean sent = sendPieces(peer, snap.pieces());
+        boolean sent = sendPieces(peer, snap.pieces(), true);
         if (!sent && (forceKnown || !peer.told(id))) peer.send(new SyncMessage.Known(replyState(peer, id, true)));
         peer.markTold(id);
         return sent;
     }
 
-    private static boolean sendPieces(PeerState peer, ContentProducer.Pieces pieces) {
+    /**
+     * With {@code handUnstored}, own content that storage has not confirmed and was not handed
+     * (written before sync started, say) goes to storage after the send, whose answer closes the
+     * durability window; the local batch hands its writes itself, after the send (as the reference).
+     */
+    private boolean sendPieces(PeerState peer, ContentProducer.Pieces pieces, boolean handUnstored) {
+        RawCoID unconfirmed = null;
         for (SyncMessage.Content m : pieces.toMessages()) {
+            KnownState implied = m.impliedKnownState();
+            if (window != null && window.beforeSend(implied, storageConfirmed.get(implied.id()))) unconfirmed = implied.id();
             peer.send(m);
-            peer.combineOptimistic(m.impliedKnownState());
+            peer.combineOptimistic(implied);
         }
+        if (handUnstored && unconfirmed != null && !inFlight.containsKey(unconfirmed)) persist(unconfirmed);
         return !pieces.isEmpty();
     }
 
@@ -244,7 +257,7 @@ final class Outgoing {
             return core == null ? null
                     : ContentProducer.newContentSince(core, peer.optimisticKnownState(id), null, withHeld(id, sendable(id), hold));
         });
-        if (pieces != null) sendPieces(peer, pieces);
+        if (pieces != null) sendPieces(peer, pieces, false);
     }
 
     /** Sessions of {@code id} not to push to {@code peer} until recovery verified them (T4, recovery.md §4.2). */
@@ -312,13 +325,15 @@ final class Outgoing {
     /** Storage already holds {@code ks} of {@code id} (it was just loaded from there). */
     void storageHas(KnownState ks) {
         storageOptimistic.merge(ks.id(), ks, KnownState::combine);
-        storageConfirmed.merge(ks.id(), ks, KnownState::combine);
+        KnownState confirmed = storageConfirmed.merge(ks.id(), ks, KnownState::combine);
+        if (window != null) window.stored(confirmed);
     }
 
     /** A recovery unit replaced a session in storage: storage holds exactly {@code ks} now (set, not merged: O7). */
     void storageReplaced(KnownState ks) {
         storageOptimistic.put(ks.id(), ks);
         storageConfirmed.put(ks.id(), ks);
+        if (window != null) window.replaced(ks);
     }
 
     /**
@@ -363,7 +378,8 @@ final class Outgoing {
             done.completeExceptionally(err);
             return;
         }
-        storageConfirmed.merge(id, ks, KnownState::combine);
+        KnownState confirmed = storageConfirmed.merge(id, ks, KnownState::combine);
+        if (window != null) window.stored(confirmed);
         if (ctx.options.persistBeforeSend()) releaseCommitted(id);
         KnownState handed = storageOptimistic.get(id);
         if (last && handed != null && !SyncContext.covers(ks, handed)) {

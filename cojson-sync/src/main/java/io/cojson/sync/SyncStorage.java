@@ -33,4 +33,20 @@ public interface SyncStorage {
     default CompletableFuture<Void> deleted(RawCoID id) {
         return CompletableFuture.completedFuture(null);
     }
+
+    /**
+     * Whether this storage keeps the durability-window marker of recovery.md §13; then the sync
+     * layer calls the two methods below. Storage that does not answers false and never hears of it.
+     */
+    default boolean tracksDurabilityWindow() {
+        return false;
+    }
+
+    /** Names {@code coValueID sessionID} entries as sent to a peer before their store committed; before the send. */
+    default void markDurabilityWindow(java.util.Set<String> entries) {
+    }
+
+    /** Everything named so far has been committed. */
+    default void clearDurabilityWindow() {
+    }
 }

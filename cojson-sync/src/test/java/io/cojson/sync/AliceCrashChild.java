@@ -21,7 +21,9 @@ import java.util.concurrent.TimeUnit;
  * optional 4th argument, {@code k=v;k=v}; synced and stored), prints {@code IDS account session
  * group map}, then writes {@code status=review} (or those of the 5th argument) with the sync layer
  * paused between sending it and storing it ({@code sync.localBatch.afterSendBeforeStoreCommit}),
- * where the parent kills it with SIGKILL once the server has the transaction.
+ * where the parent kills it with SIGKILL once the server has the transaction. With no such edits
+ * (an empty 5th argument) it prints {@code IDLE} once its durability window is closed and waits
+ * for the kill there.
  */
 public final class AliceCrashChild {
     private AliceCrashChild() {}
@@ -54,6 +56,17 @@ public final class AliceCrashChild {
         }
         System.out.println("IDS " + alice.accountID() + " " + alice.sessionID() + " " + group + " " + map);
         System.out.flush();
+        if (lost.length == 0) { // crash while idle: once the durability window is closed (recovery.md §13)
+            java.nio.file.Path marker = dir.resolve("durability-window");
+            while (!java.nio.file.Files.readString(marker).equals("tracked\n")) {
+                if (System.nanoTime() > deadline) throw new IllegalStateException("the durability window never closed");
+                Thread.sleep(5);
+            }
+            System.out.println("IDLE");
+            System.out.flush();
+            Thread.sleep(TimeUnit.MINUTES.toMillis(2)); // the parent kills this process long before
+            System.exit(3);
+        }
         Faults.configure(FaultPoints.SYNC_LOCAL_BATCH_AFTER_SEND_BEFORE_STORE_COMMIT + "=pause");
         for (String kv : lost) set(alice, map, kv); // one batch: sent, then paused before its store commits
         sync.flush();

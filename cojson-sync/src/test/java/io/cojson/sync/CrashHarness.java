@@ -124,6 +124,28 @@ final class CrashHarness implements AutoCloseable {
         return a;
     }
 
+    /**
+     * Alice's first process writes title and priority, which reach the server and her storage;
+     * it is killed with SIGKILL while idle, its durability window closed (recovery.md §13).
+     */
+    Alice crashWhileIdle(Path aliceDir) throws Exception {
+        Process child = start(AliceCrashChild.class, Map.of(), aliceDir.toString(), secret.value(), ws.url(), "title=Task;priority=high", "",
+                "private");
+        AtomicReference<String[]> ids = new AtomicReference<>();
+        CountDownLatch idle = new CountDownLatch(1);
+        List<String> stderr = Collections.synchronizedList(new ArrayList<>());
+        pump(child.getInputStream(), line -> {
+            if (line.startsWith("IDS ")) ids.set(line.split(" "));
+            if (line.equals("IDLE")) idle.countDown();
+        });
+        pump(child.getErrorStream(), stderr::add);
+        if (!idle.await(60, TimeUnit.SECONDS)) fail("alice's process never became idle; stderr: " + stderr);
+        child.destroyForcibly(); // SIGKILL on Linux
+        assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(137, child.exitValue(), "killed by SIGKILL");
+        return new Alice(new RawCoID(ids.get()[1]), new SessionID(ids.get()[2]), new RawCoID(ids.get()[3]), new RawCoID(ids.get()[4]));
+    }
+
     @Override
     public void close() {
         for (Process p : children) p.destroyForcibly();

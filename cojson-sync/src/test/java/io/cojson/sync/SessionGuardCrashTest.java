@@ -59,6 +59,9 @@ class SessionGuardCrashTest {
         cleanup.add(crashed::close);
         assertTrue(crashed.previousShutdownUnclean(), "the SIGKILLed process never closed alice's storage");
         assertEquals(2, crashed.knownState(map).count(s), "her storage lost status=review");
+        assertTrue(crashed.previousWindowsKnown(), "the crashed process tracked its durability window");
+        assertTrue(crashed.atRiskSessions().contains(map.value() + " " + s.value()),
+                "the window named the map's session, whose status=review went out unstored: " + crashed.atRiskSessions());
         SessionRegistry registry = SessionRegistry.of(crashed);
 
         System.setProperty(RecoverySwitches.SESSION_REUSE_GUARD, "false"); // what crash tests use to produce forks
@@ -99,6 +102,35 @@ class SessionGuardCrashTest {
         assertEquals(0, SyncTestKit.known(h.serverNode, map).count(s.conflictSession()), "no conflict session: nothing forked");
         assertNoRecoveryRound(rc);
         assertTrue(disk.journal(map).isEmpty(), "no recovery unit");
+        await("T4 verified the map's old session: its at-risk entry is gone",
+                () -> !disk.atRiskSessions().contains(map.value() + " " + s.value()));
+    }
+
+    @Test
+    @DisplayName("RL-24 §13 after a real crash with the durability window closed (everything sent was stored) alice keeps her session: no new session, nothing at risk, and her next edit extends it")
+    void RL24_crashWithTheWindowClosedKeepsTheSession() throws Exception {
+        CrashHarness h = new CrashHarness(dir.resolve("server"));
+        cleanup.add(h);
+        Path aliceDir = dir.resolve("alice");
+        CrashHarness.Alice a = h.crashWhileIdle(aliceDir);
+        SessionID s = a.session();
+        MapDbStorage disk = MapDbStorage.open(aliceDir);
+        cleanup.add(disk::close);
+        assertTrue(disk.previousShutdownUnclean(), "the SIGKILLed process never closed alice's storage");
+        assertTrue(disk.previousWindowsKnown());
+        assertEquals(java.util.Set.of(), disk.atRiskSessions(), "nothing went out unstored");
+        assertEquals(2, disk.knownState(a.map()).count(s));
+        SessionGuard.Choice choice = SessionGuard.choose(disk, SessionRegistry.of(disk), CRYPTO, a.account(), s);
+        assertEquals(s, choice.session(), choice.toString());
+        assertFalse(choice.fresh());
+
+        LocalNode alice = LocalNode.forAccount(CRYPTO, a.account(), h.secret, s);
+        RestartedClient restartedClient = RestartedClient.on(alice, disk, cleanup::add);
+        SyncTestKit.set(alice, a.map(), "status", JsonValue.of("review"));
+        restartedClient.sync().addPeer("server", PeerRole.SERVER, WebSocketClientChannel.connect(h.ws.url()));
+        await("the server has the third edit of the same session", () -> SyncTestKit.known(h.serverNode, a.map()).count(s) == 3);
+        assertEquals(0, SyncTestKit.known(h.serverNode, a.map()).count(s.conflictSession()), "no fork");
+        assertNoRecoveryRound(restartedClient.rc());
     }
 
     private static void copyTree(Path from, Path to) throws java.io.IOException {

@@ -43,8 +43,13 @@ public final class Engine {
     private volatile boolean closed;
     private volatile Throwable broken;
 
+    private final DurabilityWindowFile window;
+    /** Whether the previous process recorded its durability windows (recovery.md §13). */
+    private boolean previousWindowsKnown;
+
     private Engine(StoreFiles files) {
         this.files = files;
+        this.window = new DurabilityWindowFile(files.dir);
         this.tables = new Tables(files.db, files.dataFile);
         this.units = new Units(this, tables);
         for (int i = 0; i < STRIPES; i++) stripes[i] = new ReentrantReadWriteLock();
@@ -56,6 +61,7 @@ public final class Engine {
         try {
             Engine e = new Engine(files);
             e.init();
+            e.takeWindowLeftOver();
             return e;
         } catch (RuntimeException | AssertionError ex) {
             files.close(!files.uncleanShutdown); // a failed open leaves the unclean-shutdown flag as it found it
@@ -81,6 +87,16 @@ public final class Engine {
         reloadRowCounter();
         storedEpochs.putAll(tables.allEpochs());
         memEpochs.putAll(storedEpochs);
+    }
+
+    /**
+     * What the previous process's durability window named at its end becomes at risk if that
+     * process did not close the store: its content reached a peer and maybe not this disk.
+     */
+    private void takeWindowLeftOver() {
+        DurabilityWindowFile.Left left = window.takeLeftOver();
+        previousWindowsKnown = left.tracked();
+        if (files.uncleanShutdown && !left.entries().isEmpty()) files.writeAtRisk(left.entries());
     }
 
     private void reloadRowCounter() {
@@ -350,6 +366,30 @@ public final class Engine {
         files.clearAtRisk();
     }
 
+    public void removeAtRisk(Set<String> entries) {
+        files.removeAtRisk(entries);
+    }
+
+    public boolean previousWindowsKnown() {
+        return previousWindowsKnown;
+    }
+
+    public void trackDurabilityWindow() {
+        window.track();
+    }
+
+    public boolean tracksDurabilityWindow() {
+        return window.tracking();
+    }
+
+    public void markDurabilityWindow(Set<String> entries) {
+        window.mark(entries);
+    }
+
+    public void clearDurabilityWindow() {
+        window.clear();
+    }
+
     public Set<String> ownSessions() {
         return files.ownSessions();
     }
@@ -392,6 +432,7 @@ public final class Engine {
         try {
             if (closed) return;
             closed = true;
+            window.closeClean();
             files.close();
         } finally {
             rw.writeLock().unlock();

@@ -29,7 +29,8 @@ import org.mapdb.volume.VolumeFactory;
  * The files of one store directory: {@code cojson.lock} (exclusive lock, names its holder),
  * {@code cojson.mapdb} (MapDB with transactions) and {@code cojson.mapdb.journal} (its redo journal),
  * {@code cojson.store} (marks that a store was created here) and {@code at-risk-sessions}
- * (written only when a close had to drop queued writes) and {@code session-registry} (this
+ * (written when a close had to drop queued writes, or found in {@link DurabilityWindowFile}
+ * after an unclean shutdown) and {@code session-registry} (this
  * installation's own session IDs) and {@code cojson.open} (present while a process has the store
  * open: found at open, it means the previous process ended without closing, recovery.md §13).
  */
@@ -273,6 +274,14 @@ final class StoreFiles {
 
     void writeAtRisk(Set<String> sessions) {
         addLines(AT_RISK_FILE, sessions, "cannot record the at-risk sessions");
+    }
+
+    /** Forgets some at-risk entries (checked since); durable when this returns. */
+    void removeAtRisk(Set<String> entries) {
+        Set<String> left = new LinkedHashSet<>(atRisk());
+        if (!left.removeAll(entries)) return;
+        if (left.isEmpty()) clearAtRisk();
+        else replaceLines(AT_RISK_FILE, left, "cannot update the at-risk sessions");
     }
 
     Set<String> ownSessions() {

@@ -69,8 +69,12 @@ final class ClientTriggers implements RecoveryHooks {
     private final Map<Key, Integer> failures = new ConcurrentHashMap<>();
     private final Set<Key> shortfallChecks = ConcurrentHashMap.newKeySet();
     private final Set<PeerState> reconnected = ConcurrentHashMap.newKeySet();
+    private final CoValueStorage storage;
+    /** Pairs the storage's at-risk marker names: the entry goes once the pair is verified (§13). */
+    private final Set<Key> marked = ConcurrentHashMap.newKeySet();
 
     ClientTriggers(SyncManager sync, SessionRegistry registry, CoValueStorage storage, ScheduledExecutorService worker, Submit submit) {
+        this.storage = storage;
         this.sync = sync;
         this.node = sync.node();
         this.registry = registry;
@@ -82,14 +86,22 @@ final class ClientTriggers implements RecoveryHooks {
     /** The sessions and (CoValue, session) pairs the previous process left at risk (§13). */
     private void readAtRisk(CoValueStorage storage) {
         // With the guard on, the current session is fresh or was not at risk (SessionGuard marked the old one "* S").
-        if (storage.previousShutdownUnclean() && !RecoverySwitches.sessionReuseGuard()) atRiskSessions.add(node.sessionID());
+        if (storage.previousShutdownUnclean() && !storage.previousWindowsKnown() && !RecoverySwitches.sessionReuseGuard()) {
+            atRiskSessions.add(node.sessionID()); // the window is unknown: every value of the reused session
+        }
         for (String entry : storage.atRiskSessions()) {
             String[] parts = entry.split(" ", 2);
             if (parts.length != 2) continue;
             try {
                 SessionID s = SessionID.parse(parts[1]);
+                // Only this installation writes its marker, for its own sessions (the account's agent session included).
+                if (!registry.ownSessions().contains(s)) registry.record(s);
                 if (parts[0].equals("*")) atRiskSessions.add(s);
-                else held.put(new Key(RawCoID.parse(parts[0]), s), STARTUP_CHECK);
+                else {
+                    Key key = new Key(RawCoID.parse(parts[0]), s);
+                    held.put(key, STARTUP_CHECK);
+                    marked.add(key);
+                }
             } catch (IllegalArgumentException e) {
                 LOG.warn("at-risk marker entry ignored: {}", e.getMessage());
             }
@@ -190,6 +202,7 @@ final class ClientTriggers implements RecoveryHooks {
             } else if (version.content().isEmpty()) {
                 LOG.info("{} holds nothing of {} session {}: nothing to verify", server.id(), key.id(), key.session());
                 release(key);
+                checked(key);
                 sync.sessionRecovered(key.id(), key.session(), 0, null);
             } else {
                 submitted.add(key);
@@ -224,6 +237,16 @@ final class ClientTriggers implements RecoveryHooks {
         verified.add(key);
     }
 
+    /** {@code key} was verified against a server (no fork, or recovered): its at-risk entry goes. */
+    private void checked(Key key) {
+        if (!marked.remove(key) || storage == null) return;
+        try {
+            storage.removeAtRisk(Set.of(key.id().value() + " " + key.session().value()));
+        } catch (RuntimeException e) {
+            LOG.warn("at-risk entry of {} session {} not removed (checked again next start): {}", key.id(), key.session(), e.toString());
+        }
+    }
+
     /** The coordinator's runs: a run that ended (recovered, no fork, or failed) releases its (CoValue, session). */
     void statusChanged(RecoveryStatus s) {
         switch (s.state()) {
@@ -231,6 +254,7 @@ final class ClientTriggers implements RecoveryHooks {
                 Key key = new Key(s.id(), s.session());
                 if (held.containsKey(key) || submitted.contains(key)) {
                     release(key);
+                    if (s.state() != RecoveryState.FAILED) checked(key);
                     sync.push(s.id()); // what was held back from the servers goes out now
                 }
             }

@@ -73,14 +73,17 @@ public final class ConflictRecords {
         }, storage);
     }
 
-    /** The record of a recovery that just committed (PRESERVED, or DISCARDED_DELETED for a deleted value). */
-    static ConflictRecord committed(RawCoID id, io.cojson.core.ids.SessionID session, int round, String trigger, String peer,
+    /**
+     * The record of a recovery that just committed (PRESERVED, or DISCARDED_DELETED for a deleted
+     * value); {@code target} is where the tail went (S!, or a new session for a forked S!, §5.8).
+     */
+    static ConflictRecord committed(RawCoID id, io.cojson.core.ids.SessionID session, io.cojson.core.ids.SessionID target, int round, String trigger, String peer,
             long detectedAt, int commonPrefix, int serverLength, int divergent,
             io.cojson.core.node.ContentPiece.SessionPiece conflict, boolean deleted) {
         int from = conflict == null ? 0 : conflict.after();
         int to = conflict == null ? 0 : conflict.after() + conflict.transactions().size();
         long now = System.currentTimeMillis();
-        return new ConflictRecord(ConflictRecord.idOf(id, session, round), id, session, session.conflictSession(), round, trigger,
+        return new ConflictRecord(ConflictRecord.idOf(id, session, round), id, session, target, round, trigger,
                 peer, detectedAt, now, commonPrefix, serverLength, divergent, from, to,
                 deleted ? ConflictStatus.DISCARDED_DELETED : ConflictStatus.PRESERVED, null, now);
     }
@@ -97,7 +100,7 @@ public final class ConflictRecords {
             if (byId(id).isPresent()) continue;
             int divergent = e.localTailTo() - e.localTailFrom();
             boolean discarded = e.conflictTo() == e.conflictFrom() && divergent > 0; // a deleted value writes no S!
-            add(new ConflictRecord(id, e.id(), e.session(), e.session().conflictSession(), e.round(), e.trigger(), null, e.time(),
+            add(new ConflictRecord(id, e.id(), e.session(), e.conflictSession(), e.round(), e.trigger(), null, e.time(),
                     e.time(), e.commonPrefix(), e.serverLength(), divergent, e.conflictFrom(), e.conflictTo(),
                     discarded ? ConflictStatus.DISCARDED_DELETED : ConflictStatus.PRESERVED, null, e.time()));
             added++;

@@ -39,16 +39,23 @@ final class ConflictSessionBuilder {
 
     private ConflictSessionBuilder() {}
 
-    /**
-     * The S! transactions for {@code tail} (local S from index {@code commonPrefix}), appended
-     * after what S! already holds in {@code core}; null when the tail is empty or S! already holds it.
-     */
+    /** {@link #build(LocalNode, CoValueCore, SessionID, int, List, SessionID)} into {@code session + "!"}. */
     static SessionPiece build(LocalNode node, CoValueCore core, SessionID session, int commonPrefix, List<Transaction> tail)
             throws UndecodableTail {
+        return build(node, core, session, commonPrefix, tail, session.conflictSession());
+    }
+
+    /**
+     * The {@code conflict} transactions for {@code tail} (local {@code session} from index
+     * {@code commonPrefix}), appended after what {@code conflict} already holds in {@code core};
+     * null when the tail is empty or it already holds it. {@code conflict} is S! for a session S,
+     * or a new active session for the tail of a conflict session that forked itself (§5.8).
+     */
+    static SessionPiece build(LocalNode node, CoValueCore core, SessionID session, int commonPrefix, List<Transaction> tail,
+            SessionID conflict) throws UndecodableTail {
         if (tail.isEmpty()) return null;
-        SessionID conflict = session.conflictSession();
         SessionLog existing = core.sessions().get(conflict);
-        if (existing == null) return buildOn(node, core, session, commonPrefix, tail, new SessionLog(node.crypto(), conflict, node.agentID().signer()));
+        if (existing == null) return buildOn(node, core, session, commonPrefix, tail, new SessionLog(node.crypto(), conflict, node.agentID().signer()), conflict);
         // An earlier attempt of this round may already be here (received from a peer, e.g. after
         // storage was restored from a backup): then its transactions end S!, and re-deriving them
         // on the log before them gives the same bytes. Continue from there instead of duplicating.
@@ -56,7 +63,7 @@ final class ConflictSessionBuilder {
         for (int j = Math.min(tail.size(), size); j >= 1; j--) {
             int b = size - j;
             if (!sameTimes(existing, b, tail, j)) continue;
-            SessionPiece candidate = buildOn(node, core, session, commonPrefix, tail, existing.prefix(b));
+            SessionPiece candidate = buildOn(node, core, session, commonPrefix, tail, existing.prefix(b), conflict);
             if (candidate.transactions().subList(0, j).equals(existing.transactions().subList(b, size))) return candidate;
         }
         // The whole tail may be an earlier round's, followed there by more (the disk kept only the
@@ -64,10 +71,10 @@ final class ConflictSessionBuilder {
         // to write. (Found by the model-based property: the tail went into S! a second time.)
         for (int b = size - tail.size() - 1; b >= 0; b--) {
             if (!sameTimes(existing, b, tail, tail.size())) continue;
-            SessionPiece candidate = buildOn(node, core, session, commonPrefix, tail, existing.prefix(b));
+            SessionPiece candidate = buildOn(node, core, session, commonPrefix, tail, existing.prefix(b), conflict);
             if (candidate.transactions().equals(existing.transactions().subList(b, b + tail.size()))) return null;
         }
-        return buildOn(node, core, session, commonPrefix, tail, existing.copy());
+        return buildOn(node, core, session, commonPrefix, tail, existing.copy(), conflict);
     }
 
     private static boolean sameTimes(SessionLog existing, int from, List<Transaction> tail, int count) {
@@ -76,9 +83,8 @@ final class ConflictSessionBuilder {
     }
 
     private static SessionPiece buildOn(LocalNode node, CoValueCore core, SessionID session, int commonPrefix, List<Transaction> tail,
-            SessionLog log) throws UndecodableTail {
+            SessionLog log, SessionID conflict) throws UndecodableTail {
         Crypto crypto = node.crypto();
-        SessionID conflict = session.conflictSession();
         int base = log.size();
         for (int k = 0; k < tail.size(); k++) {
             Transaction tx = tail.get(k);

@@ -57,4 +57,14 @@ public final class ForkConfirmation {
     public static boolean recoverable(SessionID session, Set<SessionID> ownSessions) {
         return !session.isDeleteSession() && !session.isConflictSession() && ownSessions.contains(session);
     }
+
+    /**
+     * Whether {@code session} is the conflict session of one of this installation's sessions: one
+     * that should never fork (§5.8) but can, e.g. when two installations share a storage copy. Its
+     * divergent tail is re-signed into a new active session, never into a conflict session of a
+     * conflict session.
+     */
+    public static boolean ownConflictSession(SessionID session, Set<SessionID> ownSessions) {
+        return session.isConflictSession() && ownSessions.contains(session.baseSession());
+    }
 }

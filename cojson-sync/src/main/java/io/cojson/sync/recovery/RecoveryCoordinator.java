@@ -98,6 +98,8 @@ public final class RecoveryCoordinator implements AutoCloseable {
         String trigger; // §4.2: which of T1–T4 (the newest), for the journal and the record
         String peer; // for the conflict record (§11)
         final long detectedAt = System.currentTimeMillis();
+        /** Where the divergent tail goes: S!, or for a forked S! a new session of ours, fixed for the job (§5.8). */
+        SessionID target;
         int attempt;
         boolean running;
 
@@ -350,7 +352,8 @@ public final class RecoveryCoordinator implements AutoCloseable {
         Key key = job.key;
         fault(DETECTED);
         publish(job, RecoveryState.VERIFYING, null, -1, 0, 0, null);
-        if (!ForkConfirmation.recoverable(key.session(), registry.ownSessions())) {
+        java.util.Set<SessionID> own = registry.ownSessions();
+        if (!ForkConfirmation.recoverable(key.session(), own) && !ForkConfirmation.ownConflictSession(key.session(), own)) {
             notOwned.incrementAndGet();
             LOG.info("SignatureMismatch for {} session {}: not a session of this installation, nothing rewritten", key.id(), key.session());
             publish(job, RecoveryState.IDLE, null, -1, 0, 0, "not owned by this installation");
@@ -373,7 +376,7 @@ public final class RecoveryCoordinator implements AutoCloseable {
         publish(job, RecoveryState.PLANNING, null, -1, 0, 0, null);
         Plan plan;
         try {
-            plan = node.locked(() -> plan(key, version));
+            plan = node.locked(() -> plan(job, version));
         } catch (PlanFailure e) {
             failed.incrementAndGet();
             failedBecause("plan");
@@ -394,7 +397,8 @@ public final class RecoveryCoordinator implements AutoCloseable {
     private record Plan(ForkConfirmation.Comparison comparison, int localLength, String localLastSignature,
             SessionPiece conflict, boolean deleted) {}
 
-    private Plan plan(Key key, ServerVersion version) {
+    private Plan plan(Job job, ServerVersion version) {
+        Key key = job.key;
         CoValueCore core = node.get(key.id());
         if (core == null) throw new PlanFailure("CoValue is not loaded");
         SessionLog local = core.sessions().get(key.session());
@@ -406,12 +410,30 @@ public final class RecoveryCoordinator implements AutoCloseable {
         if (!core.isDeleted()) { // deletion wins: no S! (§5.3)
             try {
                 conflict = ConflictSessionBuilder.build(node, core, key.session(), c.commonPrefix(),
-                        List.copyOf(localTxs.subList(c.commonPrefix(), localTxs.size())));
+                        List.copyOf(localTxs.subList(c.commonPrefix(), localTxs.size())), target(job));
             } catch (ConflictSessionBuilder.UndecodableTail e) {
                 throw new PlanFailure("divergent tail cannot be decoded: " + e.getMessage());
             }
         }
         return new Plan(c, localTxs.size(), localSig, conflict, core.isDeleted());
+    }
+
+    /**
+     * S! for a session S. For S! itself (a conflict session should never fork, but two
+     * installations sharing a storage copy can make it, §5.8): a brand-new random session of the
+     * same author, recorded as this installation's before anything is written to it; the tail is
+     * re-signed there, never into a conflict session of a conflict session.
+     */
+    private SessionID target(Job job) {
+        SessionID s = job.key.session();
+        if (!s.isConflictSession()) return s.conflictSession();
+        if (job.target == null) {
+            SessionID fresh = node.crypto().newRandomSessionID(s.baseSession().author());
+            registry.record(fresh);
+            LOG.warn("conflict session {} of {} forked: its divergent tail is re-signed into the new session {}", s, job.key.id(), fresh);
+            job.target = fresh;
+        }
+        return job.target;
     }
 
     /** §4.3 step 3: no fork. A longer server version is applied as ordinary content; either way sync resumes at the server's length. */
@@ -463,7 +485,7 @@ public final class RecoveryCoordinator implements AutoCloseable {
         // Under the lock: the tail may have grown since the plan (§5.2). Then one more unit with
         // the longer tail (its S! prefix is byte-identical, so the unit skips it) before the swap.
         Plan finalPlan = node.locked(() -> {
-            Plan now = plan(key, version);
+            Plan now = plan(job, version);
             if (now.comparison().outcome() != ForkConfirmation.Outcome.FORK) return null;
             if (now.localLength() != plan.localLength() && storage != null) {
                 ReplaceResult r = commit(job, now, version, finalRound);
@@ -476,10 +498,10 @@ public final class RecoveryCoordinator implements AutoCloseable {
             if (storage != null && epochBox[0] >= 0) storage.advanceChainEpoch(key.id(), key.session(), epochBox[0]);
             return now;
         });
-        if (finalPlan == null) return noFork(job, node.locked(() -> plan(key, version)), version);
+        if (finalPlan == null) return noFork(job, node.locked(() -> plan(job, version)), version);
         fault(AFTER_SWAP);
         try { // the recovery stands without its record; the next start rebuilds it from the journal
-            conflicts.add(ConflictRecords.committed(key.id(), key.session(), round, job.trigger, job.peer, job.detectedAt,
+            conflicts.add(ConflictRecords.committed(key.id(), key.session(), target(job), round, job.trigger, job.peer, job.detectedAt,
                     c.commonPrefix(), version.length(), finalPlan.localLength() - c.commonPrefix(), finalPlan.conflict(), finalPlan.deleted()));
         } catch (RuntimeException e) {
             LOG.warn("conflict record of {} session {} round {} not written: {}", key.id(), key.session(), round, e.toString());
@@ -490,7 +512,7 @@ public final class RecoveryCoordinator implements AutoCloseable {
         publish(job, RecoveryState.PROPAGATING, c.outcome(), c.commonPrefix(), written, round, null);
         LOG.info("recovered {} session {}: round {}, P={}, local {}, server {}, {} divergent transactions into {}{}", key.id(),
                 key.session(), round, c.commonPrefix(), finalPlan.localLength(), version.length(), written,
-                key.session().conflictSession(), finalPlan.deleted() ? " (deleted: discarded)" : "");
+                target(job), finalPlan.deleted() ? " (deleted: discarded)" : "");
         join(sync.sessionRecovered(key.id(), key.session(), version.length(), storedBox[0], c.commonPrefix()));
         fault(AFTER_PROPAGATE);
         publish(job, RecoveryState.DONE, c.outcome(), c.commonPrefix(), written, round, null);
@@ -505,7 +527,7 @@ public final class RecoveryCoordinator implements AutoCloseable {
         int conflictTo = conflict == null ? 0 : conflict.after() + conflict.transactions().size();
         RecoveryJournalEntry entry = new RecoveryJournalEntry(key.id(), key.session(), round, c.commonPrefix(), version.length(),
                 version.lastSignature(), c.commonPrefix(), plan.localLength(), plan.localLastSignature(), conflictFrom, conflictTo,
-                job.trigger, System.currentTimeMillis(), RecoveryJournalEntry.COMMITTED);
+                job.trigger, System.currentTimeMillis(), RecoveryJournalEntry.COMMITTED, target(job));
         SessionReplacement unit = new SessionReplacement(key.id(), key.session(), version.pieces(), conflict, entry);
         return join(storage.replaceSession(unit));
     }

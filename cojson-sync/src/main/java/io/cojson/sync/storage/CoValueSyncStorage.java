@@ -33,6 +33,7 @@ public final class CoValueSyncStorage implements SyncStorage, AutoCloseable {
     private CoValueSyncStorage(CoValueStorage storage, Consumer<LoadResult> onQuarantine) {
         this.storage = Objects.requireNonNull(storage, "storage");
         this.onQuarantine = onQuarantine;
+        storage.trackDurabilityWindow(); // recovery.md §13: what goes out before its store commits is named
         this.reader = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "cojson-storage-reader-" + storage.directory().getFileName());
             t.setDaemon(true);
@@ -55,6 +56,21 @@ public final class CoValueSyncStorage implements SyncStorage, AutoCloseable {
 
     public CoValueStorage storage() {
         return storage;
+    }
+
+    @Override
+    public boolean tracksDurabilityWindow() {
+        return storage.tracksDurabilityWindow();
+    }
+
+    @Override
+    public void markDurabilityWindow(java.util.Set<String> entries) {
+        storage.markDurabilityWindow(entries);
+    }
+
+    @Override
+    public void clearDurabilityWindow() {
+        storage.clearDurabilityWindow();
     }
 
     @Override
