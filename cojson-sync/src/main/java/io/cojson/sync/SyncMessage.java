@@ -139,15 +139,37 @@ public sealed interface SyncMessage
      * The session key and the transactions are kept as received: a malformed one is rejected for
      * its session only, as the reference does, not for the whole message.
      */
-    record SessionEntry(String session, int after, JsonValue.Arr newTransactions, String lastSignature) {
+    record SessionEntry(String session, int after, JsonValue.Arr newTransactions, String lastSignature, List<Transaction> transactions) {
+        /** As received: the transactions as JSON, parsed when the piece is used. */
+        public SessionEntry(String session, int after, JsonValue.Arr newTransactions, String lastSignature) {
+            this(session, after, java.util.Objects.requireNonNull(newTransactions, "newTransactions"), lastSignature, null);
+        }
+
+        /**
+         * With {@code transactions} already parsed (and {@code newTransactions} null): what a
+         * whole-session {@link SignatureMismatch} holds, so that neither side needs the session as
+         * a JSON tree. Each transaction writes back as its {@link Transaction#canonicalJson()}.
+         */
+        public SessionEntry {
+            if (newTransactions == null && transactions == null) throw new IllegalArgumentException("a session piece needs its transactions");
+            if (transactions != null) transactions = List.copyOf(transactions);
+        }
+
         public static SessionEntry of(ContentPiece.SessionPiece p) {
-            List<JsonValue> txs = new ArrayList<>(p.transactions().size());
-            for (Transaction t : p.transactions()) txs.add(t.toJson());
-            return new SessionEntry(p.sessionID().value(), p.after(), new JsonValue.Arr(txs), p.lastSignature());
+            return new SessionEntry(p.sessionID().value(), p.after(), null, p.lastSignature(), p.transactions());
+        }
+
+        /** The transactions as JSON (built from the parsed ones when the entry holds those). */
+        @Override
+        public JsonValue.Arr newTransactions() {
+            if (newTransactions != null) return newTransactions;
+            List<JsonValue> txs = new ArrayList<>(transactions.size());
+            for (Transaction t : transactions) txs.add(t.toJson());
+            return new JsonValue.Arr(txs);
         }
 
         public int count() {
-            return newTransactions.size();
+            return transactions != null ? transactions.size() : newTransactions.size();
         }
 
         /** The session ID; throws {@link InvalidIdException} if the key is not one. */
@@ -165,6 +187,7 @@ public sealed interface SyncMessage
 
         /** The parsed piece; throws {@link InvalidIdException} or {@link MalformedTransactionException}. */
         public ContentPiece.SessionPiece toSessionPiece() {
+            if (transactions != null) return new ContentPiece.SessionPiece(sessionID(), after, transactions, lastSignature);
             List<Transaction> txs = new ArrayList<>(newTransactions.size());
             for (JsonValue t : newTransactions.items()) txs.add(TransactionCodec.fromJson(t));
             return new ContentPiece.SessionPiece(sessionID(), after, txs, lastSignature);

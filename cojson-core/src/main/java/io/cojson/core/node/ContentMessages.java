@@ -70,6 +70,15 @@ public final class ContentMessages {
         }
     }
 
+    /**
+     * A transaction at {@code c} written exactly in its canonical layout (then its
+     * {@link Transaction#canonicalJson()} is that text), or null (the cursor may have moved) for any
+     * other text. For readers of other messages that carry transactions.
+     */
+    public static Transaction canonicalTransaction(JsonCursor c) {
+        return new Reader(c).canonicalTransaction();
+    }
+
     private static List<ContentPiece> slowArray(String text) {
         if (!(Json.parse(text) instanceof JsonValue.Arr a)) throw new InvalidJsonException("a JSON array of content messages", "another value");
         List<ContentPiece> out = new ArrayList<>(a.size());
@@ -93,7 +102,11 @@ public final class ContentMessages {
     private static final class Reader {
         final JsonCursor c;
         Reader(String text) {
-            this.c = new JsonCursor(text);
+            this(new JsonCursor(text));
+        }
+
+        Reader(JsonCursor c) {
+            this.c = c;
         }
 
         ContentPiece message() {

@@ -26,6 +26,10 @@ public final class MessageCodec {
     private MessageCodec() {}
 
     public static SyncMessage parse(String text) {
+        if (MismatchText.looksLikeMismatch(text)) {
+            SyncMessage m = MismatchText.read(text); // a whole session: no JSON tree
+            if (m != null) return m;
+        }
         JsonValue v;
         try {
             v = Json.parse(text);
@@ -178,6 +182,7 @@ public final class MessageCodec {
     // ---- writing ----
 
     public static String stringify(SyncMessage m) {
+        if (m instanceof SyncMessage.SignatureMismatch e) return MismatchText.write(e);
         return JsonWriter.stringify(toJson(m));
     }
 

@@ -46,11 +46,14 @@ public record ServerVersion(SessionID session, List<SessionPiece> pieces, List<T
     public static ServerVersion of(SyncMessage.SignatureMismatch m) throws InvalidServerVersion {
         List<SessionPiece> pieces = new ArrayList<>(m.content().size());
         for (SyncMessage.SessionEntry e : m.content()) {
-            List<Transaction> txs = new ArrayList<>(e.count());
-            try {
-                for (JsonValue v : e.newTransactions().items()) txs.add(TransactionCodec.fromJson(v));
-            } catch (IllegalArgumentException ex) {
-                throw new InvalidServerVersion("malformed transaction in the piece at " + e.after() + ": " + ex.getMessage());
+            List<Transaction> txs = e.transactions(); // read straight from the text (no tree), or from the tree below
+            if (txs == null) {
+                txs = new ArrayList<>(e.count());
+                try {
+                    for (JsonValue v : e.newTransactions().items()) txs.add(TransactionCodec.fromJson(v));
+                } catch (IllegalArgumentException ex) {
+                    throw new InvalidServerVersion("malformed transaction in the piece at " + e.after() + ": " + ex.getMessage());
+                }
             }
             if (txs.isEmpty()) throw new InvalidServerVersion("empty piece at " + e.after());
             pieces.add(new SessionPiece(m.sessionID(), e.after(), txs, e.lastSignature()));

@@ -67,6 +67,8 @@ public final class FrameCodec {
         }
     }
 
+    private static final String MISMATCH_START = "{\"action\":\"error\"";
+
     /** Joins messages into one frame. */
     public static String encode(List<String> messages) {
         return String.join("\n", messages);
@@ -110,6 +112,16 @@ public final class FrameCodec {
 
     /** A received line, parsed as {@code JSON.parse} does (the whole line must be one JSON value). */
     private static Head parseLine(String text) throws IOException {
+        if (text.startsWith(MISMATCH_START)) {
+            // A SignatureMismatch carries a whole session (recovery.md §4.1): checked to be JSON
+            // here without building a tree; the protocol layer reads it straight into transactions.
+            try (JsonParser p = Json.factory().createParser(text)) {
+                if (p.nextToken() == null) throw new IOException("empty line is not JSON");
+                p.skipChildren();
+                expectEnd(p);
+            }
+            return scan(text);
+        }
         try (JsonParser p = Json.factory().createParser(text)) {
             JsonToken t = p.nextToken();
             if (t == null) throw new IOException("empty line is not JSON");
