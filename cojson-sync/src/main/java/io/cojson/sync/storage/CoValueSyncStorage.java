@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -22,10 +21,13 @@ import java.util.function.Consumer;
 /**
  * The sync protocol's {@link SyncStorage} on a {@link CoValueStorage} ({@code MapDbStorage} or
  * {@code AsyncMapDbStorage}). Stores complete after their commit, so a sync server that uses this
- * acknowledges only content that survives a crash (reliability.md RL-21). Reads run on one reader
- * thread of their own, never on the sync executor. Closing this closes the reader, not the storage.
+ * acknowledges only content that survives a crash (reliability.md RL-21). Reads run on a few
+ * reader threads of their own (so one slow load never delays the others), never on the sync
+ * executor. Closing this closes the readers, not the storage.
  */
 public final class CoValueSyncStorage implements SyncStorage, AutoCloseable {
+    /** Loads that may run at once (MapDB reads run concurrently). */
+    static final int READERS = 4;
     private final CoValueStorage storage;
     private final ExecutorService reader;
     private final Consumer<LoadResult> onQuarantine;
@@ -34,11 +36,18 @@ public final class CoValueSyncStorage implements SyncStorage, AutoCloseable {
         this.storage = Objects.requireNonNull(storage, "storage");
         this.onQuarantine = onQuarantine;
         storage.trackDurabilityWindow(); // recovery.md §13: what goes out before its store commits is named
-        this.reader = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "cojson-storage-reader-" + storage.directory().getFileName());
-            t.setDaemon(true);
-            return t;
-        });
+        // A few readers: one slow load (a big value streaming from a slow disk) never holds up the
+        // loads of other values (reliability: no head-of-line blocking). Idle readers time out.
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        String name = "cojson-storage-reader-" + storage.directory().getFileName() + "-";
+        java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(READERS, READERS, 30, TimeUnit.SECONDS,
+                new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, name + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        this.reader = pool;
     }
 
     /** Wraps {@code storage}; the caller keeps owning (and closes) it. */
@@ -110,7 +119,7 @@ public final class CoValueSyncStorage implements SyncStorage, AutoCloseable {
         return storage.flush();
     }
 
-    /** Stops the reader thread (waiting briefly for a running load); the storage stays open. */
+    /** Stops the reader threads (waiting briefly for running loads); the storage stays open. */
     @Override
     public void close() {
         reader.shutdown();
