@@ -107,6 +107,7 @@ public final class W8LargeList {
         int items = Integer.parseInt(args[3]);
         LocalNode node = LocalNode.forAgent(BenchSupport.CRYPTO, BenchSupport.CRYPTO.newRandomAgentSecret());
         double rssBefore = BenchResult.rssNowMb();
+        SamplingProfiler.start(); // -Dbench.profile=true on the bench JVM profiles this region (inherited)
         long t0 = System.nanoTime();
         try (MapDbStorage storage = MapDbStorage.open(Path.of(args[1]))) {
             NodePersistence persistence = NodePersistence.attach(node, storage);
@@ -117,6 +118,7 @@ public final class W8LargeList {
             List<JsonValue> view = CojsonNode.of(node).list(new RawCoID(args[2])).items();
             long weighted = weightedSum(view);
             long t3 = System.nanoTime();
+            SamplingProfiler.stop();
             double peak = BenchResult.currentPeakRssMb();
             persistence.close();
             BenchSupport.require(view.size() == items, "list length " + view.size() + " != " + items);
