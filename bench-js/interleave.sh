@@ -24,6 +24,7 @@ for r in $(seq 1 "$ROUNDS"); do
   run "W7 a: JS clients, ref server" node w7.mjs --server=ref
   run "W7 b: JS clients, Java server (default)" node w7.mjs --server=java --jar="$JAR"
   run "W7 c: Java clients, Java server (default)" java -jar "$JAR" bench W7 --server=java
+  run "W7 d: Java clients, ref server (default)" java -jar "$JAR" bench W7 --server=ref --interop-dir=.
   run "W7 b: JS clients, Java server (tuned)" node w7.mjs --server=java --jar="$JAR" --java-opts="$TUNED"
   run "W7 c: Java clients, Java server (tuned)" java $TUNED -jar "$JAR" bench W7 --server=java
   run "W8 ref (SQLite)" node w8.mjs
