@@ -7,6 +7,7 @@ import io.cojson.samples.bench.BenchAll;
 import io.cojson.samples.bench.BenchResult;
 import io.cojson.samples.bench.CryptoBench;
 import io.cojson.samples.bench.W5SyncE2E;
+import io.cojson.samples.bench.W7FanOut;
 import io.cojson.samples.bench.Workloads;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,12 +17,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code bench W1..W6}: one workload of benchmarks.md in this JVM, one JSON line.
+ * {@code bench W1..W8}: one workload of benchmarks.md in this JVM, one JSON line.
  * {@code bench all}: every workload in its own fresh JVM. {@code bench crypto}: the primitives.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Run benchmarks; one JSON line per result.")
 final class BenchCommand implements Callable<Integer> {
-    @Parameters(arity = "1..*", description = "W1..W6 (in this JVM), all (a fresh JVM per workload), or crypto")
+    @Parameters(arity = "1..*", description = "W1..W8 (in this JVM; W8 loads in a fresh child JVM), all (a fresh JVM per workload), or crypto")
     List<String> workloads;
 
     @Option(names = "--repeat", defaultValue = "1", description = "Rounds for 'all'; >1 adds median lines (default ${DEFAULT-VALUE}).")
@@ -36,11 +37,14 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--jvm-opts", description = "JVM flags of the child JVMs of 'all' (default: " + BenchAll.DEFAULT_JVM_OPTS + ").")
     String jvmOpts;
 
-    @Option(names = "--server", defaultValue = "ref", description = "W5: the sync server, ref (JS reference server, child process) or java (in-process, memory) (default ${DEFAULT-VALUE}).")
+    @Option(names = "--server", defaultValue = "ref", description = "W5/W7: the sync server, ref (JS reference server, child process) or java (W5: in-process; W7: a child JVM; memory) (default ${DEFAULT-VALUE}).")
     String server;
 
-    @Option(names = "--interop-dir", description = "W5 with --server ref: the dir of sync-server.mjs (default: -Dcojson.interop.dir, else ../shared/interop).")
+    @Option(names = "--interop-dir", description = "W5/W7 with --server ref: the dir of sync-server.mjs (default: -Dcojson.interop.dir, else ../shared/interop).")
     java.io.File interopDir;
+
+    @Option(names = "--clients", description = "W7: the number of subscribers (default " + W7FanOut.DEFAULT_CLIENTS + ").")
+    Integer clients;
 
     @Option(names = "--seconds", defaultValue = "1.0", description = "crypto: measured time per benchmark (default ${DEFAULT-VALUE}).")
     double seconds;
@@ -50,8 +54,8 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (repeat < 1 || repeat > 20 || warm < 0 || warm > 50 || (n != null && n < 1)) {
-            System.err.println("--repeat must be in [1, 20], --warm in [0, 50], --n positive");
+        if (repeat < 1 || repeat > 20 || warm < 0 || warm > 50 || (n != null && n < 1) || (clients != null && clients < 1)) {
+            System.err.println("--repeat must be in [1, 20], --warm in [0, 50], --n and --clients positive");
             return 2;
         }
         if (workloads.size() == 1 && workloads.get(0).equals("crypto")) return crypto();
@@ -70,7 +74,7 @@ final class BenchCommand implements Callable<Integer> {
             } else if (Workloads.normalize(w) != null) {
                 selected.add(Workloads.normalize(w));
             } else {
-                System.err.println("unknown workload " + w + "; expected W1..W6, all or crypto");
+                System.err.println("unknown workload " + w + "; expected W1..W8, all or crypto");
                 return 2;
             }
         }
@@ -79,10 +83,11 @@ final class BenchCommand implements Callable<Integer> {
             List<String> childArgs = new ArrayList<>();
             childArgs.add("--server=" + w5Server.wireName());
             childArgs.add("--interop-dir=" + dir.getAbsolutePath());
+            if (clients != null) childArgs.add("--clients=" + clients);
             return BenchAll.run(selected, repeat, n, warm, jvmOpts != null ? jvmOpts : BenchAll.DEFAULT_JVM_OPTS, childArgs);
         }
         try {
-            BenchResult r = Workloads.run(selected.get(0), n, warm, w5Server, dir);
+            BenchResult r = Workloads.run(selected.get(0), n, warm, w5Server, dir, clients);
             System.out.println(r.toLine());
             return 0;
         } catch (UnsupportedOperationException e) {

@@ -29,4 +29,19 @@ class BenchCommandTest {
     void unknownWorkloadIsAUsageError() {
         assertEquals(2, new CommandLine(new Main()).execute("bench", "W9"));
     }
+
+    @Test
+    void w7NeedsAtLeastOneSubscriber() {
+        PrintStream err = System.err;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = new CommandLine(new Main()).execute("bench", "W7", "--clients", "0");
+        } finally {
+            System.setErr(err);
+        }
+        assertEquals(2, code);
+        assertTrue(buf.toString(StandardCharsets.UTF_8).contains("--clients positive"));
+    }
 }

@@ -1,18 +1,13 @@
 package io.cojson.samples.bench;
 
-import io.cojson.core.json.Json;
 import io.cojson.core.json.JsonValue;
 import io.cojson.core.json.JsonWriter;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code bench all}: each workload in a fresh JVM (the spec's process model), {@code repeat} rounds
@@ -72,41 +67,11 @@ public final class BenchAll {
     }
 
     private static JsonValue.Obj runChild(String workload, Integer n, int warmRepeats, String jvmOpts, List<String> childArgs) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(javaBinary());
-        for (String o : jvmOpts.trim().split("\\s+")) if (!o.isEmpty()) cmd.add(o);
-        String crypto = System.getProperty("cojson.crypto");
-        if (crypto != null) cmd.add("-Dcojson.crypto=" + crypto);
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add("io.cojson.samples.Main");
-        cmd.add("bench");
-        cmd.add(workload);
-        cmd.add("--warm=" + warmRepeats);
-        if (n != null) cmd.add("--n=" + n);
-        cmd.addAll(childArgs);
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        p.getOutputStream().close();
-        String last = null;
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) if (!line.isBlank()) last = line;
-        }
-        int code;
-        try {
-            if (!p.waitFor(CHILD_TIMEOUT_S, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IOException("timed out after " + CHILD_TIMEOUT_S + " s");
-            }
-            code = p.exitValue();
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted");
-        }
-        if (code != 0 || last == null) throw new IOException("exit code " + code);
-        if (!(Json.parse(last) instanceof JsonValue.Obj o)) throw new IOException("not a JSON object: " + last);
-        return o;
+        List<String> args = new ArrayList<>(List.of("bench", workload, "--warm=" + warmRepeats));
+        if (n != null) args.add("--n=" + n);
+        args.addAll(childArgs);
+        return ChildProcesses.lastJsonLine(ChildProcesses.javaCommand(List.of(jvmOpts.trim().split("\\s+")),
+                "io.cojson.samples.Main", args), CHILD_TIMEOUT_S);
     }
 
     static String javaBinary() {

@@ -86,13 +86,13 @@ public final class RecoveryBench {
     }
 
     static String run(int n, String server, File interopDir) throws Exception {
-        W5SyncE2E.RefServer ref = null;
+        ServerProcess ref = null;
         EmbeddedSyncServer java = null;
         List<AutoCloseable> open = new ArrayList<>();
         try {
             String url;
             if (server.equals("ref")) {
-                ref = W5SyncE2E.RefServer.start(interopDir);
+                ref = ServerProcess.ref(interopDir);
                 url = ref.url;
             } else {
                 java = EmbeddedSyncServer.start("127.0.0.1", 0, null);

@@ -3,7 +3,6 @@ package io.cojson.samples.bench;
 import static io.cojson.samples.bench.BenchSupport.key;
 
 import io.cojson.core.ids.RawCoID;
-import io.cojson.core.json.Json;
 import io.cojson.core.json.JsonValue;
 import io.cojson.core.node.Subscription;
 import io.cojson.core.session.SessionLog;
@@ -14,12 +13,9 @@ import io.cojson.sync.PeerRole;
 import io.cojson.sync.SyncError;
 import io.cojson.sync.SyncManager;
 import io.cojson.sync.transport.WebSocketClientChannel;
-import java.io.BufferedReader;
 import java.lang.management.ManagementFactory;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -88,7 +84,7 @@ public final class W5SyncE2E {
 
     private static BenchResult runChecked(int n, Server server, File interopDir) throws Exception {
         List<SyncError> errors = new CopyOnWriteArrayList<>();
-        RefServer ref = null;
+        ServerProcess ref = null;
         EmbeddedSyncServer java = null;
         SyncManager syncA = null;
         SyncManager syncB = null;
@@ -96,7 +92,7 @@ public final class W5SyncE2E {
         try {
             String url;
             if (server == Server.REF) {
-                ref = RefServer.start(interopDir);
+                ref = ServerProcess.ref(interopDir);
                 url = ref.url;
             } else {
                 java = EmbeddedSyncServer.start("127.0.0.1", 0, null);
@@ -218,88 +214,20 @@ public final class W5SyncE2E {
         return 0;
     }
 
-    private static SyncManager connect(CojsonNode node, String url, List<SyncError> errors) {
+    static SyncManager connect(CojsonNode node, String url, List<SyncError> errors) {
         SyncManager sync = SyncManager.create(node.localNode());
         sync.onError(errors::add);
         sync.addPeer("server", PeerRole.SERVER, WebSocketClientChannel.connect(url));
         return sync;
     }
 
-    private static <T> T await(CompletableFuture<T> f, long seconds, String what) throws Exception {
+    static <T> T await(CompletableFuture<T> f, long seconds, String what) throws Exception {
         try {
             return f.get(seconds, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
-            throw new TimeoutException("W5 setup: timed out after " + seconds + " s: " + what);
+            throw new TimeoutException("setup: timed out after " + seconds + " s: " + what);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("W5 setup failed: " + what + ": " + e.getCause(), e.getCause());
-        }
-    }
-
-    /** The JS reference sync server as a child process. */
-    static final class RefServer implements AutoCloseable {
-        final Process process;
-        final String url;
-
-        private RefServer(Process process, String url) {
-            this.process = process;
-            this.url = url;
-        }
-
-        static RefServer start(File interopDir) throws Exception {
-            File dir = interopDir.getCanonicalFile();
-            if (!new File(dir, "sync-server.mjs").isFile() || !new File(dir, "node_modules").isDirectory()) {
-                throw new IllegalStateException("W5: no reference server in " + dir
-                        + " (need sync-server.mjs and node_modules; set --interop-dir or -Dcojson.interop.dir, or use --server java)");
-            }
-            Process p = new ProcessBuilder("node", "sync-server.mjs", "--port", "0").directory(dir)
-                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-            String line;
-            try {
-                line = CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return out.readLine();
-                    } catch (IOException e) {
-                        return null;
-                    }
-                }).get(SETUP_TIMEOUT_S, TimeUnit.SECONDS);
-            } catch (TimeoutException e) {
-                p.destroyForcibly();
-                throw new TimeoutException("W5: the reference server did not start within " + SETUP_TIMEOUT_S + " s");
-            }
-            if (line == null || !(Json.parse(line) instanceof JsonValue.Obj o) || !(o.get("url") instanceof JsonValue.Str u)) {
-                p.destroyForcibly();
-                throw new IllegalStateException("W5: the reference server did not report its url: " + line);
-            }
-            // drain the rest of stdout so that the child never blocks on a full pipe
-            Thread drain = new Thread(() -> {
-                try {
-                    while (out.readLine() != null) {
-                        // ignore
-                    }
-                } catch (IOException e) {
-                    // closed
-                }
-            }, "w5-ref-server-stdout");
-            drain.setDaemon(true);
-            drain.start();
-            return new RefServer(p, u.value());
-        }
-
-        @Override
-        public void close() {
-            try {
-                process.getOutputStream().close();
-            } catch (IOException e) {
-                // ignore
-            }
-            process.destroy();
-            try {
-                if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly();
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
+            throw new IllegalStateException("setup failed: " + what + ": " + e.getCause(), e.getCause());
         }
     }
 }

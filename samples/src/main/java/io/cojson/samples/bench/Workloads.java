@@ -5,7 +5,7 @@ import java.util.Locale;
 
 /** The workload names and how to run one in this process (spec: benchmarks.md). */
 public final class Workloads {
-    public static final List<String> ALL = List.of("W1", "W2", "W3", "W4", "W5", "W6");
+    public static final List<String> ALL = List.of("W1", "W2", "W3", "W4", "W5", "W6", "W7", "W8");
 
     private Workloads() {}
 
@@ -18,15 +18,24 @@ public final class Workloads {
      * Runs one workload in this process. {@code n} overrides the spec's size (null: the spec's
      * value; W4 scales its inserts to n/6 of the total like 2 000 of 12 000), for quick runs only.
      *
-     * W5 runs against the reference server in the default interop dir.
+     * W5 and W7 run against the reference server in the default interop dir.
      */
     public static BenchResult run(String workload, Integer n, int warmRepeats) {
         return run(workload, n, warmRepeats, W5SyncE2E.Server.REF, W5SyncE2E.defaultInteropDir());
     }
 
-    /** As {@link #run(String, Integer, int)}, with W5's server and interop dir. */
+    /** As {@link #run(String, Integer, int)}, with W5's and W7's server and interop dir. */
     public static BenchResult run(String workload, Integer n, int warmRepeats, W5SyncE2E.Server w5Server,
                                   java.io.File interopDir) {
+        return run(workload, n, warmRepeats, w5Server, interopDir, null);
+    }
+
+    /**
+     * As above; {@code clients} is W7's number of subscribers (null: the spec's 50). For W7
+     * {@code n} is the number of edits, for W8 the number of list items.
+     */
+    public static BenchResult run(String workload, Integer n, int warmRepeats, W5SyncE2E.Server w5Server,
+                                  java.io.File interopDir, Integer clients) {
         switch (workload) {
             case "W1":
                 return W1MapWrites.run("W1", n == null ? W1MapWrites.DEFAULT_N : n, false);
@@ -41,6 +50,11 @@ public final class Workloads {
                 return W5SyncE2E.run(n == null ? W5SyncE2E.DEFAULT_N : n, w5Server, interopDir);
             case "W6":
                 return W6ColdLoad.run(n == null ? W6ColdLoad.DEFAULT_MAPS : n, warmRepeats);
+            case "W7":
+                return W7FanOut.run(clients == null ? W7FanOut.DEFAULT_CLIENTS : clients,
+                        n == null ? W7FanOut.DEFAULT_EDITS : n, w5Server, interopDir);
+            case "W8":
+                return W8LargeList.run(n == null ? W8LargeList.DEFAULT_ITEMS : n, W8LargeList.DEFAULT_PER_TX);
             default:
                 throw new IllegalArgumentException("unknown workload " + workload);
         }
