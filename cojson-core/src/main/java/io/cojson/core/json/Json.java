@@ -77,8 +77,10 @@ public final class Json {
             case VALUE_STRING:
                 return new JsonValue.Str(p.getText());
             case VALUE_NUMBER_INT:
-                if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-                    return new JsonValue.Num(p.getBigIntegerValue().doubleValue());
+                if (p.getTextLength() > 18) {
+                    // Beyond a long: the correctly rounded double straight from the digits, as
+                    // JSON.parse does. (Through BigInteger a 9,000-digit number cost ~1 ms.)
+                    return new JsonValue.Num(Double.parseDouble(p.getText()));
                 }
                 long l = p.getLongValue();
                 if (l == 0 && p.getText().startsWith("-")) return new JsonValue.Num(-0.0); // JSON.parse("-0") is -0
