@@ -6,6 +6,8 @@ import io.cojson.core.ids.RawCoID;
 import io.cojson.core.ids.SessionID;
 import io.cojson.core.node.Accounts;
 import io.cojson.core.node.LocalNode;
+import io.cojson.storage.AsyncMapDbStorage;
+import io.cojson.storage.CoValueStorage;
 import io.cojson.storage.MapDbStorage;
 import io.cojson.storage.NodePersistence;
 import io.cojson.sync.recovery.RecoveryCoordinator;
@@ -25,7 +27,9 @@ public final class AliceRecoverChild {
 
     public static void main(String[] args) throws Exception {
         LocalNode alice = open(Path.of(args[0]), AgentSecret.parse(args[1]), new RawCoID(args[2]), new SessionID(args[3]));
-        MapDbStorage disk = MapDbStorage.open(Path.of(args[0]));
+        // 7th argument "async": the asynchronous storage queue (RS-4), else inline storage
+        CoValueStorage disk = args.length > 6 && args[6].equals("async") ? AsyncMapDbStorage.open(Path.of(args[0]))
+                : MapDbStorage.open(Path.of(args[0]));
         load(alice, disk);
         SyncManager sync = SyncManager.create(alice, SyncOptions.defaults().withStorage(CoValueSyncStorage.of(disk)));
         RecoveryCoordinator rc = RecoveryCoordinator.install(sync, disk);
@@ -46,7 +50,7 @@ public final class AliceRecoverChild {
     }
 
     /** Everything stored, into {@code node}; fails on anything left out. */
-    static void load(LocalNode node, MapDbStorage disk) {
+    static void load(LocalNode node, CoValueStorage disk) {
         try (NodePersistence p = NodePersistence.attach(node, disk)) {
             var report = p.loadAll();
             if (!report.rejected().isEmpty() || !report.missing().isEmpty() || !report.quarantined().isEmpty()) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.cojson.core.json.Json;
 import io.cojson.core.json.JsonValue;
 import io.cojson.core.json.JsonWriter;
+import io.cojson.core.knownstate.KnownState;
 import io.cojson.core.node.LocalNode;
 import io.cojson.core.session.SessionLog;
 import io.cojson.core.session.Transaction;
@@ -45,25 +46,10 @@ class RecoveryKillPointsTest {
     @Test
     @DisplayName("RL-22 / RA-3 Crash during recovery at each kill point (child JVM halted): same final state and byte-identical S! as an uninterrupted run")
     void RL22_RA3_crashDuringRecoveryAtEachKillPoint() throws Exception {
-        // One crash, then every run in a universe of its own: a copy of alice's disk and of the server's.
-        CrashHarness.Alice a;
-        io.cojson.core.ids.AgentSecret secret;
-        Path base = dir.resolve("alice-base");
-        try (CrashHarness h = new CrashHarness(dir.resolve("server-base"))) {
-            a = h.crashAfterServerAck(base);
-            secret = h.secret;
-        }
-        // The restarted alice edits twice and stores it, offline: the same local tail for every run.
-        try (MapDbStorage disk = MapDbStorage.open(base)) {
-            LocalNode alice = LocalNode.forAccount(CRYPTO, a.account(), secret, a.session());
-            AliceRecoverChild.load(alice, disk);
-            try (NodePersistence p = NodePersistence.attach(alice, disk)) {
-                SyncTestKit.set(alice, a.map(), "assignee", JsonValue.of("bob"));
-                SyncTestKit.set(alice, a.map(), "archived", JsonValue.of("false"));
-                SyncTestKit.get(p.persistedAll());
-            }
-        }
-
+        Base b = base();
+        CrashHarness.Alice a = b.alice();
+        io.cojson.core.ids.AgentSecret secret = b.secret();
+        Path base = b.dir();
         Map<String, Outcome> outcomes = new LinkedHashMap<>();
         for (String point : List.of(RecoveryCoordinator.DETECTED, RecoveryCoordinator.BEFORE_UNIT,
                 RecoveryCoordinator.AFTER_UNIT_COMMIT, RecoveryCoordinator.AFTER_SWAP, RecoveryCoordinator.AFTER_PROPAGATE, "none")) {
@@ -89,6 +75,66 @@ class RecoveryKillPointsTest {
         assertEquals("{archived=\"false\", assignee=\"bob\", priority=\"high\", status=\"review\", title=\"Task\"}", reference.view());
         for (Map.Entry<String, Outcome> e : outcomes.entrySet()) {
             assertEquals(reference, e.getValue(), "run halted at " + e.getKey() + " ends elsewhere");
+        }
+    }
+
+    private record Base(CrashHarness.Alice alice, io.cojson.core.ids.AgentSecret secret, Path dir) {}
+
+    /** One crash, then every run in a universe of its own: a copy of alice's disk and of the server's. */
+    private Base base() throws Exception {
+        CrashHarness.Alice a;
+        io.cojson.core.ids.AgentSecret secret;
+        Path base = dir.resolve("alice-base");
+        try (CrashHarness h = new CrashHarness(dir.resolve("server-base"))) {
+            a = h.crashAfterServerAck(base);
+            secret = h.secret;
+        }
+        // The restarted alice edits twice and stores it, offline: the same local tail for every run.
+        try (MapDbStorage disk = MapDbStorage.open(base)) {
+            LocalNode alice = LocalNode.forAccount(CRYPTO, a.account(), secret, a.session());
+            AliceRecoverChild.load(alice, disk);
+            try (NodePersistence p = NodePersistence.attach(alice, disk)) {
+                SyncTestKit.set(alice, a.map(), "assignee", JsonValue.of("bob"));
+                SyncTestKit.set(alice, a.map(), "archived", JsonValue.of("false"));
+                SyncTestKit.get(p.persistedAll());
+            }
+        }
+        return new Base(a, secret, base);
+    }
+
+    @Test
+    @DisplayName("RS-4 No resurrection after an unfinished replacement: the recovery unit enqueued on the async storage queue, the process SIGKILLed inside it (child JVM); storage shows exactly the pre-recovery state, and after a restart and reconnect the repaired state with one copy of every divergent edit, as an uninterrupted run")
+    void RS4_noResurrectionAfterAnUnfinishedReplacement() throws Exception {
+        Base b = base();
+        CrashHarness.Alice a = b.alice();
+        Outcome reference;
+        try (CrashHarness h = new CrashHarness(copy(dir.resolve("server-base"), dir.resolve("server-reference")), b.secret())) {
+            reference = restartAndConverge(h, a, copy(b.dir(), dir.resolve("alice-reference")));
+        }
+        Path run = copy(b.dir(), dir.resolve("alice-rs4"));
+        KnownState before;
+        try (MapDbStorage disk = MapDbStorage.open(run)) {
+            before = disk.knownState(a.map());
+        }
+        try (CrashHarness h = new CrashHarness(copy(dir.resolve("server-base"), dir.resolve("server-rs4")), b.secret())) {
+            Process child = h.start(AliceRecoverChild.class, Map.of("COJSON_FAULTS", "storage.replace.mid=pause"), run.toString(),
+                    b.secret().value(), a.account().value(), a.session().value(), h.ws.url(), a.map().value(), "async");
+            java.util.concurrent.CountDownLatch paused = new java.util.concurrent.CountDownLatch(1);
+            List<String> err = java.util.Collections.synchronizedList(new ArrayList<>());
+            CrashHarness.pump(child.getInputStream(), line -> {});
+            CrashHarness.pump(child.getErrorStream(), line -> {
+                err.add(line);
+                if (line.equals("COJSON_FAULT storage.replace.mid paused")) paused.countDown();
+            });
+            assertTrue(paused.await(60, TimeUnit.SECONDS), "the queued recovery unit never started: " + err);
+            child.destroyForcibly(); // SIGKILL inside the unit, before its commit
+            assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(137, child.exitValue());
+            try (MapDbStorage disk = MapDbStorage.open(run)) {
+                assertEquals(before, disk.knownState(a.map()), "exactly the pre-recovery state");
+                assertTrue(disk.journal(a.map()).isEmpty(), "no journal entry of an uncommitted unit");
+            }
+            assertEquals(reference, restartAndConverge(h, a, run), "the repaired state, every divergent edit once");
         }
     }
 
