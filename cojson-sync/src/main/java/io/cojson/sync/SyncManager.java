@@ -50,8 +50,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class SyncManager implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SyncManager.class);
-    private static final ScheduledExecutorService SHARED_TIMER =
-            Executors.newSingleThreadScheduledExecutor(SerialExecutor.daemonThreads("cojson-sync-timer"));
+    /** Process-wide, for managers without a scheduler of their own; its thread ends when idle. */
+    private static final ScheduledExecutorService SHARED_TIMER = SerialExecutor.idleEndingScheduler(1, "cojson-sync-timer");
 
     private final SyncContext ctx;
     private final ExecutorService ownThread;

@@ -20,7 +20,19 @@ public final class SerialExecutor implements Executor {
     private static final Logger LOG = LoggerFactory.getLogger(SerialExecutor.class);
     /** Yield the backing thread after this many tasks so that serial executors sharing a pool take turns. */
     private static final int BATCH = 256;
-    private static final ExecutorService SHARED = Executors.newCachedThreadPool(daemonThreads("cojson-serial"));
+    /** Threads that stay idle this long end: after the last client closed, no cojson thread lingers. */
+    public static final long IDLE_SECONDS = 5;
+    private static final ExecutorService SHARED = new java.util.concurrent.ThreadPoolExecutor(0, Integer.MAX_VALUE, IDLE_SECONDS,
+            java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(), daemonThreads("cojson-serial"));
+
+    /** A scheduled pool of daemon threads whose threads end after {@link #IDLE_SECONDS} without work. */
+    public static java.util.concurrent.ScheduledThreadPoolExecutor idleEndingScheduler(int threads, String name) {
+        java.util.concurrent.ScheduledThreadPoolExecutor pool = new java.util.concurrent.ScheduledThreadPoolExecutor(threads, daemonThreads(name));
+        pool.setKeepAliveTime(IDLE_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+        pool.allowCoreThreadTimeOut(true); // a queued delayed task keeps one thread (ThreadPoolExecutor's rule)
+        pool.setRemoveOnCancelPolicy(true);
+        return pool;
+    }
 
     private final Executor backing;
     private final ArrayDeque<Runnable> queue = new ArrayDeque<>();

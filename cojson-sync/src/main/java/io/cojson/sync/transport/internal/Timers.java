@@ -22,7 +22,7 @@ public interface Timers {
         void cancel();
     }
 
-    /** One process-wide pool of two daemon threads, so idle channels cost no threads. */
+    /** One process-wide pool of two daemon threads, so idle channels cost no threads; they end when idle. */
     static Timers shared() {
         return Shared.INSTANCE;
     }
@@ -33,12 +33,7 @@ public interface Timers {
         private final ScheduledThreadPoolExecutor pool;
 
         private Shared() {
-            pool = new ScheduledThreadPoolExecutor(2, r -> {
-                Thread t = new Thread(r, "cojson-transport-timer");
-                t.setDaemon(true);
-                return t;
-            });
-            pool.setRemoveOnCancelPolicy(true);
+            pool = io.cojson.sync.internal.SerialExecutor.idleEndingScheduler(2, "cojson-transport-timer");
         }
 
         @Override
