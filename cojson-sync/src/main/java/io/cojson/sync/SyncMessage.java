@@ -159,6 +159,23 @@ public sealed interface SyncMessage
             return new SessionEntry(p.sessionID().value(), p.after(), null, p.lastSignature(), p.transactions());
         }
 
+        /** Equal when they carry the same piece, whether read as JSON or as transactions. */
+        @Override
+        public boolean equals(Object o) {
+            if (this == o) return true;
+            if (!(o instanceof SessionEntry e) || after != e.after || !session.equals(e.session)
+                    || !java.util.Objects.equals(lastSignature, e.lastSignature)) {
+                return false;
+            }
+            if (transactions != null && e.transactions != null) return transactions.equals(e.transactions);
+            return newTransactions().equals(e.newTransactions());
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(session, after, lastSignature, count());
+        }
+
         /** The transactions as JSON (built from the parsed ones when the entry holds those). */
         @Override
         public JsonValue.Arr newTransactions() {

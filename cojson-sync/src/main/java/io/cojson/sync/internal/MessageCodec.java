@@ -26,8 +26,8 @@ public final class MessageCodec {
     private MessageCodec() {}
 
     public static SyncMessage parse(String text) {
-        if (MismatchText.looksLikeMismatch(text)) {
-            SyncMessage m = MismatchText.read(text); // a whole session: no JSON tree
+        if (text.startsWith(MessageText.CONTENT_START) || text.startsWith(MessageText.MISMATCH_START)) {
+            SyncMessage m = MessageText.read(text); // straight into transactions, no JSON tree
             if (m != null) return m;
         }
         JsonValue v;
@@ -182,7 +182,8 @@ public final class MessageCodec {
     // ---- writing ----
 
     public static String stringify(SyncMessage m) {
-        if (m instanceof SyncMessage.SignatureMismatch e) return MismatchText.write(e);
+        if (m instanceof SyncMessage.SignatureMismatch e) return MessageText.write(e);
+        if (m instanceof SyncMessage.Content c) return MessageText.write(c);
         return JsonWriter.stringify(toJson(m));
     }
 

@@ -68,6 +68,7 @@ public final class FrameCodec {
     }
 
     private static final String MISMATCH_START = "{\"action\":\"error\"";
+    private static final String CONTENT_START = "{\"action\":\"content\"";
 
     /** Joins messages into one frame. */
     public static String encode(List<String> messages) {
@@ -112,9 +113,10 @@ public final class FrameCodec {
 
     /** A received line, parsed as {@code JSON.parse} does (the whole line must be one JSON value). */
     private static Head parseLine(String text) throws IOException {
-        if (text.startsWith(MISMATCH_START)) {
-            // A SignatureMismatch carries a whole session (recovery.md §4.1): checked to be JSON
-            // here without building a tree; the protocol layer reads it straight into transactions.
+        if (text.startsWith(CONTENT_START) || text.startsWith(MISMATCH_START)) {
+            // Messages that carry transactions (a SignatureMismatch: a whole session) are only
+            // checked to be JSON here, without a tree; the protocol layer reads them straight
+            // into transactions.
             try (JsonParser p = Json.factory().createParser(text)) {
                 if (p.nextToken() == null) throw new IOException("empty line is not JSON");
                 p.skipChildren();

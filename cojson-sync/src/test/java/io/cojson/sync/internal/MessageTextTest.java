@@ -23,8 +23,8 @@ import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** A whole-session SignatureMismatch is read and written without a JSON tree, byte for byte as the tree path would. */
-class MismatchTextTest {
+/** Content and whole-session SignatureMismatch messages are read and written without a JSON tree, byte for byte as the tree path would. */
+class MessageTextTest {
     private static final Crypto CRYPTO = Crypto.create();
 
     private static SyncMessage.SignatureMismatch report(int transactions) {
@@ -75,10 +75,41 @@ class MismatchTextTest {
         assertTrue(back.content().stream().anyMatch(e -> e.transactions() == null), "the tree path read it");
         assertEquals(text, back.toJson(), "as received");
         assertEquals(all(m), all(back));
-        assertNull(MismatchText.read(text.substring(0, text.length() - 1)));
+        assertNull(MessageText.read(text.substring(0, text.length() - 1)));
         io.cojson.sync.InvalidSyncMessageException e = org.junit.jupiter.api.Assertions.assertThrows(
                 io.cojson.sync.InvalidSyncMessageException.class, () -> SyncMessage.parse(text.replace("\"SignatureMismatch\"", "\"Other\"")));
         assertEquals(io.cojson.sync.InvalidSyncMessageException.Kind.INVALID_FIELD, e.kind());
+    }
+
+    @Test
+    @DisplayName("content messages (header, private and trusting pieces, expectContentUntil) read straight into transactions equal the tree path's, and write back byte for byte")
+    void contentMessagesWithoutATree() {
+        LocalNode alice = Accounts.create(CRYPTO, "Alice");
+        RawCoID group = GroupOperations.createGroup(alice, null);
+        RawCoID map = Accounts.createOwned(alice, "comap", group, JsonValue.NULL);
+        for (int i = 0; i < 4_000; i++) {
+            alice.write(map, List.of(CoMapContent.setChange("k" + (i % 5), JsonValue.of("v\t" + i + " ü"))), null, i % 3 == 0);
+        }
+        List<SyncMessage.Content> messages = alice.locked(() -> SyncMessage.Content.allOf(alice.require(map)));
+        assertTrue(messages.size() > 1);
+        SyncMessage.Content last = messages.get(messages.size() - 1);
+        java.util.Map<SessionID, Integer> expect = java.util.Map.of(alice.sessionID(), 4_000);
+        List<SyncMessage.Content> all = new ArrayList<>(messages);
+        all.add(new SyncMessage.Content(last.id(), last.header(), last.priority(), last.sessions(), expect));
+        for (SyncMessage.Content m : all) {
+            String text = m.toJson();
+            assertEquals(JsonWriter.stringify(MessageCodec.toJson(m)), text, "the same bytes as through a JSON tree");
+            SyncMessage.Content fast = (SyncMessage.Content) MessageText.read(text);
+            assertNotNull(fast, "read straight into transactions");
+            for (SyncMessage.SessionEntry e : fast.sessions().values()) assertNotNull(e.transactions());
+            SyncMessage.Content tree = (SyncMessage.Content) MessageCodec.fromJson(io.cojson.core.json.Json.parse(text));
+            assertEquals(tree, fast, "the same message as the tree path's");
+            assertEquals(text, fast.toJson());
+            assertEquals(m.impliedKnownState(), fast.impliedKnownState());
+        }
+        String withExtraKey = all.get(0).toJson().replaceFirst("\\{\"after\":", "{\"x\":1,\"after\":");
+        assertNull(MessageText.read(withExtraKey), "an unusual shape goes the tree path");
+        assertEquals(MessageCodec.fromJson(io.cojson.core.json.Json.parse(withExtraKey)), SyncMessage.parse(withExtraKey));
     }
 
     @Test
