@@ -68,7 +68,7 @@ class RecoveryModelProperties {
     /** Schedules and seed of this run: the CI defaults, or {@code -Dcojson.model.schedules} and {@code -Dcojson.model.seed}. */
     static final int TRIES = Integer.getInteger("cojson.model.schedules", 1000);
     static final long SEED = Long.getLong("cojson.model.seed", 20261206L);
-    private static final ThreadLocal<Model> CURRENT = new ThreadLocal<>();
+    static final ThreadLocal<Model> CURRENT = new ThreadLocal<>();
 
     /** One device of alice's account: its node, its disk (a copy that survives crashes), its sync and recovery. */
     static final class Device {
