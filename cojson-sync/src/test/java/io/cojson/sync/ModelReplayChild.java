@@ -34,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  * Prints {@code READY <session>}, then answers each stdin command with one line, {@code OK <json>}
  * or {@code ERR <message>}: {@code edit <v>}, {@code persist} (waits until storage holds all of the
  * value), {@code sync} (waits for the server's acknowledgement), {@code present} (the values in the
- * value's transactions, one per change), {@code state} (known state and whether recovery is idle).
+ * value's transactions, one per change), {@code state} (known state, whether recovery is idle, forks repaired).
  *
  * <p>Args: dir secret account last url value list|map private|trusting guard=true|false.
  */
@@ -107,7 +107,8 @@ public final class ModelReplayChild {
             case "state" -> {
                 boolean idle = rc.pending() == 0 && rc.statuses().stream()
                         .allMatch(st -> st.state() == RecoveryState.DONE || st.state() == RecoveryState.IDLE);
-                return JsonWriter.stringify(JsonValue.obj("known", sessions(SyncTestKit.known(node, id)), "idle", JsonValue.of(idle)));
+                return JsonWriter.stringify(JsonValue.obj("known", sessions(SyncTestKit.known(node, id)), "idle", JsonValue.of(idle),
+                        "forks", JsonValue.of(rc.stats().committed())));
             }
             default -> throw new IllegalArgumentException("unknown command " + line);
         }

@@ -211,7 +211,10 @@ class RecoveryModelRealCrashTest {
                     states.add(JsonWriter.stringify(st));
                     done &= JsonValue.TRUE.equals(st.get("idle")) && JsonWriter.stringify(st.get("known")).equals(server);
                 }
-                if (done) break;
+                if (done) {
+                    System.out.println("[model-replay] healed: " + states);
+                    break;
+                }
                 if (System.nanoTime() > deadline) throw new AssertionError("no convergence within 60 s: server " + server + ", devices " + states);
                 Thread.sleep(50);
             }
