@@ -65,6 +65,7 @@ class ChaosInteropTest {
     /** Per client: keys (map) and items (list) written, and those the server acknowledged. */
     private final Map<String, Set<String>> attempted = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> acknowledged = new ConcurrentHashMap<>();
+    private volatile Throwable writerFailure;
 
     @AfterEach
     void stop() throws Exception {
@@ -151,6 +152,7 @@ class ChaosInteropTest {
             t.join(COMMAND_WAIT.toMillis());
             assertTrue(!t.isAlive(), t.getName() + " still running");
         }
+        if (writerFailure != null) throw new AssertionError("a writer failed", writerFailure);
         long chaosMs = ms(chaosStart);
 
         // Heal: no faults, every process up, everyone uploads what it has.
@@ -294,6 +296,8 @@ class ChaosInteropTest {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (RuntimeException | Error e) { // e.g. an answer that is not JSON: the run must not go on quietly
+            writerFailure = e;
         }
     }
 
