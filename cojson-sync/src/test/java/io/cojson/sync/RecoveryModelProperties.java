@@ -35,7 +35,12 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.AroundPropertyHook;
+import net.jqwik.api.lifecycle.PropertyExecutionResult;
+import net.jqwik.api.lifecycle.PropertyExecutor;
+import net.jqwik.api.lifecycle.PropertyLifecycleContext;
 import net.jqwik.api.state.Action;
 import net.jqwik.api.state.ActionChain;
 import net.jqwik.api.state.Transformer;
@@ -50,14 +55,20 @@ import net.jqwik.api.state.Transformer;
  * check liveness: every peer converges, every recovery ended, and every edit that a server
  * acknowledged or a disk held is present exactly once everywhere. Schedules, crashes and forks
  * actually run are written to {@code target/recovery-model.json}.
+ *
+ * <p>CI runs 1,000 schedules from a fixed seed. Long runs change both without code changes:
+ * {@code -Dcojson.model.schedules=100000 -Dcojson.model.seed=N} (jqwik prints the seed of a failure,
+ * and the summary names the seed that ran).
  */
 class RecoveryModelProperties {
     private static final AtomicLong SCHEDULES = new AtomicLong();
     private static final AtomicLong CRASHES = new AtomicLong();
     private static final AtomicLong FORKS = new AtomicLong();
     private static final AtomicLong FAILURES = new AtomicLong();
-    private static final long SEED = 20261206L; // the @Property's seed, reported in the summary
-    private static final ThreadLocal<Model> CURRENT = new ThreadLocal<>();
+    /** Schedules and seed of this run: the CI defaults, or {@code -Dcojson.model.schedules} and {@code -Dcojson.model.seed}. */
+    static final int TRIES = Integer.getInteger("cojson.model.schedules", 1000);
+    static final long SEED = Long.getLong("cojson.model.seed", 20261206L);
+    static final ThreadLocal<Model> CURRENT = new ThreadLocal<>();
 
     /** One device of alice's account: its node, its disk (a copy that survives crashes), its sync and recovery. */
     static final class Device {
@@ -258,9 +269,20 @@ class RecoveryModelProperties {
         });
     }
 
+    /** Applies {@link #TRIES} and {@link #SEED} (annotation values must be constants). */
+    static final class RunSize implements AroundPropertyHook {
+        @Override
+        public PropertyExecutionResult aroundProperty(PropertyLifecycleContext context, PropertyExecutor property) {
+            context.attributes().setTries(TRIES);
+            context.attributes().setSeed(Long.toString(SEED));
+            return property.execute();
+        }
+    }
+
     // A fixed seed: every build runs the same 1,000 schedules (reproducible; a new failure is a
-    // regression, not a new draw). For exploration, change the seed or remove it for random draws.
+    // regression, not a new draw). The annotation states the CI defaults; RunSize applies the switches.
     @Property(tries = 1000, seed = "20261206", shrinking = net.jqwik.api.ShrinkingMode.BOUNDED)
+    @AddLifecycleHook(RunSize.class)
     void crashesAndRestartsNeverLoseWhatWasAcknowledgedOrStored(@ForAll("schedules") ActionChain<Model> chain) {
         Model m = null;
         try {

@@ -71,13 +71,16 @@ public final class Accounts {
     public static void checkLogin(LocalNode node) {
         RawCoID id = node.accountID();
         if (id == null) throw new IllegalStateException("node has no account");
-        CoValueCore account = node.get(id);
-        if (account == null) throw new IllegalStateException("account " + id + " is not loaded");
-        if (!(account.header().ruleset() instanceof Ruleset.Group g) || !g.initialAdmin().equals(node.agentID().value())) {
-            throw new IllegalStateException("Account secret does not match expected agent ID in account");
-        }
-        if (account.groupView(node).getString("profile", null) == null) {
-            throw new IllegalStateException("account " + id + " has no profile");
-        }
+        // Under the node's lock: validating the account sorts its transaction list, which a sync
+        // thread may be reading at the same time (a node is often connected before login is checked).
+        String profile = node.locked(() -> {
+            CoValueCore account = node.get(id);
+            if (account == null) throw new IllegalStateException("account " + id + " is not loaded");
+            if (!(account.header().ruleset() instanceof Ruleset.Group g) || !g.initialAdmin().equals(node.agentID().value())) {
+                throw new IllegalStateException("Account secret does not match expected agent ID in account");
+            }
+            return account.groupView(node).getString("profile", null);
+        });
+        if (profile == null) throw new IllegalStateException("account " + id + " has no profile");
     }
 }
