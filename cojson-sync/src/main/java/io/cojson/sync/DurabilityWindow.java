@@ -23,14 +23,21 @@ import org.slf4j.LoggerFactory;
  */
 final class DurabilityWindow {
     private static final Logger LOG = LoggerFactory.getLogger(DurabilityWindow.class);
-    private final SyncStorage storage;
+    /** Where the marker is written: the sync layer's storage, or the node's storage written by NodePersistence. */
+    interface Marker {
+        void mark(Set<String> entries);
+
+        void clear();
+    }
+
+    private final Marker storage;
     private final Set<SessionID> own = new LinkedHashSet<>();
     /** Per CoValue and own session: the most sent beyond what storage confirmed at the time. */
     private final Map<RawCoID, Map<SessionID, Integer>> open = new HashMap<>();
     /** The pairs the marker names in this window. */
     private final Set<String> marked = new HashSet<>();
 
-    private DurabilityWindow(SyncStorage storage, LocalNode node) {
+    private DurabilityWindow(Marker storage, LocalNode node) {
         this.storage = storage;
         SessionID current = node.sessionID();
         if (current != null) {
@@ -43,19 +50,58 @@ final class DurabilityWindow {
     static DurabilityWindow of(SyncOptions options, LocalNode node) {
         SyncStorage s = options.storage();
         if (s == null || options.persistBeforeSend() || !s.tracksDurabilityWindow()) return null;
-        return new DurabilityWindow(s, node);
+        return new DurabilityWindow(new Marker() {
+            @Override
+            public void mark(Set<String> entries) {
+                s.markDurabilityWindow(entries);
+            }
+
+            @Override
+            public void clear() {
+                s.clearDurabilityWindow();
+            }
+        }, node);
+    }
+
+    /** For a node whose writes reach {@code storage} another way (NodePersistence); starts its marker. */
+    static DurabilityWindow external(io.cojson.storage.CoValueStorage storage, LocalNode node) {
+        storage.trackDurabilityWindow();
+        return new DurabilityWindow(new Marker() {
+            @Override
+            public void mark(Set<String> entries) {
+                storage.markDurabilityWindow(entries);
+            }
+
+            @Override
+            public void clear() {
+                storage.clearDurabilityWindow();
+            }
+        }, node);
+    }
+
+    /** The CoValues with own content sent and not yet confirmed stored. */
+    Set<RawCoID> openValues() {
+        return Set.copyOf(open.keySet());
     }
 
     /**
-     * Before {@code sent} of a CoValue goes to a peer; {@code confirmed} is what storage committed
-     * of it (null: nothing). Answers whether the window is open for it (own content not confirmed).
+     * Before {@code sent} of a CoValue goes to a peer; {@code confirmed} gives what storage
+     * committed of it (null: nothing), asked only when {@code sent} holds own content. Answers
+     * whether the window is open for it (own content not confirmed).
      */
-    boolean beforeSend(KnownState sent, KnownState confirmed) {
+    boolean beforeSend(KnownState sent, java.util.function.Function<RawCoID, KnownState> confirmedOf) {
         Set<String> marks = null;
         boolean unconfirmed = false;
+        KnownState confirmed = null;
+        boolean asked = false;
         for (SessionID s : own) {
             int n = sent.count(s);
-            if (n == 0 || (confirmed != null && confirmed.count(s) >= n)) continue;
+            if (n == 0) continue;
+            if (!asked) {
+                confirmed = confirmedOf.apply(sent.id());
+                asked = true;
+            }
+            if (confirmed != null && confirmed.count(s) >= n) continue;
             unconfirmed = true;
             open.computeIfAbsent(sent.id(), k -> new HashMap<>(2)).merge(s, n, Math::max);
             String pair = sent.id().value() + " " + s.value();
@@ -65,7 +111,7 @@ final class DurabilityWindow {
         }
         if (marks == null) return unconfirmed;
         try {
-            storage.markDurabilityWindow(marks);
+            storage.mark(marks);
             marked.addAll(marks);
         } catch (RuntimeException e) {
             // Prevention only: a fork this would have avoided is still recovered (§4-§5).
@@ -98,7 +144,7 @@ final class DurabilityWindow {
     private void closeIfCaughtUp() {
         if (!open.isEmpty() || marked.isEmpty()) return;
         try {
-            storage.clearDurabilityWindow();
+            storage.clear();
             marked.clear();
         } catch (RuntimeException e) {
             LOG.warn("durability-window marker not cleared (a crash now makes its sessions at risk): {}", e.toString());

@@ -50,7 +50,10 @@ final class Outgoing {
     private final Set<RawCoID> tombstoned = new HashSet<>();
 
     /** Null when nothing unstored can go out to peers or storage cannot track it (recovery.md §13). */
-    private final DurabilityWindow window;
+    private DurabilityWindow window;
+    /** With {@link #trackWindowOf}: the storage NodePersistence writes, asked what it committed. */
+    private io.cojson.storage.CoValueStorage windowStorage;
+    private boolean windowRecheckScheduled;
 
     Outgoing(SyncContext ctx) {
         this.ctx = ctx;
@@ -96,11 +99,15 @@ final class Outgoing {
         RawCoID unconfirmed = null;
         for (SyncMessage.Content m : pieces.toMessages()) {
             KnownState implied = m.impliedKnownState();
-            if (window != null && window.beforeSend(implied, storageConfirmed.get(implied.id()))) unconfirmed = implied.id();
+            if (window != null && window.beforeSend(implied, this::confirmedStored)) unconfirmed = implied.id();
             peer.send(m);
             peer.combineOptimistic(implied);
         }
-        if (handUnstored && unconfirmed != null && !inFlight.containsKey(unconfirmed)) persist(unconfirmed);
+        if (unconfirmed != null && windowStorage != null) {
+            scheduleWindowRecheck();
+        } else if (handUnstored && unconfirmed != null && !inFlight.containsKey(unconfirmed)) {
+            persist(unconfirmed);
+        }
         return !pieces.isEmpty();
     }
 
@@ -306,6 +313,37 @@ final class Outgoing {
         }
         for (SessionID s : held) cap = cap.withSession(s, 0);
         return cap;
+    }
+
+    private KnownState confirmedStored(RawCoID id) {
+        return windowStorage != null ? windowStorage.knownState(id) : storageConfirmed.get(id);
+    }
+
+    /**
+     * The durability window (recovery.md §13) for a node whose writes reach {@code storage} through
+     * NodePersistence rather than this manager: what storage committed is read from it, and the
+     * open window is re-checked every 100 ms until storage caught up. Sync executor.
+     */
+    void trackWindowOf(io.cojson.storage.CoValueStorage storage) {
+        if (window != null || (ctx.options.persistBeforeSend() && ctx.options.storage() != null)) return;
+        window = DurabilityWindow.external(storage, ctx.node);
+        windowStorage = storage;
+    }
+
+    private void scheduleWindowRecheck() {
+        if (windowRecheckScheduled) return;
+        windowRecheckScheduled = true;
+        ctx.scheduler.schedule(() -> ctx.exec.execute(this::recheckWindow), 100, TimeUnit.MILLISECONDS);
+    }
+
+    private void recheckWindow() {
+        windowRecheckScheduled = false;
+        try {
+            for (RawCoID id : window.openValues()) window.stored(windowStorage.knownState(id));
+        } catch (RuntimeException e) { // storage closed: the marker stays for the next start to judge
+            return;
+        }
+        if (!window.openValues().isEmpty()) scheduleWindowRecheck();
     }
 
     /** After a commit with {@link SyncOptions#persistBeforeSend}: what was held back may go out now. */

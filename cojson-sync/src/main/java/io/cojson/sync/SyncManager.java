@@ -470,6 +470,19 @@ public final class SyncManager implements AutoCloseable {
         });
     }
 
+    /**
+     * The durability window of recovery.md §13 for a node whose writes reach {@code storage}
+     * another way than this manager (through {@code NodePersistence}, as {@code CojsonClient} and
+     * the client command do): own content sent to a peer before {@code storage} committed it is
+     * named in its marker, cleared once storage caught up. After a crash only what the marker
+     * named is at risk. Call before adding peers. Storage given in {@link SyncOptions#withStorage}
+     * is tracked without this call.
+     */
+    public void trackDurabilityWindow(io.cojson.storage.CoValueStorage storage) {
+        Objects.requireNonNull(storage, "storage");
+        ctx.exec.execute(() -> ctx.out.trackWindowOf(storage));
+    }
+
     /** Installs crash recovery's triggers T2–T4 (recovery.md §4.2); {@link RecoveryHooks#NONE} removes them. */
     public void setRecoveryHooks(RecoveryHooks hooks) {
         ctx.hooks = Objects.requireNonNull(hooks, "hooks");

@@ -57,6 +57,7 @@ public final class ActiveAccount {
             return new ActiveAccount(node, persistence, storage, null, null, List.of());
         }
         SyncManager sync = SyncManager.create(node, SyncOptions.defaults().withScheduler(timer));
+        if (storage != null) sync.trackDurabilityWindow(storage); // recovery.md §13: writes reach storage via NodePersistence
         sync.onError(e -> LOG.info("sync error: {}", e));
         RecoveryCoordinator recovery = RecoveryCoordinator.install(sync, storage);
         if (persistence != null) { // the recovered session's stored length changed under NodePersistence

@@ -240,6 +240,7 @@ final class ClientSession {
     private SyncManager connect(LocalNode n) {
         if (peer == null) return null;
         SyncManager s = SyncManager.create(n);
+        if (storage != null) s.trackDurabilityWindow(storage); // recovery.md §13: writes reach storage via NodePersistence
         s.onError(e -> System.err.println("[client] sync error: " + e));
         startConnection(s);
         return s;
