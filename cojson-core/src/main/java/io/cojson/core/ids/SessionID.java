@@ -108,12 +108,7 @@ public record SessionID(String value) {
     }
 
     private static boolean isAlnum(String s, int from, int to) {
-        if (to - from < 1 || to - from > 32) return false;
-        for (int i = from; i < to; i++) {
-            char c = s.charAt(i);
-            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) return false;
-        }
-        return true;
+        return to - from >= 1 && to - from <= 32 && Prefixed.isAlnum(s, from, to);
     }
 
     @Override
