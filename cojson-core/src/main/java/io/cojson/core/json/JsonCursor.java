@@ -21,6 +21,16 @@ public final class JsonCursor {
     private static final int MAX_FAST_KEY = 10_000;
     /** Recently seen short object keys ("op", "key", "value", …), shared between parses. */
     private static final String[] KEY_CACHE = new String[512];
+
+    static {
+        // The keys cojson reads by name start out as the (interned) literals the readers use, so
+        // that SmallFields finds them by identity before comparing chars.
+        for (String k : new String[] {"op", "key", "value", "before", "after", "insert", "type", "ruleset", "meta",
+                "uniqueness", "createdAt", "group", "initialAdmin", "changes", "madeAt", "privacy", "encryptedChanges",
+                "keyUsed", "action", "id", "header", "new", "priority", "lastSignature", "newTransactions"}) {
+            KEY_CACHE[keySlot(k, 0, k.length())] = k;
+        }
+    }
     /** Recently seen short string values, shared between parses. */
     private static final JsonValue.Str[] STR_CACHE = new JsonValue.Str[1024];
 
@@ -447,5 +457,12 @@ public final class JsonCursor {
 
     private static boolean isDigit(char c) {
         return c >= '0' && c <= '9';
+    }
+
+    /** The cache slot of a key (the hash {@link #cachedKey} computes over the text's chars). */
+    private static int keySlot(String k, int start, int end) {
+        int h = 0;
+        for (int i = start; i < end; i++) h = 31 * h + k.charAt(i);
+        return (h ^ (h >>> 9)) & (KEY_CACHE.length - 1);
     }
 }
