@@ -69,15 +69,14 @@ final class Prefixed {
     }
 
     /**
-     * Whether {@code text[from, to)} is ASCII letters and digits only. One bulk copy of the chars,
-     * then array reads: IDs are checked on every parse, and a cold JVM interprets a charAt call
-     * chain per char.
+     * Whether {@code text[from, to)} is ASCII letters and digits only: one table read per char (IDs
+     * are checked on every parse, and a cold JVM interprets every bytecode). No copy of the chars:
+     * the garbage of one per ID made a write-heavy run promote more to the old generation.
      */
     static boolean isAlnum(String text, int from, int to) {
-        char[] cs = new char[to - from];
-        text.getChars(from, to, cs, 0);
         boolean[] table = ALNUM;
-        for (char c : cs) {
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
             if (c >= 128 || !table[c]) return false;
         }
         return true;
