@@ -60,9 +60,11 @@ public final class Base58 {
     /** Decodes base58 text; any character outside the alphabet is an {@link InvalidEncodingException}. */
     public static byte[] decode(String input) {
         if (input.isEmpty()) return new byte[0];
-        byte[] input58 = new byte[input.length()];
-        for (int i = 0; i < input.length(); i++) {
-            char c = input.charAt(i);
+        // one bulk copy, then array reads (a cold JVM interprets a charAt call chain per char)
+        char[] chars = input.toCharArray();
+        byte[] input58 = new byte[chars.length];
+        for (int i = 0; i < chars.length; i++) {
+            char c = chars[i];
             int digit = c < 128 ? INDEXES[c] : -1;
             if (digit < 0) {
                 throw new InvalidEncodingException(

@@ -67,4 +67,17 @@ public record OpID(SessionID sessionID, int txIndex, int changeIdx, String branc
     public String toString() {
         return stringify();
     }
+
+    // Written out (same values as the generated ones): a record's generated equals/hashCode run
+    // through method-handle chains, which a cold JVM interprets on every map lookup.
+    @Override
+    public boolean equals(Object o) {
+        return this == o || (o instanceof OpID other && txIndex == other.txIndex && changeIdx == other.changeIdx
+                && sessionID.equals(other.sessionID) && java.util.Objects.equals(branch, other.branch));
+    }
+
+    @Override
+    public int hashCode() {
+        return ((sessionID.hashCode() * 31 + txIndex) * 31 + changeIdx) * 31 + java.util.Objects.hashCode(branch);
+    }
 }

@@ -53,14 +53,32 @@ final class Prefixed {
     static void checkAlnum(String kind, String prefix, String text, int maxLen) {
         if (text == null) throw new InvalidIdException(kind + " (" + prefix + "…)", "null");
         int n = text.length() - prefix.length();
-        boolean ok = text.startsWith(prefix) && n >= 1 && n <= maxLen;
-        for (int i = prefix.length(); ok && i < text.length(); i++) {
-            char c = text.charAt(i);
-            ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-        }
+        boolean ok = n >= 1 && n <= maxLen && text.startsWith(prefix) && isAlnum(text, prefix.length(), text.length());
         if (!ok) {
             throw new InvalidIdException(kind + " (\"" + prefix + "\" + 1.." + maxLen + " letters/digits)",
                     InvalidEncodingException.describe(text));
         }
+    }
+
+    private static final boolean[] ALNUM = new boolean[128];
+
+    static {
+        for (char c = '0'; c <= '9'; c++) ALNUM[c] = true;
+        for (char c = 'a'; c <= 'z'; c++) ALNUM[c] = true;
+        for (char c = 'A'; c <= 'Z'; c++) ALNUM[c] = true;
+    }
+
+    /**
+     * Whether {@code text[from, to)} is ASCII letters and digits only: one table read per char (IDs
+     * are checked on every parse, and a cold JVM interprets every bytecode). No copy of the chars:
+     * the garbage of one per ID made a write-heavy run promote more to the old generation.
+     */
+    static boolean isAlnum(String text, int from, int to) {
+        boolean[] table = ALNUM;
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c >= 128 || !table[c]) return false;
+        }
+        return true;
     }
 }

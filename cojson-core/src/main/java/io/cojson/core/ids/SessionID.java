@@ -108,16 +108,23 @@ public record SessionID(String value) {
     }
 
     private static boolean isAlnum(String s, int from, int to) {
-        if (to - from < 1 || to - from > 32) return false;
-        for (int i = from; i < to; i++) {
-            char c = s.charAt(i);
-            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) return false;
-        }
-        return true;
+        return to - from >= 1 && to - from <= 32 && Prefixed.isAlnum(s, from, to);
     }
 
     @Override
     public String toString() {
         return value;
+    }
+
+    // Written out (same values as the generated ones): a record's generated equals/hashCode run
+    // through method-handle chains, which a cold JVM interprets on every map lookup.
+    @Override
+    public boolean equals(Object o) {
+        return this == o || (o instanceof SessionID other && value.equals(other.value));
+    }
+
+    @Override
+    public int hashCode() {
+        return value.hashCode();
     }
 }

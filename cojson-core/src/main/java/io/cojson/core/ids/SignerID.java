@@ -31,4 +31,16 @@ public record SignerID(String value) {
     public String toString() {
         return value;
     }
+
+    // Written out (same values as the generated ones): a record's generated equals/hashCode run
+    // through method-handle chains, which a cold JVM interprets on every map lookup.
+    @Override
+    public boolean equals(Object o) {
+        return this == o || (o instanceof SignerID other && value.equals(other.value));
+    }
+
+    @Override
+    public int hashCode() {
+        return value.hashCode();
+    }
 }

@@ -21,4 +21,16 @@ public record TransactionID(SessionID sessionID, int txIndex) {
     public JsonValue.Obj nonceMaterial(RawCoID in) {
         return JsonValue.obj("in", JsonValue.of(in.value()), "tx", toJson());
     }
+
+    // Written out (same values as the generated ones): a record's generated equals/hashCode run
+    // through method-handle chains, which a cold JVM interprets on every map lookup.
+    @Override
+    public boolean equals(Object o) {
+        return this == o || (o instanceof TransactionID other && txIndex == other.txIndex && sessionID.equals(other.sessionID));
+    }
+
+    @Override
+    public int hashCode() {
+        return sessionID.hashCode() * 31 + txIndex;
+    }
 }

@@ -21,6 +21,16 @@ public final class JsonCursor {
     private static final int MAX_FAST_KEY = 10_000;
     /** Recently seen short object keys ("op", "key", "value", …), shared between parses. */
     private static final String[] KEY_CACHE = new String[512];
+
+    static {
+        // The keys cojson reads by name start out as the (interned) literals the readers use, so
+        // that SmallFields finds them by identity before comparing chars.
+        for (String k : new String[] {"op", "key", "value", "before", "after", "insert", "type", "ruleset", "meta",
+                "uniqueness", "createdAt", "group", "initialAdmin", "changes", "madeAt", "privacy", "encryptedChanges",
+                "keyUsed", "action", "id", "header", "new", "priority", "lastSignature", "newTransactions"}) {
+            KEY_CACHE[keySlot(k, 0, k.length())] = k;
+        }
+    }
     /** Recently seen short string values, shared between parses. */
     private static final JsonValue.Str[] STR_CACHE = new JsonValue.Str[1024];
 
@@ -35,6 +45,8 @@ public final class JsonCursor {
     private String[] keys = new String[4];
     private JsonValue[] vals = new JsonValue[4];
     private int top;
+    /** Scratch for decoding strings with escapes (allocated on the first one). */
+    private char[] scratch;
 
     public JsonCursor(String text) {
         this.s = text;
@@ -320,49 +332,58 @@ public final class JsonCursor {
         return k;
     }
 
+    /**
+     * Decodes a string with escapes into a scratch array reused for the whole text (a transaction's
+     * changes text arrives escaped: a StringBuilder per string paid a call per run of plain chars).
+     */
     private String escapedString(int start, boolean canonical) {
-        StringBuilder sb = new StringBuilder(pos - start + 16);
-        sb.append(a, start, pos - start);
+        char[] b = scratch;
+        int n = pos - start;
+        if (b == null || b.length < n + 64) b = scratch = new char[Math.max(256, (n + 64) * 2)];
+        System.arraycopy(a, start, b, 0, n);
+        char[] in = a;
         while (true) {
             if (pos >= len) throw unhandled();
-            char c = a[pos++];
+            if (n + 8 > b.length) b = scratch = Arrays.copyOf(b, b.length * 2);
+            char c = in[pos++];
             if (c == '"') {
                 lastStringCanonical = canonical;
-                return sb.toString();
+                return new String(b, 0, n);
             }
             if (c < 0x20) throw unhandled();
             if (c != '\\') {
-                // copy the run up to the next quote or backslash at once
-                int run = pos - 1;
+                // copy the run up to the next quote or backslash in the same loop
                 if (c >= 0x80) canonical = false;
+                b[n++] = c;
                 while (pos < len) {
-                    char d = a[pos];
+                    char d = in[pos];
                     if (d == '"' || d == '\\' || d < 0x20) break;
                     if (d >= 0x80) canonical = false;
+                    if (n == b.length) b = scratch = Arrays.copyOf(b, b.length * 2);
+                    b[n++] = d;
                     pos++;
                 }
-                sb.append(a, run, pos - run);
                 continue;
             }
             if (pos >= len) throw unhandled();
-            char e = a[pos++];
+            char e = in[pos++];
             switch (e) {
-                case '"', '\\', '/' -> sb.append(e);
-                case 'b' -> sb.append('\b');
-                case 'f' -> sb.append('\f');
-                case 'n' -> sb.append('\n');
-                case 'r' -> sb.append('\r');
-                case 't' -> sb.append('\t');
+                case '"', '\\', '/' -> b[n++] = e;
+                case 'b' -> b[n++] = '\b';
+                case 'f' -> b[n++] = '\f';
+                case 'n' -> b[n++] = '\n';
+                case 'r' -> b[n++] = '\r';
+                case 't' -> b[n++] = '\t';
                 case 'u' -> {
                     if (pos + 4 > len) throw unhandled();
                     int v = 0;
                     for (int i = 0; i < 4; i++) {
-                        int d = Character.digit(a[pos + i], 16);
+                        int d = Character.digit(in[pos + i], 16);
                         if (d < 0) throw unhandled();
                         v = (v << 4) | d;
                     }
                     pos += 4;
-                    sb.append((char) v);
+                    b[n++] = (char) v;
                 }
                 default -> throw unhandled();
             }
@@ -436,5 +457,12 @@ public final class JsonCursor {
 
     private static boolean isDigit(char c) {
         return c >= '0' && c <= '9';
+    }
+
+    /** The cache slot of a key (the hash {@link #cachedKey} computes over the text's chars). */
+    private static int keySlot(String k, int start, int end) {
+        int h = 0;
+        for (int i = start; i < end; i++) h = 31 * h + k.charAt(i);
+        return (h ^ (h >>> 9)) & (KEY_CACHE.length - 1);
     }
 }

@@ -52,8 +52,14 @@ final class SmallFields extends AbstractMap<String, JsonValue> {
     }
 
     private int indexOf(Object key) {
-        for (int i = 0; i < keys.length; i++) {
-            if (keys[i].equals(key)) return i;
+        String[] ks = keys;
+        // parsed keys are often the very literal a reader asks for (JsonCursor's key cache): an
+        // identity pass first spares a String.equals call per field, costly in a cold JVM
+        for (int i = 0; i < ks.length; i++) {
+            if (ks[i] == key) return i;
+        }
+        for (int i = 0; i < ks.length; i++) {
+            if (ks[i].equals(key)) return i;
         }
         return -1;
     }

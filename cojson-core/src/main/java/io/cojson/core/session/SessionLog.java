@@ -122,8 +122,8 @@ public final class SessionLog {
 
     /** Appends and signs a trusting transaction; {@code changesJson} is JSON.stringify of the ops. */
     public SignedTransaction appendTrusting(SignerSecret secret, String changesJson, long madeAt, String metaJson) {
-        checkLocalSize(changesJson);
-        return appendLocal(secret, new Transaction.Trusting(changesJson, madeAt, metaJson));
+        int bytes = checkLocalSize(changesJson);
+        return appendLocal(secret, new Transaction.Trusting(changesJson, madeAt, metaJson), bytes);
     }
 
     /**
@@ -136,17 +136,22 @@ public final class SessionLog {
         var material = new TransactionID(sessionID, transactions.size()).nonceMaterial(coID);
         Encrypted changes = crypto.encryptBytes(changesJson.getBytes(StandardCharsets.UTF_8), key, material);
         Encrypted meta = metaJson == null ? null : crypto.encryptBytes(metaJson.getBytes(StandardCharsets.UTF_8), key, material);
-        return appendLocal(secret, new Transaction.Private(changes.value(), keyID.value(), madeAt, meta == null ? null : meta.value()));
+        Transaction.Private tx = new Transaction.Private(changes.value(), keyID.value(), madeAt, meta == null ? null : meta.value());
+        // encrypted_U… is base64url text we just made: ASCII, one UTF-8 byte per char
+        return appendLocal(secret, tx, tx.encryptedChanges().length());
     }
 
-    private void checkLocalSize(String changesJson) {
+    /** The changes' UTF-8 length, if within the limit. */
+    private int checkLocalSize(String changesJson) {
         int bytes = TransactionCodec.utf8Length(changesJson);
         if (bytes > MAX_TX_CHANGES_BYTES) {
             throw new TransactionTooLargeException(bytes, MAX_TX_CHANGES_BYTES);
         }
+        return bytes;
     }
 
-    private SignedTransaction appendLocal(SignerSecret secret, Transaction tx) {
+    /** {@code checkpointSize} is {@code tx.checkpointSize()}, already known to the caller. */
+    private SignedTransaction appendLocal(SignerSecret secret, Transaction tx, int checkpointSize) {
         byte[] seed = seedFor(secret);
         hasher.update(tx.canonicalJson().getBytes(StandardCharsets.UTF_8));
         // The hash text is built here and not re-validated (Hash's constructor decodes it again).
@@ -163,7 +168,7 @@ public final class SessionLog {
         lastSignatureBytes = null;
         lastSignatureText = null;
         pendingLast = sig;
-        bytesSinceCheckpoint += tx.checkpointSize();
+        bytesSinceCheckpoint += checkpointSize;
         boolean checkpoint = bytesSinceCheckpoint > checkpointBytes;
         if (checkpoint) {
             pendingCheckpoints.put(index, sig);
@@ -279,10 +284,11 @@ public final class SessionLog {
             Transaction tx = batch.get(i);
             if (canonical != null) {
                 canonical.hash(staged, canonicalOffset + i, tx);
+                size += canonical.checkpointSize(canonicalOffset + i, tx);
             } else {
                 staged.update(tx.canonicalJson().getBytes(StandardCharsets.UTF_8));
+                size += tx.checkpointSize();
             }
-            size += tx.checkpointSize();
         }
         // the hash text is built here and not re-validated (as for local writes)
         String expected = Hash.PREFIX + Base58.encode(staged.digest());

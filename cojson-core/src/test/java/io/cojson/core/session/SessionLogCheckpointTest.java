@@ -44,6 +44,43 @@ class SessionLogCheckpointTest {
         assertEquals(sender.lastSignature(), receiver.signatureAfter().get(1));
     }
 
+    /**
+     * A batch hashed from its received canonical text (CanonicalSlices) counts the same checkpoint
+     * sizes as one re-serialized: the unescaped changes' UTF-8 length, not the escaped text's, with
+     * escaped quotes and backslashes in the values; exactly the limit is no checkpoint, one more is.
+     */
+    @Test
+    void aBatchHashedFromItsCanonicalTextCountsTheUnescapedChangesSize() {
+        int limit = 200;
+        for (int extra = 0; extra <= 1; extra++) {
+            SessionLog sender = new SessionLog(CRYPTO, session, signer, limit);
+            String quoted = "[{\"op\":\"set\",\"key\":\"q\",\"value\":\"a\\\"b\\\\c\"}]"; // value a"b\c, escaped
+            sender.appendTrusting(agent.signer(), quoted, 1L, null);
+            int first = TransactionCodec.utf8Length(quoted);
+            sender.appendTrusting(agent.signer(), changesOfSize(limit - first + extra), 2L, null);
+            List<Transaction> txs = sender.transactions();
+            StringBuilder text = new StringBuilder("[");
+            int[] starts = new int[txs.size()];
+            int[] ends = new int[txs.size()];
+            for (int i = 0; i < txs.size(); i++) {
+                if (i > 0) text.append(',');
+                starts[i] = text.length();
+                text.append(txs.get(i).canonicalJson());
+                ends[i] = text.length();
+            }
+            CanonicalSlices slices = new CanonicalSlices(text.append(']').toString(), starts, ends);
+
+            SessionLog fromText = new SessionLog(CRYPTO, session, signer, limit);
+            SessionLog reserialized = new SessionLog(CRYPTO, session, signer, limit);
+            assertTrue(fromText.tryAdd(0, txs, sender.lastSignature().value(), slices).isAdded());
+            assertTrue(reserialized.tryAdd(0, txs, sender.lastSignature().value()).isAdded());
+            assertEquals(extra == 0 ? List.of() : List.of(1), List.copyOf(fromText.signatureAfter().keySet()),
+                    "checkpoint after " + (limit + extra) + " bytes of changes");
+            assertEquals(reserialized.signatureAfter(), fromText.signatureAfter());
+            assertEquals(sender.signatureAfter(), fromText.signatureAfter(), "as the writer counted them");
+        }
+    }
+
     @Test
     void aCopyKeepsSettledAndPendingCheckpointSignatures() {
         SessionLog log = new SessionLog(CRYPTO, session, signer, 10);

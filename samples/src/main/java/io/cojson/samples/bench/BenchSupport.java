@@ -121,6 +121,26 @@ public final class BenchSupport {
         return new long[] {count, ms};
     }
 
+    /** {@code -Dbench.counters=true}: W3/W6 report classes loaded, MB allocated and thread CPU time of the cold run. */
+    public static final boolean COUNTERS = Boolean.getBoolean("bench.counters");
+
+    /**
+     * Classes loaded so far, bytes the calling thread allocated so far and its CPU time (ns): a
+     * timed region's difference says how much class loading and allocation it paid (both cost a
+     * cold JVM dearly), and its CPU time is less disturbed by other processes than wall time.
+     */
+    public static long[] classesAndAllocated() {
+        // off by default: the JMX beans it needs cost a few MB of peak RSS, which the benchmark reports
+        if (!COUNTERS) return new long[] {-1, -1, -1};
+        long classes = java.lang.management.ManagementFactory.getClassLoadingMXBean().getTotalLoadedClassCount();
+        long bytes = -1;
+        if (java.lang.management.ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean t) {
+            bytes = t.getThreadAllocatedBytes(Thread.currentThread().getId());
+        }
+        long cpu = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+        return new long[] {classes, bytes, cpu};
+    }
+
     public static void require(boolean cond, String message) {
         if (!cond) throw new IllegalStateException("check failed: " + message);
     }

@@ -22,7 +22,7 @@ public final class W3Ingest {
     private W3Ingest() {}
 
     /** Phase times (ns), the check values, and the collections (count, ms) inside the timed region. */
-    private record Once(long parse, long apply, long materialize, long sum, int keys, long gcCount, long gcMs) {
+    private record Once(long parse, long apply, long materialize, long sum, int keys, long gcCount, long gcMs, long classes, long allocated, long cpu) {
         long total() {
             return parse + apply + materialize;
         }
@@ -48,12 +48,18 @@ public final class W3Ingest {
                 .detailSeconds("verify_apply_s", cold.apply)
                 .detailSeconds("materialize_s", cold.materialize);
         if (!warm.isEmpty()) res.detail("warm_median_s", BenchResult.round(BenchResult.median(warm), 6));
+        if (BenchSupport.COUNTERS) {
+            res.detailSeconds("cold_thread_cpu_s", cold.cpu)
+                    .detail("cold_classes_loaded", cold.classes)
+                    .detail("cold_allocated_mb", BenchResult.round(cold.allocated / 1048576.0, 1));
+        }
         return res.detail("warm_repeats", warmRepeats)
                 .detail("content_messages", exported.messages())
                 .detail("content_bytes", exported.text().getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
                 .detail("rss_before_mb", rssBefore)
                 .detail("cold_gc_count", cold.gcCount)
                 .detail("cold_gc_ms", cold.gcMs)
+
                 .detail("peak_rss_incl_warm_mb", BenchResult.round(BenchResult.currentPeakRssMb(), 1))
                 .check("keys", cold.keys)
                 .check("value_sum", cold.sum);
@@ -63,6 +69,7 @@ public final class W3Ingest {
         CojsonNode receiver = BenchSupport.newAccountNode("reader"); // setup, not timed
         if (profile) SamplingProfiler.start();
         long[] gc0 = BenchSupport.gcCountAndMillis();
+        long[] ca0 = BenchSupport.classesAndAllocated();
         long t0 = System.nanoTime();
         List<ContentPiece> messages = BenchSupport.parseContent(text);
         long t1 = System.nanoTime();
@@ -73,8 +80,9 @@ public final class W3Ingest {
         int keys = view.fields().size();
         long t3 = System.nanoTime();
         long[] gc1 = BenchSupport.gcCountAndMillis();
+        long[] ca1 = BenchSupport.classesAndAllocated();
         if (profile) SamplingProfiler.stop();
         BenchSupport.require(sum == BenchSupport.expectedMapSum(n), "ingested map sum " + sum);
-        return new Once(t1 - t0, t2 - t1, t3 - t2, sum, keys, gc1[0] - gc0[0], gc1[1] - gc0[1]);
+        return new Once(t1 - t0, t2 - t1, t3 - t2, sum, keys, gc1[0] - gc0[0], gc1[1] - gc0[1], ca1[0] - ca0[0], ca1[1] - ca0[1], ca1[2] - ca0[2]);
     }
 }
