@@ -113,6 +113,8 @@ final class CrashHarness implements AutoCloseable {
             if (line.startsWith("COJSON_FAULT") && line.endsWith("paused")) paused.countDown();
         });
         if (!paused.await(60, TimeUnit.SECONDS)) fail("alice's process never reached the pause; stderr: " + stderr);
+        // stdout (IDS) and stderr (paused) are read by two threads: the IDS line may still be on its way
+        await("alice's process printed its IDs", () -> ids.get() != null);
         Alice a = new Alice(new RawCoID(ids.get()[1]), new SessionID(ids.get()[2]), new RawCoID(ids.get()[3]), new RawCoID(ids.get()[4]));
         await("the server stored " + lost, () -> {
             var ks = SyncTestKit.known(serverNode, a.map());
