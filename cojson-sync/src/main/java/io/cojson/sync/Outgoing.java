@@ -54,6 +54,8 @@ final class Outgoing {
     /** With {@link #trackWindowOf}: the storage NodePersistence writes, asked what it committed. */
     private io.cojson.storage.CoValueStorage windowStorage;
     private boolean windowRecheckScheduled;
+    /** With persist-before-send through NodePersistence: values with content held back until storage commits it. */
+    private final Set<RawCoID> heldForStorage = new HashSet<>();
 
     Outgoing(SyncContext ctx) {
         this.ctx = ctx;
@@ -294,6 +296,15 @@ final class Outgoing {
         if (ctx.options.persistBeforeSend() && ctx.options.storage() != null) {
             KnownState committed = storageConfirmed.get(id);
             cap = committed != null ? committed : KnownState.empty(id);
+        } else if (ctx.options.persistBeforeSend() && windowStorage != null) {
+            // Writes reach storage through NodePersistence: its committed state is the cap, and
+            // what it holds back goes out once a re-check sees the commit.
+            cap = windowStorage.knownState(id);
+            CoValueCore core = ctx.node.get(id);
+            if (core != null && !SyncContext.covers(cap, core.knownState())) {
+                heldForStorage.add(id);
+                scheduleWindowRecheck();
+            }
         }
         return quarantineCap(id, cap);
     }
@@ -338,12 +349,22 @@ final class Outgoing {
 
     private void recheckWindow() {
         windowRecheckScheduled = false;
+        List<RawCoID> committed = new ArrayList<>();
         try {
             for (RawCoID id : window.openValues()) window.stored(windowStorage.knownState(id));
+            for (RawCoID id : heldForStorage) {
+                KnownState have = windowStorage.knownState(id);
+                CoValueCore core = ctx.node.locked(() -> ctx.node.get(id));
+                if (core == null || SyncContext.covers(have, ctx.node.locked(core::knownState))) committed.add(id);
+            }
         } catch (RuntimeException e) { // storage closed: the marker stays for the next start to judge
             return;
         }
-        if (!window.openValues().isEmpty()) scheduleWindowRecheck();
+        for (RawCoID id : committed) {
+            heldForStorage.remove(id);
+            releaseCommitted(id); // re-holds whatever is still not stored
+        }
+        if (!window.openValues().isEmpty() || !heldForStorage.isEmpty()) scheduleWindowRecheck();
     }
 
     /** After a commit with {@link SyncOptions#persistBeforeSend}: what was held back may go out now. */

@@ -37,10 +37,14 @@ class DurabilityWindowPersistenceTest {
         System.setProperty("cojson.faults.dir", dir.resolve("faults").toString());
     }
 
-    @AfterEach
-    void clear() throws Exception {
+    private static void release() throws java.io.IOException {
         Path release = Faults.faultsDir().resolve("release-" + POINT);
         if (!Files.exists(release)) Files.createFile(release);
+    }
+
+    @AfterEach
+    void clear() throws Exception {
+        release();
         Faults.configure(null);
         System.clearProperty("cojson.faults.dir");
     }
@@ -66,10 +70,49 @@ class DurabilityWindowPersistenceTest {
                 String pair = map.value() + " " + alice.sessionID().value();
                 await("the edit goes out and the marker names it", () -> read(marker).contains(pair));
                 assertTrue(server.next(SyncMessage.Content.class) != null);
-                Files.createFile(Faults.faultsDir().resolve("release-" + POINT));
+                release();
                 get(p.persistedAll());
                 await("the marker is emptied once storage caught up", () -> read(marker).equals("tracked\n"));
             } finally {
+                release(); // before the storage closes: its writer must not stay parked
+                sync.close();
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("§13 persist before send through NodePersistence: an edit whose store is held in the queue does not go out; it goes once the store committed, and the window never opens")
+    void persistBeforeSendHoldsAnEditUntilItsStoreCommitted() throws Exception {
+        Path data = dir.resolve("bob");
+        LocalNode bob = Accounts.create(CRYPTO, "Bob");
+        try (AsyncMapDbStorage disk = AsyncMapDbStorage.open(data); NodePersistence p = NodePersistence.attach(bob, disk)) {
+            RawCoID group = GroupOperations.createGroup(bob, null);
+            RawCoID map = Accounts.createOwned(bob, "comap", group, JsonValue.NULL);
+            get(p.persistedAll());
+            SyncManager sync = SyncManager.create(bob, SyncOptions.defaults().withPersistBeforeSend(true));
+            try {
+                sync.trackDurabilityWindow(disk);
+                RawPeer server = RawPeer.attach(sync, "server", PeerRole.SERVER);
+                Path marker = data.resolve("durability-window");
+                await("the marker is started", () -> Files.exists(marker));
+                Faults.configure(POINT + "=pause");
+                SyncTestKit.set(bob, map, "title", JsonValue.of("Task"));
+                assertTrue(Faults.awaitPaused(POINT, 1, Duration.ofSeconds(30)), "the store of the edit is held in the queue");
+                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(500);
+                while (System.nanoTime() < deadline) { // whatever goes out meanwhile, never the edit
+                    SyncMessage m = server.poll(50);
+                    if (m instanceof SyncMessage.Content c) {
+                        assertTrue(c.impliedKnownState().count(bob.sessionID()) == 0 || !c.id().equals(map), "sent before stored: " + m.toJson());
+                    }
+                }
+                release();
+                await("the edit goes out once stored", () -> {
+                    SyncMessage m = server.poll(100);
+                    return m instanceof SyncMessage.Content c && c.id().equals(map) && c.impliedKnownState().count(bob.sessionID()) == 1;
+                });
+                assertTrue(read(marker).equals("tracked\n"), "nothing was ever sent unstored");
+            } finally {
+                release(); // before the storage closes: its writer must not stay parked
                 sync.close();
             }
         }

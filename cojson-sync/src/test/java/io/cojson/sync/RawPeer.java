@@ -65,6 +65,16 @@ final class RawPeer {
         }
     }
 
+    /** The next message within {@code ms}, or null. */
+    SyncMessage poll(long ms) {
+        try {
+            String s = inbox.poll(ms, TimeUnit.MILLISECONDS);
+            return s == null ? null : SyncMessage.parse(s);
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     void expectSilence(long ms) {
         try {
             String s = inbox.poll(ms, TimeUnit.MILLISECONDS);
