@@ -49,30 +49,35 @@ class DurabilityWindowPersistenceTest {
         System.clearProperty("cojson.faults.dir");
     }
 
-    @Test
-    @DisplayName("§13 NodePersistence + SyncManager.trackDurabilityWindow: content sent while its store is queued is named in the marker, which empties once the store committed")
-    void theWindowOpensWhileAStoreIsQueuedAndClosesAfterItsCommit() throws Exception {
-        Path data = dir.resolve("alice");
-        LocalNode alice = Accounts.create(CRYPTO, "Alice");
-        try (AsyncMapDbStorage disk = AsyncMapDbStorage.open(data); NodePersistence p = NodePersistence.attach(alice, disk)) {
-            RawCoID group = GroupOperations.createGroup(alice, null);
-            RawCoID map = Accounts.createOwned(alice, "comap", group, JsonValue.NULL);
+    /** What a scenario gets: the node, its map, its persistence, the raw server peer and the marker file. */
+    private record Setup(LocalNode node, RawCoID map, NodePersistence persistence, RawPeer server, Path marker) {}
+
+    private interface Scenario {
+        void run(Setup s) throws Exception;
+    }
+
+    /**
+     * A node persisting through NodePersistence on the async queue, a synced map, a sync manager
+     * tracking the window with a raw server peer; then {@code scenario}, with the queue paused at
+     * {@link #POINT} before its first edit and always released before the storage closes.
+     */
+    private void withPausedQueue(String name, SyncOptions options, Scenario scenario) throws Exception {
+        Path data = dir.resolve(name);
+        LocalNode node = Accounts.create(CRYPTO, name);
+        try (AsyncMapDbStorage disk = AsyncMapDbStorage.open(data); NodePersistence p = NodePersistence.attach(node, disk)) {
+            RawCoID group = GroupOperations.createGroup(node, null);
+            RawCoID map = Accounts.createOwned(node, "comap", group, JsonValue.NULL);
             get(p.persistedAll());
-            SyncManager sync = SyncManager.create(alice);
+            SyncManager sync = SyncManager.create(node, options);
             try {
                 sync.trackDurabilityWindow(disk);
                 RawPeer server = RawPeer.attach(sync, "server", PeerRole.SERVER);
                 Path marker = data.resolve("durability-window");
                 await("the marker is started", () -> Files.exists(marker));
                 Faults.configure(POINT + "=pause");
-                SyncTestKit.set(alice, map, "title", JsonValue.of("Task"));
+                SyncTestKit.set(node, map, "title", JsonValue.of("Task"));
                 assertTrue(Faults.awaitPaused(POINT, 1, Duration.ofSeconds(30)), "the store of the edit is held in the queue");
-                String pair = map.value() + " " + alice.sessionID().value();
-                await("the edit goes out and the marker names it", () -> read(marker).contains(pair));
-                assertTrue(server.next(SyncMessage.Content.class) != null);
-                release();
-                get(p.persistedAll());
-                await("the marker is emptied once storage caught up", () -> read(marker).equals("tracked\n"));
+                scenario.run(new Setup(node, map, p, server, marker));
             } finally {
                 release(); // before the storage closes: its writer must not stay parked
                 sync.close();
@@ -81,41 +86,37 @@ class DurabilityWindowPersistenceTest {
     }
 
     @Test
+    @DisplayName("§13 NodePersistence + SyncManager.trackDurabilityWindow: content sent while its store is queued is named in the marker, which empties once the store committed")
+    void theWindowOpensWhileAStoreIsQueuedAndClosesAfterItsCommit() throws Exception {
+        withPausedQueue("alice", SyncOptions.defaults(), s -> {
+            String pair = s.map().value() + " " + s.node().sessionID().value();
+            await("the edit goes out and the marker names it", () -> read(s.marker()).contains(pair));
+            assertTrue(s.server().next(SyncMessage.Content.class) != null);
+            release();
+            get(s.persistence().persistedAll());
+            await("the marker is emptied once storage caught up", () -> read(s.marker()).equals("tracked\n"));
+        });
+    }
+
+    @Test
     @DisplayName("§13 persist before send through NodePersistence: an edit whose store is held in the queue does not go out; it goes once the store committed, and the window never opens")
     void persistBeforeSendHoldsAnEditUntilItsStoreCommitted() throws Exception {
-        Path data = dir.resolve("bob");
-        LocalNode bob = Accounts.create(CRYPTO, "Bob");
-        try (AsyncMapDbStorage disk = AsyncMapDbStorage.open(data); NodePersistence p = NodePersistence.attach(bob, disk)) {
-            RawCoID group = GroupOperations.createGroup(bob, null);
-            RawCoID map = Accounts.createOwned(bob, "comap", group, JsonValue.NULL);
-            get(p.persistedAll());
-            SyncManager sync = SyncManager.create(bob, SyncOptions.defaults().withPersistBeforeSend(true));
-            try {
-                sync.trackDurabilityWindow(disk);
-                RawPeer server = RawPeer.attach(sync, "server", PeerRole.SERVER);
-                Path marker = data.resolve("durability-window");
-                await("the marker is started", () -> Files.exists(marker));
-                Faults.configure(POINT + "=pause");
-                SyncTestKit.set(bob, map, "title", JsonValue.of("Task"));
-                assertTrue(Faults.awaitPaused(POINT, 1, Duration.ofSeconds(30)), "the store of the edit is held in the queue");
-                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(500);
-                while (System.nanoTime() < deadline) { // whatever goes out meanwhile, never the edit
-                    SyncMessage m = server.poll(50);
-                    if (m instanceof SyncMessage.Content c) {
-                        assertTrue(c.impliedKnownState().count(bob.sessionID()) == 0 || !c.id().equals(map), "sent before stored: " + m.toJson());
-                    }
+        withPausedQueue("bob", SyncOptions.defaults().withPersistBeforeSend(true), s -> {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(500);
+            while (System.nanoTime() < deadline) { // whatever goes out meanwhile, never the edit
+                SyncMessage m = s.server().poll(50);
+                if (m instanceof SyncMessage.Content c) {
+                    assertTrue(c.impliedKnownState().count(s.node().sessionID()) == 0 || !c.id().equals(s.map()),
+                            "sent before stored: " + m.toJson());
                 }
-                release();
-                await("the edit goes out once stored", () -> {
-                    SyncMessage m = server.poll(100);
-                    return m instanceof SyncMessage.Content c && c.id().equals(map) && c.impliedKnownState().count(bob.sessionID()) == 1;
-                });
-                assertTrue(read(marker).equals("tracked\n"), "nothing was ever sent unstored");
-            } finally {
-                release(); // before the storage closes: its writer must not stay parked
-                sync.close();
             }
-        }
+            release();
+            await("the edit goes out once stored", () -> {
+                SyncMessage m = s.server().poll(100);
+                return m instanceof SyncMessage.Content c && c.id().equals(s.map()) && c.impliedKnownState().count(s.node().sessionID()) == 1;
+            });
+            assertTrue(read(s.marker()).equals("tracked\n"), "nothing was ever sent unstored");
+        });
     }
 
     private static String read(Path f) {
