@@ -230,16 +230,18 @@ final class MessageText {
         do {
             c.skipWs();
             int start = c.pos();
-            Transaction tx = ContentMessages.canonicalTransaction(c); // the fast path for plain ASCII
+            // The fast path takes only text in the exact canonical layout (plain ASCII); anything else
+            // is read as a tree of one transaction and must equal its canonical JSON, so that it writes
+            // back as received; any other layout keeps its bytes through the tree path (as does a
+            // malformed one its error).
+            Transaction tx = ContentMessages.canonicalTransaction(c);
             if (tx == null) {
                 c.pos(start);
-                tx = TransactionCodec.fromJson(c.value()); // a tree of one transaction, not of the message
-            }
-            // Only a transaction whose text is its canonical JSON writes back as received; any
-            // other layout keeps its bytes through the tree path (as does a malformed one its error).
-            String canonical = tx.canonicalJson();
-            if (c.pos() - start != canonical.length() || !c.text().regionMatches(start, canonical, 0, canonical.length())) {
-                throw Unusual.INSTANCE;
+                tx = TransactionCodec.fromJson(c.value());
+                String canonical = tx.canonicalJson();
+                if (c.pos() - start != canonical.length() || !c.text().regionMatches(start, canonical, 0, canonical.length())) {
+                    throw Unusual.INSTANCE;
+                }
             }
             txs.add(tx);
             c.skipWs();
