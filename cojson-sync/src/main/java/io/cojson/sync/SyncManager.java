@@ -49,6 +49,8 @@ import org.slf4j.LoggerFactory;
  * inside {@link LocalNode#locked}.
  */
 public final class SyncManager implements AutoCloseable {
+    private static final Runnable NOTHING = () -> {};
+
     private static final Logger LOG = LoggerFactory.getLogger(SyncManager.class);
     /** Process-wide, for managers without a scheduler of their own; its thread ends when idle. */
     private static final ScheduledExecutorService SHARED_TIMER = SerialExecutor.idleEndingScheduler(1, "cojson-sync-timer");
@@ -126,12 +128,18 @@ public final class SyncManager implements AutoCloseable {
 
                 @Override
                 public void onMessage(String json, JsonValue parsed) {
+                    onMessage(json, parsed, NOTHING);
+                }
+
+                @Override
+                public void onMessage(String json, JsonValue parsed, Runnable handled) {
                     p.enterIncoming(limit);
                     ctx.exec.execute(() -> {
                         try {
                             received(p, json, parsed);
                         } finally {
                             p.leaveIncoming();
+                            handled.run(); // the text is no longer needed: the transport's budget gets it back
                         }
                     });
                 }

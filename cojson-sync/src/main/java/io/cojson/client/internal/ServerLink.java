@@ -93,6 +93,11 @@ public final class ServerLink implements AutoCloseable {
                 }
 
                 @Override
+                public void onMessage(String messageJson, JsonValue parsed, Runnable handled) {
+                    listener.onMessage(messageJson, parsed, handled);
+                }
+
+                @Override
                 public void onClosed(String reason) {
                     // a late end of a replaced channel says nothing about the current one
                     if (!closing && seq == channelSeq.get()) {

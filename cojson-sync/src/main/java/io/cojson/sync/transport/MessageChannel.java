@@ -22,6 +22,21 @@ public interface MessageChannel extends AutoCloseable {
             onMessage(messageJson);
         }
 
+        /**
+         * As above ({@code parsed} may be null), with {@code handled} to run once the listener no
+         * longer holds the message's text: the transport counts the message against its incoming
+         * memory budget until then. It may run on any thread; running it again does nothing. The
+         * default handles the message at once and then runs it.
+         */
+        default void onMessage(String messageJson, JsonValue parsed, Runnable handled) {
+            try {
+                if (parsed == null) onMessage(messageJson);
+                else onMessage(messageJson, parsed);
+            } finally {
+                handled.run();
+            }
+        }
+
         /** The channel closed (by either side or by an error); no more messages follow. */
         void onClosed(String reason);
     }

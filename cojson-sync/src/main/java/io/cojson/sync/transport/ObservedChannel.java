@@ -47,6 +47,12 @@ public final class ObservedChannel implements MessageChannel {
             }
 
             @Override
+            public void onMessage(String json, JsonValue parsed, Runnable handled) {
+                received.accept(json);
+                listener.onMessage(json, parsed, handled);
+            }
+
+            @Override
             public void onClosed(String reason) {
                 listener.onClosed(reason);
             }

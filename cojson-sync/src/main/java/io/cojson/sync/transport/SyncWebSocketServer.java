@@ -2,6 +2,7 @@ package io.cojson.sync.transport;
 
 import io.cojson.storage.Faults;
 import io.cojson.sync.transport.internal.ChannelCore;
+import io.cojson.sync.transport.internal.IncomingBudget;
 import io.cojson.sync.transport.internal.JettyConnection;
 import io.cojson.sync.transport.internal.Timers;
 import java.time.Duration;
@@ -47,6 +48,7 @@ public final class SyncWebSocketServer implements AutoCloseable {
     private final Set<JettyConnection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicLong closedPeak = new AtomicLong();
+    private volatile IncomingBudget incoming;
     private final AtomicLong closedCoalesced = new AtomicLong();
     private final AtomicLong slowConsumers = new AtomicLong();
     private final java.util.concurrent.atomic.AtomicInteger closedHeldPeak = new java.util.concurrent.atomic.AtomicInteger();
@@ -77,8 +79,51 @@ public final class SyncWebSocketServer implements AutoCloseable {
         private long maxOutgoingBytes = defaultOutgoingBudget();
         private Duration stallTimeout = Duration.ofSeconds(30);
         private int maxHeldMessages = 1000;
+        private long maxIncomingBytes = defaultIncomingBudget();
+        private long maxIncomingBytesPerConnection = 32L << 20;
+        private Duration incomingWait = Duration.ofSeconds(30);
 
         private Builder() {}
+
+        /** An eighth of the heap, between 16 and 512 MiB. */
+        static long defaultIncomingBudget() {
+            return Math.max(16L << 20, Math.min(512L << 20, Runtime.getRuntime().maxMemory() / 8));
+        }
+
+        /**
+         * Server-wide: how much incoming message text (in characters, about bytes of JSON) may be
+         * held at once, from the first piece of a message until the sync layer has handled it.
+         * While it is spent, connections are not read further (TCP pushes back on their clients).
+         * A message larger than this can never be taken and is refused with 1009. So that half-received
+         * messages cannot block each other, one connection may read on past it by one message
+         * ({@link #maxMessageBytes}); held text stays below this plus one message plus 64 KiB per
+         * connection, and memory at about three times that (pieces, assembled text, what is parsed).
+         * Default: an eighth of the heap, between 16 and 512 MiB; 0 or less: no limit.
+         */
+        public Builder maxIncomingBytes(long bytes) {
+            this.maxIncomingBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Per connection: how much complete incoming text may wait to be handled before the
+         * connection is read further (its message in progress, up to {@link #maxMessageBytes}, comes
+         * on top). Default 32 MiB; 0 or less: no limit.
+         */
+        public Builder maxIncomingBytesPerConnection(long bytes) {
+            this.maxIncomingBytesPerConnection = bytes;
+            return this;
+        }
+
+        /**
+         * How long a connection may wait for the server-wide incoming budget in the middle of a
+         * message before it is closed with 1013 (try again later), so that half-received messages
+         * cannot hold the budget against each other. Default 30 s; zero: wait as long as it takes.
+         */
+        public Builder incomingWait(Duration wait) {
+            this.incomingWait = Objects.requireNonNull(wait, "wait");
+            return this;
+        }
 
         /**
          * Per connection: how many incoming messages are held while the server is not ready yet
@@ -239,6 +284,23 @@ public final class SyncWebSocketServer implements AutoCloseable {
         return peak;
     }
 
+    /** The server-wide incoming budget in force ({@link Builder#maxIncomingBytes}), in characters. */
+    public long maxIncomingBytes() {
+        return config.maxIncomingBytes;
+    }
+
+    /** Incoming message text held right now, in characters (pieces being assembled and messages not yet handled). */
+    public long incomingBytesHeld() {
+        IncomingBudget b = incoming;
+        return b == null ? 0 : b.used();
+    }
+
+    /** The most incoming message text ever held at once, in characters. */
+    public long peakIncomingBytes() {
+        IncomingBudget b = incoming;
+        return b == null ? 0 : b.peak();
+    }
+
     /** Connections dropped because their client did not read what it was sent. */
     public long slowConsumersClosed() {
         return slowConsumers.get();
@@ -329,10 +391,16 @@ public final class SyncWebSocketServer implements AutoCloseable {
         Timers timers = Timers.shared();
         long pingMs = config.pingInterval.toMillis();
         JettyConnection.Owner owner = new Owner();
+        incoming = new IncomingBudget(config.maxIncomingBytes, config.maxMessageBytes > 0 ? config.maxMessageBytes : config.maxIncomingBytes);
+        JettyConnection.IncomingLimits limits = new JettyConnection.IncomingLimits(incoming, config.maxMessageBytes,
+                config.maxIncomingBytesPerConnection, config.incomingWait.toMillis());
         WebSocketUpgradeHandler upgrades = WebSocketUpgradeHandler.from(s, container -> {
             long max = config.maxMessageBytes > 0 ? config.maxMessageBytes : Integer.MAX_VALUE; // a Java string holds no more
             container.setMaxTextMessageSize(max);
-            container.setMaxBinaryMessageSize(max);
+            container.setMaxBinaryMessageSize(Math.min(max, 1L << 20)); // binary frames are dropped anyway
+            // Text arrives in pieces of at most 64 KiB, assembled and budgeted by each connection.
+            container.setMaxFrameSize(64 * 1024);
+            container.setAutoFragment(true);
             container.setIdleTimeout(config.idleTimeout);
             container.addMapping("/*", (request, response, callback) -> {
                 if ("/health".equals(request.getHttpURI().getPath())) {
@@ -341,7 +409,8 @@ public final class SyncWebSocketServer implements AutoCloseable {
                 }
                 response.setExtensions(List.of()); // no permessage-deflate, like the reference's ws server
                 return new JettyConnection(owner, pingMs, config.datacenter, timers, sequence.incrementAndGet(),
-                        config.maxOutgoingBytes, config.stallTimeout.toMillis(), config.maxHeldMessages);
+                        config.maxOutgoingBytes, config.stallTimeout.toMillis(), config.maxHeldMessages)
+                        .limitIncoming(limits);
             });
         });
         upgrades.setHandler(new PlainHttp());

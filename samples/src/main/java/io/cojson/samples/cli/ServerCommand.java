@@ -30,6 +30,9 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--max-outgoing-mib", description = "Per connection: most MiB waiting to be sent before a client that does not read is dropped (default: an eighth of the heap, 16 to 256).")
     Long maxOutgoingMib;
 
+    @Option(names = "--max-incoming-mib", description = "Server-wide: most MiB of incoming message text held at once, from a message's first piece until it is handled; connections are not read further meanwhile (default: an eighth of the heap, 16 to 512).")
+    Long maxIncomingMib;
+
     @Override
     public Integer call() {
         int p;
@@ -43,6 +46,10 @@ public final class ServerCommand implements Callable<Integer> {
             System.err.println("server: --port must be between 0 and 65535, got " + p);
             return 2;
         }
+        if ((maxOutgoingMib != null && maxOutgoingMib < 0) || (maxIncomingMib != null && maxIncomingMib < 0)) {
+            System.err.println("server: --max-outgoing-mib and --max-incoming-mib must not be negative");
+            return 2;
+        }
         if (host == null || host.isBlank()) {
             System.err.println("server: --host must not be empty");
             return 2;
@@ -53,6 +60,7 @@ public final class ServerCommand implements Callable<Integer> {
         try {
             server = EmbeddedSyncServer.start(host, p, db, b -> {
                 if (maxOutgoingMib != null) b.maxOutgoingBytes(maxOutgoingMib << 20);
+                if (maxIncomingMib != null) b.maxIncomingBytes(maxIncomingMib << 20);
             });
         } catch (Exception e) {
             System.err.println("server: cannot start: " + e);

@@ -158,6 +158,22 @@ public final class ChannelCore implements MessageChannel {
 
     /** One text frame, of any size. Never throws for bad input: it is dropped with a log line. */
     public void frameReceived(String text) {
+        frameReceived(text, null);
+    }
+
+    /**
+     * As above; each message taken from the frame holds a share of {@code lease} (may be null)
+     * until its listener has handled it, so the frame's charge is given back only then.
+     */
+    public void frameReceived(String text, IncomingBudget.Lease lease) {
+        try {
+            decodeAndDeliver(text, lease);
+        } finally {
+            if (lease != null) lease.frameDone();
+        }
+    }
+
+    private void decodeAndDeliver(String text, IncomingBudget.Lease lease) {
         framesReceived.incrementAndGet();
         touch();
         if (text.isEmpty()) return; // ignored, but it did count as liveness
@@ -175,7 +191,7 @@ public final class ChannelCore implements MessageChannel {
         for (FrameCodec.Head h : d.lines) {
             if (!h.object) continue; // null/primitives/arrays are not messages
             if (h.hasTime) hooks.ping(h.time);
-            if (h.hasAction) receive(h);
+            if (h.hasAction) receive(h, lease);
         }
     }
 
@@ -249,7 +265,7 @@ public final class ChannelCore implements MessageChannel {
 
     // ---- internals -------------------------------------------------------------------------
 
-    private void receive(FrameCodec.Head h) {
+    private void receive(FrameCodec.Head h, IncomingBudget.Lease lease) {
         if (Faults.active()) {
             Faults.Effect e;
             try {
@@ -259,9 +275,14 @@ public final class ChannelCore implements MessageChannel {
                 return;
             }
             if (e == Faults.Effect.DROP) return;
-            if (e == Faults.Effect.DUP) inbox.offer(h.text, h.value);
+            if (e == Faults.Effect.DUP) offer(h, lease);
         }
-        inbox.offer(h.text, h.value);
+        offer(h, lease);
+    }
+
+    private void offer(FrameCodec.Head h, IncomingBudget.Lease lease) {
+        if (lease == null) inbox.offer(h.text, h.value);
+        else inbox.offer(h.text, h.value, lease.handled());
     }
 
     private void finish(String reason) {

@@ -16,8 +16,10 @@ final class Inbox {
     private static final Logger log = LoggerFactory.getLogger(Inbox.class);
 
     private final String name;
-    /** A received message and, when the transport parsed it, its parsed value. */
-    private record Item(String text, JsonValue parsed) {}
+    private static final Runnable NOTHING = () -> {};
+
+    /** A received message, its parsed value when the transport parsed it, and what to run once it is handled. */
+    private record Item(String text, JsonValue parsed, Runnable handled) {}
 
     private final ArrayDeque<Item> pending = new ArrayDeque<>();
     private MessageChannel.Listener listener;
@@ -53,6 +55,11 @@ final class Inbox {
     }
 
     void offer(String message, JsonValue parsed) {
+        offer(message, parsed, NOTHING);
+    }
+
+    /** As above; {@code handled} runs once the listener is done with the message (or it is dropped). */
+    void offer(String message, JsonValue parsed, Runnable handled) {
         synchronized (this) {
             while (listener == null && closedReason == null && heldLimit > 0 && pending.size() >= heldLimit) {
                 try {
@@ -62,8 +69,11 @@ final class Inbox {
                     break;
                 }
             }
-            if (closedReason != null) return;
-            pending.add(new Item(message, parsed));
+            if (closedReason != null) {
+                handled.run();
+                return;
+            }
+            pending.add(new Item(message, parsed, handled));
             if (listener == null) peak = Math.max(peak, pending.size());
         }
         drain();
@@ -117,12 +127,15 @@ final class Inbox {
                 }
                 try {
                     if (message == null) l.onClosed(closing);
+                    else if (message.handled() != NOTHING) l.onMessage(message.text(), message.parsed(), message.handled());
                     else if (message.parsed() != null) l.onMessage(message.text(), message.parsed());
                     else l.onMessage(message.text());
                 } catch (RuntimeException e) {
                     log.error("listener of {} failed", name, e);
+                    if (message != null) message.handled().run(); // idempotent: the listener may have run it
                 } catch (Error e) {
                     log.error("listener of {} failed", name, e);
+                    if (message != null) message.handled().run();
                     io.cojson.storage.FatalErrors.report(e);
                     throw e;
                 }
