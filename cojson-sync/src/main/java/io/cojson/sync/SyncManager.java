@@ -160,6 +160,15 @@ public final class SyncManager implements AutoCloseable {
         return p;
     }
 
+    /**
+     * Whether a session of {@code id} is under recovery or held back until checked: a server's equal
+     * count then proves nothing (a fork of the same length), so {@code waitForSync} waits.
+     */
+    boolean holdsSyncOf(RawCoID id) {
+        java.util.Set<io.cojson.core.ids.SessionID> q = ctx.quarantined.get(id);
+        return (q != null && !q.isEmpty()) || ctx.hooks.holding(id);
+    }
+
     public Optional<PeerState> peer(String id) {
         return Optional.ofNullable(ctx.peer(id));
     }

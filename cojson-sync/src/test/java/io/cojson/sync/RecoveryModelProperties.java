@@ -18,9 +18,6 @@ import io.cojson.sync.recovery.RecoveryCoordinator;
 import io.cojson.sync.recovery.RecoveryState;
 import io.cojson.sync.recovery.SessionRegistry;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -29,7 +26,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -54,17 +50,13 @@ import net.jqwik.api.state.Transformer;
  * present twice on a device. After the schedule, heal (every device connected and synced) and
  * check liveness: every peer converges, every recovery ended, and every edit that a server
  * acknowledged or a disk held is present exactly once everywhere. Schedules, crashes and forks
- * actually run are written to {@code target/recovery-model.json}.
+ * actually run are added to {@code target/recovery-model.json} ({@link ModelSummary}).
  *
  * <p>CI runs 1,000 schedules from a fixed seed. Long runs change both without code changes:
  * {@code -Dcojson.model.schedules=100000 -Dcojson.model.seed=N} (jqwik prints the seed of a failure,
  * and the summary names the seed that ran).
  */
 class RecoveryModelProperties {
-    private static final AtomicLong SCHEDULES = new AtomicLong();
-    private static final AtomicLong CRASHES = new AtomicLong();
-    private static final AtomicLong FORKS = new AtomicLong();
-    private static final AtomicLong FAILURES = new AtomicLong();
     /** Schedules and seed of this run: the CI defaults, or {@code -Dcojson.model.schedules} and {@code -Dcojson.model.seed}. */
     static final int TRIES = Integer.getInteger("cojson.model.schedules", 1000);
     static final long SEED = Long.getLong("cojson.model.seed", 20261206L);
@@ -289,11 +281,9 @@ class RecoveryModelProperties {
             chain.run();
             m = CURRENT.get();
             m.healAndCheck();
-            SCHEDULES.incrementAndGet();
-            CRASHES.addAndGet(m.crashes);
-            for (Device d : m.devices) FORKS.addAndGet(d.forks);
+            ModelSummary.add(1, m.crashes, m.devices.stream().mapToLong(d -> d.forks).sum(), 0);
         } catch (AssertionError | RuntimeException e) {
-            FAILURES.incrementAndGet();
+            ModelSummary.add(0, 0, 0, 1);
             throw e;
         } finally {
             Model made = CURRENT.get();
@@ -304,9 +294,6 @@ class RecoveryModelProperties {
 
     @AfterContainer
     static void writeSummary() throws IOException {
-        Path out = Path.of("target", "recovery-model.json");
-        Files.createDirectories(out.getParent());
-        Files.writeString(out, "{\"schedules\":" + SCHEDULES.get() + ",\"crashes\":" + CRASHES.get() + ",\"forks\":" + FORKS.get()
-                + ",\"failures\":" + FAILURES.get() + ",\"seed\":" + SEED + "}\n", StandardCharsets.UTF_8);
+        ModelSummary.write(SEED);
     }
 }

@@ -65,14 +65,36 @@ public final class RecoveryCoordinator implements AutoCloseable {
      * @param storageTimeout how long one recovery unit may take to commit
      * @param batchWindow    how long a first trigger waits for others, so that values detected
      *                       together recover dependencies first (§5.1)
+     * @param worker         where recovery runs, one task at a time (null: a daemon thread of its own,
+     *                       ended by {@link #close()}); tests pass a stepped scheduler on a virtual
+     *                       clock for deterministic runs (reliability.md §2.3). The caller owns it.
      */
-    public record Options(int maxAttempts, Duration firstBackoff, Duration storageTimeout, Duration batchWindow) {
+    /**
+     * A caller's worker that runs sync work on the same single thread (a deterministic test run):
+     * where recovery waits for a sync step it runs due tasks instead, one at a time, so it never
+     * blocks on work queued behind itself.
+     */
+    public interface SteppedWorker extends ScheduledExecutorService {
+        /** Runs the next task that is due now, if any; false when none is. */
+        boolean runOneDueTask();
+    }
+
+    public record Options(int maxAttempts, Duration firstBackoff, Duration storageTimeout, Duration batchWindow,
+                          ScheduledExecutorService worker) {
+        public Options(int maxAttempts, Duration firstBackoff, Duration storageTimeout, Duration batchWindow) {
+            this(maxAttempts, firstBackoff, storageTimeout, batchWindow, null);
+        }
+
         public static Options defaults() {
             return new Options(5, Duration.ofMillis(200), Duration.ofSeconds(30), Duration.ofMillis(20));
         }
 
         public Options withBatchWindow(Duration d) {
-            return new Options(maxAttempts, firstBackoff, storageTimeout, d);
+            return new Options(maxAttempts, firstBackoff, storageTimeout, d, worker);
+        }
+
+        public Options withWorker(ScheduledExecutorService w) {
+            return new Options(maxAttempts, firstBackoff, storageTimeout, batchWindow, w);
         }
     }
 
@@ -115,6 +137,7 @@ public final class RecoveryCoordinator implements AutoCloseable {
     private final CoValueStorage storage;
     private final Options options;
     private final ScheduledExecutorService worker;
+    private final boolean ownWorker;
     private final Subscription trigger;
     private final ClientTriggers clientTriggers;
     private final DiscardedEdits discarded;
@@ -143,7 +166,8 @@ public final class RecoveryCoordinator implements AutoCloseable {
         this.storage = storage;
         this.options = options;
         this.conflicts = storage == null ? ConflictRecords.inMemory() : ConflictRecords.of(storage);
-        this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
+        this.ownWorker = options.worker() == null;
+        this.worker = !ownWorker ? options.worker() : Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "cojson-recovery");
             t.setDaemon(true);
             return t;
@@ -245,6 +269,7 @@ public final class RecoveryCoordinator implements AutoCloseable {
         trigger.close();
         sync.setRecoveryHooks(io.cojson.sync.RecoveryHooks.NONE);
         discarded.close();
+        if (!ownWorker) return; // the caller's: its remaining tasks see closed and do nothing
         worker.shutdown();
         try {
             if (!worker.awaitTermination(options.storageTimeout().toMillis(), TimeUnit.MILLISECONDS)) worker.shutdownNow();
@@ -286,6 +311,7 @@ public final class RecoveryCoordinator implements AutoCloseable {
 
     /** Runs the next waiting job whose dependencies have no waiting job of their own. */
     private void runNext() {
+        if (closed) return;
         Job job;
         synchronized (jobs) {
             job = pickDependencyFirst();
@@ -555,6 +581,10 @@ public final class RecoveryCoordinator implements AutoCloseable {
     }
 
     private <T> T join(java.util.concurrent.CompletableFuture<T> f) {
+        if (worker instanceof SteppedWorker stepped) { // one thread for everything: run what completes f instead of waiting
+            for (int i = 0; i < 1_000_000 && !f.isDone(); i++) if (!stepped.runOneDueTask()) break;
+            if (!f.isDone()) throw new IllegalStateException("a stepped worker ran out of tasks before the awaited step completed");
+        }
         try {
             return f.get(options.storageTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
