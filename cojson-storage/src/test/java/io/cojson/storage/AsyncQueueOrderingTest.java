@@ -44,9 +44,8 @@ class AsyncQueueOrderingTest {
         Faults.configure(null);
     }
 
-    private void release(String point) throws Exception {
-        Files.createDirectories(Faults.faultsDir());
-        Files.createFile(Faults.faultsDir().resolve("release-" + point));
+    private static void release(String point) throws Exception {
+        AsyncStorageTest.release(point);
     }
 
     /** Takes {@code n} load permits; fails at once with the loader's own error if it died. */
@@ -180,13 +179,16 @@ class AsyncQueueOrderingTest {
             CompletableFuture<ReplaceResult> unit = s.replaceSession(f.replacement(1));
             CompletableFuture<StoreResult> later = s.store(
                     io.cojson.storage.internal.NodeContent.since(other, x, KnownState.empty(x).withHeader(true)).get(0));
-            await(earlier);
-            assertTrue(Faults.awaitPaused("storage.replace.mid", 1, Duration.ofSeconds(30)),
-                    "the writer reached the pause inside the unit, before its commit");
-            assertFalse(unit.isDone(), "queue is busy with the unit: its future must not complete early (the 0.20.19 bug)");
-            assertFalse(later.isDone());
-            assertEquals(before, s.knownState(f.id), "nothing of the unit is visible before its commit");
-            release("storage.replace.mid");
+            try {
+                await(earlier);
+                assertTrue(Faults.awaitPaused("storage.replace.mid", 1, Duration.ofSeconds(30)),
+                        "the writer reached the pause inside the unit, before its commit");
+                assertFalse(unit.isDone(), "queue is busy with the unit: its future must not complete early (the 0.20.19 bug)");
+                assertFalse(later.isDone());
+                assertEquals(before, s.knownState(f.id), "nothing of the unit is visible before its commit");
+            } finally {
+                release("storage.replace.mid"); // also after a failed check: close() would wait for the paused writer
+            }
             assertEquals(3, await(unit).stored().count(f.s));
             await(later);
         }

@@ -43,6 +43,13 @@ class AsyncStorageTest {
         Faults.configure(null);
     }
 
+    /** Lets a paused fault point go on (idempotent). */
+    static void release(String point) throws java.io.IOException {
+        Files.createDirectories(Faults.faultsDir());
+        Path file = Faults.faultsDir().resolve("release-" + point);
+        if (!Files.exists(file)) Files.createFile(file);
+    }
+
     /** {@code n} single-transaction pieces of one map, in order (the first with the header). */
     static List<ContentPiece> writes(LocalNode node, RawCoID map, int n) {
         List<ContentPiece> out = new ArrayList<>();
@@ -63,18 +70,23 @@ class AsyncStorageTest {
         StorageOptions opts = StorageOptions.defaults().withQueueCapacity(2).withEnqueueTimeout(Duration.ofMillis(200));
         try (AsyncMapDbStorage s = AsyncMapDbStorage.open(tmp.resolve("bp"), opts)) {
             Faults.configure("storage.queue.beforeEntry=pause");
-            CompletableFuture<StoreResult> first = s.store(w.get(0)); // taken by the writer, which pauses
-            assertTrue(Faults.awaitPaused("storage.queue.beforeEntry", 1, Duration.ofSeconds(30)), "the writer took the first entry");
-            CompletableFuture<StoreResult> second = s.store(w.get(1));
-            CompletableFuture<StoreResult> third = s.store(w.get(2)); // queue (capacity 2) now full
-            long t0 = System.nanoTime();
-            CompletableFuture<StoreResult> rejected = s.store(w.get(3));
-            assertTrue(System.nanoTime() - t0 >= TimeUnit.MILLISECONDS.toNanos(150), "the writer waited for space");
-            CompletionException e = assertThrows(CompletionException.class, rejected::join);
-            assertTrue(e.getCause() instanceof StorageRejectedException, e.toString());
-            assertFalse(first.isDone());
-            Files.createDirectories(Faults.faultsDir());
-            Files.createFile(Faults.faultsDir().resolve("release-storage.queue.beforeEntry"));
+            CompletableFuture<StoreResult> first;
+            CompletableFuture<StoreResult> second;
+            CompletableFuture<StoreResult> third;
+            try {
+                first = s.store(w.get(0)); // taken by the writer, which pauses
+                assertTrue(Faults.awaitPaused("storage.queue.beforeEntry", 1, Duration.ofSeconds(30)), "the writer took the first entry");
+                second = s.store(w.get(1));
+                third = s.store(w.get(2)); // queue (capacity 2) now full
+                long t0 = System.nanoTime();
+                CompletableFuture<StoreResult> rejected = s.store(w.get(3));
+                assertTrue(System.nanoTime() - t0 >= TimeUnit.MILLISECONDS.toNanos(150), "the writer waited for space");
+                CompletionException e = assertThrows(CompletionException.class, rejected::join);
+                assertTrue(e.getCause() instanceof StorageRejectedException, e.toString());
+                assertFalse(first.isDone());
+            } finally {
+                release("storage.queue.beforeEntry"); // also after a failed check: close() would wait for the paused writer
+            }
             await(CompletableFuture.allOf(first, second, third));
             assertEquals(3, s.knownState(map).count(node.sessionID()));
         }

@@ -124,18 +124,22 @@ class PowerLossDurabilityTest {
         try (AsyncMapDbStorage s = AsyncMapDbStorage.open(store(), StorageOptions.defaults().withMaxBatch(8))) {
             Faults.configure("storage.queue.beforeEntry=pause");
             List<CompletableFuture<StoreResult>> futures = new ArrayList<>();
-            for (int i = 0; i < pieces.size(); i++) {
-                int n = i;
-                futures.add(s.store(pieces.get(i)));
-                futures.get(i).thenRun(() -> { // runs on the callback thread as the future completes
-                    disk.event("ack " + n);
-                    images[n] = disk.crashImage();
-                });
-                if (i == 0) assertTrue(Faults.awaitPaused("storage.queue.beforeEntry", 1, Duration.ofSeconds(30)), "writer paused");
+            try {
+                for (int i = 0; i < pieces.size(); i++) {
+                    int n = i;
+                    futures.add(s.store(pieces.get(i)));
+                    futures.get(i).thenRun(() -> { // runs on the callback thread as the future completes
+                        disk.event("ack " + n);
+                        images[n] = disk.crashImage();
+                    });
+                    if (i == 0) assertTrue(Faults.awaitPaused("storage.queue.beforeEntry", 1, Duration.ofSeconds(30)), "writer paused");
+                }
+                assertTrue(futures.stream().noneMatch(CompletableFuture::isDone), "nothing completed while the writer is paused");
+            } finally { // also after a failed check: close() would wait for the paused writer
+                Files.createDirectories(Faults.faultsDir());
+                Path release = Faults.faultsDir().resolve("release-storage.queue.beforeEntry");
+                if (!Files.exists(release)) Files.createFile(release);
             }
-            assertTrue(futures.stream().noneMatch(CompletableFuture::isDone), "nothing completed while the writer is paused");
-            Files.createDirectories(Faults.faultsDir());
-            Files.createFile(Faults.faultsDir().resolve("release-storage.queue.beforeEntry"));
             for (CompletableFuture<StoreResult> f : futures) assertEquals(StoreResult.Status.STORED, f.get(60, TimeUnit.SECONDS).status());
         }
         // completions run on a callback thread, possibly during the next commit: rule 1 cannot attribute them,

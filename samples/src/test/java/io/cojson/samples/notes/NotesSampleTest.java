@@ -10,7 +10,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -125,20 +124,36 @@ class NotesSampleTest {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), NotesSample.class.getName(),
                     tmp.resolve("child").toString(), server.url(), "from a child JVM").redirectErrorStream(true).start();
-            List<String> lines = new ArrayList<>();
-            long lastLine = 0;
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null;) {
-                    lines.add(line);
-                    if (line.equals("closed")) lastLine = System.nanoTime();
+            List<String> lines = new CopyOnWriteArrayList<>();
+            long[] lastLine = {0};
+            // read on a daemon thread: a child that never exits keeps its stdout open, and a read on
+            // a pipe cannot be interrupted, so the test thread only ever waits with a bound
+            Thread reader = new Thread(() -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                    for (String line; (line = r.readLine()) != null;) {
+                        if (line.equals("closed")) lastLine[0] = System.nanoTime();
+                        lines.add(line);
+                    }
+                } catch (java.io.IOException e) {
+                    // the child is gone: same as the end of its output
                 }
+            }, "stdout of the notes sample");
+            reader.setDaemon(true);
+            reader.start();
+            try {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90); // JVM start and sync on a busy machine
+                while (lastLine[0] == 0 && p.isAlive() && System.nanoTime() < deadline) Thread.sleep(20);
+                assertTrue(lastLine[0] > 0 || !p.isAlive(), "no 'closed' line within 90 s: " + lines);
+                // OkHttp's default non-daemon threads used to keep such a JVM alive for 60 s after its last line
+                assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the JVM did not exit within 30 s of its last line: " + lines);
+            } finally {
+                p.destroyForcibly();
             }
-            // OkHttp's default non-daemon threads used to keep such a JVM alive for 60 s
-            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the JVM did not exit: " + lines);
-            long exitedAfterMs = (System.nanoTime() - lastLine) / 1_000_000;
+            reader.join(10_000);
+            long exitedAfterMs = (System.nanoTime() - lastLine[0]) / 1_000_000;
             assertEquals(0, p.exitValue(), lines.toString());
             assertTrue(lines.stream().anyMatch(l -> l.startsWith("synced after") && l.contains("from a child JVM")), lines.toString());
-            assertTrue(lastLine > 0, lines.toString());
+            assertTrue(lastLine[0] > 0, lines.toString());
             System.out.println("notes sample JVM exited " + exitedAfterMs + " ms after its last line; output: "
                     + lines.stream().filter(l -> l.startsWith("synced")).toList());
         }
