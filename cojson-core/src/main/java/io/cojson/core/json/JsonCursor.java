@@ -55,6 +55,8 @@ public final class JsonCursor {
     /** Scratch for decoding strings with escapes (allocated on the first one). */
     private char[] scratch;
     private byte[] byteScratch;
+    /** The last string value longer than the shared cache's that had no escapes (see {@link #stringValue}). */
+    private JsonValue.Str lastLong;
 
     public JsonCursor(String text) {
         this.s = text;
@@ -303,10 +305,23 @@ public final class JsonCursor {
             h = 31 * h + c;
             p++;
         }
+        // Equal to the last longer string read plainly here? (List ops repeat their anchor's
+        // session ID.) That value has no quote or backslash, so an equal run of the text followed
+        // by a quote is exactly this string, without escapes.
+        JsonValue.Str last = lastLong;
+        if (last != null) {
+            String lv = last.value();
+            int end = start + lv.length();
+            if (end < len && a[end] == '"' && s.regionMatches(start, lv, 0, lv.length())) {
+                pos = end + 1;
+                return last;
+            }
+        }
         String v = string(false);
         JsonValue.Str str = new JsonValue.Str(v);
-        if (v.length() <= 12 && pos == start + v.length() + 1) {
-            STR_CACHE[(h ^ (h >>> 10)) & (STR_CACHE.length - 1)] = str;
+        if (pos == start + v.length() + 1) { // written without escapes
+            if (v.length() <= 12) STR_CACHE[(h ^ (h >>> 10)) & (STR_CACHE.length - 1)] = str;
+            else lastLong = str;
         }
         return str;
     }

@@ -138,6 +138,24 @@ class JsonCursorProperties {
         assertEquals(quoted.length() * 2 + 1, c.pos());
     }
 
+    /**
+     * Repeated longer strings are shared within a text; an equal prefix, a longer or shorter
+     * string, escapes after an equal run, and a wide char read back correctly.
+     */
+    @Example
+    void repeatedLongStringsReadBackExactly() {
+        String id = "co_zABCdefGHIjkl_session_zXYZ12345";
+        String text = "[\"" + id + "\",{\"sessionID\":\"" + id + "\"},\"" + id + "\",\"" + id + "x\",\"" + id
+                + "\",\"" + id.substring(0, 20) + "\",\"" + id + "\\n\",\"" + id + "\\\"\",\"" + id + "\",\"" + id
+                + "\u0100\",\"" + id + "\u0100\",\"" + id + "\u0100y\",\"" + id + "\"]";
+        assertSameAsJackson(text);
+        JsonValue.Arr arr = (JsonValue.Arr) JsonCursor.tryParse(text);
+        assertEquals(id + "\n", ((JsonValue.Str) arr.get(6)).value());
+        assertEquals(id + "\"", ((JsonValue.Str) arr.get(7)).value());
+        assertEquals(id + "\u0100y", ((JsonValue.Str) arr.get(11)).value());
+        assertEquals(13, arr.size());
+    }
+
     @Provide
     Arbitrary<List<String>> mixedPieces() {
         return Arbitraries.of("?", "??", "a", "\"", "\\", "\n", "\u0001", "\u00e9", "\u00ff", "\u0100", "\u20ac",
