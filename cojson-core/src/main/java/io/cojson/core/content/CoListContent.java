@@ -54,6 +54,8 @@ public final class CoListContent {
     /** The reference's {@code lastValidTransaction}: newest valid madeAt of the last applied batch, null if none. */
     private Long lastValidMadeAt;
     private final ListOrder order = new ListOrder();
+    /** The session {@link #parseOpID} read last. */
+    private SessionID lastSession;
 
     public CoListContent() {
         this(false);
@@ -131,7 +133,7 @@ public final class CoListContent {
             case "pre" -> insert(id, tx, change, valid, false);
             case "del" -> {
                 // No existence check: a deletion that precedes its insertion still hides it.
-                OpID target = parseOpID(change.get("insertion"));
+                OpID target = parseOpID(change.get("insertion"), this);
                 if (target == null) return;
                 if (deleted.add(target)) {
                     ListEntry gone = insertions.get(target);
@@ -159,7 +161,7 @@ public final class CoListContent {
             return;
         }
         // An anchor unknown at this moment leaves the entry unlinked, i.e. invisible forever (§8.2).
-        OpID anchorID = parseOpID(anchor);
+        OpID anchorID = parseOpID(anchor, this);
         ListEntry target = anchorID == null ? null : insertions.get(anchorID);
         if (target == null) return;
         if (app) target.addSuccessor(entry);
@@ -371,13 +373,29 @@ public final class CoListContent {
      * branch the operation was made in (entries are keyed with it, as the reference keys them).
      */
     static OpID parseOpID(JsonValue v) {
+        return parseOpID(v, null);
+    }
+
+    /**
+     * {@code cache} (nullable) remembers the last session read: the ops of a list name the same few
+     * sessions over and over, and a session ID is validated (and its hash computed) when made.
+     */
+    private static OpID parseOpID(JsonValue v, CoListContent cache) {
         if (!(v instanceof JsonValue.Obj o) || !(o.get("sessionID") instanceof JsonValue.Str s)) return null;
         int txIndex = jsIndexKey(o.get("txIndex"));
         int changeIdx = jsIndexKey(o.get("changeIdx"));
         if (txIndex < 0 || changeIdx < 0) return null;
         try {
             String branch = o.get("branch") instanceof JsonValue.Str b ? b.value() : null;
-            return new OpID(new SessionID(s.value()), txIndex, changeIdx, branch);
+            String text = s.value();
+            SessionID session;
+            if (cache != null && cache.lastSession != null && cache.lastSession.value().equals(text)) {
+                session = cache.lastSession;
+            } else {
+                session = new SessionID(text);
+                if (cache != null) cache.lastSession = session;
+            }
+            return new OpID(session, txIndex, changeIdx, branch);
         } catch (InvalidIdException e) {
             return null;
         }

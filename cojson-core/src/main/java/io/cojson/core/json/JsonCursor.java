@@ -1,5 +1,6 @@
 package io.cojson.core.json;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 
@@ -35,8 +36,14 @@ public final class JsonCursor {
     private static final JsonValue.Str[] STR_CACHE = new JsonValue.Str[1024];
 
     private final String s;
-    /** The text's chars: array reads are one bytecode in the interpreter and need no call in compiled code. */
-    private final char[] a;
+    /**
+     * The text as ISO-8859-1 bytes: array reads are one bytecode in the interpreter and need no call
+     * in compiled code, and for a text of Latin-1 chars (every JSON text of ASCII) this is one copy
+     * of the String's own bytes, where toCharArray() widened every char in a loop that a cold JVM
+     * runs interpreted. A char above U+00FF became {@code '?'} here: wherever a char's value
+     * matters (inside strings), a {@code '?'} byte is looked up in the text ({@link #charAt}).
+     */
+    private final byte[] a;
     private final int len;
     private int pos;
     private int depth;
@@ -47,11 +54,29 @@ public final class JsonCursor {
     private int top;
     /** Scratch for decoding strings with escapes (allocated on the first one). */
     private char[] scratch;
+    private byte[] byteScratch;
+    /** The last string value longer than the shared cache's that had no escapes (see {@link #stringValue}). */
+    private JsonValue.Str lastLong;
 
     public JsonCursor(String text) {
         this.s = text;
-        this.a = text.toCharArray();
+        this.a = latin1(text);
         this.len = a.length;
+    }
+
+    /**
+     * One byte per char of {@code text}. The encoder replaces a surrogate pair by one {@code '?'}:
+     * then the bytes are made char by char, so that positions stay those of the text.
+     */
+    private static byte[] latin1(String text) {
+        byte[] b = text.getBytes(StandardCharsets.ISO_8859_1);
+        if (b.length == text.length()) return b;
+        b = new byte[text.length()];
+        for (int i = 0; i < b.length; i++) {
+            char c = text.charAt(i);
+            b[i] = c > 0xff ? (byte) '?' : (byte) c;
+        }
+        return b;
     }
 
     /** "Not handled here": the text is not plain well-formed JSON (no stack trace, one instance). */
@@ -74,6 +99,12 @@ public final class JsonCursor {
         } catch (Unhandled | IndexOutOfBoundsException e) {
             return null;
         }
+    }
+
+    /** The char at {@code p}: the byte, or the text's char where the byte is the replacement {@code '?'}. */
+    private char charAt(int p) {
+        char c = (char) (a[p] & 0xff);
+        return c == '?' ? s.charAt(p) : c;
     }
 
     private static Unhandled unhandled() {
@@ -99,7 +130,7 @@ public final class JsonCursor {
 
     public void skipWs() {
         while (pos < len) {
-            char c = a[pos];
+            byte c = a[pos];
             if (c != ' ' && c != '\n' && c != '\r' && c != '\t') return;
             pos++;
         }
@@ -128,7 +159,7 @@ public final class JsonCursor {
     /** Any JSON value at the cursor, as a tree. */
     public JsonValue value() {
         if (pos >= len) throw unhandled();
-        char c = a[pos];
+        char c = (char) (a[pos] & 0xff);
         switch (c) {
             case '{':
                 return object();
@@ -189,7 +220,7 @@ public final class JsonCursor {
                 }
                 skipWs();
                 if (pos >= len) throw unhandled();
-                char c = a[pos++];
+                byte c = a[pos++];
                 if (c == '}') break;
                 if (c != ',') throw unhandled();
                 skipWs();
@@ -238,7 +269,7 @@ public final class JsonCursor {
                 push(null, v);
                 skipWs();
                 if (pos >= len) throw unhandled();
-                char c = a[pos++];
+                byte c = a[pos++];
                 if (c == ']') break;
                 if (c != ',') throw unhandled();
                 skipWs();
@@ -259,7 +290,7 @@ public final class JsonCursor {
         int p = start;
         int h = 0;
         while (p < len && p - start <= 12) {
-            char c = a[p];
+            char c = charAt(p);
             if (c == '"') {
                 int slot = (h ^ (h >>> 10)) & (STR_CACHE.length - 1);
                 JsonValue.Str cached = STR_CACHE[slot]; // immutable records: racy reads are safe
@@ -274,10 +305,23 @@ public final class JsonCursor {
             h = 31 * h + c;
             p++;
         }
+        // Equal to the last longer string read plainly here? (List ops repeat their anchor's
+        // session ID.) That value has no quote or backslash, so an equal run of the text followed
+        // by a quote is exactly this string, without escapes.
+        JsonValue.Str last = lastLong;
+        if (last != null) {
+            String lv = last.value();
+            int end = start + lv.length();
+            if (end < len && a[end] == '"' && s.regionMatches(start, lv, 0, lv.length())) {
+                pos = end + 1;
+                return last;
+            }
+        }
         String v = string(false);
         JsonValue.Str str = new JsonValue.Str(v);
-        if (v.length() <= 12 && pos == start + v.length() + 1) {
-            STR_CACHE[(h ^ (h >>> 10)) & (STR_CACHE.length - 1)] = str;
+        if (pos == start + v.length() + 1) { // written without escapes
+            if (v.length() <= 12) STR_CACHE[(h ^ (h >>> 10)) & (STR_CACHE.length - 1)] = str;
+            else lastLong = str;
         }
         return str;
     }
@@ -308,9 +352,10 @@ public final class JsonCursor {
         boolean canonical = true;
         while (true) {
             if (pos >= len) throw unhandled();
-            char c = a[pos];
+            char c = (char) (a[pos] & 0xff);
             if (c == '"') break;
             if (c == '\\') return escapedString(start, canonical);
+            if (c == '?' && s.charAt(pos) != '?') canonical = false; // a char above U+00FF
             if (c < 0x20) throw unhandled();
             if (c >= 0x80) canonical = false;
             pos++;
@@ -322,7 +367,7 @@ public final class JsonCursor {
 
     private String cachedKey(int start, int end) {
         int h = 0;
-        for (int i = start; i < end; i++) h = 31 * h + a[i];
+        for (int i = start; i < end; i++) h = 31 * h + charAt(i);
         int slot = (h ^ (h >>> 9)) & (KEY_CACHE.length - 1);
         String k = KEY_CACHE[slot]; // Strings are immutable: a racy read sees a whole String or null
         int n = end - start;
@@ -335,38 +380,56 @@ public final class JsonCursor {
     /**
      * Decodes a string with escapes into a scratch array reused for the whole text (a transaction's
      * changes text arrives escaped: a StringBuilder per string paid a call per run of plain chars).
+     * Latin-1 bytes first: a String is then one copy of them, where a char[] is compressed in a loop
+     * that a cold JVM interprets; the first char above U+00FF sends the string to the char path.
      */
     private String escapedString(int start, boolean canonical) {
-        char[] b = scratch;
+        int from = pos;
+        byte[] b = byteScratch;
         int n = pos - start;
-        if (b == null || b.length < n + 64) b = scratch = new char[Math.max(256, (n + 64) * 2)];
-        System.arraycopy(a, start, b, 0, n);
-        char[] in = a;
+        if (b == null || b.length < n + 64) b = byteScratch = new byte[Math.max(256, (n + 64) * 2)];
+        byte[] in = a;
+        for (int i = start; i < pos; i++) {
+            byte x = in[i];
+            if (x == '?' && s.charAt(i) != '?') {
+                pos = from;
+                return escapedWideString(start, canonical);
+            }
+            b[i - start] = x;
+        }
         while (true) {
             if (pos >= len) throw unhandled();
-            if (n + 8 > b.length) b = scratch = Arrays.copyOf(b, b.length * 2);
-            char c = in[pos++];
-            if (c == '"') {
+            if (n + 8 > b.length) b = byteScratch = Arrays.copyOf(b, b.length * 2);
+            byte x = in[pos++];
+            if (x == '"') {
                 lastStringCanonical = canonical;
-                return new String(b, 0, n);
+                return new String(b, 0, n, StandardCharsets.ISO_8859_1);
             }
-            if (c < 0x20) throw unhandled();
-            if (c != '\\') {
+            if (x >= 0 && x < 0x20) throw unhandled();
+            if (x != '\\') {
+                if (x == '?' && s.charAt(pos - 1) != '?') {
+                    pos = from;
+                    return escapedWideString(start, canonical);
+                }
                 // copy the run up to the next quote or backslash in the same loop
-                if (c >= 0x80) canonical = false;
-                b[n++] = c;
+                if (x < 0) canonical = false; // above U+007F
+                b[n++] = x;
                 while (pos < len) {
-                    char d = in[pos];
-                    if (d == '"' || d == '\\' || d < 0x20) break;
-                    if (d >= 0x80) canonical = false;
-                    if (n == b.length) b = scratch = Arrays.copyOf(b, b.length * 2);
+                    byte d = in[pos];
+                    if (d == '"' || d == '\\' || (d >= 0 && d < 0x20)) break;
+                    if (d == '?' && s.charAt(pos) != '?') {
+                        pos = from;
+                        return escapedWideString(start, canonical);
+                    }
+                    if (d < 0) canonical = false;
+                    if (n == b.length) b = byteScratch = Arrays.copyOf(b, b.length * 2);
                     b[n++] = d;
                     pos++;
                 }
                 continue;
             }
             if (pos >= len) throw unhandled();
-            char e = in[pos++];
+            byte e = in[pos++];
             switch (e) {
                 case '"', '\\', '/' -> b[n++] = e;
                 case 'b' -> b[n++] = '\b';
@@ -378,7 +441,68 @@ public final class JsonCursor {
                     if (pos + 4 > len) throw unhandled();
                     int v = 0;
                     for (int i = 0; i < 4; i++) {
-                        int d = Character.digit(in[pos + i], 16);
+                        int d = Character.digit((char) (in[pos + i] & 0xff), 16);
+                        if (d < 0) throw unhandled();
+                        v = (v << 4) | d;
+                    }
+                    if (v > 0xff) {
+                        pos = from;
+                        return escapedWideString(start, canonical);
+                    }
+                    pos += 4;
+                    b[n++] = (byte) v;
+                }
+                default -> throw unhandled();
+            }
+            if (e != '"' && e != '\\') canonical = false;
+        }
+    }
+
+    /** {@link #escapedString} for a string with a char above U+00FF, into chars. */
+    private String escapedWideString(int start, boolean canonical) {
+        char[] b = scratch;
+        int n = pos - start;
+        if (b == null || b.length < n + 64) b = scratch = new char[Math.max(256, (n + 64) * 2)];
+        s.getChars(start, pos, b, 0);
+        byte[] in = a;
+        while (true) {
+            if (pos >= len) throw unhandled();
+            if (n + 8 > b.length) b = scratch = Arrays.copyOf(b, b.length * 2);
+            char c = charAt(pos++);
+            if (c == '"') {
+                lastStringCanonical = canonical;
+                return new String(b, 0, n);
+            }
+            if (c < 0x20) throw unhandled();
+            if (c != '\\') {
+                // copy the run up to the next quote or backslash in the same loop
+                if (c >= 0x80) canonical = false;
+                b[n++] = c;
+                while (pos < len) {
+                    char d = (char) (in[pos] & 0xff);
+                    if (d == '"' || d == '\\' || d < 0x20) break;
+                    if (d == '?') d = s.charAt(pos);
+                    if (d >= 0x80) canonical = false;
+                    if (n == b.length) b = scratch = Arrays.copyOf(b, b.length * 2);
+                    b[n++] = d;
+                    pos++;
+                }
+                continue;
+            }
+            if (pos >= len) throw unhandled();
+            char e = (char) (in[pos++] & 0xff);
+            switch (e) {
+                case '"', '\\', '/' -> b[n++] = e;
+                case 'b' -> b[n++] = '\b';
+                case 'f' -> b[n++] = '\f';
+                case 'n' -> b[n++] = '\n';
+                case 'r' -> b[n++] = '\r';
+                case 't' -> b[n++] = '\t';
+                case 'u' -> {
+                    if (pos + 4 > len) throw unhandled();
+                    int v = 0;
+                    for (int i = 0; i < 4; i++) {
+                        int d = Character.digit((char) (in[pos + i] & 0xff), 16);
                         if (d < 0) throw unhandled();
                         v = (v << 4) | d;
                     }
@@ -404,7 +528,7 @@ public final class JsonCursor {
         int n = p - start;
         if (n == 0 || n > 15 || (n > 1 && a[start] == '0')) return -1;
         if (p < len) {
-            char c = a[p];
+            byte c = a[p];
             if (c == '.' || c == 'e' || c == 'E') return -1;
         }
         long v = 0;
@@ -418,7 +542,7 @@ public final class JsonCursor {
         boolean negative = a[pos] == '-';
         if (negative) pos++;
         if (pos >= len) throw unhandled();
-        char c = a[pos];
+        byte c = a[pos];
         if (c == '0') {
             pos++;
         } else if (c >= '1' && c <= '9') {
@@ -455,7 +579,7 @@ public final class JsonCursor {
         return new JsonValue.Num(Double.parseDouble(s.substring(start, pos)));
     }
 
-    private static boolean isDigit(char c) {
+    private static boolean isDigit(byte c) {
         return c >= '0' && c <= '9';
     }
 

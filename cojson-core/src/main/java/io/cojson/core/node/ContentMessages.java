@@ -79,6 +79,43 @@ public final class ContentMessages {
         return new Reader(c).canonicalTransaction();
     }
 
+    /**
+     * A JSON array of transactions each written exactly in its canonical layout (what
+     * {@link TransactionCodec#toJsonArray} writes for ASCII transactions, e.g. a stored run), read
+     * with one cursor, with where each one's text is; null when any of it has another form (then
+     * {@link TransactionCodec#parseArray} decides, with its rules and errors).
+     */
+    public static CanonicalSlices.Run canonicalTransactionArray(String text) {
+        try {
+            JsonCursor c = new JsonCursor(text);
+            Reader r = new Reader(c);
+            c.expect('[');
+            List<Transaction> txs = new ArrayList<>();
+            int[] starts = new int[16];
+            int[] ends = new int[16];
+            if (!c.tryConsume(']')) {
+                do {
+                    int n = txs.size();
+                    if (n == starts.length) {
+                        starts = Arrays.copyOf(starts, n * 2);
+                        ends = Arrays.copyOf(ends, n * 2);
+                    }
+                    starts[n] = c.pos();
+                    Transaction tx = r.canonicalTransaction();
+                    if (tx == null) return null;
+                    ends[n] = c.pos();
+                    txs.add(tx);
+                } while (c.tryConsume(','));
+                c.expect(']');
+            }
+            if (!c.atEnd()) return null;
+            int n = txs.size();
+            return new CanonicalSlices.Run(txs, new CanonicalSlices(text, Arrays.copyOf(starts, n), Arrays.copyOf(ends, n)));
+        } catch (RuntimeException e) {
+            return null; // not the plain layout
+        }
+    }
+
     private static List<ContentPiece> slowArray(String text) {
         if (!(Json.parse(text) instanceof JsonValue.Arr a)) throw new InvalidJsonException("a JSON array of content messages", "another value");
         List<ContentPiece> out = new ArrayList<>(a.size());

@@ -2,6 +2,7 @@ package io.cojson.core.session;
 
 import io.cojson.core.crypto.Blake3Hasher;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * Where the canonical JSON of a received batch's transactions already is, char for char, in the
@@ -18,6 +19,17 @@ public record CanonicalSlices(String text, int[] starts, int[] ends) {
         if (starts.length != ends.length) throw new IllegalArgumentException("starts and ends differ in length");
     }
 
+    /**
+     * Transactions read from one text, with where each one's canonical JSON is in it (e.g. a stored
+     * run of a session, so that loading it hashes the stored bytes instead of re-serializing).
+     */
+    public record Run(List<Transaction> transactions, CanonicalSlices canonical) {
+        public Run {
+            transactions = List.copyOf(transactions);
+            if (canonical.size() != transactions.size()) throw new IllegalArgumentException("slices and transactions differ in number");
+        }
+    }
+
     public int size() {
         return starts.length;
     }
@@ -28,7 +40,7 @@ public record CanonicalSlices(String text, int[] starts, int[] ends) {
      * only {@code "} and {@code \\}), whose UTF-8 length is then its length. This spares a
      * per-char pass over every received transaction (costly in a cold JVM's interpreter).
      */
-    int checkpointSize(int i, Transaction tx) {
+    public int checkpointSize(int i, Transaction tx) {
         if (i < starts.length && starts[i] >= 0) {
             if (tx instanceof Transaction.Trusting t) return t.changes().length();
             if (tx instanceof Transaction.Private p) return p.encryptedChanges().length();

@@ -117,6 +117,51 @@ class JsonCursorProperties {
         }
     }
 
+    /**
+     * The cursor reads Latin-1 bytes of the text, where a char above U+00FF is a {@code '?'}: real
+     * question marks, Latin-1, wider chars and surrogate pairs, with and without escapes, before
+     * and after them, keep their values, positions and the canonical flag.
+     */
+    @Property(tries = 500)
+    void questionMarksAndWideCharsKeepTheirValues(@ForAll("mixedPieces") List<String> pieces) {
+        String value = String.join("", pieces);
+        String quoted = JsonStrings.quote(value);
+        String text = "[" + quoted + ",{" + quoted + ":" + quoted + "},\"?\",1.5e3]";
+        assertSameAsJackson(text);
+        JsonCursor c = new JsonCursor(quoted + "," + quoted);
+        assertEquals(value, c.string());
+        boolean ascii = value.chars().allMatch(ch -> ch < 0x80);
+        boolean plainEscapes = value.chars().allMatch(ch -> ch >= 0x20);
+        assertEquals(ascii && plainEscapes, c.lastStringCanonical(), quoted);
+        c.expect(',');
+        assertEquals(value, c.key());
+        assertEquals(quoted.length() * 2 + 1, c.pos());
+    }
+
+    /**
+     * Repeated longer strings are shared within a text; an equal prefix, a longer or shorter
+     * string, escapes after an equal run, and a wide char read back correctly.
+     */
+    @Example
+    void repeatedLongStringsReadBackExactly() {
+        String id = "co_zABCdefGHIjkl_session_zXYZ12345";
+        String text = "[\"" + id + "\",{\"sessionID\":\"" + id + "\"},\"" + id + "\",\"" + id + "x\",\"" + id
+                + "\",\"" + id.substring(0, 20) + "\",\"" + id + "\\n\",\"" + id + "\\\"\",\"" + id + "\",\"" + id
+                + "\u0100\",\"" + id + "\u0100\",\"" + id + "\u0100y\",\"" + id + "\"]";
+        assertSameAsJackson(text);
+        JsonValue.Arr arr = (JsonValue.Arr) JsonCursor.tryParse(text);
+        assertEquals(id + "\n", ((JsonValue.Str) arr.get(6)).value());
+        assertEquals(id + "\"", ((JsonValue.Str) arr.get(7)).value());
+        assertEquals(id + "\u0100y", ((JsonValue.Str) arr.get(11)).value());
+        assertEquals(13, arr.size());
+    }
+
+    @Provide
+    Arbitrary<List<String>> mixedPieces() {
+        return Arbitraries.of("?", "??", "a", "\"", "\\", "\n", "\u0001", "\u00e9", "\u00ff", "\u0100", "\u20ac",
+                "\ud83d\ude00", "\ud83d", "xyz?", "\u007f").list().ofMaxSize(12);
+    }
+
     private static void assertSameAsJackson(String text) {
         JsonValue jackson = Json.parseWithJackson(text);
         JsonValue fast = JsonCursor.tryParse(text);

@@ -182,4 +182,40 @@ class ContentMessagesTest {
             }
         }
     }
+
+    /**
+     * A stored run ({@code TransactionCodec.toJsonArray}) of ASCII transactions reads as
+     * {@code parseArray} reads it, with a slice per transaction that is its canonical JSON; any
+     * other form (non-ASCII, a needless escape, whitespace, meta null, an unknown field) gives null,
+     * so that {@code parseArray} decides.
+     */
+    @Test
+    void canonicalTransactionArraysReadLikeParseArray() {
+        List<io.cojson.core.session.Transaction> txs = List.of(
+                new io.cojson.core.session.Transaction.Trusting("[{\"op\":\"set\",\"key\":\"a\\\"b\",\"value\":1}]", 1700000000000L, null),
+                new io.cojson.core.session.Transaction.Trusting("[]", 0L, "{\"x\":\"?\"}"),
+                new io.cojson.core.session.Transaction.Private("encrypted_Uabc", "key_z1", 5L, null),
+                new io.cojson.core.session.Transaction.Private("encrypted_Uabc", "key_z1", 6L, "encrypted_Umeta"));
+        String text = io.cojson.core.session.TransactionCodec.toJsonArray(txs);
+        CanonicalSlices.Run run = ContentMessages.canonicalTransactionArray(text);
+        assertNotNull(run);
+        assertEquals(io.cojson.core.session.TransactionCodec.parseArray(text), run.transactions());
+        assertEquals(txs, run.transactions());
+        for (int i = 0; i < txs.size(); i++) {
+            CanonicalSlices cs = run.canonical();
+            assertEquals(txs.get(i).canonicalJson(), cs.text().substring(cs.starts()[i], cs.ends()[i]));
+            assertEquals(txs.get(i).checkpointSize(), cs.checkpointSize(i, txs.get(i)));
+        }
+        assertEquals(List.of(), ContentMessages.canonicalTransactionArray("[]").transactions());
+        for (String other : List.of(
+                text.replace("\"value\\\":1", "\"value\\\":\u00e9"),
+                text.replace("[{\\\"op", "[{\\\"\\u006fp"),
+                text.replace(",\"madeAt\":", ", \"madeAt\":"),
+                text.replace(",\"privacy\":\"trusting\"}", ",\"meta\":null,\"privacy\":\"trusting\"}"),
+                text.replace(",\"privacy\":\"private\"}", ",\"privacy\":\"private\",\"x\":1}"),
+                text + " ", "[" + text)) {
+            assertTrue(!other.equals(text), other);
+            assertNull(ContentMessages.canonicalTransactionArray(other), other);
+        }
+    }
 }

@@ -5,6 +5,7 @@ import io.cojson.core.ids.RawCoID;
 import io.cojson.core.ids.SessionID;
 import io.cojson.core.node.ContentPiece;
 import io.cojson.core.node.ContentPiece.SessionPiece;
+import io.cojson.core.session.CanonicalSlices;
 import io.cojson.core.session.Transaction;
 import io.cojson.storage.LoadResult;
 import io.cojson.storage.StorageCorruptedException;
@@ -75,16 +76,17 @@ public final class Streamer {
             for (Plan p : plans) {
                 if (k >= p.ranges.size() || isQuarantined(quarantined, p.session)) continue;
                 Range r = p.ranges.get(k);
-                List<Transaction> txs;
+                CanonicalSlices.Run run;
                 try {
-                    txs = engine.reading(() -> read(t, p, r));
+                    run = engine.reading(() -> read(t, p, r));
                 } catch (StorageCorruptedException ex) {
                     quarantined.add(new LoadResult.Quarantined(p.session, ex.getMessage()));
                     continue;
                 }
-                current.add(new SessionPiece(p.session, r.from, txs, r.signature));
+                List<Transaction> txs = run.transactions();
+                current.add(new SessionPiece(p.session, r.from, txs, r.signature, run.canonical()));
                 txCount += txs.size();
-                for (Transaction tx : txs) currentBytes += tx.checkpointSize();
+                for (int i = 0; i < txs.size(); i++) currentBytes += run.canonical().checkpointSize(i, txs.get(i));
                 if (currentBytes >= PIECE_BYTES) {
                     emit(onPiece, new ContentPiece(id, first ? header : null, current), first);
                     first = false;
@@ -128,25 +130,46 @@ public final class Streamer {
         return out;
     }
 
-    /** The transactions [from, to] of a session; every index must be present exactly once. */
-    private static List<Transaction> read(Tables t, Plan p, Range r) {
-        List<Transaction> out = new ArrayList<>(r.to - r.from + 1);
-        for (Map.Entry<Integer, List<Transaction>> run : t.runs(p.rowId, r.from, r.to + 1)) {
+    /**
+     * The transactions [from, to] of a session; every index must be present exactly once. With
+     * where their canonical JSON is in the stored texts (one text: the runs' texts joined).
+     */
+    private static CanonicalSlices.Run read(Tables t, Plan p, Range r) {
+        int count = r.to - r.from + 1;
+        List<Transaction> out = new ArrayList<>(count);
+        int[] starts = new int[count];
+        int[] ends = new int[count];
+        List<Map.Entry<Integer, CanonicalSlices.Run>> runs = t.canonicalRuns(p.rowId, r.from, r.to + 1);
+        StringBuilder joined = runs.size() > 1 ? new StringBuilder() : null;
+        String text = null;
+        for (Map.Entry<Integer, CanonicalSlices.Run> run : runs) {
             int start = run.getKey();
-            List<Transaction> txs = run.getValue();
+            List<Transaction> txs = run.getValue().transactions();
+            CanonicalSlices slices = run.getValue().canonical();
+            int offset = 0;
+            if (joined != null) {
+                offset = joined.length();
+                joined.append(slices.text());
+            } else {
+                text = slices.text();
+            }
             for (int j = 0; j < txs.size(); j++) {
                 int idx = start + j;
                 if (idx < r.from || idx > r.to) continue;
-                if (idx != r.from + out.size()) {
-                    throw t.damaged("transactions of " + p.session + ": expected index " + (r.from + out.size()) + ", found " + idx, null);
+                int i = out.size();
+                if (idx != r.from + i) {
+                    throw t.damaged("transactions of " + p.session + ": expected index " + (r.from + i) + ", found " + idx, null);
                 }
                 out.add(txs.get(j));
+                int s = slices.starts()[j];
+                starts[i] = s < 0 ? -1 : s + offset;
+                ends[i] = s < 0 ? -1 : slices.ends()[j] + offset;
             }
         }
-        if (out.size() != r.to - r.from + 1) {
-            throw t.damaged("transactions of " + p.session + ": " + (r.to - r.from + 1) + " expected in " + r.from + ".."
+        if (out.size() != count) {
+            throw t.damaged("transactions of " + p.session + ": " + count + " expected in " + r.from + ".."
                     + r.to + ", " + out.size() + " stored", null);
         }
-        return out;
+        return new CanonicalSlices.Run(out, new CanonicalSlices(joined != null ? joined.toString() : text, starts, ends));
     }
 }

@@ -7,6 +7,8 @@ import io.cojson.core.json.Json;
 import io.cojson.core.json.JsonValue;
 import io.cojson.core.json.JsonWriter;
 import io.cojson.core.session.Transaction;
+import io.cojson.core.node.ContentMessages;
+import io.cojson.core.session.CanonicalSlices;
 import io.cojson.core.session.TransactionCodec;
 import io.cojson.storage.StorageCorruptedException;
 import io.cojson.storage.StorageException;
@@ -225,8 +227,19 @@ final class Tables {
 
     /** Runs of a session overlapping [from, to), as (first index, transactions). */
     List<Map.Entry<Integer, List<Transaction>>> runs(long rowId, int from, int to) {
+        List<Map.Entry<Integer, CanonicalSlices.Run>> runs = canonicalRuns(rowId, from, to);
+        List<Map.Entry<Integer, List<Transaction>>> out = new ArrayList<>(runs.size());
+        for (Map.Entry<Integer, CanonicalSlices.Run> e : runs) out.add(Map.entry(e.getKey(), e.getValue().transactions()));
+        return out;
+    }
+
+    /**
+     * The same runs with where each transaction's canonical JSON is in the stored text (stored runs
+     * are written canonically: a load then hashes those bytes instead of re-serializing).
+     */
+    List<Map.Entry<Integer, CanonicalSlices.Run>> canonicalRuns(long rowId, int from, int to) {
         return read("transactions of session row " + rowId, () -> {
-            List<Map.Entry<Integer, List<Transaction>>> out = new ArrayList<>();
+            List<Map.Entry<Integer, CanonicalSlices.Run>> out = new ArrayList<>();
             Long start = runs.floorKey(rowKey(rowId, from));
             if (start == null || (start >>> 32) != rowId) start = rowKey(rowId, from);
             for (Map.Entry<Long, byte[]> e : runs.subMap(start, true, rowKey(rowId, to), false).entrySet()) {
@@ -236,11 +249,16 @@ final class Tables {
         });
     }
 
-    List<Transaction> decodeRun(long key, byte[] record) {
+    CanonicalSlices.Run decodeRun(long key, byte[] record) {
         String where = "transactions record (session row " + (key >>> 32) + ", index " + (key & 0xffffffffL) + ")";
         String text = Records.text(open("transactions", Records.keyBytes(key), where, record));
+        CanonicalSlices.Run fast = ContentMessages.canonicalTransactionArray(text);
+        if (fast != null) return fast;
         try {
-            return TransactionCodec.parseArray(text);
+            List<Transaction> txs = TransactionCodec.parseArray(text);
+            int[] none = new int[txs.size()];
+            java.util.Arrays.fill(none, -1);
+            return new CanonicalSlices.Run(txs, new CanonicalSlices(text, none, none));
         } catch (RuntimeException e) {
             throw damaged(where + ": transactions do not parse", e);
         }
