@@ -58,6 +58,8 @@ public final class Faults {
     private static volatile Plan plan = initialPlan();
     /** Pauses reached per point since the last {@link #configure}: the in-process "paused" signal. */
     private static final Map<String, Integer> PAUSES = new HashMap<>();
+    /** Counts {@link #configure} calls: a pause of an older plan ends. */
+    private static volatile int generation;
 
     private Faults() {}
 
@@ -83,6 +85,7 @@ public final class Faults {
         synchronized (PAUSES) {
             PAUSES.clear();
             plan = parsed;
+            generation++; // threads parked by the old plan go on (a test's clean-up never leaves one parked)
         }
     }
 
@@ -304,17 +307,22 @@ public final class Faults {
         }
     }
 
-    /** Blocks until {@code release-<point>} exists in {@link #faultsDir()} (bounded by 10 minutes). */
+    /**
+     * Blocks until {@code release-<point>} exists in {@link #faultsDir()}, or the plan is configured
+     * again (bounded by 10 minutes).
+     */
     private static void pause(String point) {
         System.err.println("COJSON_FAULT " + point + " paused");
         System.err.flush();
+        int planned;
         synchronized (PAUSES) {
             PAUSES.merge(point, 1, Integer::sum);
             PAUSES.notifyAll();
+            planned = generation;
         }
         Path release = faultsDir().resolve("release-" + point);
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PAUSE_LIMIT_MS);
-        while (!Files.exists(release)) {
+        while (!Files.exists(release) && generation == planned) {
             if (System.nanoTime() - deadline > 0) {
                 System.err.println("COJSON_FAULT " + point + " pause timed out");
                 return;

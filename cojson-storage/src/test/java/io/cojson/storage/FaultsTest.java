@@ -27,6 +27,25 @@ class FaultsTest {
     }
 
     @Test
+    void aPausedThreadGoesOnWhenThePlanIsConfiguredAgain() throws Exception {
+        System.setProperty("cojson.faults.dir", tmp.resolve("faults-reconfigure").toString()); // no release file there
+        try {
+            Faults.configure("p.reconfigured=pause");
+            Thread parked = new Thread(() -> Faults.hit("p.reconfigured"), "parked-by-a-fault");
+            parked.setDaemon(true);
+            parked.start();
+            assertTrue(Faults.awaitPaused("p.reconfigured", 1, java.time.Duration.ofSeconds(20)), "parked");
+            parked.join(200);
+            assertTrue(parked.isAlive(), "still parked while the plan stands and no release file exists");
+            Faults.configure(null); // what every test's clean-up does
+            parked.join(20_000);
+            assertFalse(parked.isAlive(), "a new plan ends the pause, so a failed test never leaves a writer parked");
+        } finally {
+            System.clearProperty("cojson.faults.dir");
+        }
+    }
+
+    @Test
     void entriesFireOnTheFirstTheNthOrEveryHit() {
         Faults.configure("a=throw:io, b=throw:io@3, c=throw:io*");
         assertThrows(Faults.InjectedFault.class, () -> Faults.hit("a"));
