@@ -171,13 +171,27 @@ public final class GroupOperations {
                 CoValueCore c = node.get(id);
                 if (c != null && c.header().isAccount()) asInvite.importContent(node.exportContent(id));
             }
-            for (RawCoID id : node.ids()) {
-                CoValueCore c = node.get(id);
-                if (c != null && c.isGroupOrAccount() && !c.header().isAccount()) asInvite.importContent(node.exportContent(id));
-            }
+            List<RawCoID> ancestors = ancestorsFirst(node, group); // addMember reads and reveals to parents
+            for (RawCoID id : ancestors) asInvite.importContent(node.exportContent(id));
             addMember(asInvite, groupID, node.me(), roleOfInvite(inviteRole));
             node.importContent(asInvite.exportContent(groupID));
         });
+    }
+
+    /** {@code group} and every loaded group it extends, directly or not, ancestors before descendants. */
+    private static List<RawCoID> ancestorsFirst(LocalNode node, CoValueCore group) {
+        List<RawCoID> order = new ArrayList<>();
+        java.util.Deque<RawCoID> queue = new java.util.ArrayDeque<>(List.of(group.id()));
+        java.util.Set<RawCoID> seen = new java.util.HashSet<>(queue);
+        while (!queue.isEmpty()) {
+            RawCoID id = queue.poll();
+            order.add(id);
+            for (RawCoID p : node.require(id).groupView(node).activeParents()) {
+                if (node.get(p) != null && seen.add(p)) queue.add(p);
+            }
+        }
+        java.util.Collections.reverse(order);
+        return order;
     }
 
     /** The role an invite grants (the reference's mapping: anything unknown grants reader). */

@@ -24,6 +24,8 @@ final class ScriptNormalizer {
             + "|signature_z[1-9A-HJ-NP-Za-km-z]+"
             + "|key_z[1-9A-HJ-NP-Za-km-z]+"
             + "|encrypted_U[A-Za-z0-9_=-]+"
+            + "|sealedForGroup_U[A-Za-z0-9_=-]+|sealed_U[A-Za-z0-9_=-]+" // key revelations in a group's view
+            + "|sealer_z[1-9A-HJ-NP-Za-km-z]+" // a group sealer (after the agent ID pair, which starts the same)
             + "|ws://[0-9.:]+");
 
     /** Header fields that are random or a timestamp (the header's ID is renamed anyway). */
