@@ -151,8 +151,9 @@ public final class GroupOperations {
 
     /**
      * Joins a group with an invite, as the reference's {@code LocalNode.acceptInvite}: a node acting
-     * as the invite's agent, holding this node's groups and accounts, runs {@link #addMember} for
-     * this account with the invite's role, and its new transactions are imported here. So the
+     * as the invite's agent, holding this node's accounts and the group with the groups it extends,
+     * runs {@link #addMember} for this account with the invite's role, and its new transactions are
+     * imported here. So the
      * invite writes what any admin's addMember writes: for writeOnly a write key of the member's own
      * (revealed to the member, the group's readers and its parents), otherwise the read key and
      * every write-only key the invite can read.
