@@ -1,9 +1,8 @@
 package io.cojson.core.content;
 
-import com.ibm.icu.text.BreakIterator;
-import com.ibm.icu.util.ULocale;
 import io.cojson.core.ids.OpID;
 import io.cojson.core.ids.SessionID;
+import io.cojson.core.internal.Graphemes;
 import io.cojson.core.json.JsNumber;
 import io.cojson.core.json.JsonValue;
 import java.util.ArrayList;
@@ -70,16 +69,12 @@ public final class CoPlainTextContent {
         return sb.toString();
     }
 
-    /** Extended grapheme clusters (UAX #29) of {@code text}. */
+    /**
+     * The grapheme clusters of {@code text} as the reference splits them (unicode-segmenter's
+     * state machine, which departs from UAX #29 in a few sequences; see {@link Graphemes}).
+     */
     public static List<String> graphemes(String text) {
-        List<String> out = new ArrayList<>();
-        BreakIterator it = BreakIterator.getCharacterInstance(ULocale.ROOT);
-        it.setText(text);
-        int start = it.first();
-        for (int end = it.next(); end != BreakIterator.DONE; start = end, end = it.next()) {
-            out.add(text.substring(start, end));
-        }
-        return out;
+        return Graphemes.split(text);
     }
 
     // ---- editing (§9); every method returns the change lists it handed to the writer ------------

@@ -61,9 +61,9 @@ public final class GroupOperations {
                 if (!role.equals(Roles.READER) && !role.equals(Roles.WRITER) && !role.equals(Roles.WRITE_ONLY)) {
                     throw new PermissionDeniedException("everyone can only be reader, writer or writeOnly, not " + role);
                 }
+                KeySecret secret = addersReadKey(node, group);
                 KeyID readKey = currentReadKey(node, group);
-                KeySecret secret = secretOf(node, group, readKey);
-                set(node, groupID, member, JsonValue.of(role));
+                setRole(node, group, member, role);
                 if (role.equals(Roles.WRITE_ONLY)) {
                     // The reference also writes a delete of <key>_for_everyone, which groups always
                     // reject (covalues.md §5.3 step 4): a permission-checked writer leaves it out.
@@ -77,17 +77,14 @@ public final class GroupOperations {
             }
             if (role.equals(Roles.WRITE_ONLY) || role.equals(Roles.WRITE_ONLY_INVITE)) {
                 if (previous != null && Roles.CAN_READ.contains(previous)) KeyRotation.rotateReadKey(node, group, member);
-                set(node, groupID, member, JsonValue.of(role));
+                setRole(node, group, member, role);
                 KeyRotation.newWriteKeyFor(node, group, member);
                 return;
             }
-            if (!READ_ROLES.contains(role)) { // "revoked": nothing to reveal
-                set(node, groupID, member, JsonValue.of(role));
-                return;
-            }
+            KeySecret secret = addersReadKey(node, group); // before the role: no member without the key
             KeyID readKey = currentReadKey(node, group);
-            KeySecret secret = secretOf(node, group, readKey); // before the role: no member without the key
-            set(node, groupID, member, JsonValue.of(role));
+            setRole(node, group, member, role);
+            if (!READ_ROLES.contains(role)) return; // "revoked" (or a role groups reject): nothing to reveal
             revealTo(node, group, readKey, secret, member);
             for (KeyID writeKey : writeKeys(node, group)) {
                 node.keys().readKey(group, writeKey).ifPresent(s -> revealTo(node, group, writeKey, s, member));
@@ -152,32 +149,61 @@ public final class GroupOperations {
         });
     }
 
-    /** Joins a group with an invite: authoring as the invite's agent, grants this account the role. */
+    /**
+     * Joins a group with an invite, as the reference's {@code LocalNode.acceptInvite}: a node acting
+     * as the invite's agent, holding this node's accounts and the group with the groups it extends,
+     * runs {@link #addMember} for this account with the invite's role, and its new transactions are
+     * imported here. So the
+     * invite writes what any admin's addMember writes: for writeOnly a write key of the member's own
+     * (revealed to the member, the group's readers and its parents), otherwise the read key and
+     * every write-only key the invite can read.
+     */
     public static void acceptInvite(LocalNode node, RawCoID groupID, InviteSecret invite) {
         node.inLock(() -> {
             CoValueCore group = node.require(groupID);
+            requireGroup(group);
             AgentSecret inviteAgent = node.crypto().agentSecretFromInviteSecret(invite);
             AgentID inviteID = node.crypto().getAgentID(inviteAgent);
             String inviteRole = group.groupView(node).getString(inviteID.value(), null);
-            if (inviteRole == null || !inviteRole.endsWith("Invite")) throw new PermissionDeniedException("not a valid invite for " + groupID);
-            String role = inviteRole.substring(0, inviteRole.length() - "Invite".length());
+            if (inviteRole == null) throw new PermissionDeniedException("No invite found");
             if (wouldDowngrade(group.groupView(node).getString(node.me(), null), inviteRole)) return;
-            SessionID session = node.crypto().newRandomSessionID(inviteID.value());
-            node.writeAsAgent(groupID, inviteAgent, session, List.of(setChange(node.me(), JsonValue.of(role))));
-            if (!role.equals(Roles.WRITE_ONLY)) {
-                String readKey = group.groupView(node).getString("readKey", null);
-                KeySecret secret = readKey == null ? null : new io.cojson.core.groups.KeyResolver(node.crypto(), node,
-                        new io.cojson.core.groups.ReaderIdentity(null, inviteAgent, inviteID, java.util.Map.of()))
-                        .readKey(group, new KeyID(readKey)).orElse(null);
-                if (secret != null) {
-                    TransactionID tx = new TransactionID(session, 1);
-                    AgentID target = SignerResolution.agentOf(node.me(), node);
-                    JsonValue sealed = JsonValue.of(node.crypto().seal(JsonValue.of(secret.value()), inviteAgent.sealer(),
-                            target.sealer(), tx.nonceMaterial(groupID)).value());
-                    node.writeAsAgent(groupID, inviteAgent, session, List.of(setChange(readKey + "_for_" + node.me(), sealed)));
-                }
+            LocalNode asInvite = new LocalNode(node.crypto(), inviteAgent, null, null, node::now);
+            for (RawCoID id : node.ids()) { // accounts first: they sign the groups' transactions
+                CoValueCore c = node.get(id);
+                if (c != null && c.header().isAccount()) asInvite.importContent(node.exportContent(id));
             }
+            List<RawCoID> ancestors = ancestorsFirst(node, group); // addMember reads and reveals to parents
+            for (RawCoID id : ancestors) asInvite.importContent(node.exportContent(id));
+            addMember(asInvite, groupID, node.me(), roleOfInvite(inviteRole));
+            node.importContent(asInvite.exportContent(groupID));
         });
+    }
+
+    /** {@code group} and every loaded group it extends, directly or not, ancestors before descendants. */
+    private static List<RawCoID> ancestorsFirst(LocalNode node, CoValueCore group) {
+        List<RawCoID> order = new ArrayList<>();
+        java.util.Deque<RawCoID> queue = new java.util.ArrayDeque<>(List.of(group.id()));
+        java.util.Set<RawCoID> seen = new java.util.HashSet<>(queue);
+        while (!queue.isEmpty()) {
+            RawCoID id = queue.poll();
+            order.add(id);
+            for (RawCoID p : node.require(id).groupView(node).activeParents()) {
+                if (node.get(p) != null && seen.add(p)) queue.add(p);
+            }
+        }
+        java.util.Collections.reverse(order);
+        return order;
+    }
+
+    /** The role an invite grants (the reference's mapping: anything unknown grants reader). */
+    static String roleOfInvite(String inviteRole) {
+        switch (inviteRole) {
+            case Roles.ADMIN_INVITE: return Roles.ADMIN;
+            case Roles.MANAGER_INVITE: return Roles.MANAGER;
+            case Roles.WRITER_INVITE: return Roles.WRITER;
+            case Roles.WRITE_ONLY_INVITE: return Roles.WRITE_ONLY;
+            default: return Roles.READER;
+        }
     }
 
     /**
@@ -192,6 +218,28 @@ public final class GroupOperations {
     }
 
     // ---- helpers ----
+
+    /** The current read key, which addMember needs for any role but writeOnly (the reference's check and words). */
+    private static KeySecret addersReadKey(LocalNode node, CoValueCore group) {
+        String k = group.groupView(node).getString("readKey", null);
+        KeySecret secret = k == null ? null : node.keys().readKey(group, new KeyID(k)).orElse(null);
+        if (secret == null) throw new PermissionDeniedException("Can't add member without read key secret");
+        return secret;
+    }
+
+    /**
+     * Sets a member's role. The reference writes the role, then throws if the group did not accept
+     * it; this writer refuses the transaction instead (it is never written), with the reference's words.
+     */
+    private static void setRole(LocalNode node, CoValueCore group, String member, String role) {
+        try {
+            set(node, group.id(), member, JsonValue.of(role));
+        } catch (PermissionDeniedException e) {
+            String mine = node.myRoleIn(group, null);
+            throw new PermissionDeniedException("Failed to set role " + role + " to " + member + " (role of current account is "
+                    + (mine == null ? "undefined" : mine) + ")", e);
+        }
+    }
 
     static JsonValue setChange(String key, JsonValue value) {
         return JsonValue.obj("op", JsonValue.of("set"), "key", JsonValue.of(key), "value", value);

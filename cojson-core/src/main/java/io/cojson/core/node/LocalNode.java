@@ -429,28 +429,6 @@ public final class LocalNode implements CoValueResolver {
     }
 
     /**
-     * Writes a trusting transaction authored by another agent (an invite's), in a fresh session of
-     * that agent; used by {@link GroupOperations#acceptInvite}. Permission rules apply as usual.
-     */
-    SignedTransaction writeAsAgent(RawCoID id, AgentSecret agent, SessionID session, List<JsonValue> changes) {
-        SignedTransaction st;
-        synchronized (lock) {
-            CoValueCore core = require(id);
-            SessionLog log = core.sessions().get(session);
-            if (log == null) log = new SessionLog(crypto, session, crypto.getSignerID(agent.signer()));
-            String changesJson = JsonWriter.stringify(new JsonValue.Arr(changes));
-            long madeAt = now();
-            checkPermission(core, session, log.size(), changesJson, madeAt, null, false);
-            views.beforeWrite(core);
-            st = log.appendTrusting(agent.signer(), changesJson, madeAt, null);
-            core.addLocal(log);
-            written(core);
-        }
-        listeners.changed(id);
-        return st;
-    }
-
-    /**
      * Deletes a value owned by a group: a tombstone transaction in a fresh delete session. Only
      * admins of the owning group may (a role inherited from a parent counts); groups and accounts
      * cannot be deleted (covalues.md §14). As the reference: a deleted value is left as it is, and

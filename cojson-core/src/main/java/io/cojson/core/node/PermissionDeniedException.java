@@ -5,4 +5,9 @@ public class PermissionDeniedException extends RuntimeException {
     public PermissionDeniedException(String message) {
         super(message);
     }
+
+    /** {@code message} in the reference's words; {@code cause} says which rule refused the write. */
+    public PermissionDeniedException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

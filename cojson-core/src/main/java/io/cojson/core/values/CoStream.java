@@ -32,6 +32,12 @@ public final class CoStream extends CoValue {
         return push(JsonValue.of(item));
     }
 
+    /** Appends {@code items} in one transaction, as the reference's {@code group.createStream(init)} writes its init. */
+    public CoStream pushAll(List<JsonValue> items) {
+        if (!items.isEmpty()) write(List.copyOf(items));
+        return this;
+    }
+
     /** The reference's {@code toJSON()}: {@code {<sessionID>: [items…]}}. */
     public JsonValue.Obj toJson() {
         return read(CoStreamContent.class, CoStreamContent::toJson);

@@ -90,7 +90,8 @@ class LocalNodeTest {
         assertEquals(before, carol.require(map).entries().size(), "nothing was signed or added");
         PermissionDeniedException e = assertThrows(PermissionDeniedException.class,
                 () -> GroupOperations.addMember(carol, group, carol.accountID().value(), Roles.ADMIN));
-        assertTrue(e.getMessage().contains("Group transaction must be made by current admin, manager, or invite"), e.getMessage());
+        assertEquals("Failed to set role admin to " + carol.accountID().value() + " (role of current account is reader)", e.getMessage());
+        assertTrue(e.getCause().getMessage().contains("Group transaction must be made by current admin, manager, or invite"), e.getCause().getMessage());
         assertEquals("{\"a\":1}", mapJson(carol, map));
     }
 

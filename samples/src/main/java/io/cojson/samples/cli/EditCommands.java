@@ -7,6 +7,7 @@ import static io.cojson.samples.cli.Args.privacy;
 import static io.cojson.samples.cli.Args.str;
 import static io.cojson.samples.cli.Args.value;
 
+import io.cojson.core.content.CoMapContent;
 import io.cojson.core.groups.Roles;
 import io.cojson.core.ids.InviteSecret;
 import io.cojson.core.ids.RawCoID;
@@ -22,6 +23,7 @@ import io.cojson.core.values.CoPlainText;
 import io.cojson.core.values.CoStream;
 import io.cojson.core.values.CoValue;
 import io.cojson.core.values.CojsonNode;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -165,21 +167,27 @@ final class EditCommands {
         session.maybeSync(req, id, r);
     }
 
+    /**
+     * Writes {@code init} as the reference's {@code group.create*(init)} does: a map's init is one
+     * transaction even when empty ({@code map.assign({})} writes no changes), a list's or stream's
+     * non-empty init one transaction, a text's non-empty init through {@code insertAfter(0, init)}.
+     */
     private void initialize(RawCoID id, String type, JsonValue init, boolean priv) {
         switch (type) {
             case "comap": {
-                CoMap m = priv ? typed().map(id) : typed().map(id).trusting();
-                if (!((JsonValue.Obj) init).fields().isEmpty()) m.setAll(((JsonValue.Obj) init).fields());
+                List<JsonValue> changes = new ArrayList<>();
+                ((JsonValue.Obj) init).fields().forEach((k, v) -> changes.add(CoMapContent.setChange(k, v)));
+                node().write(id, changes, null, priv);
                 break;
             }
             case "colist": {
                 CoList l = priv ? typed().list(id) : typed().list(id).trusting();
-                if (((JsonValue.Arr) init).size() > 0) l.appendAll(((JsonValue.Arr) init).items());
+                l.appendAll(((JsonValue.Arr) init).items());
                 break;
             }
             case "costream": {
                 CoStream s = priv ? typed().stream(id) : typed().stream(id).trusting();
-                for (JsonValue v : ((JsonValue.Arr) init).items()) s.push(v);
+                s.pushAll(((JsonValue.Arr) init).items());
                 break;
             }
             default: {

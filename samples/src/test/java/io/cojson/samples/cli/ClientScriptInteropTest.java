@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Timeout;
  * main class) and by {@code node ref-client.mjs}, both against the same server (the JS reference
  * server, then the Java server): the answers must be the same JSON text, key order included,
  * modulo IDs, secrets, signatures, ciphertexts and timings (see target/client-script-*.txt for
- * the transcripts). Not yet scripted: login, acceptInvite, connect/disconnect.
+ * the transcripts). Scripted elsewhere: acceptInvite (InvitesInteropTest, TwoPeerScriptInteropTest),
+ * login (BranchMergeInteropTest, GroupMigrationsInteropTest). Not scripted: connect/disconnect.
  */
 @Tag("interop")
 @Timeout(value = 5, unit = TimeUnit.MINUTES) // node and JVM child processes; the default (180 s) is for in-JVM tests

@@ -40,7 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  * account, must answer the same text for each value, and that must equal the writer's own view
  * (maps as objects, lists as text). The reference doing the same operations ({@code
  * branch-merge.mjs}, run against the same server) must end with the same values. Through the JS
- * reference server and the Java server.
+ * reference server and the Java server. The same holds for first-writer-wins metas ({@code meta.fww},
+ * covalues.md §4.4) the Java node writes as branch-merge.mjs does, private ones included.
  */
 class JavaBranchMergeInteropTest extends BothServersInteropTest {
     private SyncManager sync;
@@ -103,12 +104,20 @@ class JavaBranchMergeInteropTest extends BothServersInteropTest {
         }), null, true);
         Branches.mergeBranch(node, listBranch);
 
+        // First-writer-wins metas (covalues.md §4.4), private ones only decryption reveals: as branch-merge.mjs writes them
+        RawCoID fww = Accounts.createOwned(node, "comap", group, JsonValue.NULL);
+        node.write(fww, List.of(CoMapContent.setChange("owner", JsonValue.of("first"))), JsonValue.obj("fww", JsonValue.of("init")), true);
+        node.write(fww, List.of(CoMapContent.setChange("owner", JsonValue.of("second"))), JsonValue.obj("fww", JsonValue.of("init")), true);
+        node.write(fww, List.of(CoMapContent.setChange("n", JsonValue.of(1))), JsonValue.obj("fww", JsonValue.of(1)), false);
+        node.write(fww, List.of(CoMapContent.setChange("n", JsonValue.of(2))), JsonValue.obj("fww", JsonValue.of(1)), true);
+        node.write(fww, List.of(CoMapContent.setChange("s", JsonValue.of("number key"))), JsonValue.obj("fww", JsonValue.of("1")), true);
+
         List<CompletableFuture<Void>> uploads = new ArrayList<>();
         for (RawCoID id : node.ids()) uploads.add(sync.waitForSync(id, "server"));
         CompletableFuture.allOf(uploads.toArray(new CompletableFuture<?>[0])).get(30, TimeUnit.SECONDS);
 
         Map<RawCoID, String> writerViews = new LinkedHashMap<>();
-        for (RawCoID id : List.of(map, mapBranch, list, listBranch)) {
+        for (RawCoID id : List.of(map, mapBranch, list, listBranch, fww)) {
             writerViews.put(id, node.locked(() -> {
                 Object v = node.view(id);
                 return JsonWriter.stringify(v instanceof CoMapContent m ? m.toJson() : ((CoListContent) v).toJson());
@@ -134,8 +143,8 @@ class JavaBranchMergeInteropTest extends BothServersInteropTest {
         // The reference, doing the same operations (branch-merge.mjs), must end with the same values.
         Map<String, String> ref = rawFields(BranchMergeInteropTest.runNodeScript(procs, tmp, "branch-merge.mjs", url));
         Map<String, String> refViews = rawFields(ref.get("views"));
-        List<RawCoID> mine = List.of(map, mapBranch, list, listBranch);
-        List<String> names = List.of("map", "mapBranch", "list", "listBranch");
+        List<RawCoID> mine = List.of(map, mapBranch, list, listBranch, fww);
+        List<String> names = List.of("map", "mapBranch", "list", "listBranch", "fww");
         for (int i = 0; i < mine.size(); i++) {
             String refView = refViews.get(((JsonValue.Str) Json.parse(ref.get(names.get(i)))).value());
             String javaView = writerViews.get(mine.get(i));

@@ -24,6 +24,8 @@ final class ScriptNormalizer {
             + "|signature_z[1-9A-HJ-NP-Za-km-z]+"
             + "|key_z[1-9A-HJ-NP-Za-km-z]+"
             + "|encrypted_U[A-Za-z0-9_=-]+"
+            + "|sealedForGroup_U[A-Za-z0-9_=-]+|sealed_U[A-Za-z0-9_=-]+" // key revelations in a group's view
+            + "|sealer_z[1-9A-HJ-NP-Za-km-z]+" // a group sealer (after the agent ID pair, which starts the same)
             + "|ws://[0-9.:]+");
 
     /** Header fields that are random or a timestamp (the header's ID is renamed anyway). */
@@ -45,11 +47,33 @@ final class ScriptNormalizer {
             Map<String, JsonValue> out = new LinkedHashMap<>();
             ((JsonValue.Obj) v).fields().forEach((k, x) -> {
                 if (RANDOM_FIELDS.contains(k)) out.put(k, JsonValue.of("<" + k + ">"));
+                else if (k.equals("knownState") && x instanceof JsonValue.Obj ks) out.put(k, knownState(ks, names));
                 else if (!k.equals("elapsedMs") && !k.equals("madeAt")) out.put(rename(k, names), normalize(x, names));
             });
             return new JsonValue.Obj(out);
         }
         return v;
+    }
+
+    /**
+     * A known state with its sessions ordered by placeholder: the reference keeps sessions in a Rust
+     * HashMap (cojson-core-napi), so their order differs from process to process, even between two
+     * runs of the reference alone.
+     */
+    private static JsonValue knownState(JsonValue.Obj ks, Map<String, String> names) {
+        JsonValue.Obj n = (JsonValue.Obj) normalize(ks, names);
+        if (!(n.get("sessions") instanceof JsonValue.Obj sessions)) return n;
+        List<Map.Entry<String, JsonValue>> entries = new ArrayList<>(sessions.fields().entrySet());
+        entries.sort(java.util.Comparator.comparingInt(e -> placeholderNumber(e.getKey())));
+        Map<String, JsonValue> sorted = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonValue> e : entries) sorted.put(e.getKey(), e.getValue());
+        Map<String, JsonValue> out = new LinkedHashMap<>(n.fields());
+        out.put("sessions", new JsonValue.Obj(sorted));
+        return new JsonValue.Obj(out);
+    }
+
+    private static int placeholderNumber(String key) {
+        return key.matches("<\\d+>") ? Integer.parseInt(key.substring(1, key.length() - 1)) : Integer.MAX_VALUE;
     }
 
     static String rename(String s, Map<String, String> names) {
