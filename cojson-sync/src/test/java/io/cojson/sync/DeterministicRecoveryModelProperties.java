@@ -2,8 +2,6 @@ package io.cojson.sync;
 
 import static io.cojson.sync.SyncTestKit.CRYPTO;
 
-import io.cojson.core.content.CoListContent;
-import io.cojson.core.content.CoMapContent;
 import io.cojson.core.content.DecodedTx;
 import io.cojson.core.covalue.TransactionDecoder;
 import io.cojson.core.ids.AgentSecret;
@@ -11,7 +9,6 @@ import io.cojson.core.ids.RawCoID;
 import io.cojson.core.ids.SessionID;
 import io.cojson.core.json.JsonValue;
 import io.cojson.core.node.Accounts;
-import io.cojson.core.node.ContentPiece;
 import io.cojson.core.node.GroupOperations;
 import io.cojson.core.node.LocalNode;
 import io.cojson.sync.recovery.RecoveryCoordinator;
@@ -120,18 +117,7 @@ class DeterministicRecoveryModelProperties {
         }
 
         LocalNode clone(LocalNode from, SessionID session) {
-            LocalNode n = LocalNode.forAccount(CRYPTO, first.accountID(), secret, session);
-            List<RawCoID> left = new ArrayList<>(from.ids());
-            for (int pass = 0; pass < 5 && !left.isEmpty(); pass++) { // a server's order is arrival order: dependencies may come later
-                List<RawCoID> again = new ArrayList<>();
-                for (RawCoID v : left) {
-                    for (ContentPiece p : from.exportContent(v)) n.importContent(p);
-                    if (n.get(v) == null) again.add(v);
-                }
-                left = again;
-            }
-            Accounts.checkLogin(n);
-            return n;
+            return ModelSupport.copy(from, first, secret, session);
         }
 
         Device start(Device d) {
@@ -166,10 +152,8 @@ class DeterministicRecoveryModelProperties {
             Device d = devices.get(device);
             String v = "op" + (++next);
             written.add(v);
+            ModelSupport.edit(d.node, id, list, v, privateTx);
             d.node.locked(() -> {
-                List<JsonValue> changes = list ? ((CoListContent) d.node.view(id)).appendChanges(List.of(JsonValue.of(v)), null)
-                        : List.of(CoMapContent.setChange(v, JsonValue.of(v)));
-                d.node.write(id, changes, null, privateTx);
                 var mine = d.node.require(id).sessions().get(d.node.sessionID());
                 byPayload.put(payload(mine.get(mine.size() - 1)), v);
                 return null;
@@ -251,16 +235,7 @@ class DeterministicRecoveryModelProperties {
         // ---- invariants ----
 
         List<String> present(LocalNode n) {
-            return n.locked(() -> {
-                List<String> out = new ArrayList<>();
-                if (n.get(id) == null) return out;
-                for (DecodedTx tx : TransactionDecoder.decode(n.require(id), n, n.keys())) {
-                    for (JsonValue c : tx.changes()) {
-                        if (((JsonValue.Obj) c).get("value") instanceof JsonValue.Str s) out.add(s.value());
-                    }
-                }
-                return out;
-            });
+            return ModelSupport.values(n, id, tx -> true);
         }
 
         /**
@@ -286,18 +261,7 @@ class DeterministicRecoveryModelProperties {
             var acked = d.sync.peer("server").map(p -> p.knownState(id)).orElse(null);
             // While a session is held back for a check or recovery, waitForSync waits: an equal count proves nothing then
             if (acked == null || d.rc.pending() > 0 || d.sync.holdsSyncOf(id)) return List.of();
-            LocalNode n = d.node;
-            return n.locked(() -> {
-                List<String> out = new ArrayList<>();
-                if (n.get(id) == null) return out;
-                for (DecodedTx tx : TransactionDecoder.decode(n.require(id), n, n.keys())) {
-                    if (tx.txID().txIndex() >= acked.count(tx.txID().sessionID())) continue;
-                    for (JsonValue c : tx.changes()) {
-                        if (((JsonValue.Obj) c).get("value") instanceof JsonValue.Str v) out.add(v.value());
-                    }
-                }
-                return out;
-            });
+            return ModelSupport.values(d.node, id, tx -> tx.txID().txIndex() < acked.count(tx.txID().sessionID()));
         }
 
         /** Notes the payload of every transaction {@code n} can read, with the value it writes. */

@@ -2,16 +2,11 @@ package io.cojson.sync;
 
 import static io.cojson.sync.SyncTestKit.CRYPTO;
 
-import io.cojson.core.content.CoListContent;
-import io.cojson.core.content.CoMapContent;
-import io.cojson.core.content.DecodedTx;
-import io.cojson.core.covalue.TransactionDecoder;
 import io.cojson.core.ids.AgentSecret;
 import io.cojson.core.ids.RawCoID;
 import io.cojson.core.ids.SessionID;
 import io.cojson.core.json.JsonValue;
 import io.cojson.core.node.Accounts;
-import io.cojson.core.node.ContentPiece;
 import io.cojson.core.node.GroupOperations;
 import io.cojson.core.node.LocalNode;
 import io.cojson.sync.recovery.RecoveryCoordinator;
@@ -109,10 +104,7 @@ class RecoveryModelProperties {
         }
 
         LocalNode clone(LocalNode from, SessionID session) {
-            LocalNode n = LocalNode.forAccount(CRYPTO, first.accountID(), secret, session);
-            for (RawCoID v : from.ids()) for (ContentPiece p : from.exportContent(v)) n.importContent(p);
-            Accounts.checkLogin(n);
-            return n;
+            return ModelSupport.copy(from, first, secret, session);
         }
 
         /**
@@ -133,15 +125,9 @@ class RecoveryModelProperties {
         }
 
         void edit(int device) {
-            Device d = devices.get(device);
             String v = "op" + (++next);
             written.add(v);
-            d.node.locked(() -> {
-                List<JsonValue> changes = list ? ((CoListContent) d.node.view(id)).appendChanges(List.of(JsonValue.of(v)), null)
-                        : List.of(CoMapContent.setChange(v, JsonValue.of(v)));
-                d.node.write(id, changes, null, privateTx);
-                return null;
-            });
+            ModelSupport.edit(devices.get(device).node, id, list, v, privateTx);
         }
 
         void persist(int device) {
@@ -180,16 +166,7 @@ class RecoveryModelProperties {
 
         /** The values written in the value's transactions (every session), one entry per change. */
         List<String> present(LocalNode n) {
-            return n.locked(() -> {
-                List<String> out = new ArrayList<>();
-                if (n.get(id) == null) return out;
-                for (DecodedTx tx : TransactionDecoder.decode(n.require(id), n, n.keys())) {
-                    for (JsonValue c : tx.changes()) {
-                        if (((JsonValue.Obj) c).get("value") instanceof JsonValue.Str s) out.add(s.value());
-                    }
-                }
-                return out;
-            });
+            return ModelSupport.values(n, id, tx -> true);
         }
 
         /** Safety after every action: nothing twice on any device. */

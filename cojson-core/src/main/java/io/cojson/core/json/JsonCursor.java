@@ -430,32 +430,47 @@ public final class JsonCursor {
             }
             if (pos >= len) throw unhandled();
             byte e = in[pos++];
-            switch (e) {
-                case '"', '\\', '/' -> b[n++] = e;
-                case 'b' -> b[n++] = '\b';
-                case 'f' -> b[n++] = '\f';
-                case 'n' -> b[n++] = '\n';
-                case 'r' -> b[n++] = '\r';
-                case 't' -> b[n++] = '\t';
-                case 'u' -> {
-                    if (pos + 4 > len) throw unhandled();
-                    int v = 0;
-                    for (int i = 0; i < 4; i++) {
-                        int d = Character.digit((char) (in[pos + i] & 0xff), 16);
-                        if (d < 0) throw unhandled();
-                        v = (v << 4) | d;
-                    }
-                    if (v > 0xff) {
-                        pos = from;
-                        return escapedWideString(start, canonical);
-                    }
-                    pos += 4;
-                    b[n++] = (byte) v;
+            int simple = simpleEscape(e);
+            if (simple >= 0) {
+                b[n++] = (byte) simple;
+            } else if (e == 'u') {
+                int v = hex4();
+                if (v > 0xff) {
+                    pos = from;
+                    return escapedWideString(start, canonical);
                 }
-                default -> throw unhandled();
+                pos += 4;
+                b[n++] = (byte) v;
+            } else {
+                throw unhandled();
             }
             if (e != '"' && e != '\\') canonical = false;
         }
+    }
+
+    /** The character a one-letter JSON escape stands for ({@code \\"} … {@code \\t}), or -1 (also for {@code u}). */
+    private static int simpleEscape(int e) {
+        return switch (e) {
+            case '"', '\\', '/' -> e;
+            case 'b' -> '\b';
+            case 'f' -> '\f';
+            case 'n' -> '\n';
+            case 'r' -> '\r';
+            case 't' -> '\t';
+            default -> -1;
+        };
+    }
+
+    /** The four hex digits of a {@code \\u} escape at {@link #pos} (not consumed). */
+    private int hex4() {
+        if (pos + 4 > len) throw unhandled();
+        int v = 0;
+        for (int i = 0; i < 4; i++) {
+            int d = Character.digit((char) (a[pos + i] & 0xff), 16);
+            if (d < 0) throw unhandled();
+            v = (v << 4) | d;
+        }
+        return v;
     }
 
     /** {@link #escapedString} for a string with a char above U+00FF, into chars. */
@@ -491,25 +506,14 @@ public final class JsonCursor {
             }
             if (pos >= len) throw unhandled();
             char e = (char) (in[pos++] & 0xff);
-            switch (e) {
-                case '"', '\\', '/' -> b[n++] = e;
-                case 'b' -> b[n++] = '\b';
-                case 'f' -> b[n++] = '\f';
-                case 'n' -> b[n++] = '\n';
-                case 'r' -> b[n++] = '\r';
-                case 't' -> b[n++] = '\t';
-                case 'u' -> {
-                    if (pos + 4 > len) throw unhandled();
-                    int v = 0;
-                    for (int i = 0; i < 4; i++) {
-                        int d = Character.digit((char) (in[pos + i] & 0xff), 16);
-                        if (d < 0) throw unhandled();
-                        v = (v << 4) | d;
-                    }
-                    pos += 4;
-                    b[n++] = (char) v;
-                }
-                default -> throw unhandled();
+            int simple = simpleEscape(e);
+            if (simple >= 0) {
+                b[n++] = (char) simple;
+            } else if (e == 'u') {
+                b[n++] = (char) hex4();
+                pos += 4;
+            } else {
+                throw unhandled();
             }
             // canonical escaping (JsonStrings) writes \" and \\ like this; the others are rare
             // enough that the transaction is simply re-serialized

@@ -1,0 +1,67 @@
+package io.cojson.sync;
+
+import static io.cojson.sync.SyncTestKit.CRYPTO;
+
+import io.cojson.core.content.CoListContent;
+import io.cojson.core.content.CoMapContent;
+import io.cojson.core.content.DecodedTx;
+import io.cojson.core.covalue.TransactionDecoder;
+import io.cojson.core.ids.AgentSecret;
+import io.cojson.core.ids.RawCoID;
+import io.cojson.core.ids.SessionID;
+import io.cojson.core.json.JsonValue;
+import io.cojson.core.node.Accounts;
+import io.cojson.core.node.ContentPiece;
+import io.cojson.core.node.LocalNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+/** What both recovery model properties do to a device's node: edit, copy (a disk), read back. */
+final class ModelSupport {
+    private ModelSupport() {}
+
+    /** Writes {@code v} into the map (as key and value) or appends it to the list. */
+    static void edit(LocalNode node, RawCoID id, boolean list, String v, boolean privateTx) {
+        node.locked(() -> {
+            List<JsonValue> changes = list ? ((CoListContent) node.view(id)).appendChanges(List.of(JsonValue.of(v)), null)
+                    : List.of(CoMapContent.setChange(v, JsonValue.of(v)));
+            node.write(id, changes, null, privateTx);
+            return null;
+        });
+    }
+
+    /**
+     * A node of the account holding everything {@code from} holds, in {@code session} (null: a new
+     * one). Values are imported again until their dependencies came (a server's order is arrival order).
+     */
+    static LocalNode copy(LocalNode from, LocalNode account, AgentSecret secret, SessionID session) {
+        LocalNode n = LocalNode.forAccount(CRYPTO, account.accountID(), secret, session);
+        List<RawCoID> left = new ArrayList<>(from.ids());
+        for (int pass = 0; pass < 5 && !left.isEmpty(); pass++) {
+            List<RawCoID> again = new ArrayList<>();
+            for (RawCoID v : left) {
+                for (ContentPiece p : from.exportContent(v)) n.importContent(p);
+                if (n.get(v) == null) again.add(v);
+            }
+            left = again;
+        }
+        Accounts.checkLogin(n);
+        return n;
+    }
+
+    /** The values written in {@code id}'s transactions that {@code keep} accepts, one entry per change. */
+    static List<String> values(LocalNode n, RawCoID id, Predicate<DecodedTx> keep) {
+        return n.locked(() -> {
+            List<String> out = new ArrayList<>();
+            if (n.get(id) == null) return out;
+            for (DecodedTx tx : TransactionDecoder.decode(n.require(id), n, n.keys())) {
+                if (!keep.test(tx)) continue;
+                for (JsonValue c : tx.changes()) {
+                    if (((JsonValue.Obj) c).get("value") instanceof JsonValue.Str s) out.add(s.value());
+                }
+            }
+            return out;
+        });
+    }
+}
