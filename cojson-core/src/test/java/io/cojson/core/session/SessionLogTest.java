@@ -355,4 +355,26 @@ class SessionLogTest {
         SignedTransaction next = w.log().appendTrusting(SIGNER, "[]", 5, null);
         assertEquals(c.lastHash(), next.hashAfter());
     }
+
+    /**
+     * Our own session coming back longer from a peer while the signature of our last local write is
+     * still pending (never collected): the appended batch's signature must become the log's last
+     * one, not the older pending one (PIT: removing {@code settle()} from {@code tryAppend} survived
+     * the package's tests).
+     */
+    @ParameterizedTest(name = "append after a pending local signature {0}")
+    @MethodSource("providers")
+    void appendingAfterAPendingLocalSignatureKeepsTheAppendedSignature(String label, String provider) {
+        Crypto crypto = Vectors.crypto(provider);
+        SessionLog writer = newLog(crypto); // the peer's copy of our session, one write ahead
+        writer.appendTrusting(SIGNER, "[{\"op\":\"set\",\"key\":\"a\",\"value\":1}]", 1_000, null);
+        SignedTransaction second = writer.appendTrusting(SIGNER, "[{\"op\":\"set\",\"key\":\"b\",\"value\":2}]", 1_001, null);
+
+        SessionLog ours = newLog(crypto);
+        ours.appendTrusting(SIGNER, "[{\"op\":\"set\",\"key\":\"a\",\"value\":1}]", 1_000, null); // signature pending
+        AddResult r = ours.tryAdd(1, List.of(writer.get(1)), second.signature().value());
+        assertEquals(new AddResult.Added(2), r);
+        assertEquals(second.signature(), ours.lastSignature(), "the appended batch's signature is the last one");
+        assertEquals(writer.lastHash(), ours.lastHash());
+    }
 }
