@@ -36,26 +36,33 @@ final class ContentHandler {
         this.ctx = ctx;
     }
 
-    /** Content as parsed from a message or read from storage; malformed sessions already split off. */
+    /**
+     * Content as parsed from a message or read from storage; malformed sessions already split off.
+     * {@code done} gives the message's share of the incoming budget back (once processed or dropped).
+     */
     private record Incoming(RawCoID id, CoValueHeader header, List<ContentPiece.SessionPiece> sessions,
-            List<VerificationFailure> malformed, Map<SessionID, Integer> expectContentUntil) {}
+            List<VerificationFailure> malformed, Map<SessionID, Integer> expectContentUntil, Runnable done) {}
 
     /** A content message from {@code from}; the returned stage (or null) holds the CoValue's gate. */
     CompletionStage<?> handle(PeerState from, SyncMessage.Content msg) {
         // Streams are only honoured from servers: clients cannot promise content (§5.4 step 1).
-        Incoming in = parse(from.role() == PeerRole.CLIENT ? msg.withoutExpectContentUntil() : msg);
+        Incoming in = parse(from.role() == PeerRole.CLIENT ? msg.withoutExpectContentUntil() : msg, ctx.takeHandled());
         if (!ctx.available(in.id()) && ctx.options.storage() != null) {
-            return ctx.loads.fromStorage(in.id()).thenCompose(x -> orDone(withDependencies(from, in)));
+            CompletionStage<?> stage = ctx.loads.fromStorage(in.id()).thenCompose(x -> orDone(withDependencies(from, in)));
+            stage.whenComplete((x, e) -> {
+                if (e != null) in.done().run(); // not processed: nothing holds it any more
+            });
+            return stage;
         }
         return withDependencies(from, in);
     }
 
     /** A piece read from storage (inside the storage load of its CoValue). */
     CompletionStage<?> handleFromStorage(ContentPiece piece) {
-        return withDependencies(null, new Incoming(piece.id(), piece.header(), piece.sessions(), List.of(), null));
+        return withDependencies(null, new Incoming(piece.id(), piece.header(), piece.sessions(), List.of(), null, () -> {}));
     }
 
-    private static Incoming parse(SyncMessage.Content msg) {
+    private static Incoming parse(SyncMessage.Content msg, Runnable done) {
         List<ContentPiece.SessionPiece> ok = new ArrayList<>();
         List<VerificationFailure> bad = new ArrayList<>();
         for (SyncMessage.SessionEntry e : msg.sessions().values()) {
@@ -66,7 +73,7 @@ final class ContentHandler {
                         VerificationFailure.Kind.MALFORMED_TRANSACTION, ex.getMessage()));
             }
         }
-        return new Incoming(msg.id(), msg.header(), ok, bad, msg.expectContentUntil());
+        return new Incoming(msg.id(), msg.header(), ok, bad, msg.expectContentUntil(), done);
     }
 
     private CompletionStage<?> withDependencies(PeerState from, Incoming in) {
@@ -78,10 +85,14 @@ final class ContentHandler {
         }
         // Held back until every dependency is available or known to be unavailable (§5.4 step 2).
         waiting.computeIfAbsent(in.id(), k -> new HashSet<>()).addAll(missing);
-        return ctx.loads.requestAll(missing, from).thenRun(() -> {
+        CompletionStage<?> stage = ctx.loads.requestAll(missing, from).thenRun(() -> {
             waiting.remove(in.id());
             process(from, in);
         });
+        stage.whenComplete((x, e) -> {
+            if (e != null) in.done().run();
+        });
+        return stage;
     }
 
     /** What {@code in} waits for before it can be verified (empty: process it now). */
@@ -112,24 +123,30 @@ final class ContentHandler {
         if (n >= MAX_WAITING_PER_CLIENT) {
             ctx.error(from, in.id(), SyncError.Kind.DEPENDENCY_UNAVAILABLE,
                     "dropped: " + n + " contents of this client already wait for dependencies");
+            in.done().run();
             return null;
         }
         heldPerClient.put(from, n + 1);
         CompletableFuture<Void> tail = new CompletableFuture<>();
         held.put(key, tail);
         CompletableFuture<Void> prior = before == null ? CompletableFuture.completedFuture(null) : before;
-        prior.thenCompose(x -> {
-            Set<RawCoID> missing = missing(in);
-            if (missing.isEmpty() || from.isClosed()) return CompletableFuture.completedFuture(null);
+        // Its dependencies are asked for now, not once the contents before it are done: each waits one
+        // load timeout at most, instead of one more for every content queued ahead of it.
+        Set<RawCoID> missing = missing(in);
+        CompletableFuture<Void> loaded = CompletableFuture.completedFuture(null);
+        if (!missing.isEmpty()) {
             waiting.computeIfAbsent(in.id(), k -> new HashSet<>()).addAll(missing);
             // After the load timeout an author nobody supplied rejects its sessions (SIGNER_UNKNOWN).
-            return ctx.loads.requestAll(missing, from).thenRun(() -> waiting.remove(in.id()));
-        }).whenComplete((x, e) -> {
+            loaded = ctx.loads.requestAll(missing, from).toCompletableFuture().handle((x, e) -> null);
+        }
+        CompletableFuture.allOf(prior, loaded).whenComplete((x, e) -> {
+            if (held.get(key) == tail) waiting.remove(in.id());
             heldPerClient.merge(from, -1, (a, b) -> a + b == 0 ? null : a + b);
             if (held.get(key) == tail) held.remove(key);
             try {
                 if (!from.isClosed()) process(from, in);
             } finally {
+                in.done().run(); // processed or given up: the text is no longer held
                 tail.complete(null);
             }
         });
@@ -155,6 +172,14 @@ final class ContentHandler {
     }
 
     private void process(PeerState from, Incoming in) {
+        try {
+            processNow(from, in);
+        } finally {
+            in.done().run();
+        }
+    }
+
+    private void processNow(PeerState from, Incoming in) {
         RawCoID id = in.id();
         if (from != null) ctx.fetches.answered(from, id, null);
         for (VerificationFailure f : in.malformed()) ctx.rejected(from, id, f);

@@ -26,6 +26,39 @@ import org.slf4j.LoggerFactory;
  */
 final class SyncContext {
     private static final Logger LOG = LoggerFactory.getLogger(SyncManager.class);
+    /** The completion of the message being dispatched (sync executor only); null outside a dispatch. */
+    private Runnable currentHandled;
+    private boolean handledTaken;
+
+    /** Sets the completion of the message about to be dispatched; {@link #endDispatch} ends it. */
+    void beginDispatch(Runnable handled) {
+        currentHandled = handled;
+        handledTaken = false;
+    }
+
+    /** Whether a handler took the message's completion over ({@link #takeHandled}). */
+    boolean endDispatch() {
+        boolean taken = handledTaken;
+        currentHandled = null;
+        handledTaken = false;
+        return taken;
+    }
+
+    /**
+     * Takes over the completion of the message being dispatched: content that waits (for its
+     * dependencies) keeps counting against the transport's incoming budget until it is processed or
+     * dropped. Runs at most once; never null (outside a dispatch: nothing to give back).
+     */
+    Runnable takeHandled() {
+        Runnable r = currentHandled;
+        handledTaken = true;
+        if (r == null) return () -> {};
+        java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean();
+        return () -> {
+            if (once.compareAndSet(false, true)) r.run();
+        };
+    }
+
     /** Longest message kept in a {@link SyncError} (it may quote what a peer sent). */
     static final int MAX_ERROR_MESSAGE_CHARS = 1_000;
     /** Set while this manager imports received content, so its change listener can tell local writes apart. */

@@ -135,11 +135,12 @@ public final class SyncManager implements AutoCloseable {
                 public void onMessage(String json, JsonValue parsed, Runnable handled) {
                     p.enterIncoming(limit);
                     ctx.exec.execute(() -> {
+                        boolean owned = false;
                         try {
-                            received(p, json, parsed);
+                            owned = received(p, json, parsed, handled);
                         } finally {
                             p.leaveIncoming();
-                            handled.run(); // the text is no longer needed: the transport's budget gets it back
+                            if (!owned) handled.run(); // the text is no longer needed: the transport's budget gets it back
                         }
                     });
                 }
@@ -574,25 +575,46 @@ public final class SyncManager implements AutoCloseable {
 
     // ---- incoming (sync executor) ----
 
-    private void received(PeerState peer, String json, JsonValue parsed) {
-        if (peer.isClosed()) return; // replaced by a reconnection or closed: its late messages are dropped
+    /**
+     * Handles one message; true when its {@code handled} completion was handed on (it then runs once
+     * the message was dispatched, or once content that waits for its dependencies is processed).
+     */
+    private boolean received(PeerState peer, String json, JsonValue parsed, Runnable handled) {
+        if (peer.isClosed()) return false; // replaced by a reconnection or closed: its late messages are dropped
         SyncMessage m;
         try {
             m = parsed != null ? MessageCodec.fromJson(parsed) : SyncMessage.parse(json);
         } catch (InvalidSyncMessageException e) {
             ctx.error(peer, null, SyncError.Kind.INVALID_MESSAGE, e.kind() + ": " + e.getMessage());
-            return;
+            return false;
         }
         peer.countReceived(m.action());
         if (m instanceof SyncMessage.Reconcile r) {
             ctx.reconciliation.handle(peer, r);
-            return;
+            return false;
         }
-        if (m instanceof SyncMessage.ReconcileAck) return; // this node never sends reconcile batches
+        if (m instanceof SyncMessage.ReconcileAck) return false; // this node never sends reconcile batches
         RawCoID id = m.coValueId();
-        if (ctx.options.stickyErrors() && peer.hasErrored(id)) return;
+        if (ctx.options.stickyErrors() && peer.hasErrored(id)) return false;
         if (Faults.active()) Faults.hit(FaultPoints.SYNC_INCOMING_BEFORE_HANDLE);
-        ctx.gates.submit(id, () -> dispatch(peer, m));
+        ctx.gates.submit(id, () -> {
+            // a message queued behind its CoValue's gate still holds its text: given back only now
+            ctx.beginDispatch(handled);
+            CompletionStage<?> stage;
+            try {
+                stage = dispatch(peer, m);
+            } catch (RuntimeException | Error e) {
+                ctx.endDispatch();
+                handled.run();
+                throw e;
+            }
+            if (!ctx.endDispatch()) {
+                if (stage == null) handled.run();
+                else stage.whenComplete((r, e) -> handled.run());
+            }
+            return stage;
+        });
+        return true;
     }
 
     private CompletionStage<?> dispatch(PeerState peer, SyncMessage m) {

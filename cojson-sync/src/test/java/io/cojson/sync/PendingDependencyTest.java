@@ -58,4 +58,45 @@ class PendingDependencyTest {
                 .allMatch(g -> serverNode.get(g) != null));
         assertEquals(8, errors.stream().filter(e -> e.kind() == SyncError.Kind.DEPENDENCY_UNAVAILABLE).count());
     }
+
+    /**
+     * On virtual time (the deterministic harness): contents of one client that wait for the same
+     * author it never supplies are all given up after one load timeout. They used to ask for it one
+     * after another, each with a fresh timeout, so the k-th waited k timeouts (and held its memory).
+     */
+    @Test
+    void contentsWaitingForTheSameMissingAuthorAreAllGivenUpAfterOneLoadTimeout() {
+        SimScheduler clock = new SimScheduler();
+        server = SyncManager.create(serverNode, SyncOptions.defaults().withExecutor(clock).withScheduler(clock)
+                .withLoadTimeout(Duration.ofSeconds(60)));
+        server.onError(errors::add);
+        SimLink link = new SimLink("mallory");
+        link.client.setListener(new io.cojson.sync.transport.MessageChannel.Listener() {
+            @Override
+            public void onMessage(String json) {} // mallory reads what it is sent and never answers
+
+            @Override
+            public void onClosed(String reason) {}
+        });
+        server.addPeer("mallory", PeerRole.CLIENT, link.server);
+        clock.runReady(100_000);
+        // A value the server has, and sessions of an account it does not have (mallory never sends it).
+        RawCoID g = GroupOperations.createGroup(alice, null);
+        for (RawCoID v : alice.ids()) for (var piece : alice.exportContent(v)) serverNode.importContent(piece);
+        String nobody = Accounts.create(CRYPTO, "Nobody").accountID().value();
+        int sent = 5;
+        for (int i = 0; i < sent; i++) { // all about one value: they apply in order, each waiting for the same author
+            link.client.send("{\"action\":\"content\",\"id\":\"" + g.value() + "\",\"priority\":0,\"new\":{\"" + nobody
+                    + "_session_zWaiting" + i + "\":{\"after\":0,\"newTransactions\":[{\"privacy\":\"trusting\",\"changes\":\"[]\","
+                    + "\"madeAt\":1}],\"lastSignature\":\"signature_z1111\"}}}");
+        }
+        for (int i = 0; i < 1_000 && link.deliver(link.server, 0, false); i++) clock.runReady(100_000);
+        // given up: its session rejected (its author unknown)
+        java.util.function.LongSupplier givenUp = () -> errors.stream().filter(e -> e.kind() == SyncError.Kind.REJECTED_SESSION)
+                .map(SyncError::session).distinct().count();
+        clock.advance(59_000, 1_000_000);
+        assertEquals(0, givenUp.getAsLong(), "nothing given up before the load timeout: " + errors);
+        clock.advance(2_000, 1_000_000);
+        assertEquals(sent, givenUp.getAsLong(), "every waiting content given up after one load timeout: " + errors);
+    }
 }

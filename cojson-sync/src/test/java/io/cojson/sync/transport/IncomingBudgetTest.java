@@ -172,11 +172,53 @@ class IncomingBudgetTest {
         await("everything given back", () -> s.incomingBytesHeld() == 0);
     }
 
+    /**
+     * With the sync layer behind it: content that waits for its author (whom its sender never
+     * supplies) keeps its share of the budget until it is given up, not only until it was read.
+     */
+    @Test
+    void contentWaitingForItsAuthorKeepsItsShareUntilItIsGivenUp() throws Exception {
+        io.cojson.core.crypto.Crypto crypto = io.cojson.core.crypto.Crypto.create();
+        io.cojson.core.node.LocalNode alice = io.cojson.core.node.Accounts.create(crypto, "Alice");
+        io.cojson.core.ids.RawCoID group = io.cojson.core.node.GroupOperations.createGroup(alice, null);
+        io.cojson.core.node.LocalNode serverNode = io.cojson.core.node.LocalNode.forAgent(crypto, crypto.newRandomAgentSecret());
+        for (var v : alice.ids()) for (var piece : alice.exportContent(v)) serverNode.importContent(piece);
+        String nobody = io.cojson.core.node.Accounts.create(crypto, "Nobody").accountID().value();
+        io.cojson.sync.SyncManager sync = io.cojson.sync.SyncManager.create(serverNode);
+        cleanup.add(sync);
+        SyncWebSocketServer s = SyncWebSocketServer.builder().maxIncomingBytes(4 * BUDGET).maxMessageBytes(4 * BUDGET)
+                .pingInterval(Duration.ZERO).build();
+        cleanup.add(s);
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        s.start(ch -> sync.addPeer("client-" + n.incrementAndGet(), io.cojson.sync.PeerRole.CLIENT, ch));
+        Client c = Client.connect(s, cleanup);
+        StringBuilder content = new StringBuilder("{\"action\":\"content\",\"id\":\"" + group.value() + "\",\"priority\":0,\"new\":{\""
+                + nobody + "_session_zWaiting\":{\"after\":0,\"newTransactions\":[");
+        for (int i = 0; content.length() < 1_500_000; i++) {
+            if (i > 0) content.append(',');
+            content.append("{\"privacy\":\"trusting\",\"changes\":\"[\\\"").append("x".repeat(1000)).append("\\\"]\",\"madeAt\":1}");
+        }
+        content.append("],\"lastSignature\":\"signature_z1111\"}}}");
+        c.send(content.toString(), true);
+        await("the server asks the sender for the author (the content waits)",
+                () -> c.received.stream().anyMatch(f -> f.contains("\"load\"") && f.contains(nobody)));
+        // A later message answered means the sync layer is done dispatching the content (in order).
+        c.send("{\"action\":\"load\",\"id\":\"" + alice.accountID().value() + "\",\"header\":false,\"sessions\":{}}", true);
+        await("the next message answered", () -> c.received.stream().anyMatch(f -> f.contains("\"known\"")
+                && f.contains(alice.accountID().value()) || f.contains("\"content\"") && f.contains(alice.accountID().value())));
+        long held = s.incomingBytesHeld();
+        assertTrue(held >= 1_500_000, "the waiting content still counts: " + held);
+        c.close(); // its sender is gone: the content is given up
+        await("its share given back", () -> s.incomingBytesHeld() == 0);
+    }
+
     /** A plain JDK WebSocket client that records the close code it is sent. */
     static final class Client implements WebSocket.Listener, AutoCloseable {
         final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
         private WebSocket ws;
         private CompletableFuture<WebSocket> sending;
+        final List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final StringBuilder partial = new StringBuilder();
 
         static Client connect(SyncWebSocketServer s, List<AutoCloseable> cleanup) throws Exception {
             Client c = new Client();
@@ -194,6 +236,13 @@ class IncomingBudgetTest {
 
         @Override
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            synchronized (partial) {
+                partial.append(data);
+                if (last) {
+                    received.add(partial.toString());
+                    partial.setLength(0);
+                }
+            }
             webSocket.request(1);
             return null;
         }

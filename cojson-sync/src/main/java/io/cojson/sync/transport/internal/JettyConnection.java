@@ -298,6 +298,7 @@ public final class JettyConnection implements Session.Listener, FrameSocket {
     public void onWebSocketError(Throwable cause) {
         ChannelCore c = core;
         log.warn("connection {} failed: {}: {}", describe(), cause.getClass().getSimpleName(), LogText.safe(cause.getMessage(), 300));
+        io.cojson.storage.FatalErrors.report(cause); // an OutOfMemoryError on a Jetty thread ends the process like on ours
         if (c != null) c.socketClosed("socket error: " + cause.getClass().getSimpleName());
         socketGone();
     }
