@@ -80,7 +80,7 @@ public final class SyncWebSocketServer implements AutoCloseable {
         private Duration stallTimeout = Duration.ofSeconds(30);
         private int maxHeldMessages = 1000;
         private long maxIncomingBytes = defaultIncomingBudget();
-        private long maxIncomingBytesPerConnection = 32L << 20;
+        private long maxIncomingBytesPerConnection = -1; // default: see maxIncomingBytesPerConnection
         private Duration incomingWait = Duration.ofSeconds(30);
 
         private Builder() {}
@@ -108,7 +108,9 @@ public final class SyncWebSocketServer implements AutoCloseable {
         /**
          * Per connection: how much complete incoming text may wait to be handled before the
          * connection is read further (its message in progress, up to {@link #maxMessageBytes}, comes
-         * on top). Default 32 MiB; 0 or less: no limit.
+         * on top), among them content that waits for its dependencies. Default: an eighth of
+         * {@link #maxIncomingBytes}, at most 32 MiB, so that a few connections parking content cannot
+         * spend the whole budget and stall the others; 0: no limit.
          */
         public Builder maxIncomingBytesPerConnection(long bytes) {
             this.maxIncomingBytesPerConnection = bytes;
@@ -201,6 +203,11 @@ public final class SyncWebSocketServer implements AutoCloseable {
         public Builder stopTimeout(Duration timeout) {
             this.stopTimeout = timeout;
             return this;
+        }
+
+        long perConnectionIncoming() {
+            if (maxIncomingBytesPerConnection >= 0) return maxIncomingBytesPerConnection;
+            return maxIncomingBytes > 0 ? Math.min(32L << 20, Math.max(1, maxIncomingBytes / 8)) : 32L << 20;
         }
 
         public SyncWebSocketServer build() {
@@ -393,7 +400,7 @@ public final class SyncWebSocketServer implements AutoCloseable {
         JettyConnection.Owner owner = new Owner();
         incoming = new IncomingBudget(config.maxIncomingBytes, config.maxMessageBytes > 0 ? config.maxMessageBytes : config.maxIncomingBytes);
         JettyConnection.IncomingLimits limits = new JettyConnection.IncomingLimits(incoming, config.maxMessageBytes,
-                config.maxIncomingBytesPerConnection, config.incomingWait.toMillis());
+                config.perConnectionIncoming(), config.incomingWait.toMillis());
         WebSocketUpgradeHandler upgrades = WebSocketUpgradeHandler.from(s, container -> {
             long max = config.maxMessageBytes > 0 ? config.maxMessageBytes : Integer.MAX_VALUE; // a Java string holds no more
             container.setMaxTextMessageSize(max);

@@ -47,6 +47,7 @@ class IncomingBudgetTest {
 
     private SyncWebSocketServer server(SyncWebSocketServer.Builder b, boolean handleAtOnce) {
         SyncWebSocketServer s = b.maxIncomingBytes(BUDGET).build();
+        // (tests of the server-wide budget set maxIncomingBytesPerConnection(0): no per-connection share)
         cleanup.add(s);
         s.start(ch -> ch.setListener(new MessageChannel.Listener() {
             @Override
@@ -91,7 +92,7 @@ class IncomingBudgetTest {
 
     @Test
     void textIsChargedUntilHandledAndReadingStopsWhileTheBudgetIsSpent() throws Exception {
-        SyncWebSocketServer s = server(SyncWebSocketServer.builder().maxMessageBytes(700_000), false);
+        SyncWebSocketServer s = server(SyncWebSocketServer.builder().maxMessageBytes(700_000).maxIncomingBytesPerConnection(0), false);
         Client c = Client.connect(s, cleanup);
         c.send(message("first", 600_000), true);
         Held first = next();
@@ -120,7 +121,7 @@ class IncomingBudgetTest {
 
     @Test
     void aConnectionStuckHalfWayBehindTheLeaderIsClosedWith1013AndGivesItsShareBack() throws Exception {
-        SyncWebSocketServer s = server(SyncWebSocketServer.builder().maxMessageBytes(BUDGET)
+        SyncWebSocketServer s = server(SyncWebSocketServer.builder().maxMessageBytes(BUDGET).maxIncomingBytesPerConnection(0)
                 .incomingWait(Duration.ofMillis(300)), false);
         Client a = Client.connect(s, cleanup);
         a.send(message("a1", 950_000), true);
@@ -145,6 +146,23 @@ class IncomingBudgetTest {
     }
 
     @Test
+    void byDefaultOneConnectionHoldsAtMostAnEighthOfTheBudgetWhileOthersGoOn() throws Exception {
+        SyncWebSocketServer s = server(SyncWebSocketServer.builder().maxMessageBytes(BUDGET), false); // per connection: 125 kB
+        Client a = Client.connect(s, cleanup);
+        for (int i = 1; i <= 3; i++) a.send(message("a" + i, 100_000), true);
+        Held a1 = next();
+        Held a2 = next(); // 100 kB held is under its share: read on; 200 kB is not
+        assertEquals(List.of("a1", "a2"), List.of(tagOf(a1.json()), tagOf(a2.json())));
+        Client b = Client.connect(s, cleanup);
+        b.send(message("b1", 10), true);
+        assertEquals("b1", tagOf(next().json()), "another connection is read: the server-wide budget has room");
+        assertEquals(null, received.poll(300, TimeUnit.MILLISECONDS), "a3 waits: a holds its share");
+        a1.handled().run();
+        a2.handled().run();
+        assertEquals("a3", tagOf(next().json()));
+    }
+
+    @Test
     void aMessageLargerThanTheBudgetIsRefusedWith1009() throws Exception {
         SyncWebSocketServer s = server(SyncWebSocketServer.builder().maxMessageBytes(4 * BUDGET), true);
         Client big = Client.connect(s, cleanup);
@@ -158,7 +176,7 @@ class IncomingBudgetTest {
 
     @Test
     void concurrentLargeMessagesAllGetThroughOneAfterAnother() throws Exception {
-        SyncWebSocketServer s = server(SyncWebSocketServer.builder().maxMessageBytes(500_000), true);
+        SyncWebSocketServer s = server(SyncWebSocketServer.builder().maxMessageBytes(500_000).maxIncomingBytesPerConnection(0), true);
         int clients = 8;
         List<Client> all = new ArrayList<>();
         for (int i = 0; i < clients; i++) all.add(Client.connect(s, cleanup));
@@ -187,7 +205,7 @@ class IncomingBudgetTest {
         io.cojson.sync.SyncManager sync = io.cojson.sync.SyncManager.create(serverNode);
         cleanup.add(sync);
         SyncWebSocketServer s = SyncWebSocketServer.builder().maxIncomingBytes(4 * BUDGET).maxMessageBytes(4 * BUDGET)
-                .pingInterval(Duration.ZERO).build();
+                .maxIncomingBytesPerConnection(0).pingInterval(Duration.ZERO).build();
         cleanup.add(s);
         java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
         s.start(ch -> sync.addPeer("client-" + n.incrementAndGet(), io.cojson.sync.PeerRole.CLIENT, ch));
