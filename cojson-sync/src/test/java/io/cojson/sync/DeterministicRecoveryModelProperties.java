@@ -34,8 +34,8 @@ import net.jqwik.api.state.Transformer;
 
 /**
  * The model-based recovery property on the deterministic in-process harness (reliability.md §2.3
- * and §4, issue 11 A.2): one Java server, two devices of one account editing a CoMap or CoList
- * (trusting or private), and every event under the schedule's control. One {@link SimScheduler}
+ * and §4, issue 11 A.2): one Java server, two devices of one account editing a CoMap, a CoList
+ * or a CoStream (trusting or private), and every event under the schedule's control. One {@link SimScheduler}
  * runs all sync and recovery work on the test's thread on a virtual clock; each connection is a
  * {@link SimLink} whose messages wait until an action delivers, duplicates, drops or delivers one
  * out of order; a device crash keeps only its disk (what it persisted, and what a recovery unit
@@ -75,7 +75,8 @@ class DeterministicRecoveryModelProperties {
 
     static final class World {
         final SimScheduler clock = new SimScheduler();
-        final boolean list;
+        /** {@code comap}, {@code colist} or {@code costream}. */
+        final String type;
         final boolean privateTx;
         final AgentSecret secret = CRYPTO.newRandomAgentSecret();
         final LocalNode first = Accounts.create(CRYPTO, secret, "Alice");
@@ -99,12 +100,12 @@ class DeterministicRecoveryModelProperties {
         int crashes;
         int connections;
 
-        World(boolean list, boolean privateTx) {
+        World(String type, boolean privateTx) {
             CURRENT.set(this); // closed by the property even when the schedule fails half-way
-            this.list = list;
+            this.type = type;
             this.privateTx = privateTx;
             RawCoID group = GroupOperations.createGroup(first, null);
-            id = Accounts.createOwned(first, list ? "colist" : "comap", group, JsonValue.NULL);
+            id = Accounts.createOwned(first, type, group, JsonValue.NULL);
             devices.add(start(new Device("A", first)));
             devices.add(start(new Device("B", clone(first, null))));
             for (Device d : devices) d.disk = clone(d.node, d.node.sessionID());
@@ -152,7 +153,7 @@ class DeterministicRecoveryModelProperties {
             Device d = devices.get(device);
             String v = "op" + (++next);
             written.add(v);
-            ModelSupport.edit(d.node, id, list, v, privateTx);
+            ModelSupport.edit(d.node, id, type, v, privateTx);
             d.node.locked(() -> {
                 var mine = d.node.require(id).sessions().get(d.node.sessionID());
                 byPayload.put(payload(mine.get(mine.size() - 1)), v);
@@ -272,7 +273,9 @@ class DeterministicRecoveryModelProperties {
                 for (DecodedTx tx : TransactionDecoder.decode(core, n, n.keys())) {
                     var log = core.sessions().get(tx.txID().sessionID());
                     for (JsonValue c : tx.changes()) {
-                        if (((JsonValue.Obj) c).get("value") instanceof JsonValue.Str v) byPayload.put(payload(log.get(tx.txID().txIndex())), v.value());
+                        String v = c instanceof JsonValue.Str item ? item.value()
+                                : c instanceof JsonValue.Obj o && o.get("value") instanceof JsonValue.Str str ? str.value() : null;
+                        if (v != null) byPayload.put(payload(log.get(tx.txID().txIndex())), v);
                     }
                 }
                 return null;
@@ -354,7 +357,7 @@ class DeterministicRecoveryModelProperties {
         }
 
         String describe() {
-            StringBuilder b = new StringBuilder("list=" + list + " private=" + privateTx + " t=" + clock.now() + "ms written=" + written
+            StringBuilder b = new StringBuilder(type + " private=" + privateTx + " t=" + clock.now() + "ms written=" + written
                     + " mustSurvive=" + mustSurvive + "\n  steps: " + log);
             for (Device d : devices) b.append("\n  ").append(d.name).append(' ').append(SyncTestKit.known(d.node, id)).append(' ')
                     .append(present(d.node)).append(" in flight ").append(d.link == null ? 0 : d.link.inFlight()).append(' ')
@@ -399,14 +402,15 @@ class DeterministicRecoveryModelProperties {
         Action.Independent<World> crash = () -> Combinators.combine(device, Arbitraries.of(true, false), Arbitraries.integers().between(0, 3))
                 .as((d, reuse, reaching) -> step("crash " + d + (reuse ? " (same session)" : " (new session)") + ", " + reaching
                         + " in-flight messages still reach the server", w -> w.crash(d, reuse, reaching)));
-        return Arbitraries.integers().between(0, 3).flatMap(kind -> ActionChain
-                .startWith(() -> new World((kind & 1) == 1, (kind & 2) == 2))
+        return Arbitraries.integers().between(0, 5).flatMap(kind -> ActionChain
+                .startWith(() -> new World(TYPES.get(kind % 3), kind >= 3))
                 .withAction(5, edit).withAction(2, persist).withAction(8, net).withAction(3, flush).withAction(1, reconnect)
                 .withAction(2, tick).withAction(3, crash).withAction(1, sentThenCrash)
                 .withMaxTransformations(24));
     }
 
     static final ThreadLocal<World> CURRENT = new ThreadLocal<>();
+    private static final List<String> TYPES = List.of("comap", "colist", "costream");
 
     @Property(tries = 500, seed = "20261207", shrinking = net.jqwik.api.ShrinkingMode.BOUNDED)
     @net.jqwik.api.lifecycle.AddLifecycleHook(RunSize.class)

@@ -21,11 +21,14 @@ import java.util.function.Predicate;
 final class ModelSupport {
     private ModelSupport() {}
 
-    /** Writes {@code v} into the map (as key and value) or appends it to the list. */
-    static void edit(LocalNode node, RawCoID id, boolean list, String v, boolean privateTx) {
+    /** Writes {@code v} into the map (as key and value), appends it to the list, or pushes it to the stream. */
+    static void edit(LocalNode node, RawCoID id, String type, String v, boolean privateTx) {
         node.locked(() -> {
-            List<JsonValue> changes = list ? ((CoListContent) node.view(id)).appendChanges(List.of(JsonValue.of(v)), null)
-                    : List.of(CoMapContent.setChange(v, JsonValue.of(v)));
+            List<JsonValue> changes = switch (type) {
+                case "colist" -> ((CoListContent) node.view(id)).appendChanges(List.of(JsonValue.of(v)), null);
+                case "costream" -> List.of(JsonValue.of(v)); // a stream's changes are its items
+                default -> List.of(CoMapContent.setChange(v, JsonValue.of(v)));
+            };
             node.write(id, changes, null, privateTx);
             return null;
         });
@@ -58,7 +61,8 @@ final class ModelSupport {
             for (DecodedTx tx : TransactionDecoder.decode(n.require(id), n, n.keys())) {
                 if (!keep.test(tx)) continue;
                 for (JsonValue c : tx.changes()) {
-                    if (((JsonValue.Obj) c).get("value") instanceof JsonValue.Str s) out.add(s.value());
+                    if (c instanceof JsonValue.Str item) out.add(item.value()); // a stream item
+                    else if (c instanceof JsonValue.Obj o && o.get("value") instanceof JsonValue.Str s) out.add(s.value());
                 }
             }
             return out;

@@ -127,7 +127,7 @@ class RecoveryModelProperties {
         void edit(int device) {
             String v = "op" + (++next);
             written.add(v);
-            ModelSupport.edit(devices.get(device).node, id, list, v, privateTx);
+            ModelSupport.edit(devices.get(device).node, id, list ? "colist" : "comap", v, privateTx);
         }
 
         void persist(int device) {
