@@ -35,7 +35,8 @@ import net.jqwik.api.state.Transformer;
 /**
  * The model-based recovery property on the deterministic in-process harness (reliability.md §2.3
  * and §4, issue 11 A.2): one Java server, two devices of one account editing a CoMap, a CoList
- * or a CoStream (trusting or private), and every event under the schedule's control. One {@link SimScheduler}
+ * or a CoStream (trusting or private) owned by a group they add a member to and remove it from
+ * again (so the read key rotates), and every event under the schedule's control. One {@link SimScheduler}
  * runs all sync and recovery work on the test's thread on a virtual clock; each connection is a
  * {@link SimLink} whose messages wait until an action delivers, duplicates, drops or delivers one
  * out of order; a device crash keeps only its disk (what it persisted, and what a recovery unit
@@ -82,6 +83,9 @@ class DeterministicRecoveryModelProperties {
         final LocalNode first = Accounts.create(CRYPTO, secret, "Alice");
         final SyncManager server = SyncManager.create(LocalNode.forAgent(CRYPTO, CRYPTO.newRandomAgentSecret()), options());
         final RawCoID id;
+        /** The group that owns the value; a member is added and removed (the read key rotates) by the schedule. */
+        final RawCoID group;
+        final String member = CRYPTO.getAgentID(CRYPTO.newRandomAgentSecret()).value();
         final List<Device> devices = new ArrayList<>();
         final List<String> written = new ArrayList<>();
         final Set<String> mustSurvive = new HashSet<>();
@@ -104,7 +108,7 @@ class DeterministicRecoveryModelProperties {
             CURRENT.set(this); // closed by the property even when the schedule fails half-way
             this.type = type;
             this.privateTx = privateTx;
-            RawCoID group = GroupOperations.createGroup(first, null);
+            group = GroupOperations.createGroup(first, null);
             id = Accounts.createOwned(first, type, group, JsonValue.NULL);
             devices.add(start(new Device("A", first)));
             devices.add(start(new Device("B", clone(first, null))));
@@ -159,6 +163,14 @@ class DeterministicRecoveryModelProperties {
                 byPayload.put(payload(mine.get(mine.size() - 1)), v);
                 return null;
             });
+        }
+
+        /** Adds the member as a reader, or removes it again (rotating the group's read key). */
+        void groupEdit(int device) {
+            LocalNode n = devices.get(device).node;
+            String role = n.locked(() -> n.require(group).groupView(n).getString(member, null));
+            if ("reader".equals(role)) GroupOperations.removeMember(n, group, member);
+            else GroupOperations.addMember(n, group, member, "reader");
         }
 
         void persist(int device) {
@@ -396,6 +408,7 @@ class DeterministicRecoveryModelProperties {
                         + (up ? " to the server from " : " from the server to ") + d, w -> w.network(d, up, kind, index)));
         Action.Independent<World> flush = () -> device.map(d -> step("deliver all of " + d, w -> w.deliverAll(d)));
         Action.Independent<World> reconnect = () -> device.map(d -> step("reconnect " + d, w -> w.reconnect(d)));
+        Action.Independent<World> groupEdit = () -> device.map(d -> step("group member added or removed by " + d, w -> w.groupEdit(d)));
         Action.Independent<World> sentThenCrash = () -> device.map(d -> step("edit, sent, crash " + d + " (same session)",
                 w -> w.sentThenCrash(d)));
         Action.Independent<World> tick = () -> Arbitraries.of(1L, 20L, 250L, 5_000L).map(ms -> step("tick " + ms + " ms", w -> w.tick(ms)));
@@ -405,7 +418,7 @@ class DeterministicRecoveryModelProperties {
         return Arbitraries.integers().between(0, 5).flatMap(kind -> ActionChain
                 .startWith(() -> new World(TYPES.get(kind % 3), kind >= 3))
                 .withAction(5, edit).withAction(2, persist).withAction(8, net).withAction(3, flush).withAction(1, reconnect)
-                .withAction(2, tick).withAction(3, crash).withAction(1, sentThenCrash)
+                .withAction(2, tick).withAction(3, crash).withAction(1, sentThenCrash).withAction(1, groupEdit)
                 .withMaxTransformations(24));
     }
 
