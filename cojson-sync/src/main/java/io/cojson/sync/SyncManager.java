@@ -166,8 +166,7 @@ public final class SyncManager implements AutoCloseable {
      * count then proves nothing (a fork of the same length), so {@code waitForSync} waits.
      */
     boolean holdsSyncOf(RawCoID id) {
-        java.util.Set<io.cojson.core.ids.SessionID> q = ctx.quarantined.get(id);
-        return (q != null && !q.isEmpty()) || ctx.hooks.holding(id);
+        return ctx.waiters.held(id);
     }
 
     public Optional<PeerState> peer(String id) {

@@ -75,7 +75,7 @@ final class SyncWaiters {
      * A session of {@code id} is under recovery or held back until checked (recovery.md §4.2,
      * §5.2): the peer's equal count may be of a different, forked version, so it confirms nothing.
      */
-    private boolean held(RawCoID id) {
+    boolean held(RawCoID id) {
         java.util.Set<io.cojson.core.ids.SessionID> q = ctx.quarantined.get(id);
         return (q != null && !q.isEmpty()) || ctx.hooks.holding(id);
     }
