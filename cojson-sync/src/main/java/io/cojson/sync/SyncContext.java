@@ -207,7 +207,7 @@ final class SyncContext {
         // The message quotes what the peer sent: kept bounded in memory (100 per peer), escaped in the log.
         SyncError e = new SyncError(raw.peerId(), raw.id(), raw.session(), raw.kind(), raw.failure(),
                 LogText.clip(raw.message(), MAX_ERROR_MESSAGE_CHARS));
-        LOG.warn("{} from {}: {} {}{}", e.kind(), e.peerId(), e.id() == null ? "" : LogText.safe(e.id()),
+        LOG.warn("{} from {}: {}{}{}", e.kind(), e.peerId(), e.id() == null ? "" : LogText.safe(e.id()) + " ",
                 e.session() == null ? "" : "session " + LogText.safe(e.session()) + " ", LogText.safe(e.message(), 500));
         if (from != null) from.recordError(e, options.stickyErrors());
         for (Consumer<SyncError> l : errorListeners) {

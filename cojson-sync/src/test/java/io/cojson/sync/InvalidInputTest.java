@@ -188,6 +188,7 @@ class InvalidInputTest {
         for (SyncError e : errors) assertEquals(SyncError.Kind.INVALID_MESSAGE, e.kind());
         assertTrue(errors.get(0).message().startsWith("MALFORMED_JSON"));
         assertTrue(errors.get(1).message().startsWith("INVALID_ID"));
+        assertTrue(errors.get(1).message().endsWith("found \"not-a-co-id\" (11 chars)"), errors.get(1).message()); // quoted once
         assertTrue(errors.get(2).message().startsWith("UNKNOWN_ACTION"));
         assertTrue(errors.get(3).message().startsWith("INVALID_FIELD"));
 

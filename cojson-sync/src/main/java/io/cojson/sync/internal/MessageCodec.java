@@ -42,7 +42,7 @@ public final class MessageCodec {
     public static SyncMessage fromJson(JsonValue v) {
         if (!(v instanceof JsonValue.Obj o) || !(o.get("action") instanceof JsonValue.Str a)) {
             throw new InvalidSyncMessageException(Kind.NOT_A_SYNC_MESSAGE, null, "an object with a string action",
-                    InvalidEncodingException.describe(String.valueOf(v)));
+                    describeField(v));
         }
         String action = a.value();
         if (action.equals("reconcile")) return reconcile(o);
@@ -75,12 +75,17 @@ public final class MessageCodec {
         if (id instanceof JsonValue.Str s && s.value().startsWith(RawCoID.PREFIX) && RawCoID.isValid(s.value())) {
             return new RawCoID(s.value());
         }
-        throw new InvalidSyncMessageException(Kind.INVALID_ID, action, "a co_z… CoValue id", InvalidEncodingException.describe(String.valueOf(id)));
+        throw new InvalidSyncMessageException(Kind.INVALID_ID, action, "a co_z… CoValue id", describeField(id));
+    }
+
+    /** A field's text for an error, quoted and cut short once: a string by its value, anything else by its JSON. */
+    private static String describeField(JsonValue v) {
+        return InvalidEncodingException.describe(v instanceof JsonValue.Str s ? s.value() : String.valueOf(v));
     }
 
     private static String batchId(JsonValue.Obj o, String action) {
         if (o.get("id") instanceof JsonValue.Str s) return s.value();
-        throw new InvalidSyncMessageException(Kind.INVALID_ID, action, "a string batch id", InvalidEncodingException.describe(String.valueOf(o.get("id"))));
+        throw new InvalidSyncMessageException(Kind.INVALID_ID, action, "a string batch id", describeField(o.get("id")));
     }
 
     private static SyncMessage.Known known(JsonValue.Obj o, String action) {
@@ -176,7 +181,7 @@ public final class MessageCodec {
 
     private static InvalidSyncMessageException field(String action, String expected, JsonValue found) {
         return new InvalidSyncMessageException(Kind.INVALID_FIELD, action, expected,
-                InvalidEncodingException.describe(String.valueOf(found)));
+                describeField(found));
     }
 
     // ---- writing ----

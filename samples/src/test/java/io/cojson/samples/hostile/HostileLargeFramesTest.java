@@ -106,7 +106,7 @@ class HostileLargeFramesTest {
     }
 
     /** A client creates a map, a second device loads it through the server, writes, and is acknowledged. */
-    private static void wellBehavedClientSyncs(EmbeddedSyncServer server) throws Exception {
+    static void wellBehavedClientSyncs(EmbeddedSyncServer server) throws Exception {
         AgentSecret secret = CRYPTO.newRandomAgentSecret();
         CojsonNode alice = CojsonNode.of(Accounts.create(CRYPTO, secret, "Alice"));
         CoMap map = alice.createGroup().createMap();
