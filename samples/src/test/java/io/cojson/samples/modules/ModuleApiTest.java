@@ -1,0 +1,94 @@
+package io.cojson.samples.modules;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What an app may use is what the library modules export (issue 9, item 5): the notes sample and
+ * the README quickstart compile as a named module that only {@code requires io.cojson.sync}, with
+ * the libraries and their dependencies on the module path, as an app built on the jars sees them.
+ * The same compilation refuses an import of an internal package (the check can fail).
+ */
+class ModuleApiTest {
+    /** Test-only jars of this module's class path; the app's module path holds the libraries and their dependencies. */
+    private static final Pattern TEST_ONLY = Pattern.compile(
+            "junit|jqwik|opentest4j|apiguardian|mockito|byte-buddy|objenesis|slf4j-simple|jackson-databind|jackson-annotations"
+                    + "|picocli|surefire|/samples/|test-classes|-tests\\.jar");
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theNotesSampleAndTheQuickstartCompileAgainstExportedPackagesOnly() throws IOException {
+        Path src = tmp.resolve("src");
+        write(src.resolve("module-info.java"), "module app {\n    requires io.cojson.sync;\n}\n");
+        Path notes = Path.of("src/main/java/io/cojson/samples/notes/NotesSample.java"); // surefire runs in the module's directory
+        assertTrue(Files.isRegularFile(notes), notes.toAbsolutePath().toString());
+        write(src.resolve("io/cojson/samples/notes/NotesSample.java"), Files.readString(notes));
+        write(src.resolve("app/Quickstart.java"), "package app;\n\nimport io.cojson.client.CojsonClient;\n"
+                + "import io.cojson.client.CreatedAccount;\nimport io.cojson.core.values.Account;\nimport io.cojson.core.values.CoMap;\n"
+                + "import java.nio.file.Files;\nimport java.nio.file.Path;\n\nclass Quickstart {\n"
+                + "    static String quickstart(Path dataDir, String serverUrl) throws Exception {\n" + quickstartBlock() + "\n    }\n}\n");
+        Result r = compile(src);
+        assertEquals(0, r.exit, r.output);
+    }
+
+    @Test
+    void anImportOfAnInternalPackageDoesNotCompile() throws IOException {
+        Path src = tmp.resolve("bad");
+        write(src.resolve("module-info.java"), "module app {\n    requires io.cojson.sync;\n}\n");
+        write(src.resolve("app/Peek.java"), "package app;\n\nimport io.cojson.core.node.LocalNode;\n\n"
+                + "class Peek {\n    LocalNode node;\n}\n");
+        Result r = compile(src);
+        assertTrue(r.exit != 0, "an internal package must not be visible to apps");
+        assertTrue(r.output.contains("package io.cojson.core.node is not visible"), r.output);
+    }
+
+    /** The code between the markers of {@code ReadmeQuickstartTest}, the README's quickstart verbatim. */
+    private static String quickstartBlock() throws IOException {
+        String test = Files.readString(Path.of("src/test/java/io/cojson/samples/notes/ReadmeQuickstartTest.java"));
+        int from = test.indexOf("// --- README quickstart (client object) ---");
+        int to = test.indexOf("// --- end of quickstart ---");
+        assertTrue(from > 0 && to > from, "the quickstart markers are in ReadmeQuickstartTest");
+        return test.substring(from, to);
+    }
+
+    private record Result(int exit, String output) { }
+
+    private static Result compile(Path src) throws IOException {
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        assertTrue(javac != null, "a JDK runs the tests");
+        String modulePath = Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(e -> !TEST_ONLY.matcher(e.replace('\\', '/')).find())
+                .collect(Collectors.joining(File.pathSeparator));
+        assertTrue(modulePath.contains("cojson-sync"), "the sync library is on the module path: " + modulePath);
+        List<String> args = new ArrayList<>(List.of("--release", "17", "-d", src.resolveSibling(src.getFileName() + "-out").toString(),
+                "--module-path", modulePath));
+        try (Stream<Path> files = Files.walk(src)) {
+            files.filter(p -> p.toString().endsWith(".java")).forEach(p -> args.add(p.toString()));
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        int exit = javac.run(null, out, out, args.toArray(String[]::new));
+        return new Result(exit, out.toString(StandardCharsets.UTF_8));
+    }
+
+    private static void write(Path file, String text) throws IOException {
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, text);
+    }
+}
