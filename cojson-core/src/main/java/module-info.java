@@ -16,12 +16,12 @@ module io.cojson.core {
     exports io.cojson.core.json;
     exports io.cojson.core.crypto;
     exports io.cojson.core.encoding;
+    exports io.cojson.core.header;
 
     exports io.cojson.core.crypto.internal to io.cojson.storage, io.cojson.sync;
     exports io.cojson.core.content to io.cojson.storage, io.cojson.sync;
     exports io.cojson.core.covalue to io.cojson.storage, io.cojson.sync;
     exports io.cojson.core.groups to io.cojson.storage, io.cojson.sync;
-    exports io.cojson.core.header to io.cojson.storage, io.cojson.sync;
     exports io.cojson.core.internal to io.cojson.storage, io.cojson.sync;
     exports io.cojson.core.knownstate to io.cojson.storage, io.cojson.sync;
     exports io.cojson.core.node to io.cojson.storage, io.cojson.sync;

@@ -17,7 +17,7 @@ import io.cojson.core.internal.Compat;
 import io.cojson.core.json.JsonValue;
 import io.cojson.core.node.Accounts;
 import io.cojson.core.node.LocalNode;
-import io.cojson.core.node.Subscription;
+import io.cojson.core.values.Subscription;
 import io.cojson.core.values.Account;
 import io.cojson.core.values.CoList;
 import io.cojson.core.values.CoMap;
@@ -374,7 +374,7 @@ public final class CojsonClient implements AutoCloseable {
     public <T extends CoValue> Subscription subscribe(T value, Consumer<? super T> listener) {
         ActiveAccount a = requireAccount();
         Runnable trigger = listeners.coalescing(() -> listener.accept(value));
-        return a.node.subscribe(value.id(), id -> trigger.run());
+        return a.node.subscribe(value.id(), id -> trigger.run())::close;
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.cojson.core.node;
 
+import io.cojson.core.header.CoValueKind;
 import io.cojson.core.covalue.CoValueCore;
 import io.cojson.core.covalue.CoValueResolver;
 import io.cojson.core.covalue.TxEntry;

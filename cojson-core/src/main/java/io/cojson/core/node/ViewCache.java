@@ -1,5 +1,6 @@
 package io.cojson.core.node;
 
+import io.cojson.core.header.CoValueKind;
 import io.cojson.core.content.BinaryStreamContent;
 import io.cojson.core.content.CoListContent;
 import io.cojson.core.content.CoMapContent;

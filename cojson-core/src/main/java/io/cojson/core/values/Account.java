@@ -5,7 +5,6 @@ import io.cojson.core.covalue.CoValueCore;
 import io.cojson.core.ids.RawCoID;
 import io.cojson.core.json.JsonValue;
 import io.cojson.core.node.LocalNode;
-import io.cojson.core.node.Subscription;
 import java.util.List;
 import java.util.function.Consumer;
 

@@ -2,7 +2,6 @@ package io.cojson.core.values;
 
 import io.cojson.core.content.BinaryStreamContent;
 import io.cojson.core.ids.RawCoID;
-import io.cojson.core.node.Subscription;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
@@ -60,8 +59,11 @@ public final class BinaryCoStream extends CoValue {
     }
 
     /** The info of the latest start, or {@code null} before any. */
-    public BinaryStreamContent.Info info() {
-        return read(BinaryStreamContent.class, BinaryStreamContent::info);
+    public BinaryInfo info() {
+        return read(BinaryStreamContent.class, b -> {
+            BinaryStreamContent.Info i = b.info();
+            return i == null ? null : new BinaryInfo(i.mimeType(), i.fileName(), i.totalSizeBytes());
+        });
     }
 
     public boolean finished() {

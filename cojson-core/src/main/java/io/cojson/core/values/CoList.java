@@ -3,7 +3,6 @@ package io.cojson.core.values;
 import io.cojson.core.content.CoListContent;
 import io.cojson.core.ids.RawCoID;
 import io.cojson.core.json.JsonValue;
-import io.cojson.core.node.Subscription;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -44,10 +43,11 @@ public final class CoList extends CoValue {
     }
 
     /** Who inserted the item at {@code index}, when. */
-    public CoListContent.Edit editAt(int index) {
+    public Edit editAt(int index) {
         return read(CoListContent.class, l -> {
             Objects.checkIndex(index, l.size());
-            return l.editAt(index);
+            CoListContent.Edit e = l.editAt(index);
+            return e == null ? null : new Edit(e.by(), e.tx(), e.at(), e.value());
         });
     }
 

@@ -3,7 +3,6 @@ package io.cojson.core.values;
 import io.cojson.core.content.CoMapContent;
 import io.cojson.core.ids.RawCoID;
 import io.cojson.core.json.JsonValue;
-import io.cojson.core.node.Subscription;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,8 +48,11 @@ public final class CoMap extends CoValue {
     }
 
     /** Who last set or deleted {@code key}, when, and the value (null for a delete); null if never edited. */
-    public CoMapContent.Edit lastEditAt(String key) {
-        return read(CoMapContent.class, m -> m.lastEditAt(key));
+    public Edit lastEditAt(String key) {
+        return read(CoMapContent.class, m -> {
+            CoMapContent.Edit e = m.lastEditAt(key);
+            return e == null ? null : new Edit(e.by(), e.tx(), e.at(), e.value());
+        });
     }
 
     /** The map as it was at {@code epochMillis} (edits made at or before it). */

@@ -4,7 +4,6 @@ import io.cojson.core.content.CoPlainTextContent;
 import io.cojson.core.ids.RawCoID;
 import io.cojson.core.json.JsonValue;
 import io.cojson.core.node.LocalNode;
-import io.cojson.core.node.Subscription;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;

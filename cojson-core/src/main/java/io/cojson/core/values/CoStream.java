@@ -4,7 +4,6 @@ import io.cojson.core.content.CoStreamContent;
 import io.cojson.core.ids.RawCoID;
 import io.cojson.core.ids.SessionID;
 import io.cojson.core.json.JsonValue;
-import io.cojson.core.node.Subscription;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -48,22 +47,32 @@ public final class CoStream extends CoValue {
         return read(CoStreamContent.class, CoStreamContent::sessions);
     }
 
-    public List<CoStreamContent.Item> itemsIn(SessionID session) {
-        return read(CoStreamContent.class, s -> s.itemsIn(session));
+    public List<StreamItem> itemsIn(SessionID session) {
+        return read(CoStreamContent.class, s -> items(s.itemsIn(session)));
     }
 
     /** Items of every session of {@code accountOrAgentId}, by time. */
-    public List<CoStreamContent.Item> itemsBy(String accountOrAgentId) {
-        return read(CoStreamContent.class, s -> s.itemsBy(accountOrAgentId));
+    public List<StreamItem> itemsBy(String accountOrAgentId) {
+        return read(CoStreamContent.class, s -> items(s.itemsBy(accountOrAgentId)));
     }
 
-    public List<CoStreamContent.Item> itemsBy(RawCoID accountId) {
+    public List<StreamItem> itemsBy(RawCoID accountId) {
         return itemsBy(accountId.value());
     }
 
     /** The latest item of {@code accountOrAgentId}, or {@code null}. */
-    public CoStreamContent.Item lastItemBy(String accountOrAgentId) {
-        return read(CoStreamContent.class, s -> s.lastItemBy(accountOrAgentId));
+    public StreamItem lastItemBy(String accountOrAgentId) {
+        return read(CoStreamContent.class, s -> item(s.lastItemBy(accountOrAgentId)));
+    }
+
+    private static List<StreamItem> items(List<CoStreamContent.Item> items) {
+        List<StreamItem> out = new java.util.ArrayList<>(items.size());
+        for (CoStreamContent.Item i : items) out.add(item(i));
+        return out;
+    }
+
+    private static StreamItem item(CoStreamContent.Item i) {
+        return i == null ? null : new StreamItem(i.value(), i.tx(), i.madeAt());
     }
 
     /** Calls {@code listener} after every change of this stream, or of the groups it depends on. */

@@ -4,9 +4,8 @@ import io.cojson.core.header.CoValueHeader;
 import io.cojson.core.header.Ruleset;
 import io.cojson.core.ids.RawCoID;
 import io.cojson.core.json.JsonValue;
-import io.cojson.core.node.CoValueKind;
+import io.cojson.core.header.CoValueKind;
 import io.cojson.core.node.LocalNode;
-import io.cojson.core.node.Subscription;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
@@ -104,7 +103,8 @@ public abstract class CoValue {
     }
 
     final Subscription listen(Runnable onChange) {
-        return local().subscribe(id, changed -> onChange.run());
+        io.cojson.core.node.Subscription s = local().subscribe(id, changed -> onChange.run());
+        return s::close;
     }
 
     static boolean defaultPrivacy(CoValueHeader header) {

@@ -7,7 +7,7 @@ import io.cojson.core.ids.InviteSecret;
 import io.cojson.core.ids.RawCoID;
 import io.cojson.core.ids.SessionID;
 import io.cojson.core.node.Accounts;
-import io.cojson.core.node.CoValueKind;
+import io.cojson.core.header.CoValueKind;
 import io.cojson.core.node.ContentPiece;
 import io.cojson.core.node.GroupOperations;
 import io.cojson.core.node.LocalNode;

@@ -10,7 +10,6 @@ import io.cojson.core.node.Accounts;
 import io.cojson.core.node.GroupOperations;
 import io.cojson.core.node.LocalNode;
 import io.cojson.core.node.PermissionDeniedException;
-import io.cojson.core.node.Subscription;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package io.cojson.core.values;
 
 import io.cojson.core.ids.RawCoID;
-import io.cojson.core.node.CoValueKind;
+import io.cojson.core.header.CoValueKind;
 
 /** A CoValue was requested as a type its header does not have (e.g. a list as a map). */
 public class WrongTypeException extends IllegalArgumentException {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cojson.core.ids.RawCoID;
 import io.cojson.core.json.JsonValue;
-import io.cojson.core.node.Subscription;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

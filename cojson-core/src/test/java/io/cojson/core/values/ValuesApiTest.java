@@ -12,7 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.cojson.core.content.BinaryStreamContent;
 import io.cojson.core.content.CoListContent;
 import io.cojson.core.content.CoMapContent;
-import io.cojson.core.content.CoStreamContent;
 import io.cojson.core.covalue.CoValueCore;
 import io.cojson.core.covalue.TransactionDecoder;
 import io.cojson.core.covalue.TxEntry;
@@ -20,10 +19,9 @@ import io.cojson.core.crypto.Crypto;
 import io.cojson.core.ids.RawCoID;
 import io.cojson.core.json.JsonValue;
 import io.cojson.core.node.Accounts;
-import io.cojson.core.node.CoValueKind;
+import io.cojson.core.header.CoValueKind;
 import io.cojson.core.node.LocalNode;
 import io.cojson.core.node.PermissionDeniedException;
-import io.cojson.core.node.Subscription;
 import io.cojson.core.session.Transaction;
 import io.cojson.core.testing.Millis;
 import java.util.ArrayList;
@@ -102,7 +100,7 @@ class ValuesApiTest {
         m.delete("s");
         assertNull(m.get("s"));
         assertFalse(m.keys().contains("s"));
-        CoMapContent.Edit del = m.lastEditAt("s");
+        Edit del = m.lastEditAt("s");
         assertNull(del.value());
         assertEquals(alice.accountID().value(), del.by());
         assertEquals(JsonValue.of("text"), m.atTime(before).get("s"));
@@ -188,7 +186,7 @@ class ValuesApiTest {
         assertEquals(2, s.sessions().size());
         assertEquals(s.toJson(), bobs.toJson());
         List<JsonValue> byAlice = new ArrayList<>();
-        for (CoStreamContent.Item i : bobs.itemsBy(alice.accountID())) byAlice.add(i.value());
+        for (StreamItem i : bobs.itemsBy(alice.accountID())) byAlice.add(i.value());
         assertEquals(List.of(JsonValue.of("a1"), JsonValue.of(2), JsonValue.of("a3")), byAlice);
         assertEquals(JsonValue.of("b1"), s.lastItemBy(bob.accountID().value()).value());
         assertEquals(bob.accountID().value(), s.lastItemBy(bob.accountID().value()).by());
@@ -203,7 +201,7 @@ class ValuesApiTest {
         assertNull(f.bytes());
         f.write(data, "application/octet-stream", "blob.bin", 64 * 1024);
         assertTrue(f.finished());
-        assertEquals(new BinaryStreamContent.Info("application/octet-stream", "blob.bin", (long) data.length), f.info());
+        assertEquals(new BinaryInfo("application/octet-stream", "blob.bin", (long) data.length), f.info());
         assertArrayEquals(data, f.bytes());
         assertEquals(1 + 16 + 1, alice.localNode().require(f.id()).entries().size(), "start, 16 chunks, end");
 

@@ -4,7 +4,7 @@ import io.cojson.client.CojsonClientException;
 import io.cojson.client.ConnectionState;
 import io.cojson.client.ConnectionStatus;
 import io.cojson.core.internal.Compat;
-import io.cojson.core.node.Subscription;
+import io.cojson.core.values.Subscription;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

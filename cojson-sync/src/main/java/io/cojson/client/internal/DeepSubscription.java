@@ -3,7 +3,7 @@ package io.cojson.client.internal;
 import io.cojson.core.ids.RawCoID;
 import io.cojson.core.json.JsonValue;
 import io.cojson.core.node.LocalNode;
-import io.cojson.core.node.Subscription;
+import io.cojson.core.values.Subscription;
 import io.cojson.core.values.CoList;
 import io.cojson.core.values.CoMap;
 import io.cojson.core.values.CoValue;
@@ -30,7 +30,7 @@ public final class DeepSubscription implements Subscription {
     private final int depth;
     private final Function<RawCoID, CompletableFuture<?>> loader;
     private final Runnable trigger;
-    private final Map<RawCoID, Subscription> watched = new HashMap<>();
+    private final Map<RawCoID, io.cojson.core.node.Subscription> watched = new HashMap<>();
     private final Set<RawCoID> requested = new LinkedHashSet<>();
     private boolean closed;
 
@@ -100,7 +100,7 @@ public final class DeepSubscription implements Subscription {
     @Override
     public synchronized void close() {
         closed = true;
-        watched.values().forEach(Subscription::close);
+        watched.values().forEach(io.cojson.core.node.Subscription::close);
         watched.clear();
     }
 }

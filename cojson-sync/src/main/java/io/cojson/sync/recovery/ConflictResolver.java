@@ -13,7 +13,7 @@ import io.cojson.core.header.Ruleset;
 import io.cojson.core.ids.OpID;
 import io.cojson.core.ids.RawCoID;
 import io.cojson.core.json.JsonValue;
-import io.cojson.core.node.CoValueKind;
+import io.cojson.core.header.CoValueKind;
 import io.cojson.core.node.LocalNode;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

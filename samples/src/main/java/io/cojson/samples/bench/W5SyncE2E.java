@@ -4,7 +4,7 @@ import static io.cojson.samples.bench.BenchSupport.key;
 
 import io.cojson.core.ids.RawCoID;
 import io.cojson.core.json.JsonValue;
-import io.cojson.core.node.Subscription;
+import io.cojson.core.values.Subscription;
 import io.cojson.core.session.SessionLog;
 import io.cojson.core.values.CoMap;
 import io.cojson.core.values.CojsonNode;

@@ -6,7 +6,7 @@ import static io.cojson.samples.bench.W5SyncE2E.await;
 import io.cojson.core.ids.RawCoID;
 import io.cojson.core.json.JsonValue;
 import io.cojson.core.covalue.CoValueCore;
-import io.cojson.core.node.Subscription;
+import io.cojson.core.values.Subscription;
 import io.cojson.core.values.CoMap;
 import io.cojson.core.values.CojsonNode;
 import io.cojson.sync.SyncError;

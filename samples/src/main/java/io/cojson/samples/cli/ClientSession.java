@@ -11,7 +11,7 @@ import io.cojson.core.ids.RawCoID;
 import io.cojson.core.ids.SessionID;
 import io.cojson.core.json.JsonValue;
 import io.cojson.core.node.Accounts;
-import io.cojson.core.node.CoValueKind;
+import io.cojson.core.header.CoValueKind;
 import io.cojson.core.node.LocalNode;
 import io.cojson.core.values.CoValue;
 import io.cojson.core.values.CojsonNode;

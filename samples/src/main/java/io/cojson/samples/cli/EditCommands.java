@@ -14,7 +14,7 @@ import io.cojson.core.ids.RawCoID;
 import io.cojson.core.json.JsonValue;
 import io.cojson.core.node.Accounts;
 import io.cojson.core.node.CoValueDeletedException;
-import io.cojson.core.node.CoValueKind;
+import io.cojson.core.header.CoValueKind;
 import io.cojson.core.node.GroupOperations;
 import io.cojson.core.node.LocalNode;
 import io.cojson.core.values.CoList;

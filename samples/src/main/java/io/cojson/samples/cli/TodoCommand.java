@@ -5,7 +5,7 @@ import io.cojson.client.CojsonClient;
 import io.cojson.client.LoadMode;
 import io.cojson.core.json.JsonValue;
 import io.cojson.core.json.JsonWriter;
-import io.cojson.core.node.Subscription;
+import io.cojson.core.values.Subscription;
 import io.cojson.core.values.CoList;
 import io.cojson.core.values.CojsonNode;
 import io.cojson.core.values.Group;

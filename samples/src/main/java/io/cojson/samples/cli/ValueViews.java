@@ -3,18 +3,18 @@ package io.cojson.samples.cli;
 import static io.cojson.samples.cli.Args.coId;
 
 import io.cojson.core.content.CoMapContent;
-import io.cojson.core.content.CoStreamContent;
 import io.cojson.core.ids.RawCoID;
 import io.cojson.core.ids.SessionID;
 import io.cojson.core.json.Json;
 import io.cojson.core.json.JsonValue;
 import io.cojson.core.json.JsonWriter;
-import io.cojson.core.node.CoValueKind;
+import io.cojson.core.header.CoValueKind;
 import io.cojson.core.node.LocalNode;
 import io.cojson.core.values.CoList;
 import io.cojson.core.values.CoMap;
 import io.cojson.core.values.CoPlainText;
 import io.cojson.core.values.CoStream;
+import io.cojson.core.values.StreamItem;
 import io.cojson.core.values.CoValue;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -89,15 +89,15 @@ final class ValueViews {
     }
 
     private static JsonValue streamView(CoStream s) {
-        List<CoStreamContent.Item> entries = new ArrayList<>();
+        List<StreamItem> entries = new ArrayList<>();
         for (SessionID session : s.sessions()) entries.addAll(s.itemsIn(session));
-        entries.sort(Comparator.<CoStreamContent.Item>comparingLong(CoStreamContent.Item::madeAt)
+        entries.sort(Comparator.<StreamItem>comparingLong(StreamItem::madeAt)
                 .thenComparing(i -> i.tx().sessionID().value())
                 .thenComparingInt(i -> i.tx().txIndex()));
         List<JsonValue> items = new ArrayList<>();
         Map<String, List<JsonValue>> byAccount = new LinkedHashMap<>();
         List<JsonValue> entryJson = new ArrayList<>();
-        for (CoStreamContent.Item i : entries) {
+        for (StreamItem i : entries) {
             items.add(i.value());
             byAccount.computeIfAbsent(i.by(), k -> new ArrayList<>()).add(i.value());
             entryJson.add(JsonValue.obj("value", i.value(), "by", JsonValue.of(i.by()), "sessionID", JsonValue.of(i.tx().sessionID().value()),

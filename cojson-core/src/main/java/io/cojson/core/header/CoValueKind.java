@@ -1,7 +1,5 @@
-package io.cojson.core.node;
+package io.cojson.core.header;
 
-import io.cojson.core.header.CoValueHeader;
-import io.cojson.core.header.Ruleset;
 import io.cojson.core.json.JsonValue;
 
 /** What a CoValue is, from its header alone: this decides which content view reads it. */
