@@ -17,13 +17,13 @@ module io.cojson.core {
     exports io.cojson.core.crypto;
     exports io.cojson.core.encoding;
     exports io.cojson.core.header;
+    exports io.cojson.core.knownstate;
 
     exports io.cojson.core.crypto.internal to io.cojson.storage, io.cojson.sync;
     exports io.cojson.core.content to io.cojson.storage, io.cojson.sync;
     exports io.cojson.core.covalue to io.cojson.storage, io.cojson.sync;
     exports io.cojson.core.groups to io.cojson.storage, io.cojson.sync;
     exports io.cojson.core.internal to io.cojson.storage, io.cojson.sync;
-    exports io.cojson.core.knownstate to io.cojson.storage, io.cojson.sync;
     exports io.cojson.core.node to io.cojson.storage, io.cojson.sync;
     exports io.cojson.core.session to io.cojson.storage, io.cojson.sync;
 }
