@@ -439,9 +439,11 @@ class DeterministicRecoveryModelProperties {
 
         boolean converged() {
             var ks = SyncTestKit.known(server.node(), id);
-            if (ks == null) return false;
+            var gs = SyncTestKit.known(server.node(), group); // its read keys too: without them a private edit reads as nothing
+            if (ks == null || gs == null) return false;
             for (Device d : devices) {
-                if (d.link.inFlight() > 0 || d.rc.pending() > 0 || !ks.equals(SyncTestKit.known(d.node, id))) return false;
+                if (d.link.inFlight() > 0 || d.rc.pending() > 0 || !ks.equals(SyncTestKit.known(d.node, id))
+                        || !gs.equals(SyncTestKit.known(d.node, group))) return false;
                 for (var st : d.rc.statuses()) {
                     if (st.state() != RecoveryState.DONE && st.state() != RecoveryState.IDLE) return false;
                 }
@@ -471,6 +473,8 @@ class DeterministicRecoveryModelProperties {
                     .append(present(d.node)).append(" in flight ").append(d.link == null ? 0 : d.link.inFlight()).append(' ')
                     .append(d.rc.statuses());
             b.append("\n  server ").append(SyncTestKit.known(server.node(), id)).append(' ').append(serverValues());
+            b.append("\n  group: server ").append(SyncTestKit.known(server.node(), group));
+            for (Device d : devices) b.append(", ").append(d.name).append(' ').append(SyncTestKit.known(d.node, group));
             return b.toString();
         }
 
