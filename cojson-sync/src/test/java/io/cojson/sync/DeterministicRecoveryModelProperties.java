@@ -42,9 +42,13 @@ import net.jqwik.api.state.Transformer;
  * {@link SimLink} whose messages wait until an action delivers, duplicates, drops or delivers one
  * out of order; a device crash keeps only its disk (what it persisted, and what a recovery unit
  * committed) and restarts with the same session (the at-risk guard off, so forks happen) or a new
- * one. Safety after every action: no sync or recovery task failed, nobody holds a value twice or
- * one nobody wrote. After the schedule, heal (fresh connections, everything delivered in order, time
- * moved on, bounded) and check liveness: everyone converges with the server, every recovery ended,
+ * one — between actions, or armed at one of {@link #CRASH_POINTS}: the device then dies right where
+ * its code reaches that fault point (seen through {@code Faults.intercept}), with the disk storage
+ * would hold there (after the swap: the recovery unit). Every listed point must be crashed at in a
+ * CI run (checked after the class). Safety after every action: no sync or recovery task failed,
+ * nobody holds a value twice or one nobody wrote. After the schedule, heal (fresh connections, everything delivered in order, time
+ * moved on, bounded) and check liveness: everyone converges with the server (the value and its
+ * group), every recovery ended,
  * and everything the server or a disk ever held, or the server acknowledged, is present exactly
  * once everywhere.
  *
