@@ -56,6 +56,8 @@ public final class Faults {
 
     private static final long PAUSE_LIMIT_MS = TimeUnit.MINUTES.toMillis(10);
     private static volatile Plan plan = initialPlan();
+    /** A deterministic harness's observer of every hit; null (the default) costs one more volatile read. */
+    private static volatile Interceptor interceptor;
     /** Pauses reached per point since the last {@link #configure}: the in-process "paused" signal. */
     private static final Map<String, Integer> PAUSES = new HashMap<>();
     /** Counts {@link #configure} calls: a pause of an older plan ends. */
@@ -63,13 +65,31 @@ public final class Faults {
 
     private Faults() {}
 
-    /** True when any fault is configured. */
+    /**
+     * Sees every hit before the configured plan (test support for the deterministic in-process
+     * harness of reliability.md §2.3, which must know which simulated process reached a point and
+     * may end it right there by throwing). It runs on the hitting thread; null removes it. A test
+     * that installs one must remove it in a {@code finally}: the registry is JVM-global.
+     */
+    @FunctionalInterface
+    public interface Interceptor {
+        void hit(String point);
+    }
+
+    /** Installs {@code i} (null: none), replacing any other; the configured plan is unaffected. */
+    public static void intercept(Interceptor i) {
+        interceptor = i;
+    }
+
+    /** True when any fault is configured or an {@link Interceptor} is installed. */
     public static boolean active() {
-        return plan != null;
+        return plan != null || interceptor != null;
     }
 
     /** Records a hit of {@code point} and performs whatever fault is due there. */
     public static Effect hit(String point) {
+        Interceptor i = interceptor;
+        if (i != null) i.hit(point);
         Plan p = plan;
         return p == null ? Effect.NONE : p.hit(point);
     }

@@ -24,6 +24,28 @@ class FaultsTest {
     @AfterEach
     void off() {
         Faults.configure(null);
+        Faults.intercept(null);
+    }
+
+    @Test
+    void anInterceptorSeesEveryHitBeforeThePlanAndCanEndTheCaller() {
+        assertFalse(Faults.active(), "nothing configured, nothing installed");
+        List<String> seen = new java.util.ArrayList<>();
+        Faults.intercept(seen::add);
+        assertTrue(Faults.active(), "an interceptor alone activates the points (callers check active() first)");
+        assertEquals(Faults.Effect.NONE, Faults.hit("x.one"));
+        Faults.configure("x.two=drop");
+        assertEquals(Faults.Effect.DROP, Faults.hit("x.two"), "the plan still applies");
+        assertEquals(List.of("x.one", "x.two"), seen);
+        Faults.intercept(p -> {
+            throw new IllegalStateException("died at " + p);
+        });
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Faults.hit("x.two"));
+        assertEquals("died at x.two", e.getMessage());
+        Faults.intercept(null);
+        Faults.configure(null);
+        assertFalse(Faults.active(), "removed: the points are inert again");
+        assertEquals(Faults.Effect.NONE, Faults.hit("x.two"));
     }
 
     @Test

@@ -13,6 +13,7 @@ import io.cojson.core.node.GroupOperations;
 import io.cojson.core.node.LocalNode;
 import io.cojson.sync.recovery.RecoveryCoordinator;
 import io.cojson.sync.recovery.RecoveryState;
+import io.cojson.sync.recovery.RecoveryStatus;
 import io.cojson.sync.recovery.SessionRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,9 +42,13 @@ import net.jqwik.api.state.Transformer;
  * {@link SimLink} whose messages wait until an action delivers, duplicates, drops or delivers one
  * out of order; a device crash keeps only its disk (what it persisted, and what a recovery unit
  * committed) and restarts with the same session (the at-risk guard off, so forks happen) or a new
- * one. Safety after every action: no sync or recovery task failed, nobody holds a value twice or
- * one nobody wrote. After the schedule, heal (fresh connections, everything delivered in order, time
- * moved on, bounded) and check liveness: everyone converges with the server, every recovery ended,
+ * one — between actions, or armed at one of {@link #CRASH_POINTS}: the device then dies right where
+ * its code reaches that fault point (seen through {@code Faults.intercept}), with the disk storage
+ * would hold there (after the swap: the recovery unit). Every listed point must be crashed at in a
+ * CI run (checked after the class). Safety after every action: no sync or recovery task failed,
+ * nobody holds a value twice or one nobody wrote. After the schedule, heal (fresh connections, everything delivered in order, time
+ * moved on, bounded) and check liveness: everyone converges with the server (the value and its
+ * group), every recovery ended,
  * and everything the server or a disk ever held, or the server acknowledged, is present exactly
  * once everywhere.
  *
@@ -67,12 +72,40 @@ class DeterministicRecoveryModelProperties {
         RecoveryCoordinator rc;
         SimLink link;
         long forks;
+        /** This incarnation's tasks on the shared clock (a new one per start, so a dead one's never run). */
+        Object owner;
+        /** The (CoValue, session) of the recovery about to swap memory, for the unit a crash after it keeps. */
+        RecoveryStatus swapping;
+        /** Set when the device died at a fault point; it restarts at the end of the action. */
+        Death death;
 
         Device(String name, LocalNode node) {
             this.name = name;
             this.node = node;
         }
     }
+
+    /** How an armed device dies at {@code point}: restart with the same session or a new one; in-flight messages that still arrive. */
+    record Armed(int device, String point, boolean reuseSession, int reaching) {}
+
+    /** A death at a fault point: the recovery rounds committed up to then, how to restart. */
+    record Death(String point, long committed, boolean reuseSession, int reaching) {}
+
+    /**
+     * The client-side fault points this in-process model goes through, each a crash point of the
+     * "crash at P" action. Not here: {@code recovery.beforeUnit} and {@code recovery.afterUnitCommit}
+     * (only reached with a {@code CoValueStorage}; the model's devices recover in memory and their
+     * disk is a copy), the storage points, {@code server.beforeAck} (a server with storage) and the
+     * {@code transport.*} points (WebSocket channels) — see {@code RecoveryKillPointsTest} and the
+     * RL crash tests for those.
+     */
+    static final List<String> CRASH_POINTS = List.of(
+            io.cojson.sync.transport.FaultPoints.SYNC_LOCAL_BATCH_AFTER_SEND_BEFORE_STORE_COMMIT,
+            io.cojson.sync.transport.FaultPoints.SYNC_INCOMING_BEFORE_HANDLE,
+            RecoveryCoordinator.DETECTED, RecoveryCoordinator.AFTER_SWAP, RecoveryCoordinator.AFTER_PROPAGATE);
+    static final List<String> RECOVERY_CRASH_POINTS = CRASH_POINTS.stream().filter(p -> p.startsWith("recovery.")).toList();
+    /** Crashes that really happened at each point, over this JVM's run (the summary and the coverage check read them). */
+    static final Map<String, Long> CRASHED_AT = new java.util.TreeMap<>();
 
     static final class World {
         final SimScheduler clock = new SimScheduler();
@@ -81,7 +114,11 @@ class DeterministicRecoveryModelProperties {
         final boolean privateTx;
         final AgentSecret secret = CRYPTO.newRandomAgentSecret();
         final LocalNode first = Accounts.create(CRYPTO, secret, "Alice");
-        final SyncManager server = SyncManager.create(LocalNode.forAgent(CRYPTO, CRYPTO.newRandomAgentSecret()), options());
+        final SyncManager server = SyncManager.create(LocalNode.forAgent(CRYPTO, CRYPTO.newRandomAgentSecret()), options("server"));
+        /** The thread that runs the schedule: fault hits from any other thread (another test's) are not ours. */
+        final Thread thread = Thread.currentThread();
+        /** A crash waiting for its point; cleared when it fires (or at heal). */
+        Armed armed;
         final RawCoID id;
         /** The group that owns the value; a member is added and removed (the read key rotates) by the schedule. */
         final RawCoID group;
@@ -103,9 +140,11 @@ class DeterministicRecoveryModelProperties {
         int next;
         int crashes;
         int connections;
+        int incarnations;
 
         World(String type, boolean privateTx) {
             CURRENT.set(this); // closed by the property even when the schedule fails half-way
+            io.cojson.storage.Faults.intercept(this::faultHit); // removed by close(), in the property's finally
             this.type = type;
             this.privateTx = privateTx;
             group = GroupOperations.createGroup(first, null);
@@ -116,9 +155,10 @@ class DeterministicRecoveryModelProperties {
             settle();
         }
 
-        SyncOptions options() {
+        SyncOptions options(Object owner) {
+            SimScheduler.Owned exec = clock.owned(owner);
             // No local batch delay: its quiet-period check reads the real clock; zero sends on the next task
-            return SyncOptions.defaults().withExecutor(clock).withScheduler(clock).withLocalBatchDelay(Duration.ZERO);
+            return SyncOptions.defaults().withExecutor(exec).withScheduler(exec).withLocalBatchDelay(Duration.ZERO);
         }
 
         LocalNode clone(LocalNode from, SessionID session) {
@@ -126,12 +166,18 @@ class DeterministicRecoveryModelProperties {
         }
 
         Device start(Device d) {
-            d.sync = SyncManager.create(d.node, options());
+            d.owner = d.name + "#" + (++incarnations);
+            d.death = null;
+            d.swapping = null;
+            d.sync = SyncManager.create(d.node, options(d.owner));
             d.rc = RecoveryCoordinator.install(d.sync, d.registry, null,
-                    RecoveryCoordinator.Options.defaults().withWorker(clock).withBatchWindow(Duration.ofMillis(20)));
+                    RecoveryCoordinator.Options.defaults().withWorker(clock.owned(d.owner)).withBatchWindow(Duration.ofMillis(20)));
             LocalNode mine = d.node;
-            d.rc.onStatus(st -> { // the recovery unit commits to storage before anything propagates (§5.4, §5.6)
-                if (st.state() == RecoveryState.PROPAGATING && d.node == mine) d.disk = clone(mine, mine.sessionID());
+            d.rc.onStatus(st -> {
+                if (d.node != mine || d.death != null) return; // a dead incarnation's disk is frozen
+                if (st.state() == RecoveryState.SWAPPING) d.swapping = st;
+                // the recovery unit commits to storage before anything propagates (§5.4, §5.6)
+                if (st.state() == RecoveryState.PROPAGATING) d.disk = clone(mine, mine.sessionID());
             });
             for (SessionID s : d.atRisk) d.rc.verifyBeforePush(s);
             connect(d);
@@ -175,7 +221,7 @@ class DeterministicRecoveryModelProperties {
 
         void persist(int device) {
             Device d = devices.get(device);
-            d.disk = clone(d.node, d.node.sessionID());
+            if (d.death == null) d.disk = clone(d.node, d.node.sessionID());
         }
 
         /** kind: 0 deliver, 1 duplicate, 2 drop; toServer: the direction; index: how many waiting ones it overtakes. */
@@ -211,6 +257,16 @@ class DeterministicRecoveryModelProperties {
             crash(device, true);
         }
 
+        /** Delivers {@code device}'s messages both ways and lets time pass (bounded) until its recovery ended or it died. */
+        void driveRecovery(int device) {
+            Device d = devices.get(device);
+            for (int round = 0; round < 20 && d.death == null; round++) {
+                deliverAll(device);
+                tick(50);
+                if (d.death == null && d.rc.pending() == 0 && d.link.inFlight() == 0) return;
+            }
+        }
+
         void reconnect(int device) {
             connect(devices.get(device));
         }
@@ -223,10 +279,52 @@ class DeterministicRecoveryModelProperties {
             crash(device, reuseSession, Integer.MAX_VALUE);
         }
 
+        /** Arms a crash of {@code device} at {@code point}: it dies when its code next reaches the point (if ever). */
+        void arm(int device, String point, boolean reuseSession, int reaching) {
+            armed = new Armed(device, point, reuseSession, reaching);
+        }
+
+        /**
+         * Every fault point hit in this JVM while the world lives. The armed device dies at its
+         * point: its tasks never run again, what it sent stays in flight and nothing more leaves,
+         * its disk keeps what storage had committed by then (after the swap: the recovery unit,
+         * recovery.md §5.4–5.5). What is left of the running task finishes unseen.
+         */
+        void faultHit(String point) {
+            if (Thread.currentThread() != thread || armed == null || !armed.point().equals(point)) return;
+            Device d = devices.get(armed.device());
+            if (d.death != null || !d.owner.equals(clock.running())) return;
+            d.death = new Death(point, d.rc.stats().committed(), armed.reuseSession(), armed.reaching());
+            armed = null;
+            clock.kill(d.owner);
+            if (point.equals(RecoveryCoordinator.AFTER_SWAP) && d.swapping != null) d.disk = withUnit(d, d.swapping);
+            d.link.client.close();
+            synchronized (CRASHED_AT) {
+                CRASHED_AT.merge(point, 1L, Long::sum);
+            }
+            log.add("  (" + d.name + " died at " + point + ")");
+        }
+
+        /** The disk plus the recovery unit of {@code st}: its session replaced by the server's version, S! appended. */
+        LocalNode withUnit(Device d, RecoveryStatus st) {
+            SessionID s = st.session();
+            // a forked S! is re-signed into a fresh session (§5.8): rare, the whole node stands for the unit then
+            if (s.isConflictSession()) return clone(d.node, d.node.sessionID());
+            return ModelSupport.copy(d.disk, first, secret, d.node.sessionID(), st.id(), Set.of(s, s.conflictSession()), d.node);
+        }
+
+        /** Restarts the devices that died at a fault point during the action. */
+        void restartDead() {
+            for (int i = 0; i < devices.size(); i++) {
+                Death death = devices.get(i).death;
+                if (death != null) crash(i, death.reuseSession(), death.reaching());
+            }
+        }
+
         /** {@code reaching}: how many of the messages in flight to the server still arrive (the rest are lost). */
         void crash(int device, boolean reuseSession, int reaching) {
             Device d = devices.get(device);
-            d.forks += d.rc.stats().committed();
+            d.forks += d.death != null ? d.death.committed() : d.rc.stats().committed(); // a dead one's later rounds never happened
             d.link.client.close(); // the process dies: what it sent may still arrive, then the close
             if (!d.link.isClosed()) orphans.add(d.link);
             for (int i = 0; i < reaching && !orphans.isEmpty(); i++) orphan(orphans.size() - 1);
@@ -318,6 +416,8 @@ class DeterministicRecoveryModelProperties {
 
         /** Heal: fresh connections, everything delivered in order, time moving on; bounded rounds. */
         void heal() {
+            armed = null;
+            restartDead();
             for (SimLink l : orphans) {
                 for (int i = 0; i < 10_000 && l.deliver(l.server, 0, false); i++) settle();
                 l.cut("crashed peer gone");
@@ -343,9 +443,11 @@ class DeterministicRecoveryModelProperties {
 
         boolean converged() {
             var ks = SyncTestKit.known(server.node(), id);
-            if (ks == null) return false;
+            var gs = SyncTestKit.known(server.node(), group); // its read keys too: without them a private edit reads as nothing
+            if (ks == null || gs == null) return false;
             for (Device d : devices) {
-                if (d.link.inFlight() > 0 || d.rc.pending() > 0 || !ks.equals(SyncTestKit.known(d.node, id))) return false;
+                if (d.link.inFlight() > 0 || d.rc.pending() > 0 || !ks.equals(SyncTestKit.known(d.node, id))
+                        || !gs.equals(SyncTestKit.known(d.node, group))) return false;
                 for (var st : d.rc.statuses()) {
                     if (st.state() != RecoveryState.DONE && st.state() != RecoveryState.IDLE) return false;
                 }
@@ -375,10 +477,13 @@ class DeterministicRecoveryModelProperties {
                     .append(present(d.node)).append(" in flight ").append(d.link == null ? 0 : d.link.inFlight()).append(' ')
                     .append(d.rc.statuses());
             b.append("\n  server ").append(SyncTestKit.known(server.node(), id)).append(' ').append(serverValues());
+            b.append("\n  group: server ").append(SyncTestKit.known(server.node(), group));
+            for (Device d : devices) b.append(", ").append(d.name).append(' ').append(SyncTestKit.known(d.node, group));
             return b.toString();
         }
 
         void close() {
+            io.cojson.storage.Faults.intercept(null);
             for (Device d : devices) {
                 d.rc.close();
                 d.sync.close();
@@ -392,6 +497,7 @@ class DeterministicRecoveryModelProperties {
             w.log.add(what);
             f.accept(w);
             w.tick(5); // a little time passes with every action
+            w.restartDead();
             w.safety();
         });
     }
@@ -409,8 +515,21 @@ class DeterministicRecoveryModelProperties {
         Action.Independent<World> flush = () -> device.map(d -> step("deliver all of " + d, w -> w.deliverAll(d)));
         Action.Independent<World> reconnect = () -> device.map(d -> step("reconnect " + d, w -> w.reconnect(d)));
         Action.Independent<World> groupEdit = () -> device.map(d -> step("group member added or removed by " + d, w -> w.groupEdit(d)));
-        Action.Independent<World> sentThenCrash = () -> device.map(d -> step("edit, sent, crash " + d + " (same session)",
-                w -> w.sentThenCrash(d)));
+        // the fork's recovery, later in the schedule, may be interrupted by a crash at one of its points
+        Action.Independent<World> sentThenCrash = () -> Combinators.combine(device, Arbitraries.of(RECOVERY_CRASH_POINTS).injectNull(0.4),
+                Arbitraries.of(true, false), Arbitraries.of(true, false)).as((d, point, reuse, drive) -> step("edit, sent, crash " + d
+                        + " (same session)" + (point == null ? "" : ", then crash it at " + point + (reuse ? " (same session)" : " (new session)")
+                        + (drive ? ", an edit, its messages delivered until it recovered or died" : "")), w -> {
+                            w.sentThenCrash(d);
+                            if (point == null) return;
+                            w.arm(d, point, reuse, 0);
+                            if (drive) w.edit(d); // diverges from what the server got: a fork to recover
+                            if (drive) w.driveRecovery(d);
+                        }));
+        Action.Independent<World> crashAt = () -> Combinators.combine(device, Arbitraries.of(CRASH_POINTS), Arbitraries.of(true, false),
+                Arbitraries.integers().between(0, 3))
+                .as((d, point, reuse, reaching) -> step("crash " + d + " at " + point + (reuse ? " (same session)" : " (new session)")
+                        + ", " + reaching + " in-flight messages still reach the server", w -> w.arm(d, point, reuse, reaching)));
         Action.Independent<World> tick = () -> Arbitraries.of(1L, 20L, 250L, 5_000L).map(ms -> step("tick " + ms + " ms", w -> w.tick(ms)));
         Action.Independent<World> crash = () -> Combinators.combine(device, Arbitraries.of(true, false), Arbitraries.integers().between(0, 3))
                 .as((d, reuse, reaching) -> step("crash " + d + (reuse ? " (same session)" : " (new session)") + ", " + reaching
@@ -419,6 +538,7 @@ class DeterministicRecoveryModelProperties {
                 .startWith(() -> new World(TYPES.get(kind % 3), kind >= 3))
                 .withAction(5, edit).withAction(2, persist).withAction(8, net).withAction(3, flush).withAction(1, reconnect)
                 .withAction(2, tick).withAction(3, crash).withAction(1, sentThenCrash).withAction(1, groupEdit)
+                .withAction(2, crashAt)
                 .withMaxTransformations(24));
     }
 
@@ -454,8 +574,21 @@ class DeterministicRecoveryModelProperties {
         }
     }
 
+    /** Below this many schedules (a short local run) the coverage of the crash points is not required. */
+    static final int COVERAGE_MIN_SCHEDULES = 200;
+
     @AfterContainer
     static void writeSummary() throws java.io.IOException {
+        io.cojson.storage.Faults.intercept(null); // never left behind for the next test class of this JVM
         ModelSummary.write(RecoveryModelProperties.SEED);
+        // Every listed point must have been crashed at in a CI-sized run: a renamed or unreached point fails the build
+        if (TRIES < COVERAGE_MIN_SCHEDULES) return;
+        synchronized (CRASHED_AT) {
+            for (String point : CRASH_POINTS) {
+                if (CRASHED_AT.getOrDefault(point, 0L) == 0) {
+                    throw new AssertionError("no schedule crashed a device at " + point + " (crashes per point: " + CRASHED_AT + ")");
+                }
+            }
+        }
     }
 }

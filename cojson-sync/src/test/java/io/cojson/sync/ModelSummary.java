@@ -31,6 +31,17 @@ final class ModelSummary {
         Path out = Path.of("target", "recovery-model.json");
         Files.createDirectories(out.getParent());
         Files.writeString(out, "{\"schedules\":" + SCHEDULES.get() + ",\"crashes\":" + CRASHES.get() + ",\"forks\":" + FORKS.get()
-                + ",\"failures\":" + FAILURES.get() + ",\"seed\":" + seed + ",\"simSeed\":" + DeterministicRecoveryModelProperties.SEED + "}\n", StandardCharsets.UTF_8);
+                + ",\"failures\":" + FAILURES.get() + ",\"seed\":" + seed + ",\"simSeed\":" + DeterministicRecoveryModelProperties.SEED
+                + ",\"crashesAtFaultPoints\":" + crashesAtPoints() + "}\n", StandardCharsets.UTF_8);
+    }
+
+    /** The deterministic model's crashes per fault point (a subset of {@code crashes}), as a JSON object. */
+    private static String crashesAtPoints() {
+        StringBuilder b = new StringBuilder("{");
+        synchronized (DeterministicRecoveryModelProperties.CRASHED_AT) {
+            DeterministicRecoveryModelProperties.CRASHED_AT.forEach((p, n) -> b.append(b.length() > 1 ? "," : "").append('"').append(p)
+                    .append("\":").append(n));
+        }
+        return b.append('}').toString();
     }
 }

@@ -15,6 +15,7 @@ import io.cojson.core.node.ContentPiece;
 import io.cojson.core.node.LocalNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /** What both recovery model properties do to a device's node: edit, copy (a disk), read back. */
@@ -39,18 +40,36 @@ final class ModelSupport {
      * one). Values are imported again until their dependencies came (a server's order is arrival order).
      */
     static LocalNode copy(LocalNode from, LocalNode account, AgentSecret secret, SessionID session) {
+        return copy(from, account, secret, session, null, Set.of(), null);
+    }
+
+    /**
+     * {@link #copy}, except that {@code value}'s {@code sessions} are taken from {@code unit} (a
+     * recovery unit replaced and appended them in storage, recovery.md §5.4) instead of {@code from}.
+     */
+    static LocalNode copy(LocalNode from, LocalNode account, AgentSecret secret, SessionID session,
+            RawCoID value, Set<SessionID> sessions, LocalNode unit) {
         LocalNode n = LocalNode.forAccount(CRYPTO, account.accountID(), secret, session);
         List<RawCoID> left = new ArrayList<>(from.ids());
         for (int pass = 0; pass < 5 && !left.isEmpty(); pass++) {
             List<RawCoID> again = new ArrayList<>();
             for (RawCoID v : left) {
-                for (ContentPiece p : from.exportContent(v)) n.importContent(p);
+                for (ContentPiece p : from.exportContent(v)) n.importContent(v.equals(value) ? only(p, s -> !sessions.contains(s)) : p);
                 if (n.get(v) == null) again.add(v);
             }
             left = again;
         }
+        if (value != null && n.get(value) != null) {
+            for (ContentPiece p : unit.exportContent(value)) n.importContent(only(p, sessions::contains));
+        }
         Accounts.checkLogin(n);
         return n;
+    }
+
+    private static ContentPiece only(ContentPiece p, Predicate<SessionID> keep) {
+        List<ContentPiece.SessionPiece> kept = new ArrayList<>();
+        for (ContentPiece.SessionPiece s : p.sessions()) if (keep.test(s.sessionID())) kept.add(s);
+        return new ContentPiece(p.id(), p.header(), kept);
     }
 
     /** The values written in {@code id}'s transactions that {@code keep} accepts, one entry per change. */

@@ -1,7 +1,9 @@
 package io.cojson.sync;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.PriorityQueue;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.Callable;
@@ -16,6 +18,12 @@ import java.util.concurrent.TimeUnit;
  * time moves only by {@link #advance}. Every sync manager and recovery coordinator of a simulated
  * world shares it, so a schedule runs the same way every time. A task that throws is kept (a
  * safety invariant: none may) instead of being lost on a worker thread.
+ *
+ * <p>Each simulated process submits through its own {@link #owned} view, so that the scheduler
+ * knows whose code is running ({@link #running}) and can {@link #kill} a process in the middle of
+ * a task: its queued and future tasks never run. (The task that was running finishes as a zombie
+ * whose effects nobody sees: the test closes the process's connections and freezes its disk at
+ * the moment of death. Throwing instead would not stop it: the sync executor catches errors.)
  */
 final class SimScheduler extends AbstractExecutorService implements io.cojson.sync.recovery.RecoveryCoordinator.SteppedWorker {
     private final PriorityQueue<Task> queue = new PriorityQueue<>((a, b) -> a.at != b.at ? Long.compare(a.at, b.at) : Long.compare(a.seq, b.seq));
@@ -23,6 +31,24 @@ final class SimScheduler extends AbstractExecutorService implements io.cojson.sy
     private long now;
     private long seq;
     private boolean shutdown;
+    /** The owner of the task running now (innermost, when a task steps others); null between tasks. */
+    private Object running;
+    private final Set<Object> dead = new HashSet<>();
+
+    /** An executor view whose tasks belong to {@code owner}; the clock and queue are this scheduler's. */
+    Owned owned(Object owner) {
+        return new Owned(owner);
+    }
+
+    /** The owner of the running task, or null. */
+    Object running() {
+        return running;
+    }
+
+    /** {@code owner}'s waiting tasks and everything it submits later are dropped, never run. */
+    void kill(Object owner) {
+        dead.add(owner);
+    }
 
     /** Virtual milliseconds since the start. */
     long now() {
@@ -76,13 +102,20 @@ final class SimScheduler extends AbstractExecutorService implements io.cojson.sy
     }
 
     private void run(Task t) {
-        if (t.cancelled) return;
+        if (t.cancelled || dead.contains(t.owner)) {
+            t.done = true;
+            return;
+        }
+        Object outer = running;
+        running = t.owner;
         try {
             t.body.run();
         } catch (RuntimeException | AssertionError e) {
             failures.add(e);
+        } finally {
+            running = outer;
         }
-        if (t.period > 0 && !t.cancelled) {
+        if (t.period > 0 && !t.cancelled && !dead.contains(t.owner)) {
             t.at = now + t.period;
             t.seq = seq++;
             queue.add(t);
@@ -91,20 +124,21 @@ final class SimScheduler extends AbstractExecutorService implements io.cojson.sy
         }
     }
 
-    private Task add(Runnable body, long delayMillis, long period) {
-        Task t = new Task(body, now + Math.max(0, delayMillis), seq++, period);
-        queue.add(t);
+    private Task add(Object owner, Runnable body, long delayMillis, long period) {
+        Task t = new Task(owner, body, now + Math.max(0, delayMillis), seq++, period);
+        if (!dead.contains(owner)) queue.add(t);
+        else t.done = true;
         return t;
     }
 
     @Override
     public void execute(Runnable command) {
-        add(command, 0, 0);
+        add(this, command, 0, 0);
     }
 
     @Override
     public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
-        return add(command, unit.toMillis(delay), 0);
+        return add(this, command, unit.toMillis(delay), 0);
     }
 
     @Override
@@ -114,12 +148,74 @@ final class SimScheduler extends AbstractExecutorService implements io.cojson.sy
 
     @Override
     public ScheduledFuture<?> scheduleAtFixedRate(Runnable command, long initialDelay, long period, TimeUnit unit) {
-        return add(command, unit.toMillis(initialDelay), Math.max(1, unit.toMillis(period)));
+        return add(this, command, unit.toMillis(initialDelay), Math.max(1, unit.toMillis(period)));
     }
 
     @Override
     public ScheduledFuture<?> scheduleWithFixedDelay(Runnable command, long initialDelay, long delay, TimeUnit unit) {
-        return add(command, unit.toMillis(initialDelay), Math.max(1, unit.toMillis(delay)));
+        return add(this, command, unit.toMillis(initialDelay), Math.max(1, unit.toMillis(delay)));
+    }
+
+    /** The executor, scheduler and recovery worker of one simulated process. */
+    final class Owned extends AbstractExecutorService implements io.cojson.sync.recovery.RecoveryCoordinator.SteppedWorker {
+        final Object owner;
+
+        Owned(Object owner) {
+            this.owner = owner;
+        }
+
+        @Override
+        public boolean runOneDueTask() {
+            return SimScheduler.this.runOneDueTask();
+        }
+
+        @Override
+        public void execute(Runnable command) {
+            add(owner, command, 0, 0);
+        }
+
+        @Override
+        public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
+            return add(owner, command, unit.toMillis(delay), 0);
+        }
+
+        @Override
+        public <V> ScheduledFuture<V> schedule(Callable<V> callable, long delay, TimeUnit unit) {
+            throw new UnsupportedOperationException("not used by sync or recovery");
+        }
+
+        @Override
+        public ScheduledFuture<?> scheduleAtFixedRate(Runnable command, long initialDelay, long period, TimeUnit unit) {
+            return add(owner, command, unit.toMillis(initialDelay), Math.max(1, unit.toMillis(period)));
+        }
+
+        @Override
+        public ScheduledFuture<?> scheduleWithFixedDelay(Runnable command, long initialDelay, long delay, TimeUnit unit) {
+            return add(owner, command, unit.toMillis(initialDelay), Math.max(1, unit.toMillis(delay)));
+        }
+
+        @Override
+        public void shutdown() {}
+
+        @Override
+        public List<Runnable> shutdownNow() {
+            return List.of();
+        }
+
+        @Override
+        public boolean isShutdown() {
+            return false;
+        }
+
+        @Override
+        public boolean isTerminated() {
+            return false;
+        }
+
+        @Override
+        public boolean awaitTermination(long timeout, TimeUnit unit) {
+            return true;
+        }
     }
 
     @Override
@@ -149,6 +245,7 @@ final class SimScheduler extends AbstractExecutorService implements io.cojson.sy
     }
 
     private final class Task implements ScheduledFuture<Object> {
+        final Object owner;
         final Runnable body;
         final long period;
         long at;
@@ -156,7 +253,8 @@ final class SimScheduler extends AbstractExecutorService implements io.cojson.sy
         boolean cancelled;
         boolean done;
 
-        Task(Runnable body, long at, long seq, long period) {
+        Task(Object owner, Runnable body, long at, long seq, long period) {
+            this.owner = owner;
             this.body = body;
             this.at = at;
             this.seq = seq;

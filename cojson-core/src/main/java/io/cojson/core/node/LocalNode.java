@@ -145,6 +145,19 @@ public final class LocalNode implements CoValueResolver {
         return log.appendPrivate(agentSecret.signer(), coID, keyID, key, changesJson, madeAt, metaJson);
     }
 
+    /**
+     * A value this node's agent sealed for {@code to} under one nonce, sealed again under another,
+     * without the secret leaving the node: recovery moves a group's key revelations to another
+     * transaction ID (recovery.md §5.3), and their nonce derives from it.
+     *
+     * @throws io.cojson.core.crypto.CryptoException when this agent did not seal it for {@code to} under {@code fromNonce}
+     */
+    public io.cojson.core.ids.Sealed resealOwn(io.cojson.core.ids.Sealed sealed, io.cojson.core.ids.SealerID to,
+            io.cojson.core.json.JsonValue fromNonce, io.cojson.core.json.JsonValue toNonce) {
+        io.cojson.core.json.JsonValue plain = crypto.unseal(sealed, agentSecret.sealer(), to, fromNonce);
+        return crypto.seal(plain, agentSecret.sealer(), to, toNonce);
+    }
+
     public KeyResolver keys() {
         return new KeyResolver(crypto, this, identity());
     }

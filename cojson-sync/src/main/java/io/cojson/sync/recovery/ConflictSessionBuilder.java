@@ -91,6 +91,9 @@ final class ConflictSessionBuilder {
             int originalIndex = commonPrefix + k;
             if (tx instanceof Transaction.Trusting t) {
                 String changes = remap(t.changes(), session, commonPrefix, conflict, base);
+                if (core.isGroupOrAccount()) {
+                    changes = reseal(node, core, changes, new TransactionID(session, originalIndex), new TransactionID(conflict, log.size()));
+                }
                 node.appendSigned(log, changes, t.madeAt(), t.meta());
             } else if (tx instanceof Transaction.Private p) {
                 KeyID keyID = new KeyID(p.keyUsed());
@@ -106,6 +109,54 @@ final class ConflictSessionBuilder {
         }
         List<Transaction> written = List.copyOf(log.transactions().subList(base, log.size()));
         return new SessionPiece(conflict, base, written, log.lastSignature().value());
+    }
+
+    /**
+     * A group's key revelation {@code <keyID>_for_<member>} is sealed with a nonce derived from the
+     * ID of the transaction that writes it, so moved to S! as it was it could never be opened
+     * again, and whatever that key encrypted would be unreadable for every other device (found
+     * by the model-based property: a forked key rotation). The author of the tail sealed it, and
+     * the X25519 secret is symmetric, so it is opened here and sealed again for the S! position
+     * (deterministic: same inputs, same bytes). A revelation this agent did not seal stays as it
+     * was (it could not be opened at its old place either). Other changes are kept as they are; a
+     * {@code _sealedFor_} revelation to a parent group (an ephemeral key, not re-derivable) is not
+     * handled yet.
+     */
+    static String reseal(LocalNode node, CoValueCore core, String changesJson, TransactionID from, TransactionID to) {
+        if (!changesJson.contains("_for_")) return changesJson;
+        JsonValue parsed;
+        try {
+            parsed = Json.parse(changesJson);
+        } catch (RuntimeException e) {
+            return changesJson;
+        }
+        if (!(parsed instanceof JsonValue.Arr arr)) return changesJson;
+        boolean changed = false;
+        List<JsonValue> out = new java.util.ArrayList<>(arr.items().size());
+        for (JsonValue change : arr.items()) {
+            JsonValue mapped = change;
+            if (change instanceof JsonValue.Obj o && o.fields().get("op") instanceof JsonValue.Str op && op.value().equals("set")
+                    && o.fields().get("key") instanceof JsonValue.Str key && o.fields().get("value") instanceof JsonValue.Str value
+                    && value.value().startsWith("sealed_")) {
+                int at = key.value().indexOf("_for_");
+                String member = at < 0 ? null : key.value().substring(at + "_for_".length());
+                if (member != null && !member.equals("everyone") && !member.startsWith("key_")) {
+                    try {
+                        io.cojson.core.ids.SealerID recipient = io.cojson.core.covalue.SignerResolution.agentOf(member, node).sealer();
+                        String resealed = node.resealOwn(new io.cojson.core.ids.Sealed(value.value()), recipient,
+                                from.nonceMaterial(core.id()), to.nonceMaterial(core.id())).value();
+                        Map<String, JsonValue> fields = new LinkedHashMap<>(o.fields());
+                        fields.put("value", JsonValue.of(resealed));
+                        mapped = new JsonValue.Obj(fields);
+                    } catch (RuntimeException e) { // not sealed by this agent: it could not be opened at its old place either
+                        mapped = change;
+                    }
+                }
+            }
+            changed |= mapped != change;
+            out.add(mapped);
+        }
+        return changed ? JsonWriter.stringify(new JsonValue.Arr(out)) : changesJson;
     }
 
     private static CoValueCore keyGroup(LocalNode node, CoValueCore core) throws UndecodableTail {

@@ -215,4 +215,28 @@ class ConflictSessionTest {
         assertEquals(full.lastSignature(), rebuilt.lastSignature());
         assertEquals(full.signatureAfter(), rebuilt.signatureAfter(), "checkpoints at the same places");
     }
+
+    @Test
+    @DisplayName("A forked key rotation of a group: its key revelations are sealed again for S!, so another device reads what the new key encrypted")
+    void keyRevelationsMovedToTheConflictSessionStayReadable() {
+        RawCoID map = Accounts.createOwned(alice, "comap", group, JsonValue.NULL);
+        set(alice, map, "title", "Task", true);
+        int p = alice.locked(() -> alice.require(group).sessions().get(s).size());
+        LocalNode disk = restart();
+        String reader = CRYPTO.getAgentID(CRYPTO.newRandomAgentSecret()).value();
+        GroupOperations.addMember(alice, group, reader, "reader"); // reached the server, never the disk
+        GroupOperations.addMember(disk, group, reader, "reader"); // after the restart: the divergent tail
+        GroupOperations.removeMember(disk, group, reader); // rotates the read key: revelations sealed at S's indexes
+        set(disk, map, "status", "done", true); // encrypted with the new key
+
+        SessionPiece conflict = build(disk, group, s, p);
+        assertEquals(conflict, build(disk, group, s, p), "sealed again deterministically: a re-run gives the same bytes");
+        List<Transaction> serverS = tail(alice, group, s, 0);
+        String sig = alice.locked(() -> alice.require(group).sessions().get(s).lastSignature().value());
+        assertTrue(disk.swapRecoveredSession(group, s, serverS, sig, conflict).isAdded());
+        LocalNode other = LocalNode.forAccount(CRYPTO, alice.accountID(), secret, null); // another device of the account
+        for (RawCoID id : disk.ids()) for (ContentPiece piece : disk.exportContent(id)) other.importContent(piece);
+        String json = other.locked(() -> JsonWriter.stringify(((CoMapContent) other.view(map)).toJson()));
+        assertEquals("{\"title\":\"Task\",\"status\":\"done\"}", json.replace(" ", ""));
+    }
 }
