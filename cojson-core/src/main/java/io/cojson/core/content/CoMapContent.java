@@ -104,8 +104,10 @@ public final class CoMapContent {
     /** {@code toJSON()}: the present keys with a value, in JS property order. */
     public JsonValue.Obj toJson() {
         if (jsonCache == null) {
-            LinkedHashMap<String, JsonValue> fields = new LinkedHashMap<>();
-            for (String k : keys()) {
+            List<String> keys = keys();
+            // adopted by Obj as it is (a plain LinkedHashMap would be copied once more)
+            LinkedHashMap<String, JsonValue> fields = JsonValue.Obj.freshFields(keys.size());
+            for (String k : keys) {
                 JsonValue v = latest(k).value();
                 if (v != null) fields.put(k, v);
             }

@@ -34,7 +34,7 @@ public final class CoValueCore {
     private final RawCoID id;
     private final CoValueHeader header;
     private final LinkedHashMap<SessionID, SessionLog> sessions = new LinkedHashMap<>();
-    private final List<TxEntry> working = new ArrayList<>();
+    private final ArrayList<TxEntry> working = new ArrayList<>();
     /** How many transactions of each session are in {@link #working}. */
     private final Map<SessionID, Integer> loaded = new java.util.HashMap<>();
     /** How many entries were ever added to {@link #working} (the next entry's arrival number). */
@@ -281,6 +281,7 @@ public final class CoValueCore {
     }
 
     private void appendEntries(SessionLog log, int from) {
+        working.ensureCapacity(working.size() + Math.max(0, log.size() - from)); // one growth per batch
         for (int i = from; i < log.size(); i++) {
             TxEntry e = newEntry(log.sessionID(), i, log.get(i));
             if (e.tx instanceof Transaction.Trusting t) {

@@ -60,12 +60,12 @@ public final class TransactionDecoder {
      */
     public static Batch decodeFrom(CoValueCore core, int from, CoValueResolver resolver, KeyResolver keys,
             Predicate<TxEntry> processedBefore) {
-        List<TxEntry> ready = new ArrayList<>();
+        List<TxEntry> entries = core.entries();
+        List<TxEntry> ready = new ArrayList<>(Math.max(0, entries.size() - from));
         List<TxEntry> decrypted = new ArrayList<>();
         Map<String, Optional<KeySecret>> keyCache = new HashMap<>();
         int undecryptable = 0;
         CoValueCore keyGroup = keyGroup(core, resolver);
-        List<TxEntry> entries = core.entries();
         for (int i = from; i < entries.size(); i++) {
             TxEntry e = entries.get(i);
             if (!e.isValid()) continue;

@@ -23,8 +23,18 @@ public record SignerID(String value) {
         return new SignerID(PREFIX + Base58.encode(bytes));
     }
 
+    /** The last key decoded (text and bytes): every session log of one signer needs the same key. */
+    private record Decoded(String value, byte[] bytes) {}
+
+    private static volatile Decoded lastDecoded;
+
+    /** The 32 key bytes (a fresh array each call). */
     public byte[] bytes() {
-        return Base58.decode(value.substring(PREFIX.length()));
+        Decoded d = lastDecoded;
+        if (d != null && d.value.equals(value)) return d.bytes.clone();
+        byte[] b = Base58.decode(value.substring(PREFIX.length()));
+        lastDecoded = new Decoded(value, b.clone());
+        return b;
     }
 
     @Override

@@ -90,6 +90,10 @@ public final class JsonCursor {
 
     /** The value of {@code text}, or {@code null} when the text is not plain well-formed JSON here. */
     static JsonValue tryParse(String text) {
+        if (MapChangesReader.looksLikeMapChanges(text)) {
+            JsonValue changes = MapChangesReader.read(text); // one per map transaction: no cursor
+            if (changes != null) return changes;
+        }
         JsonCursor p = new JsonCursor(text);
         try {
             p.skipWs();
@@ -323,6 +327,27 @@ public final class JsonCursor {
             if (v.length() <= 12) STR_CACHE[(h ^ (h >>> 10)) & (STR_CACHE.length - 1)] = str;
             else lastLong = str;
         }
+        return str;
+    }
+
+    /**
+     * The string {@code s[start, end)} (no escapes in it) as a value, shared through the same
+     * cache as {@link #stringValue} when short and ASCII.
+     */
+    static JsonValue.Str sharedStr(String s, int start, int end) {
+        int n = end - start;
+        if (n > 12) return new JsonValue.Str(s.substring(start, end));
+        int h = 0;
+        for (int i = start; i < end; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) return new JsonValue.Str(s.substring(start, end));
+            h = 31 * h + c;
+        }
+        int slot = (h ^ (h >>> 10)) & (STR_CACHE.length - 1);
+        JsonValue.Str cached = STR_CACHE[slot];
+        if (cached != null && cached.value().length() == n && s.regionMatches(start, cached.value(), 0, n)) return cached;
+        JsonValue.Str str = new JsonValue.Str(s.substring(start, end));
+        STR_CACHE[slot] = str;
         return str;
     }
 

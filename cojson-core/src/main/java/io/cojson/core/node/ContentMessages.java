@@ -152,13 +152,21 @@ public final class ContentMessages {
             String id = null;
             CoValueHeader header = null;
             List<ContentPiece.SessionPiece> sessions = null;
-            Set<String> seen = new HashSet<>(8);
+            int seenKnown = 0; // the fields every message has, as bits; any other name in a set
+            Set<String> seen = null;
             c.skipWs();
             if (!c.tryConsume('}')) {
                 do {
                     c.skipWs();
                     String key = c.key();
-                    if (!seen.add(key)) throw unusual(); // JSON.parse keeps the last: the tree path
+                    int bit = knownFieldBit(key);
+                    if (bit != 0) {
+                        if ((seenKnown & bit) != 0) throw unusual(); // JSON.parse keeps the last: the tree path
+                        seenKnown |= bit;
+                    } else {
+                        if (seen == null) seen = new HashSet<>(4);
+                        if (!seen.add(key)) throw unusual();
+                    }
                     c.skipWs();
                     c.expect(':');
                     c.skipWs();
@@ -183,13 +191,17 @@ public final class ContentMessages {
         private List<ContentPiece.SessionPiece> sessions() {
             c.expect('{');
             List<ContentPiece.SessionPiece> out = new ArrayList<>(2);
-            Set<String> seen = new HashSet<>(4);
+            Set<String> seen = null; // made when there are many sessions; few are compared in place
             c.skipWs();
             if (c.tryConsume('}')) return out;
             do {
                 c.skipWs();
                 String session = c.string();
-                if (!seen.add(session)) throw unusual();
+                if (seen == null && out.size() >= 8) {
+                    seen = new HashSet<>(32);
+                    for (ContentPiece.SessionPiece p : out) seen.add(p.sessionID().value());
+                }
+                if (seen != null ? !seen.add(session) : repeats(out, session)) throw unusual();
                 c.skipWs();
                 c.expect(':');
                 c.skipWs();
@@ -198,6 +210,25 @@ public final class ContentMessages {
             } while (c.tryConsume(','));
             c.expect('}');
             return out;
+        }
+
+        private static boolean repeats(List<ContentPiece.SessionPiece> pieces, String session) {
+            for (ContentPiece.SessionPiece p : pieces) {
+                if (p.sessionID().value().equals(session)) return true;
+            }
+            return false;
+        }
+
+        /** A bit for each field name every content message has (the key cache hands out these literals). */
+        private static int knownFieldBit(String key) {
+            return switch (key) {
+                case "action" -> 1;
+                case "id" -> 2;
+                case "header" -> 4;
+                case "new" -> 8;
+                case "priority" -> 16;
+                default -> 0;
+            };
         }
 
         private ContentPiece.SessionPiece sessionPiece(SessionID session) {

@@ -14,6 +14,7 @@ import io.cojson.core.ids.AgentSecret;
 import io.cojson.core.ids.RawCoID;
 import io.cojson.core.ids.SessionID;
 import io.cojson.core.json.Json;
+import io.cojson.core.json.JsonStrings;
 import io.cojson.core.json.JsonValue;
 import io.cojson.core.json.JsonWriter;
 import io.cojson.core.session.AddResult;
@@ -142,6 +143,21 @@ class ContentMessagesTest {
         // a duplicate key: JSON.parse keeps the last value
         String dup = text.replaceFirst("\\{\"action\":\"content\",", "{\"action\":\"known\",\"action\":\"content\",");
         assertEquals(treePath(dup), ContentMessages.parseArray(dup));
+        // a repeated unknown field, and a repeated session (JSON.parse keeps one piece)
+        String dupUnknown = text.replaceFirst("\\{\"action\":\"content\",", "{\"action\":\"content\",\"x\":1,\"x\":[2],");
+        assertEquals(treePath(dupUnknown), ContentMessages.parseArray(dupUnknown));
+        JsonValue.Obj withNew = null;
+        for (JsonValue m : messages(c)) {
+            if (((JsonValue.Obj) m).get("new") instanceof JsonValue.Obj n && !n.fields().isEmpty()) withNew = (JsonValue.Obj) m;
+        }
+        JsonValue.Obj news = (JsonValue.Obj) withNew.get("new");
+        String session = news.fields().keySet().iterator().next();
+        String piece = JsonStrings.quote(session) + ":" + JsonWriter.stringify(news.get(session));
+        String one = JsonWriter.stringify(withNew);
+        assertTrue(one.contains("\"new\":{" + piece), one);
+        String twice = "[" + one.replace("\"new\":{" + piece, "\"new\":{" + piece + "," + piece) + "]";
+        assertEquals(treePath(twice), ContentMessages.parseArray(twice));
+        assertEquals(news.fields().size(), ContentMessages.parseArray(twice).get(0).sessions().size());
         // a syntax error after a malformed transaction: the syntax error is reported, as before
         String cut = text.replaceFirst("\"madeAt\":\\d+", "\"madeAt\":-1");
         String bad = cut.substring(0, cut.length() - 3);

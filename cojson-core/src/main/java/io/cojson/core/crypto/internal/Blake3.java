@@ -40,12 +40,13 @@ public final class Blake3 implements Blake3Hasher {
     private final byte[] block = new byte[BLOCK_LEN];
     private int blockLen;
     private int blocksCompressed;
-    // chaining values of completed subtrees, 8 words each
-    private int[] stack = new int[8 * 8];
+    // chaining values of completed subtrees, 8 words each; made for the first completed chunk
+    // (most inputs here, a transaction or a header, fit in one)
+    private int[] stack;
     private int stackLen;
-    // scratch
-    private final int[] words = new int[16];
-    private final int[] out = new int[16];
+    // scratch, made on first use: the session log copies its hasher for every batch it checks
+    private int[] words;
+    private int[] out;
 
     public Blake3() {
         System.arraycopy(IV, 0, cv, 0, 8);
@@ -57,7 +58,7 @@ public final class Blake3 implements Blake3Hasher {
         System.arraycopy(o.block, 0, block, 0, BLOCK_LEN);
         blockLen = o.blockLen;
         blocksCompressed = o.blocksCompressed;
-        stack = Arrays.copyOf(o.stack, o.stack.length);
+        stack = o.stack == null ? null : Arrays.copyOf(o.stack, o.stack.length);
         stackLen = o.stackLen;
     }
 
@@ -123,6 +124,7 @@ public final class Blake3 implements Blake3Hasher {
 
     /** Compresses a full non-final block of the current chunk into {@link #cv}. */
     private void compressBlock(byte[] src, int off) {
+        scratch();
         int flags = blocksCompressed == 0 ? CHUNK_START : 0;
         loadWords(src, off, BLOCK_LEN, words);
         compress(cv, words, chunkCounter, BLOCK_LEN, flags, out);
@@ -133,6 +135,7 @@ public final class Blake3 implements Blake3Hasher {
 
     /** The buffered block is the chunk's last: finish it, push its chaining value, start the next. */
     private void finishChunk() {
+        scratch();
         int flags = (blocksCompressed == 0 ? CHUNK_START : 0) | CHUNK_END;
         loadWords(block, 0, blockLen, words);
         compress(cv, words, chunkCounter, blockLen, flags, out);
@@ -146,6 +149,7 @@ public final class Blake3 implements Blake3Hasher {
             System.arraycopy(out, 0, newCv, 0, 8);
             total >>= 1;
         }
+        if (stack == null) stack = new int[8 * 8];
         if ((stackLen + 1) * 8 > stack.length) stack = Arrays.copyOf(stack, stack.length * 2);
         System.arraycopy(newCv, 0, stack, stackLen * 8, 8);
         stackLen++;
@@ -158,8 +162,9 @@ public final class Blake3 implements Blake3Hasher {
     @Override
     public byte[] digest() {
         // the current chunk's output, then merged with the stacked subtrees right to left
-        int[] w = new int[16];
-        int[] o = new int[16];
+        scratch();
+        int[] w = words;
+        int[] o = out;
         int flags = (blocksCompressed == 0 ? CHUNK_START : 0) | CHUNK_END;
         int[] inputCv = cv;
         loadWords(block, 0, blockLen, w);
@@ -185,6 +190,13 @@ public final class Blake3 implements Blake3Hasher {
             hash[4 * i + 3] = (byte) (v >>> 24);
         }
         return hash;
+    }
+
+    private void scratch() {
+        if (words == null) {
+            words = new int[16];
+            out = new int[16];
+        }
     }
 
     @Override

@@ -1,0 +1,148 @@
+package io.cojson.core.json;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+/**
+ * {@link MapChangesReader} (map changes read straight from the text) builds exactly what Jackson
+ * builds for the texts it takes (values, key order, number bits), takes every text written the
+ * way peers write map changes, and declines everything else, which the general path then reads
+ * as before.
+ */
+class MapChangesReaderProperties {
+
+    /** Map changes as {@code JsonWriter} writes them: the reader takes them and agrees with Jackson. */
+    @Property(tries = 1000)
+    void canonicalMapChangesAreReadAsJacksonReadsThem(@ForAll("changeLists") List<JsonValue> changes) {
+        String text = JsonWriter.stringify(new JsonValue.Arr(changes));
+        boolean plain = changes.stream().allMatch(MapChangesReaderProperties::plainChange);
+        JsonValue.Arr read = MapChangesReader.read(text);
+        if (plain) assertNotNull(read, text);
+        if (read != null) assertSame(Json.parseWithJackson(text), read, text);
+        assertSame(Json.parseWithJackson(text), Json.parse(text), text);
+    }
+
+    /** The same texts bent out of the plain layout: either declined, or read exactly as Jackson. */
+    @Property(tries = 1000)
+    void anyOtherLayoutIsDeclinedOrReadExactly(@ForAll("changeLists") List<JsonValue> changes, @ForAll("bends") int bend) {
+        String text = bent(JsonWriter.stringify(new JsonValue.Arr(changes)), bend);
+        JsonValue jackson;
+        try {
+            jackson = Json.parseWithJackson(text);
+        } catch (InvalidJsonException e) {
+            assertNull(MapChangesReader.read(text), text);
+            return;
+        }
+        JsonValue.Arr read = MapChangesReader.read(text);
+        if (read != null) assertSame(jackson, read, text);
+        assertSame(jackson, Json.parse(text), text);
+    }
+
+    @Example
+    void declinesWhatItDoesNotTake() {
+        for (String text : List.of("[]", "[{\"op\":\"set\",\"key\":\"a\",\"value\":1.5}]", "[{\"op\":\"set\",\"key\":\"a\",\"value\":1e3}]",
+                "[{\"op\":\"set\",\"key\":\"a\",\"value\":01}]", "[{\"op\":\"set\",\"key\":\"a\",\"value\":1234567890123456}]",
+                "[{\"op\":\"set\",\"key\":\"a\",\"value\":{}}]", "[{\"op\":\"set\",\"key\":\"a\"}]", "[{\"op\":\"set\",\"key\":\"a\\n\",\"value\":1}]",
+                "[{\"op\":\"del\",\"key\":\"a\",\"value\":1}]", "[{\"op\":\"set\",\"key\":\"a\",\"value\":1} ]", "[{\"op\":\"set\",\"key\":\"a\",\"value\":1}]x",
+                "[{\"op\":\"set\",\"key\":\"a\",\"value\":1},]", "[{\"op\":\"set\",\"key\":\"a\",\"value\":-}]", "[{\"op\":\"set\",\"key\":\"a\",\"value\":tru}]",
+                "[{\"op\":\"set\",\"key\":\"a\",\"value\":1}", "[{\"op\":\"set\",\"key\":\"a")) {
+            assertNull(MapChangesReader.read(text), text);
+        }
+        JsonValue.Arr a = MapChangesReader.read("[{\"op\":\"set\",\"key\":\"\u00e9\u20ac\ud83d\",\"value\":-0},{\"op\":\"del\",\"key\":\"\"}]");
+        assertNotNull(a);
+        assertEquals("\u00e9\u20ac\ud83d", ((JsonValue.Str) ((JsonValue.Obj) a.get(0)).get("key")).value());
+        assertEquals(Long.toHexString(Double.doubleToRawLongBits(-0.0)),
+                Long.toHexString(Double.doubleToRawLongBits(((JsonValue.Num) ((JsonValue.Obj) a.get(0)).get("value")).value())));
+    }
+
+    @Provide
+    Arbitrary<List<JsonValue>> changeLists() {
+        Arbitrary<String> keys = Arbitraries.oneOf(Arbitraries.of("k0", "k1", "a", "", "0", "12", "set", "x\"y", "a\\b", "\u00e9", "\u20ac", "\ud83d\ude00", "\ud800", "t\tab"),
+                Arbitraries.strings().ofMaxLength(20));
+        Arbitrary<JsonValue> values = Arbitraries.oneOf(
+                Arbitraries.longs().between(-999_999_999_999_999L, 999_999_999_999_999L).map(JsonValue::of),
+                Arbitraries.of(0L, -1L, 7L, 1_000_000_000_000_000L, -9_007_199_254_740_993L).map(JsonValue::of),
+                Arbitraries.of(0.5, -0.0, 1e21, 1.5e-7, 123.25).map(JsonValue::of),
+                keys.map(JsonValue::of),
+                Arbitraries.of(JsonValue.TRUE, JsonValue.FALSE, JsonValue.NULL),
+                Arbitraries.of(JsonValue.arr(JsonValue.of(1)), JsonValue.obj("a", JsonValue.of("b")), JsonValue.arr()));
+        Arbitrary<JsonValue> set = Combinators.combine(keys, values).as((k, v) -> JsonValue.obj("op", JsonValue.of("set"), "key", JsonValue.of(k), "value", v));
+        Arbitrary<JsonValue> del = keys.map(k -> JsonValue.obj("op", JsonValue.of("del"), "key", JsonValue.of(k)));
+        Arbitrary<JsonValue> other = Arbitraries.of(
+                JsonValue.obj("op", JsonValue.of("set"), "key", JsonValue.of("k")),
+                JsonValue.obj("op", JsonValue.of("app"), "value", JsonValue.of(1)),
+                JsonValue.obj("key", JsonValue.of("k"), "op", JsonValue.of("set"), "value", JsonValue.of(1)),
+                JsonValue.obj("op", JsonValue.of("set"), "key", JsonValue.of("k"), "value", JsonValue.of(1), "extra", JsonValue.TRUE),
+                JsonValue.of(3));
+        return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(6, set), net.jqwik.api.Tuple.of(3, del), net.jqwik.api.Tuple.of(1, other))
+                .list().ofMinSize(1).ofMaxSize(5);
+    }
+
+    @Provide
+    Arbitrary<Integer> bends() {
+        return Arbitraries.integers().between(0, 9999);
+    }
+
+    /** A change the reader must take: set/del with a string key and a plain value, in that field order. */
+    private static boolean plainChange(JsonValue v) {
+        if (!(v instanceof JsonValue.Obj o) || !(o.get("key") instanceof JsonValue.Str k) || !unescaped(k)) return false;
+        List<String> names = List.copyOf(o.fields().keySet());
+        JsonValue op = o.get("op");
+        if (op.equals(JsonValue.of("del"))) return names.equals(List.of("op", "key"));
+        if (!op.equals(JsonValue.of("set")) || !names.equals(List.of("op", "key", "value"))) return false;
+        JsonValue value = o.get("value");
+        if (value instanceof JsonValue.Num n) {
+            double d = n.value();
+            return d == Math.rint(d) && Math.abs(d) < 1e15 && !(d == 0 && Double.doubleToRawLongBits(d) != 0);
+        }
+        if (value instanceof JsonValue.Str str) return unescaped(str);
+        return value instanceof JsonValue.Bool || value instanceof JsonValue.Null;
+    }
+
+    /** Written without escapes (no quote, backslash, control char or lone surrogate). */
+    private static boolean unescaped(JsonValue.Str s) {
+        return JsonWriter.stringify(s).equals('"' + s.value() + '"');
+    }
+
+    /** The text with one deterministic edit at a position chosen by {@code bend}: whitespace, escapes, cuts, junk. */
+    private static String bent(String text, int bend) {
+        int at = bend % (text.length() + 1);
+        String[] edits = {" ", "\n", "\\u0041", "\\\"", "x", ",", "]", "}", "\"", "0", ".5", "-", "e1"};
+        return switch (bend / 1000 % 3) {
+            case 0 -> text.substring(0, at) + edits[bend % edits.length] + text.substring(at);
+            case 1 -> text.substring(0, at);
+            default -> text.substring(0, at) + text.substring(Math.min(text.length(), at + 1 + bend % 3));
+        };
+    }
+
+    private static void assertSame(JsonValue expected, JsonValue actual, String text) {
+        assertEquals(expected, actual, text);
+        assertEquals(JsonWriter.stringify(expected), JsonWriter.stringify(actual), text); // key order
+        assertEquals(bits(expected), bits(actual), text); // -0 and exact doubles
+    }
+
+    private static String bits(JsonValue v) {
+        if (v instanceof JsonValue.Num n) return Long.toHexString(Double.doubleToRawLongBits(n.value()));
+        if (v instanceof JsonValue.Arr a) {
+            StringBuilder sb = new StringBuilder("[");
+            for (JsonValue x : a.items()) sb.append(bits(x)).append(',');
+            return sb.append(']').toString();
+        }
+        if (v instanceof JsonValue.Obj o) {
+            StringBuilder sb = new StringBuilder("{");
+            o.fields().forEach((k, x) -> sb.append(k).append(':').append(bits(x)).append(','));
+            return sb.append('}').toString();
+        }
+        return String.valueOf(v);
+    }
+}
