@@ -208,4 +208,23 @@ class GroupRuleEdgesTest {
         assertFalse(after.isValid(), "the account's agent no longer holds a role in the account");
         assertEquals("Transactor has no write permissions", after.invalidReason());
     }
+
+    /**
+     * permissions.js determineValidTransactionsForGroup: in an account, a private transaction is valid
+     * only from an admin of the account; another account's is refused with the account wording.
+     */
+    @Test
+    void onlyAnAdminMakesPrivateTransactionsInAnAccount() {
+        LocalNode member = w.everythingSyncedTo(w.member);
+        var key = KeyRotationTest.CRYPTO.newRandomKeySecret();
+        SessionLog forged = new SessionLog(KeyRotationTest.CRYPTO, member.sessionID(), member.agentID().signer());
+        forged.appendPrivate(member.agentSecret().signer(), w.admin.accountID(), key.id(), key.secret(),
+                set("profile", "x"), w.clock.incrementAndGet(), null);
+        add(w.admin, w.admin.accountID(), member.sessionID(), forged);
+        CoValueCore account = w.admin.require(w.admin.accountID());
+        account.validate(w.admin);
+        TxEntry e = only(account, member.sessionID());
+        assertFalse(e.isValid(), "another account's private transaction in this account");
+        assertEquals("Only admins can make private transactions in groups", e.invalidReason());
+    }
 }
