@@ -227,4 +227,29 @@ class GroupRuleEdgesTest {
         assertFalse(e.isValid(), "another account's private transaction in this account");
         assertEquals("Only admins can make private transactions in groups", e.invalidReason());
     }
+
+    /**
+     * permissions.js (ownedByGroup): every transaction is judged at its own madeAt. One session's
+     * writes before and after its author was revoked, judged in one pass, get different verdicts.
+     */
+    @Test
+    void aRoleChangeBetweenTwoWritesOfOneSessionIsSeen() {
+        RawCoID group = GroupOperations.createGroup(w.admin, null);
+        GroupOperations.addMember(w.admin, group, w.member.accountID().value(), Roles.WRITER);
+        RawCoID map = Accounts.createOwned(w.admin, "comap", group, JsonValue.NULL);
+        LocalNode member = w.everythingSyncedTo(w.member);
+        long before = w.clock.incrementAndGet();
+        write(w.admin, group, w.member.accountID().value(), Roles.REVOKED);
+        long after = w.clock.incrementAndGet();
+        SessionLog forged = new SessionLog(KeyRotationTest.CRYPTO, member.sessionID(), member.agentID().signer());
+        forged.appendTrusting(member.agentSecret().signer(), set("a", "1"), before, null);
+        forged.appendTrusting(member.agentSecret().signer(), set("b", "2"), after, null);
+        add(w.admin, map, member.sessionID(), forged);
+        CoValueCore core = w.admin.require(map);
+        core.validate(w.admin);
+        List<TxEntry> e = core.entries().stream().filter(x -> x.sessionID().equals(member.sessionID())).toList();
+        assertTrue(e.get(0).isValid(), "written while a writer: " + e.get(0).invalidReason());
+        assertFalse(e.get(1).isValid(), "written after the revocation");
+        assertEquals("Transactor has no write permissions", e.get(1).invalidReason());
+    }
 }
