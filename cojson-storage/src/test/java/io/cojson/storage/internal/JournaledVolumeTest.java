@@ -143,4 +143,18 @@ class JournaledVolumeTest {
             assertArrayEquals(bytes(PAGE, 3), read(v, PAGE, PAGE));
         }
     }
+
+    /** A commit that only grows the file journals no page; recovery still restores the length. */
+    @Test
+    void aCommitThatOnlyChangesTheLengthIsRecovered() throws IOException {
+        try (JournaledVolume v = open()) {
+            v.ensureAvailable(3 * PAGE);
+            v.sync();
+        }
+        assertEquals(4 * PAGE, Files.size(data()));
+        Files.write(data(), new byte[10]); // the crash left the old, shorter file
+        JournaledVolume.recover(data(), journal());
+        assertEquals(4 * PAGE, Files.size(data()), "extended to the committed length");
+        assertArrayEquals(new byte[4 * PAGE], Files.readAllBytes(data()));
+    }
 }
