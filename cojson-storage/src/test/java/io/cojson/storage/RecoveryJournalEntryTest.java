@@ -42,4 +42,17 @@ class RecoveryJournalEntryTest {
         assertThrows(IllegalArgumentException.class, () -> entry(c, S), "not back into the session it was split from");
         assertThrows(IllegalArgumentException.class, () -> entry(c, N.conflictSession()), "never into a conflict session");
     }
+
+    @Test
+    @DisplayName("empty ranges are valid (nothing in common, nothing on the server, no local tail, no conflict part); inverted ones are not")
+    void emptyRangesAreValidInvertedOnesAreNot() {
+        RecoveryJournalEntry empty = new RecoveryJournalEntry(ID, S, 1, 0, 0, null, 3, 3, null, 2, 2, "server-error", 5L,
+                RecoveryJournalEntry.COMMITTED, null);
+        assertEquals(empty, RecoveryJournalEntry.fromJson(empty.toJson()));
+        int[][] bad = {{-1, 0, 0, 0, 0, 0}, {2, 1, 0, 0, 0, 0}, {0, 0, 3, 2, 0, 0}, {0, 0, 0, 0, 2, 1}};
+        for (int[] b : bad) {
+            assertThrows(IllegalArgumentException.class, () -> new RecoveryJournalEntry(ID, S, 1, b[0], b[1], null, b[2], b[3], null,
+                    b[4], b[5], "server-error", 5L, RecoveryJournalEntry.COMMITTED, null), java.util.Arrays.toString(b));
+        }
+    }
 }

@@ -224,4 +224,24 @@ class SessionReplacementTest {
             assertEquals(REPAIRED, TestSupport.view(TestSupport.reload(s, f.id), f.id));
         }
     }
+
+    /** recovery.md: the server holds nothing of S, so S leaves the disk and its whole local tail goes to S!. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kinds")
+    void anEmptyServerVersionRemovesTheSession(String kind, Function<Path, CoValueStorage> open) {
+        Fork f = new Fork(new String[0], new String[0], new String[] {"assignee=bob", "archived=false"});
+        Path dir = tmp.resolve(kind);
+        try (CoValueStorage s = open.apply(dir)) {
+            storeAll(s, f.localContent());
+            assertEquals(Map.of(f.s, 2), s.knownState(f.id).sessions());
+            SessionPiece c = new SessionPiece(f.conflict.sessionID(), 0, f.conflict.transactions(), f.conflict.lastSignature().value());
+            RecoveryJournalEntry j = new RecoveryJournalEntry(f.id, f.s, 1, 0, 0, null, 0, f.local.size(),
+                    f.local.lastSignature().value(), 0, f.conflict.size(), "server-error", 1_700_000_100_000L, "PLANNED");
+            ReplaceResult r = await(s.replaceSession(new SessionReplacement(f.id, f.s, List.of(), c, j)));
+            assertEquals(Map.of(f.s.conflictSession(), 2), r.stored().sessions());
+        }
+        try (CoValueStorage s = open.apply(dir)) {
+            assertEquals(Map.of(f.s.conflictSession(), 2), s.knownState(f.id).sessions(), "after a restart too");
+        }
+    }
 }

@@ -136,8 +136,10 @@ final class GroupValidator {
         String own = writeOnlyKeys.get(author);
         if (own == null) return false;
         int at = key.indexOf("_for_");
-        if (at < 0) at = key.indexOf("_sealedFor_");
-        return at >= 0 && key.substring(0, at).equals(own);
+        if (at == -1) at = key.indexOf("_sealedFor_");
+        // an empty key ID is never one's own, even if the write key was set to "" (the reference's !keyID)
+        if (at <= 0) return false;
+        return key.substring(0, at).equals(own);
     }
 
     private void judgeParent(TxEntry e, String key, JsonValue value, boolean adminOrManager) {

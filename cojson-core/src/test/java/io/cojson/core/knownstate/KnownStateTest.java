@@ -124,6 +124,9 @@ class KnownStateTest {
                 + A + "\":3}}"));
         assertEquals(ks(true, A, 3), m);
         assertEquals(KnownState.empty(ID), KnownState.fromJson(Json.parse("{\"id\":\"" + ID + "\"}")));
+        // the largest count an int holds is still a count (one more is rejected, see rejectedJson)
+        assertEquals(ks(false, A, Integer.MAX_VALUE), KnownState.fromJson(Json.parse("{\"id\":\"" + ID + "\",\"sessions\":{\""
+                + A + "\":2147483647}}")));
     }
 
     static Stream<Arguments> rejectedJson() {
@@ -141,7 +144,7 @@ class KnownStateTest {
                 Arguments.of("fractional count", "{" + id + ",\"header\":true,\"sessions\":{\"" + A + "\":1.5}}"),
                 Arguments.of("count as a string", "{" + id + ",\"header\":true,\"sessions\":{\"" + A + "\":\"1\"}}"),
                 Arguments.of("count null", "{" + id + ",\"header\":true,\"sessions\":{\"" + A + "\":null}}"),
-                Arguments.of("count beyond int", "{" + id + ",\"header\":true,\"sessions\":{\"" + A + "\":4294967296}}"),
+                Arguments.of("count beyond int", "{" + id + ",\"header\":true,\"sessions\":{\"" + A + "\":2147483648}}"),
                 Arguments.of("invalid session ID", "{" + id + ",\"header\":true,\"sessions\":{\"nobody\":1}}"));
     }
 

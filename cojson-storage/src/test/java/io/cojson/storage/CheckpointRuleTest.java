@@ -1,0 +1,71 @@
+package io.cojson.storage;
+
+import static io.cojson.storage.TestSupport.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cojson.core.ids.RawCoID;
+import io.cojson.core.knownstate.KnownState;
+import io.cojson.core.node.ContentPiece;
+import io.cojson.core.node.LocalNode;
+import io.cojson.core.session.Transaction;
+import io.cojson.storage.internal.NodeContent;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The store's checkpoint rule at its exact boundary (sync-protocol.md §11): a checkpoint signature is
+ * kept once {@code bytesSinceLastSignature + newSize > 102 400}, not at equality, and the counter
+ * restarts from 0. Stored one transaction per piece, a load shows where the checkpoints are: each
+ * loaded piece ends at one.
+ */
+class CheckpointRuleTest {
+    private static final int LIMIT = 102_400;
+
+    @TempDir
+    Path tmp;
+
+    private static List<Integer> loadedPieceSizes(CoValueStorage s, RawCoID id) {
+        List<Integer> sizes = new ArrayList<>();
+        LoadResult r = s.load(id, p -> sizes.add(p.sessions().get(0).transactions().size()));
+        assertTrue(r.found());
+        return sizes;
+    }
+
+    private static int size(LocalNode node, RawCoID map, int index) {
+        Transaction tx = node.get(map).sessions().get(node.sessionID()).transactions().get(index);
+        return tx.checkpointSize();
+    }
+
+    /** One write, stored at once as its own piece (what a client sending every write does). */
+    private static void write(CoValueStorage s, LocalNode node, RawCoID map, String value, KnownState before) {
+        TestSupport.set(node, map, "a", value);
+        List<ContentPiece> pieces = NodeContent.since(node, map, before);
+        assertEquals(1, pieces.size());
+        assertEquals(StoreResult.Status.STORED, await(s.store(pieces.get(0))).status());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.cojson.storage.MapDbStorageTest#kinds")
+    void aCheckpointIsKeptOnlyBeyondTheLimitAndTheCountRestarts(String kind, Function<Path, CoValueStorage> open) {
+        LocalNode node = TestSupport.agentNode();
+        RawCoID map = TestSupport.newValue(node, "comap");
+        try (CoValueStorage s = open.apply(tmp.resolve(kind))) {
+            write(s, node, map, "x".repeat(50_000), KnownState.empty(map));
+            int first = size(node, map, 0);
+            int overhead = first - 50_000; // the change's JSON around the value
+            List<String> values = List.of("x".repeat(LIMIT - first - overhead), "s", "t", "y".repeat(LIMIT - 2 * overhead - 1), "u");
+            for (String v : values) write(s, node, map, v, node.get(map).knownState());
+            assertEquals(LIMIT, first + size(node, map, 1), "the first two fill the limit exactly");
+            assertEquals(LIMIT, size(node, map, 3) + size(node, map, 4), "so do t and y");
+            // the limit is reached at 1 but exceeded only at 2 ("s"): a checkpoint after 2; the count restarts
+            // at 0, so "t" (3) and "y" (4) reach the limit again, "u" (5) exceeds it; 5 is also the last.
+            assertEquals(List.of(3, 3), loadedPieceSizes(s, map));
+        }
+    }
+}
