@@ -189,7 +189,8 @@ class JsonCursorProperties {
         return JsonWriter.stringify(v);
     }
 
-    private static String bits(JsonValue v) {
+    /** The value with every number as its exact bits (-0 and doubles compared exactly); shared with MapChangesReaderProperties. */
+    static String bits(JsonValue v) {
         if (v instanceof JsonValue.Num n) return Long.toHexString(Double.doubleToRawLongBits(n.value()));
         if (v instanceof JsonValue.Arr a) {
             StringBuilder sb = new StringBuilder("[");

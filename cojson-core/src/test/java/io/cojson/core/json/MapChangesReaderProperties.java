@@ -128,21 +128,6 @@ class MapChangesReaderProperties {
     private static void assertSame(JsonValue expected, JsonValue actual, String text) {
         assertEquals(expected, actual, text);
         assertEquals(JsonWriter.stringify(expected), JsonWriter.stringify(actual), text); // key order
-        assertEquals(bits(expected), bits(actual), text); // -0 and exact doubles
-    }
-
-    private static String bits(JsonValue v) {
-        if (v instanceof JsonValue.Num n) return Long.toHexString(Double.doubleToRawLongBits(n.value()));
-        if (v instanceof JsonValue.Arr a) {
-            StringBuilder sb = new StringBuilder("[");
-            for (JsonValue x : a.items()) sb.append(bits(x)).append(',');
-            return sb.append(']').toString();
-        }
-        if (v instanceof JsonValue.Obj o) {
-            StringBuilder sb = new StringBuilder("{");
-            o.fields().forEach((k, x) -> sb.append(k).append(':').append(bits(x)).append(','));
-            return sb.append('}').toString();
-        }
-        return String.valueOf(v);
+        assertEquals(JsonCursorProperties.bits(expected), JsonCursorProperties.bits(actual), text); // -0 and exact doubles
     }
 }
