@@ -88,10 +88,10 @@ final class GroupValidator {
         String role = roleOf(author, t);
         boolean adminOrManager = Roles.ADMIN.equals(role) || Roles.MANAGER.equals(role);
         switch (key) {
-            case "readKey":
+            case GroupKeys.READ_KEY:
                 verdict(e, adminOrManager, "Only admins can set readKeys");
                 return;
-            case "groupSealer":
+            case GroupKeys.GROUP_SEALER:
                 verdict(e, adminOrManager, "Only admins can set groupSealer");
                 return;
             case "profile":
@@ -106,11 +106,11 @@ final class GroupValidator {
         if (isKeyRevelation(key)) {
             verdict(e, (role != null && REVEALERS.contains(role)) || isOwnWriteKeyRevelation(key, author),
                     "Only admins and managers can reveal keys");
-        } else if (key.startsWith("parent_")) {
+        } else if (key.startsWith(GroupKeys.PARENT)) {
             judgeParent(e, key, value, adminOrManager);
-        } else if (key.startsWith("child_")) {
+        } else if (key.startsWith(GroupKeys.CHILD)) {
             e.markInvalid("Child extensions are not allowed anymore");
-        } else if (key.startsWith("writeKeyFor_")) {
+        } else if (key.startsWith(GroupKeys.WRITE_KEY_FOR)) {
             judgeWriteKey(e, key, value, author, role, adminOrManager);
         } else {
             judgeRole(e, key, value, author, role, t);
@@ -126,7 +126,7 @@ final class GroupValidator {
     }
 
     static boolean isKeyRevelation(String key) {
-        if (key.contains("_for_everyone")) return true;
+        if (key.contains(GroupKeys.FOR_EVERYONE)) return true;
         if (!key.startsWith("key_")) return false;
         return key.contains("_for_key") || key.contains("_for_sealer") || key.contains("_for_co")
                 || key.contains("_sealedFor_sealer");
@@ -135,8 +135,8 @@ final class GroupValidator {
     private boolean isOwnWriteKeyRevelation(String key, String author) {
         String own = writeOnlyKeys.get(author);
         if (own == null) return false;
-        int at = key.indexOf("_for_");
-        if (at == -1) at = key.indexOf("_sealedFor_");
+        int at = key.indexOf(GroupKeys.FOR);
+        if (at == -1) at = key.indexOf(GroupKeys.SEALED_FOR);
         // an empty key ID is never one's own, even if the write key was set to "" (the reference's !keyID)
         if (at <= 0) return false;
         return key.substring(0, at).equals(own);
@@ -182,7 +182,7 @@ final class GroupValidator {
     }
 
     private void judgeWriteKey(TxEntry e, String key, JsonValue value, String author, String role, boolean adminOrManager) {
-        String member = key.substring("writeKeyFor_".length());
+        String member = key.substring(GroupKeys.WRITE_KEY_FOR.length());
         if (!adminOrManager && !Roles.WRITE_ONLY_INVITE.equals(role) && !member.equals(author)) {
             e.markInvalid("Only admins and managers can set writeKeys");
             return;

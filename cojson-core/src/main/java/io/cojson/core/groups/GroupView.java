@@ -45,7 +45,7 @@ public final class GroupView {
             if (!JsonValue.of("set").equals(c.get("op"))) continue;
             JsonValue value = c.get("value") == null ? JsonValue.NULL : c.get("value");
             edits.computeIfAbsent(k.value(), x -> new ArrayList<>()).add(new Edit(e.madeAt(), value, e));
-            if (k.value().startsWith("parent_")) {
+            if (k.value().startsWith(GroupKeys.PARENT)) {
                 RawCoID p = parentId(k.value());
                 if (p != null && !parents.contains(p)) parents.add(p);
             }
@@ -54,7 +54,7 @@ public final class GroupView {
     }
 
     static RawCoID parentId(String key) {
-        String s = key.substring("parent_".length());
+        String s = key.substring(GroupKeys.PARENT.length());
         return RawCoID.isValid(s) ? new RawCoID(s) : null;
     }
 
@@ -105,7 +105,7 @@ public final class GroupView {
     public List<RawCoID> activeParents() {
         List<RawCoID> out = new ArrayList<>();
         for (RawCoID p : parents) {
-            String m = getString("parent_" + p.value(), null);
+            String m = getString(GroupKeys.PARENT + p.value(), null);
             if (m != null && !m.equals(Roles.REVOKED)) out.add(p);
         }
         return out;
@@ -141,7 +141,7 @@ public final class GroupView {
         if (visiting.add(core.id())) {
             try {
                 for (RawCoID parent : parents) {
-                    String mapping = getString("parent_" + parent.value(), atTime);
+                    String mapping = getString(GroupKeys.PARENT + parent.value(), atTime);
                     if (mapping == null || mapping.equals(Roles.REVOKED)) continue;
                     CoValueCore pc = resolver.get(parent);
                     if (pc == null || !pc.isGroupOrAccount()) continue;

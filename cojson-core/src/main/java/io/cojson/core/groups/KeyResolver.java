@@ -49,7 +49,7 @@ public final class KeyResolver {
         if (known != null) return known;
         GroupView v = group.groupView(resolver);
         // 1. readable by everyone
-        if (v.get(keyID + "_for_everyone", null) instanceof JsonValue.Str s) {
+        if (v.get(keyID + GroupKeys.FOR_EVERYONE, null) instanceof JsonValue.Str s) {
             KeySecret k = secretOrNull(s.value());
             if (k != null) return k;
         }
@@ -59,7 +59,7 @@ public final class KeyResolver {
         // 3. wrapped by another key of this group, 4. by a parent group's key
         for (String field : v.keys()) {
             if (!field.startsWith(keyID + "_for_key_")) continue;
-            String other = field.substring((keyID + "_for_").length());
+            String other = field.substring((keyID + GroupKeys.FOR).length());
             KeySecret otherSecret = resolve(group, other, visiting);
             if (otherSecret == null) {
                 for (RawCoID p : v.parentIDs()) {
@@ -77,7 +77,7 @@ public final class KeyResolver {
     private KeySecret unsealForMe(CoValueCore group, GroupView v, String keyID) {
         if (me.agentSecret() == null) return null;
         String meInGroup = group.header().isAccount() || me.accountID() == null ? me.agentID().value() : me.accountID().value();
-        GroupView.Edit edit = v.lastEdit(keyID + "_for_" + meInGroup, null);
+        GroupView.Edit edit = v.lastEdit(keyID + GroupKeys.FOR + meInGroup, null);
         if (edit == null || !(edit.value() instanceof JsonValue.Str s)) return null;
         try {
             AgentID revealer = SignerResolution.agentOf(edit.source().sessionID().author(), resolver);
@@ -104,12 +104,12 @@ public final class KeyResolver {
             CoValueCore parent = resolver.get(p);
             if (parent == null || !parent.isGroupOrAccount()) continue;
             GroupView pv = parent.groupView(resolver);
-            List<GroupView.Edit> sealers = pv.edits("groupSealer");
+            List<GroupView.Edit> sealers = pv.edits(GroupKeys.GROUP_SEALER);
             for (int i = sealers.size() - 1; i >= 0; i--) {
                 if (!(sealers.get(i).value() instanceof JsonValue.Str sv) || !sv.value().contains("@")) continue;
                 String parentKey = sv.value().substring(0, sv.value().indexOf('@'));
                 String sealerID = sv.value().substring(sv.value().indexOf('@') + 1);
-                GroupView.Edit sealedEdit = v.lastEdit(keyID + "_sealedFor_" + sealerID, null);
+                GroupView.Edit sealedEdit = v.lastEdit(keyID + GroupKeys.SEALED_FOR + sealerID, null);
                 if (sealedEdit == null || !(sealedEdit.value() instanceof JsonValue.Str sealed)) continue;
                 KeySecret parentSecret = resolve(parent, parentKey, visiting);
                 if (parentSecret == null) continue;

@@ -58,7 +58,7 @@ public final class Validation {
             for (TxEntry e : core.entries()) {
                 if (e.changes() == null) continue;
                 for (JsonValue c : e.changes().items()) {
-                    if (c instanceof JsonValue.Obj o && o.get("key") instanceof JsonValue.Str k && k.value().startsWith("parent_")) {
+                    if (c instanceof JsonValue.Obj o && o.get("key") instanceof JsonValue.Str k && k.value().startsWith(GroupKeys.PARENT)) {
                         RawCoID p = GroupView.parentId(k.value());
                         if (p != null) deps.add(p);
                     }

@@ -1,5 +1,6 @@
 package io.cojson.core.node;
 
+import io.cojson.core.groups.GroupKeys;
 import io.cojson.core.covalue.CoValueCore;
 import io.cojson.core.crypto.Crypto;
 import io.cojson.core.groups.Roles;
@@ -45,8 +46,8 @@ public final class Accounts {
             TransactionID tx = new TransactionID(node.writeSessionFor(account), node.nextTxIndex(account));
             JsonValue sealed = JsonValue.of(crypto.seal(JsonValue.of(key.secret().value()), agentSecret.sealer(),
                     agent.sealer(), tx.nonceMaterial(accountID)).value());
-            GroupOperations.set(node, accountID, key.id().value() + "_for_" + agent.value(), sealed);
-            GroupOperations.set(node, accountID, "readKey", JsonValue.of(key.id().value()));
+            GroupOperations.set(node, accountID, key.id().value() + GroupKeys.FOR + agent.value(), sealed);
+            GroupOperations.set(node, accountID, GroupKeys.READ_KEY, JsonValue.of(key.id().value()));
 
             RawCoID profileGroup = GroupOperations.createGroup(node, null);
             GroupOperations.addMember(node, profileGroup, Roles.EVERYONE, Roles.READER);

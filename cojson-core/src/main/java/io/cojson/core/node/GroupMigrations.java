@@ -1,5 +1,6 @@
 package io.cojson.core.node;
 
+import io.cojson.core.groups.GroupKeys;
 import io.cojson.core.covalue.CoValueCore;
 import io.cojson.core.groups.GroupView;
 import io.cojson.core.groups.Roles;
@@ -54,14 +55,14 @@ public final class GroupMigrations {
 
     private static boolean healMissingKeyForEveryone(LocalNode node, CoValueCore group) {
         GroupView v = group.groupView(node);
-        String readKey = v.getString("readKey", null);
-        if (readKey == null || !canRead(v, Roles.EVERYONE) || v.get(readKey + "_for_everyone", null) != null) return false;
-        // Otherwise the reference remembers the newest "_for_everyone" key as the group's current key
+        String readKey = v.getString(GroupKeys.READ_KEY, null);
+        if (readKey == null || !canRead(v, Roles.EVERYONE) || v.get(readKey + GroupKeys.FOR_EVERYONE, null) != null) return false;
+        // Otherwise the reference remembers the newest GroupKeys.FOR_EVERYONE key as the group's current key
         // (node-local, no write): see lastReadableKey, which LocalNode#currentKeyID consults.
         if (!canRead(v, node.me())) return false;
         Optional<KeySecret> secret = secret(node, group, readKey);
         if (!secret.isPresent()) return false;
-        return write(node, group, readKey + "_for_everyone", secret.get().value());
+        return write(node, group, readKey + GroupKeys.FOR_EVERYONE, secret.get().value());
     }
 
     /**
@@ -73,15 +74,15 @@ public final class GroupMigrations {
     public static KeyID lastReadableKey(LocalNode node, CoValueCore group) {
         if (!(group.header().ruleset() instanceof Ruleset.Group) || group.header().isAccount()) return null;
         GroupView v = group.groupView(node);
-        String readKey = v.getString("readKey", null);
-        if (readKey == null || !canRead(v, Roles.EVERYONE) || v.get(readKey + "_for_everyone", null) != null
+        String readKey = v.getString(GroupKeys.READ_KEY, null);
+        if (readKey == null || !canRead(v, Roles.EVERYONE) || v.get(readKey + GroupKeys.FOR_EVERYONE, null) != null
                 || canRead(v, node.me())) {
             return null;
         }
         String latest = null;
         long latestAt = 0;
         for (String key : v.keys()) {
-            if (!key.startsWith("key_") || !key.endsWith("_for_everyone")) continue;
+            if (!key.startsWith("key_") || !key.endsWith(GroupKeys.FOR_EVERYONE)) continue;
             GroupView.Edit e = v.lastEdit(key, null);
             if (latest == null || (e != null && e.madeAt() > latestAt)) {
                 latest = key;
@@ -90,7 +91,7 @@ public final class GroupMigrations {
         }
         if (latest == null) return null;
         try {
-            return new KeyID(latest.substring(0, latest.length() - "_for_everyone".length()));
+            return new KeyID(latest.substring(0, latest.length() - GroupKeys.FOR_EVERYONE.length()));
         } catch (InvalidIdException e) {
             return null;
         }
@@ -98,15 +99,15 @@ public final class GroupMigrations {
 
     private static boolean healMissingGroupSealer(LocalNode node, CoValueCore group) {
         GroupView v = group.groupView(node);
-        if (truthy(v.get("groupSealer", null))) return false;
+        if (truthy(v.get(GroupKeys.GROUP_SEALER, null))) return false;
         String direct = v.getString(node.me(), null); // direct membership only, as the reference checks
         if (!Roles.ADMIN.equals(direct) && !Roles.MANAGER.equals(direct)) return false;
-        String readKey = v.getString("readKey", null);
+        String readKey = v.getString(GroupKeys.READ_KEY, null);
         if (readKey == null) return false;
         Optional<KeySecret> secret = secret(node, group, readKey);
         if (!secret.isPresent()) return false;
         String sealer = node.crypto().groupSealerFromReadKey(secret.get()).id().value();
-        return write(node, group, "groupSealer", readKey + "@" + sealer);
+        return write(node, group, GroupKeys.GROUP_SEALER, readKey + "@" + sealer);
     }
 
     /** The reference's {@code canRead(group, key)}: the raw (direct) value of the member's entry. */

@@ -1,5 +1,6 @@
 package io.cojson.core.node;
 
+import io.cojson.core.groups.GroupKeys;
 import io.cojson.core.covalue.CoValueCore;
 import io.cojson.core.covalue.SignerResolution;
 import io.cojson.core.crypto.Crypto;
@@ -40,8 +41,8 @@ public final class GroupOperations {
             set(node, group.id(), node.me(), JsonValue.of(Roles.ADMIN));
             Crypto.NewKey key = crypto.newRandomKeySecret();
             revealTo(node, group, key.id(), key.secret(), node.me());
-            set(node, group.id(), "readKey", JsonValue.of(key.id().value()));
-            set(node, group.id(), "groupSealer", JsonValue.of(key.id().value() + "@" + crypto.groupSealerFromReadKey(key.secret()).id().value()));
+            set(node, group.id(), GroupKeys.READ_KEY, JsonValue.of(key.id().value()));
+            set(node, group.id(), GroupKeys.GROUP_SEALER, JsonValue.of(key.id().value() + "@" + crypto.groupSealerFromReadKey(key.secret()).id().value()));
             return group.id();
         });
     }
@@ -71,7 +72,7 @@ public final class GroupOperations {
                         KeyRotation.rotateReadKey(node, group, Roles.EVERYONE);
                     }
                 } else {
-                    set(node, groupID, readKey.value() + "_for_everyone", JsonValue.of(secret.value()));
+                    set(node, groupID, readKey.value() + GroupKeys.FOR_EVERYONE, JsonValue.of(secret.value()));
                 }
                 return;
             }
@@ -128,7 +129,7 @@ public final class GroupOperations {
             if (!Roles.ADMIN.equals(node.myRoleIn(child, null))) {
                 throw new PermissionDeniedException("To extend a group, the current account must be an admin in the child group");
             }
-            set(node, childID, "parent_" + parentID.value(), JsonValue.of(role));
+            set(node, childID, GroupKeys.PARENT + parentID.value(), JsonValue.of(role));
             KeyID childKey = currentReadKey(node, child);
             KeyRotation.revealToParent(node, child, parentID, childKey, secretOf(node, child, childKey));
             for (KeyID writeKey : writeKeys(node, child)) {
@@ -221,7 +222,7 @@ public final class GroupOperations {
 
     /** The current read key, which addMember needs for any role but writeOnly (the reference's check and words). */
     private static KeySecret addersReadKey(LocalNode node, CoValueCore group) {
-        String k = group.groupView(node).getString("readKey", null);
+        String k = group.groupView(node).getString(GroupKeys.READ_KEY, null);
         KeySecret secret = k == null ? null : node.keys().readKey(group, new KeyID(k)).orElse(null);
         if (secret == null) throw new PermissionDeniedException("Can't add member without read key secret");
         return secret;
@@ -255,11 +256,11 @@ public final class GroupOperations {
         TransactionID tx = new TransactionID(node.writeSessionFor(group), node.nextTxIndex(group));
         JsonValue sealed = JsonValue.of(node.crypto().seal(JsonValue.of(secret.value()), node.agentSecret().sealer(),
                 target.sealer(), tx.nonceMaterial(group.id())).value());
-        set(node, group.id(), keyID.value() + "_for_" + member, sealed);
+        set(node, group.id(), keyID.value() + GroupKeys.FOR + member, sealed);
     }
 
     static KeyID currentReadKey(LocalNode node, CoValueCore group) {
-        String k = group.groupView(node).getString("readKey", null);
+        String k = group.groupView(node).getString(GroupKeys.READ_KEY, null);
         if (k == null) throw new PermissionDeniedException("group " + group.id() + " has no read key");
         return new KeyID(k);
     }
@@ -273,7 +274,7 @@ public final class GroupOperations {
         List<KeyID> out = new ArrayList<>();
         GroupView v = group.groupView(node);
         for (String k : v.keys()) {
-            if (k.startsWith("writeKeyFor_") && v.get(k, null) instanceof JsonValue.Str s) out.add(new KeyID(s.value()));
+            if (k.startsWith(GroupKeys.WRITE_KEY_FOR) && v.get(k, null) instanceof JsonValue.Str s) out.add(new KeyID(s.value()));
         }
         return out;
     }
@@ -282,7 +283,7 @@ public final class GroupOperations {
     static List<String> directMembers(GroupView v) {
         List<String> out = new ArrayList<>();
         for (String k : v.keys()) {
-            boolean agent = AgentID.looksLikeAgentID(k) && !k.contains("_for_") && !k.contains("_session");
+            boolean agent = AgentID.looksLikeAgentID(k) && !k.contains(GroupKeys.FOR) && !k.contains("_session");
             if (RawCoID.isValid(k) || agent) out.add(k);
         }
         return out;

@@ -1,5 +1,6 @@
 package io.cojson.core.node;
 
+import io.cojson.core.groups.GroupKeys;
 import io.cojson.core.covalue.CoValueCore;
 import io.cojson.core.crypto.Crypto;
 import io.cojson.core.groups.GroupView;
@@ -63,28 +64,28 @@ final class KeyRotation {
         for (String member : writeOnly) {
             Crypto.NewKey writeKey = crypto.newRandomKeySecret();
             GroupOperations.revealTo(node, group, writeKey.id(), writeKey.secret(), member);
-            GroupOperations.set(node, group.id(), "writeKeyFor_" + member, JsonValue.of(writeKey.id().value()));
+            GroupOperations.set(node, group.id(), GroupKeys.WRITE_KEY_FOR + member, JsonValue.of(writeKey.id().value()));
             for (String reader : readers) GroupOperations.revealTo(node, group, writeKey.id(), writeKey.secret(), reader);
             for (RawCoID p : parents) revealToParent(node, group, p, writeKey.id(), writeKey.secret());
         }
         // 3.–5. the old key readable with the new one; the new key and its group sealer current
-        GroupOperations.set(node, group.id(), oldKey.value() + "_for_" + fresh.id().value(),
+        GroupOperations.set(node, group.id(), oldKey.value() + GroupKeys.FOR + fresh.id().value(),
                 crypto.encryptKeySecret(oldKey, oldSecret, fresh.id(), fresh.secret()).get("encrypted"));
-        GroupOperations.set(node, group.id(), "readKey", JsonValue.of(fresh.id().value()));
-        GroupOperations.set(node, group.id(), "groupSealer",
+        GroupOperations.set(node, group.id(), GroupKeys.READ_KEY, JsonValue.of(fresh.id().value()));
+        GroupOperations.set(node, group.id(), GroupKeys.GROUP_SEALER,
                 JsonValue.of(fresh.id().value() + "@" + crypto.groupSealerFromReadKey(fresh.secret()).id().value()));
         // 6. the new key readable by the parents' members (only where we hold the parent's key)
         for (RawCoID parentID : parents) {
             CoValueCore parent = node.get(parentID);
             if (parent == null) continue;
-            String parentKey = parent.groupView(node).getString("readKey", null);
+            String parentKey = parent.groupView(node).getString(GroupKeys.READ_KEY, null);
             if (parentKey == null) continue;
             KeySecret ps = node.keys().readKey(parent, new KeyID(parentKey)).orElse(null);
             if (ps == null) {
                 LOG.warn("cannot reveal the new key of {} to parent {}: its read key is not accessible", group.id(), parentID);
                 continue;
             }
-            GroupOperations.set(node, group.id(), fresh.id().value() + "_for_" + parentKey,
+            GroupOperations.set(node, group.id(), fresh.id().value() + GroupKeys.FOR + parentKey,
                     crypto.encryptKeySecret(fresh.id(), fresh.secret(), new KeyID(parentKey), ps).get("encrypted"));
         }
         // 7. every loaded child group, recursively (the reference does not de-duplicate: a child
@@ -108,7 +109,7 @@ final class KeyRotation {
      */
     static void newWriteKeyFor(LocalNode node, CoValueCore group, String member) {
         Crypto.NewKey key = node.crypto().newRandomKeySecret();
-        GroupOperations.set(node, group.id(), "writeKeyFor_" + member, JsonValue.of(key.id().value()));
+        GroupOperations.set(node, group.id(), GroupKeys.WRITE_KEY_FOR + member, JsonValue.of(key.id().value()));
         GroupOperations.revealTo(node, group, key.id(), key.secret(), member);
         GroupView v = group.groupView(node);
         for (String other : GroupOperations.directMembers(v)) {
@@ -132,16 +133,16 @@ final class KeyRotation {
         }
         GroupView pv = parent.groupView(node);
         String myRole = node.myRoleIn(parent, null);
-        String parentKey = pv.getString("readKey", null);
+        String parentKey = pv.getString(GroupKeys.READ_KEY, null);
         KeySecret parentSecret = parentKey == null ? null : node.keys().readKey(parent, new KeyID(parentKey)).orElse(null);
         if ((myRole == null || !ACCOUNT_ROLES.contains(myRole)) || parentSecret == null) {
-            String sealer = pv.getString("groupSealer", null);
+            String sealer = pv.getString(GroupKeys.GROUP_SEALER, null);
             if (sealer != null) {
                 String sealerID = sealer.contains("@") ? sealer.substring(sealer.indexOf('@') + 1) : sealer;
                 TransactionID tx = new TransactionID(node.writeSessionFor(group), node.nextTxIndex(group));
                 JsonValue sealed = JsonValue.of(node.crypto().sealForGroup(JsonValue.of(secret.value()),
                         new SealerID(sealerID), tx.nonceMaterial(group.id())).value());
-                GroupOperations.set(node, group.id(), keyID.value() + "_sealedFor_" + sealerID, sealed);
+                GroupOperations.set(node, group.id(), keyID.value() + GroupKeys.SEALED_FOR + sealerID, sealed);
                 return;
             }
             if (parentSecret == null) {
@@ -149,13 +150,13 @@ final class KeyRotation {
                         + ": its read key is not accessible and it has no groupSealer");
             }
         }
-        GroupOperations.set(node, group.id(), keyID.value() + "_for_" + parentKey,
+        GroupOperations.set(node, group.id(), keyID.value() + GroupKeys.FOR + parentKey,
                 node.crypto().encryptKeySecret(keyID, secret, new KeyID(parentKey), parentSecret).get("encrypted"));
     }
 
     /** Loaded groups whose current {@code parent_<group>} entry is not revoked, in load order. */
     static List<CoValueCore> loadedChildren(LocalNode node, CoValueCore group) {
-        String parentKey = "parent_" + group.id().value();
+        String parentKey = GroupKeys.PARENT + group.id().value();
         List<CoValueCore> out = new ArrayList<>();
         for (RawCoID id : node.ids()) {
             CoValueCore c = node.get(id);
@@ -174,7 +175,7 @@ final class KeyRotation {
     private static String cannotRotate(LocalNode node, CoValueCore child) {
         String role = node.myRoleIn(child, null);
         if (!Roles.ADMIN.equals(role) && !Roles.MANAGER.equals(role)) return "this account is " + role + " there, not admin or manager";
-        String readKey = child.groupView(node).getString("readKey", null);
+        String readKey = child.groupView(node).getString(GroupKeys.READ_KEY, null);
         if (readKey == null) return "it has no read key";
         if (!node.keys().readKey(child, new KeyID(readKey)).isPresent()) return "its read key is not accessible";
         return null;

@@ -1,5 +1,6 @@
 package io.cojson.core.node;
 
+import io.cojson.core.groups.GroupKeys;
 import io.cojson.core.header.CoValueKind;
 import io.cojson.core.covalue.CoValueCore;
 import io.cojson.core.covalue.CoValueResolver;
@@ -554,9 +555,9 @@ public final class LocalNode implements CoValueResolver {
         if (everyones != null) return everyones;
         GroupView v = group.groupView(this);
         String role = myRoleIn(group, null);
-        String writeKey = v.getString("writeKeyFor_" + me(), null);
+        String writeKey = v.getString(GroupKeys.WRITE_KEY_FOR + me(), null);
         if (writeKey != null && (Roles.WRITE_ONLY.equals(role) || role == null)) return new KeyID(writeKey);
-        String readKey = v.getString("readKey", null);
+        String readKey = v.getString(GroupKeys.READ_KEY, null);
         if (readKey == null) throw new PermissionDeniedException("group " + group.id() + " has no read key");
         return new KeyID(readKey);
     }

@@ -1,5 +1,6 @@
 package io.cojson.sync.internal;
 
+import io.cojson.core.groups.GroupKeys;
 import io.cojson.core.covalue.CoValueCore;
 import io.cojson.core.covalue.TxEntry;
 import io.cojson.core.header.CoValueHeader;
@@ -79,8 +80,8 @@ public final class Dependencies {
             String key = k.value();
             if (key.startsWith(RawCoID.PREFIX)) {
                 add(key, deps);
-            } else if (key.startsWith("parent_" + RawCoID.PREFIX)) {
-                add(key.substring("parent_".length()), deps);
+            } else if (key.startsWith(GroupKeys.PARENT + RawCoID.PREFIX)) {
+                add(key.substring(GroupKeys.PARENT.length()), deps);
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.cojson.sync.recovery;
 
+import io.cojson.core.groups.GroupKeys;
 import io.cojson.core.covalue.CoValueCore;
 import io.cojson.core.crypto.Crypto;
 import io.cojson.core.header.Ruleset;
@@ -123,7 +124,7 @@ final class ConflictSessionBuilder {
      * handled yet.
      */
     static String reseal(LocalNode node, CoValueCore core, String changesJson, TransactionID from, TransactionID to) {
-        if (!changesJson.contains("_for_")) return changesJson;
+        if (!changesJson.contains(GroupKeys.FOR)) return changesJson;
         JsonValue parsed;
         try {
             parsed = Json.parse(changesJson);
@@ -138,8 +139,8 @@ final class ConflictSessionBuilder {
             if (change instanceof JsonValue.Obj o && o.fields().get("op") instanceof JsonValue.Str op && op.value().equals("set")
                     && o.fields().get("key") instanceof JsonValue.Str key && o.fields().get("value") instanceof JsonValue.Str value
                     && value.value().startsWith("sealed_")) {
-                int at = key.value().indexOf("_for_");
-                String member = at < 0 ? null : key.value().substring(at + "_for_".length());
+                int at = key.value().indexOf(GroupKeys.FOR);
+                String member = at < 0 ? null : key.value().substring(at + GroupKeys.FOR.length());
                 if (member != null && !member.equals("everyone") && !member.startsWith("key_")) {
                     try {
                         io.cojson.core.ids.SealerID recipient = io.cojson.core.covalue.SignerResolution.agentOf(member, node).sealer();
