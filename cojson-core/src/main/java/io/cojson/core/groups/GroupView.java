@@ -7,7 +7,6 @@ import io.cojson.core.ids.RawCoID;
 import io.cojson.core.json.JsonValue;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -164,12 +163,5 @@ public final class GroupView {
     private String directRole(String member, Long atTime) {
         String direct = getString(member, atTime);
         return direct == null || direct.equals(Roles.REVOKED) || !Roles.ALL.contains(direct) ? null : direct;
-    }
-
-    /** All current {@code key → value} pairs (for views and tests). */
-    public Map<String, JsonValue> current() {
-        Map<String, JsonValue> m = new HashMap<>();
-        edits.forEach((k, list) -> m.put(k, list.get(list.size() - 1).value()));
-        return m;
     }
 }
