@@ -1,8 +1,8 @@
 package io.cojson.samples.hostile;
 
+import static io.cojson.samples.hostile.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.cojson.core.crypto.Crypto;
 import io.cojson.core.ids.AgentSecret;
@@ -22,7 +22,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -124,14 +123,6 @@ class HostileLargeFramesTest {
             assertEquals("world", copy.getString("hello"));
             copy.set("from-second-device", "yes");
             sync.waitForSync(map.id(), "server").get(60, TimeUnit.SECONDS);
-        }
-    }
-
-    private static void await(String what, BooleanSupplier done) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!done.getAsBoolean()) {
-            if (System.nanoTime() > deadline) fail("timed out waiting: " + what);
-            Thread.sleep(20);
         }
     }
 }

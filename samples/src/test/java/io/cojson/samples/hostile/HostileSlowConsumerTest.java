@@ -1,8 +1,8 @@
 package io.cojson.samples.hostile;
 
+import static io.cojson.samples.hostile.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.cojson.core.crypto.Crypto;
 import io.cojson.core.ids.AgentSecret;
@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -106,14 +105,6 @@ class HostileSlowConsumerTest {
             assertEquals(map.getString("k99"), copy.getString("k99"));
             copy.set("from-second-device", "yes");
             sync.waitForSync(map.id(), "server").get(30, TimeUnit.SECONDS);
-        }
-    }
-
-    private static void await(String what, BooleanSupplier done) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!done.getAsBoolean()) {
-            if (System.nanoTime() > deadline) fail("timed out waiting: " + what);
-            Thread.sleep(20);
         }
     }
 }
