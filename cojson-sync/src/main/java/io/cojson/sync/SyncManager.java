@@ -115,46 +115,50 @@ public final class SyncManager implements AutoCloseable {
                 old.channel().close();
                 peerClosed(old);
             }
-            // A server protects itself from its clients. Not with a caller's executor: a test may step
-            // it on the very thread that delivers, which must then never wait for it.
-            int limit = role == PeerRole.CLIENT && ownThread != null ? ctx.options.incomingQueueLimit() : 0;
-            channel.setListener(new MessageChannel.Listener() {
-                @Override
-                public void onMessage(String json) {
-                    onMessage(json, null);
-                }
-
-                @Override
-                public void onMessage(String json, JsonValue parsed) {
-                    onMessage(json, parsed, NOTHING);
-                }
-
-                @Override
-                public void onMessage(String json, JsonValue parsed, Runnable handled) {
-                    p.enterIncoming(limit);
-                    ctx.exec.execute(() -> {
-                        boolean owned = false;
-                        try {
-                            owned = incoming.received(p, json, parsed, handled);
-                        } finally {
-                            p.leaveIncoming();
-                            if (!owned) handled.run(); // the text is no longer needed: the transport's budget gets it back
-                        }
-                    });
-                }
-
-                @Override
-                public void onClosed(String reason) {
-                    ctx.exec.execute(() -> {
-                        p.markClosed();
-                        ctx.removePeer(p);
-                        peerClosed(p);
-                    });
-                }
-            });
             if (role == PeerRole.SERVER) announceEverything(p);
             ctx.loads.onPeerAdded(p);
             ctx.waiters.onPeerAdded(p);
+        });
+        // Set here, not in the task above: setting it delivers what the transport held so far on this
+        // thread, and a delivery may wait for the incoming limit, which only the sync thread frees
+        // (RL-17: on the sync thread itself that wait never ended). Each delivery only queues a task,
+        // behind the task above.
+        // A server protects itself from its clients. Not with a caller's executor: a test may step
+        // it on the very thread that delivers, which must then never wait for it.
+        int limit = role == PeerRole.CLIENT && ownThread != null ? ctx.options.incomingQueueLimit() : 0;
+        channel.setListener(new MessageChannel.Listener() {
+            @Override
+            public void onMessage(String json) {
+                onMessage(json, null);
+            }
+
+            @Override
+            public void onMessage(String json, JsonValue parsed) {
+                onMessage(json, parsed, NOTHING);
+            }
+
+            @Override
+            public void onMessage(String json, JsonValue parsed, Runnable handled) {
+                p.enterIncoming(ctx.exec.inExecutor() ? 0 : limit); // waiting on the sync thread would wait for itself
+                ctx.exec.execute(() -> {
+                    boolean owned = false;
+                    try {
+                        owned = incoming.received(p, json, parsed, handled);
+                    } finally {
+                        p.leaveIncoming();
+                        if (!owned) handled.run(); // the text is no longer needed: the transport's budget gets it back
+                    }
+                });
+            }
+
+            @Override
+            public void onClosed(String reason) {
+                ctx.exec.execute(() -> {
+                    p.markClosed();
+                    ctx.removePeer(p);
+                    peerClosed(p);
+                });
+            }
         });
         return p;
     }

@@ -37,6 +37,8 @@ public final class SerialExecutor implements Executor {
     private final Executor backing;
     private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
     private boolean scheduled;
+    /** The thread running this executor's tasks right now, if any. */
+    private volatile Thread runner;
 
     public SerialExecutor(Executor backing) {
         this.backing = backing;
@@ -68,12 +70,19 @@ public final class SerialExecutor implements Executor {
         }
     }
 
+    /** Whether the calling thread is running one of this executor's tasks (it must then never wait for a later one). */
+    public boolean inExecutor() {
+        return runner == Thread.currentThread();
+    }
+
     private void drain() {
+        runner = Thread.currentThread(); // cleared before another thread may start draining
         for (int i = 0; i < BATCH; i++) {
             Runnable next;
             synchronized (queue) {
                 next = queue.poll();
                 if (next == null) {
+                    runner = null;
                     scheduled = false;
                     return;
                 }
@@ -85,6 +94,7 @@ public final class SerialExecutor implements Executor {
                 FatalErrors.report(e);
             }
         }
+        runner = null;
         submitDrain(); // more queued: give other users of the pool a turn first
     }
 
