@@ -18,6 +18,7 @@ module io.cojson.sync {
     requires org.eclipse.jetty.websocket.server;
 
     exports io.cojson.client;
+    exports io.cojson.server;
     exports io.cojson.sync;
     exports io.cojson.sync.transport;
 }

@@ -1,29 +1,19 @@
 package io.cojson.client;
 
-import io.cojson.core.crypto.Crypto;
-import io.cojson.core.node.LocalNode;
-import io.cojson.storage.AsyncMapDbStorage;
-import io.cojson.sync.PeerRole;
-import io.cojson.sync.SyncManager;
-import io.cojson.sync.SyncOptions;
-import io.cojson.sync.storage.CoValueSyncStorage;
-import io.cojson.sync.transport.SyncWebSocketServer;
+import io.cojson.server.CojsonServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The Java sync server on MapDB (async queue) behind a real WebSocket on 127.0.0.1, which a test
- * can stop and start again on the same port and data.
+ * The Java sync server ({@link CojsonServer}) on MapDB behind a real WebSocket on 127.0.0.1, which
+ * a test can stop and start again on the same port and data.
  */
 final class TestSyncServer implements AutoCloseable {
-    private static final Crypto CRYPTO = Crypto.create();
     private final Path dir;
     private int port;
-    private AsyncMapDbStorage storage;
-    private CoValueSyncStorage syncStorage;
-    private SyncManager sync;
-    private SyncWebSocketServer ws;
+    private CojsonServer server;
 
     TestSyncServer(Path dir) {
         this.dir = dir;
@@ -31,23 +21,18 @@ final class TestSyncServer implements AutoCloseable {
     }
 
     synchronized void start() {
-        storage = AsyncMapDbStorage.open(dir);
-        syncStorage = CoValueSyncStorage.of(storage);
-        sync = SyncManager.create(LocalNode.forAgent(CRYPTO, CRYPTO.newRandomAgentSecret()), SyncOptions.defaults().withStorage(syncStorage));
-        ws = SyncWebSocketServer.builder().host("127.0.0.1").port(port).stopTimeout(Duration.ofSeconds(2)).build();
-        AtomicInteger n = new AtomicInteger();
-        SyncManager s = sync;
-        ws.start(ch -> s.addPeer("client-" + n.incrementAndGet(), PeerRole.CLIENT, ch));
-        port = ws.port();
+        try {
+            server = CojsonServer.builder().port(port).dataDirectory(dir).transport(b -> b.stopTimeout(Duration.ofSeconds(2))).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        port = server.port();
     }
 
     synchronized void stop() {
-        if (ws == null) return;
-        ws.close();
-        sync.close();
-        syncStorage.close();
-        storage.close();
-        ws = null;
+        if (server == null) return;
+        server.close();
+        server = null;
     }
 
     String url() {

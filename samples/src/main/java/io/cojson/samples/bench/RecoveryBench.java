@@ -10,7 +10,7 @@ import io.cojson.core.node.Accounts;
 import io.cojson.core.node.ContentPiece;
 import io.cojson.core.node.GroupOperations;
 import io.cojson.core.node.LocalNode;
-import io.cojson.samples.cli.EmbeddedSyncServer;
+import io.cojson.server.CojsonServer;
 import io.cojson.sync.PeerRole;
 import io.cojson.sync.PeerState;
 import io.cojson.sync.SyncManager;
@@ -87,7 +87,7 @@ public final class RecoveryBench {
 
     static String run(int n, String server, File interopDir) throws Exception {
         ServerProcess ref = null;
-        EmbeddedSyncServer java = null;
+        CojsonServer java = null;
         List<AutoCloseable> open = new ArrayList<>();
         try {
             String url;
@@ -95,7 +95,7 @@ public final class RecoveryBench {
                 ref = ServerProcess.ref(interopDir);
                 url = ref.url;
             } else {
-                java = EmbeddedSyncServer.start("127.0.0.1", 0, null);
+                java = CojsonServer.builder().start();
                 url = java.url();
             }
             Crypto crypto = Crypto.create();

@@ -8,7 +8,7 @@ import io.cojson.core.values.Subscription;
 import io.cojson.core.session.SessionLog;
 import io.cojson.core.values.CoMap;
 import io.cojson.core.values.CojsonNode;
-import io.cojson.samples.cli.EmbeddedSyncServer;
+import io.cojson.server.CojsonServer;
 import io.cojson.sync.PeerRole;
 import io.cojson.sync.SyncError;
 import io.cojson.sync.SyncManager;
@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * W5: account node A writes {@code n} trusting map sets; account node B (same process, its own
  * WebSocket) converges through a sync server. The server is the JS reference server in a child
  * process ({@code node sync-server.mjs --port 0} in the interop dir), or the Java
- * {@link EmbeddedSyncServer} in this process (in memory). Timed: from just before A's first set
+ * {@link CojsonServer} in this process (in memory). Timed: from just before A's first set
  * until B's subscription sees {@code key(n-1) == n-1}.
  */
 public final class W5SyncE2E {
@@ -85,7 +85,7 @@ public final class W5SyncE2E {
     private static BenchResult runChecked(int n, Server server, File interopDir) throws Exception {
         List<SyncError> errors = new CopyOnWriteArrayList<>();
         ServerProcess ref = null;
-        EmbeddedSyncServer java = null;
+        CojsonServer java = null;
         SyncManager syncA = null;
         SyncManager syncB = null;
         Subscription sub = null;
@@ -95,7 +95,7 @@ public final class W5SyncE2E {
                 ref = ServerProcess.ref(interopDir);
                 url = ref.url;
             } else {
-                java = EmbeddedSyncServer.start("127.0.0.1", 0, null);
+                java = CojsonServer.builder().start();
                 url = java.url();
             }
             CojsonNode a = BenchSupport.newAccountNode("writer");
@@ -166,7 +166,7 @@ public final class W5SyncE2E {
 
             String topology = server == Server.REF
                     ? "A,B in bench process; reference server (node) in child process; ws://127.0.0.1"
-                    : "A,B in bench process; Java EmbeddedSyncServer (memory) in the same process; ws://127.0.0.1";
+                    : "A,B in bench process; Java CojsonServer (memory) in the same process; ws://127.0.0.1";
             return new BenchResult("W5", n, t2 - t0, peak, "trusting")
                     .detailSeconds("write_s", t1 - t0)
                     .detailSeconds("propagate_after_last_write_s", t2 - t1)

@@ -1,5 +1,6 @@
 package io.cojson.samples.cli;
 
+import io.cojson.server.CojsonServer;
 import io.cojson.core.json.JsonValue;
 import io.cojson.core.json.JsonWriter;
 import io.cojson.storage.FatalErrors;
@@ -56,12 +57,12 @@ public final class ServerCommand implements Callable<Integer> {
         }
         endProcessOnFatalErrors();
         PrintStream out = System.out;
-        EmbeddedSyncServer server;
+        CojsonServer server;
         try {
-            server = EmbeddedSyncServer.start(host, p, db, b -> {
+            server = CojsonServer.builder().host(host).port(p).dataDirectory(db).transport(b -> {
                 if (maxOutgoingMib != null) b.maxOutgoingBytes(maxOutgoingMib << 20);
                 if (maxIncomingMib != null) b.maxIncomingBytes(maxIncomingMib << 20);
-            });
+            }).start();
         } catch (Exception e) {
             System.err.println("server: cannot start: " + e);
             return 1;

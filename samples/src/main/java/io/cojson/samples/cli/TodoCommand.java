@@ -1,5 +1,6 @@
 package io.cojson.samples.cli;
 
+import io.cojson.server.CojsonServer;
 import io.cojson.client.ClientTimeoutException;
 import io.cojson.client.CojsonClient;
 import io.cojson.client.LoadMode;
@@ -72,7 +73,7 @@ public final class TodoCommand implements Callable<Integer> {
         Path clients = null;
         try {
             if (tempDb) db = Files.createTempDirectory("cojson-todo-");
-            EmbeddedSyncServer server = EmbeddedSyncServer.start("127.0.0.1", 0, db);
+            CojsonServer server = CojsonServer.builder().dataDirectory(db).start();
             toClose.add(server);
             print(out, "server", "url", server.url(), "storage", "mapdb", "dir", db.toAbsolutePath().toString());
 

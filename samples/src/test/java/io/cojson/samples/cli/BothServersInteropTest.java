@@ -1,5 +1,6 @@
 package io.cojson.samples.cli;
 
+import io.cojson.server.CojsonServer;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -17,7 +18,7 @@ abstract class BothServersInteropTest {
     enum Server { REFERENCE, JAVA }
 
     protected final InteropProcesses procs = new InteropProcesses();
-    private EmbeddedSyncServer javaServer;
+    private CojsonServer javaServer;
 
     /** The scenario, through the server at {@code url}. */
     protected abstract void runThrough(String url, Server server) throws Exception;
@@ -35,7 +36,7 @@ abstract class BothServersInteropTest {
 
     @Test
     void throughTheJavaServer() throws Exception {
-        javaServer = EmbeddedSyncServer.start("127.0.0.1", 0, null);
+        javaServer = CojsonServer.builder().start();
         runThrough(javaServer.url(), Server.JAVA);
     }
 }

@@ -1,5 +1,6 @@
 package io.cojson.samples.cli;
 
+import io.cojson.server.CojsonServer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,12 +18,12 @@ import org.junit.jupiter.api.Test;
  * {@link DeleteCoValueInteropTest} and {@link GroupExtensionInteropTest}).
  */
 class ClientCommandGroupsAndDeletionTest {
-    private EmbeddedSyncServer server;
+    private CojsonServer server;
     private final List<ClientCommand> clients = new ArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
-        server = EmbeddedSyncServer.start("127.0.0.1", 0, null);
+        server = CojsonServer.builder().start();
     }
 
     @AfterEach

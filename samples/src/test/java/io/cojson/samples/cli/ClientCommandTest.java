@@ -1,5 +1,6 @@
 package io.cojson.samples.cli;
 
+import io.cojson.server.CojsonServer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,11 +23,11 @@ import org.junit.jupiter.api.io.TempDir;
 class ClientCommandTest {
     @TempDir
     Path tmp;
-    private EmbeddedSyncServer server;
+    private CojsonServer server;
 
     @BeforeEach
     void start() throws Exception {
-        server = EmbeddedSyncServer.start("127.0.0.1", 0, tmp.resolve("db"));
+        server = CojsonServer.builder().dataDirectory(tmp.resolve("db")).start();
     }
 
     private final java.util.List<ClientCommand> clients = new java.util.ArrayList<>();
@@ -126,7 +127,7 @@ class ClientCommandTest {
         int port = server.port();
         server.close(); // clean stop on its storage, then back on the same port
         ok(a, "{\"cmd\":\"set\",\"id\":\"" + map + "\",\"key\":\"offline\",\"value\":2}");
-        server = EmbeddedSyncServer.start("127.0.0.1", port, tmp.resolve("db"));
+        server = CojsonServer.builder().port(port).dataDirectory(tmp.resolve("db")).start();
         // no "connect": like ref-client.mjs, the client reconnects with backoff and uploads what it wrote meanwhile
         JsonValue.Obj synced = ok(a, "{\"cmd\":\"set\",\"id\":\"" + map + "\",\"key\":\"after\",\"value\":3,\"sync\":true,\"timeoutMs\":30000}");
         assertEquals(JsonValue.TRUE, synced.get("synced"));

@@ -1,5 +1,6 @@
 package io.cojson.samples.cli;
 
+import io.cojson.server.CojsonServer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,12 +28,12 @@ import org.junit.jupiter.api.io.TempDir;
 class ClientConflictCommandsTest {
     @TempDir
     Path tmp;
-    private EmbeddedSyncServer server;
+    private CojsonServer server;
     private final List<ClientCommand> clients = new ArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
-        server = EmbeddedSyncServer.start("127.0.0.1", 0, tmp.resolve("server"));
+        server = CojsonServer.builder().dataDirectory(tmp.resolve("server")).start();
     }
 
     @AfterEach

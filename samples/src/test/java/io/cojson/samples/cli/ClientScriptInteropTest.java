@@ -1,5 +1,6 @@
 package io.cojson.samples.cli;
 
+import io.cojson.server.CojsonServer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -39,7 +40,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 5, unit = TimeUnit.MINUTES) // node and JVM child processes; the default (180 s) is for in-JVM tests
 class ClientScriptInteropTest {
     private final List<Process> processes = new ArrayList<>();
-    private EmbeddedSyncServer javaServer;
+    private CojsonServer javaServer;
 
     @AfterEach
     void stop() throws Exception {
@@ -222,7 +223,7 @@ class ClientScriptInteropTest {
 
     @Test
     void sameAnswersAsTheReferenceClientAgainstTheJavaServer() throws Exception {
-        javaServer = EmbeddedSyncServer.start("127.0.0.1", 0, null);
+        javaServer = CojsonServer.builder().start();
         compare(javaServer.url(), "java-server");
     }
 }

@@ -1,5 +1,6 @@
 package io.cojson.samples.cli;
 
+import io.cojson.server.CojsonServer;
 import static io.cojson.samples.cli.InteropProcesses.obj;
 import static io.cojson.samples.cli.InteropProcesses.q;
 import static io.cojson.samples.cli.InteropProcesses.str;
@@ -47,7 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 5, unit = TimeUnit.MINUTES) // node and JVM child processes; the default (180 s) is for in-JVM tests
 class CrossPeerInteropTest {
     private final InteropProcesses procs = new InteropProcesses();
-    private EmbeddedSyncServer javaServer;
+    private CojsonServer javaServer;
 
     @TempDir
     Path tmp;
@@ -63,7 +64,7 @@ class CrossPeerInteropTest {
     }
 
     private String startJavaServer() throws Exception {
-        javaServer = EmbeddedSyncServer.start("127.0.0.1", 0, null);
+        javaServer = CojsonServer.builder().start();
         return javaServer.url();
     }
 
@@ -266,7 +267,7 @@ class CrossPeerInteropTest {
     @Test
     void aFiveMegabyteListGoesThroughTheJavaServerToReferenceAndJavaClients() throws Exception {
         Path db = tmp.resolve("big");
-        javaServer = EmbeddedSyncServer.start("127.0.0.1", 0, db);
+        javaServer = CojsonServer.builder().dataDirectory(db).start();
         String url = javaServer.url();
         Client writer = nodeClient(url);
         JsonValue.Obj alice = writer.ok("{\"cmd\":\"createAccount\",\"name\":\"Alice\"}");
@@ -281,7 +282,7 @@ class CrossPeerInteropTest {
         JsonValue.Obj ks = (JsonValue.Obj) writer.ok("{\"cmd\":\"knownState\",\"id\":" + q(list) + "}").get("knownState");
         writer.ok("{\"cmd\":\"disconnect\"}");
         javaServer.close();
-        javaServer = EmbeddedSyncServer.start("127.0.0.1", 0, db);
+        javaServer = CojsonServer.builder().dataDirectory(db).start();
         url = javaServer.url();
 
         Client reader = nodeClient(url);

@@ -1,5 +1,6 @@
 package io.cojson.samples.cli;
 
+import io.cojson.server.CojsonServer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -127,7 +128,7 @@ class ServerCommandTest {
         CojsonNode alice = CojsonNode.of(io.cojson.core.node.Accounts.create(crypto, secret, "Alice"));
         CoMap map = alice.createGroup().createMap();
         map.set("title", "kept");
-        try (EmbeddedSyncServer server = EmbeddedSyncServer.start("127.0.0.1", 0, db)) {
+        try (CojsonServer server = CojsonServer.builder().dataDirectory(db).start()) {
             assertTrue(server.persistent());
             try (SyncManager sync = SyncManager.create(alice.localNode())) {
                 sync.addPeer("server", PeerRole.SERVER, WebSocketClientChannel.connect(server.url()));
@@ -135,9 +136,9 @@ class ServerCommandTest {
             }
             server.flush(Duration.ofSeconds(30));
         }
-        try (EmbeddedSyncServer server = EmbeddedSyncServer.start("127.0.0.1", 0, db)) {
+        try (CojsonServer server = CojsonServer.builder().dataDirectory(db).start()) {
             assertTrue(server.storedCoValues() >= 3, "account, group and map are stored: " + server.storedCoValues());
-            assertTrue(server.sync().node().get(map.id()) == null, "loaded on demand, not at start");
+            assertTrue(!server.isLoaded(map.id()), "loaded on demand, not at start");
             // Alice in a fresh process: same account, new session, nothing local.
             CojsonNode again = CojsonNode.of(io.cojson.core.node.LocalNode.forAccount(crypto, alice.accountID(), secret,
                     crypto.newRandomSessionID(alice.accountID().value())));

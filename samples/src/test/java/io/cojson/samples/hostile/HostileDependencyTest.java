@@ -10,7 +10,7 @@ import io.cojson.core.node.Accounts;
 import io.cojson.core.node.LocalNode;
 import io.cojson.core.values.CoMap;
 import io.cojson.core.values.CojsonNode;
-import io.cojson.samples.cli.EmbeddedSyncServer;
+import io.cojson.server.CojsonServer;
 import io.cojson.sync.PeerRole;
 import io.cojson.sync.SyncManager;
 import io.cojson.sync.transport.WebSocketClientChannel;
@@ -33,7 +33,7 @@ class HostileDependencyTest {
         map.set("title", "before");
         // An account the server never sees: the author of the hostile sessions.
         RawCoID madeUp = new RawCoID(CojsonNode.of(Accounts.create(CRYPTO, CRYPTO.newRandomAgentSecret(), "Nobody")).accountID().value());
-        try (EmbeddedSyncServer server = EmbeddedSyncServer.start("127.0.0.1", 0, null);
+        try (CojsonServer server = CojsonServer.builder().start();
              SyncManager sync = SyncManager.create(alice.localNode())) {
             sync.addPeer("server", PeerRole.SERVER, WebSocketClientChannel.connect(server.url()));
             sync.waitForSync(map.id(), "server").get(30, TimeUnit.SECONDS);

@@ -11,7 +11,7 @@ import io.cojson.core.node.Accounts;
 import io.cojson.core.node.LocalNode;
 import io.cojson.core.values.CoMap;
 import io.cojson.core.values.CojsonNode;
-import io.cojson.samples.cli.EmbeddedSyncServer;
+import io.cojson.server.CojsonServer;
 import io.cojson.sync.PeerRole;
 import io.cojson.sync.SyncManager;
 import io.cojson.sync.transport.WebSocketClientChannel;
@@ -54,8 +54,7 @@ class HostileLargeFramesTest {
     @Test
     void concurrentLargeFramesStayWithinTheBudgetAndAWellBehavedClientSyncs() throws Exception {
         try (LogCapture logs = new LogCapture();
-             EmbeddedSyncServer server = EmbeddedSyncServer.start("127.0.0.1", 0, null,
-                     b -> b.maxIncomingBytes(BUDGET).maxMessageBytes(MAX_MESSAGE).incomingWait(Duration.ofSeconds(60)))) {
+             CojsonServer server = CojsonServer.builder().transport(b -> b.maxIncomingBytes(BUDGET).maxMessageBytes(MAX_MESSAGE).incomingWait(Duration.ofSeconds(60))).start()) {
             ExecutorService senders = Executors.newFixedThreadPool(SENDERS);
             List<RawWebSocket> sockets = new ArrayList<>();
             try {
@@ -89,8 +88,7 @@ class HostileLargeFramesTest {
     @Test
     void aFrameLargerThanTheBudgetIsRefusedWith1009AndALoggedReason() throws Exception {
         try (LogCapture logs = new LogCapture();
-             EmbeddedSyncServer server = EmbeddedSyncServer.start("127.0.0.1", 0, null,
-                     b -> b.maxIncomingBytes(BUDGET).maxMessageBytes(4 * BUDGET));
+             CojsonServer server = CojsonServer.builder().transport(b -> b.maxIncomingBytes(BUDGET).maxMessageBytes(4 * BUDGET)).start();
              RawWebSocket ws = RawWebSocket.connect(server.port(), 0)) {
             try {
                 ws.sendText(bigContent(0, (int) BUDGET + 200_000));
@@ -105,7 +103,7 @@ class HostileLargeFramesTest {
     }
 
     /** A client creates a map, a second device loads it through the server, writes, and is acknowledged. */
-    static void wellBehavedClientSyncs(EmbeddedSyncServer server) throws Exception {
+    static void wellBehavedClientSyncs(CojsonServer server) throws Exception {
         AgentSecret secret = CRYPTO.newRandomAgentSecret();
         CojsonNode alice = CojsonNode.of(Accounts.create(CRYPTO, secret, "Alice"));
         CoMap map = alice.createGroup().createMap();

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.cojson.samples.cli.EmbeddedSyncServer;
+import io.cojson.server.CojsonServer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Predicate;
@@ -20,7 +20,7 @@ class HostileLogsTest {
     @Test
     void clientTextIsEscapedAndCutAndEveryCloseIsLoggedWithItsCode() throws Exception {
         try (LogCapture logs = new LogCapture();
-             EmbeddedSyncServer server = EmbeddedSyncServer.start("127.0.0.1", 0, null, b -> b.maxMessageBytes(MAX_FRAME))) {
+             CojsonServer server = CojsonServer.builder().transport(b -> b.maxMessageBytes(MAX_FRAME)).start()) {
             int port = server.port();
             try (RawWebSocket c = RawWebSocket.connect(port, 0)) {
                 c.sendText("{\"action\":\"x\\nFORGED-A 1 [main] INFO fake\\r\\nFORGED-A2\",\"id\":\"co_zz\"}");

@@ -4,7 +4,7 @@ import static io.cojson.samples.hostile.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import io.cojson.samples.cli.EmbeddedSyncServer;
+import io.cojson.server.CojsonServer;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -37,7 +37,7 @@ class HostileNumberFrameTest {
     void aFrameOfNineThousandDigitNumbersIsRefusedQuicklyAndTheServerStaysUsable() throws Exception {
         String frame = frame();
         try (LogCapture logs = new LogCapture();
-             EmbeddedSyncServer server = EmbeddedSyncServer.start("127.0.0.1", 0, null, b -> { });
+             CojsonServer server = CojsonServer.builder().start();
              RawWebSocket ws = RawWebSocket.connect(server.port(), 0)) {
             long cpu0 = processCpuNanos();
             long sender0 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();

@@ -11,7 +11,7 @@ import io.cojson.core.node.Accounts;
 import io.cojson.core.node.LocalNode;
 import io.cojson.core.values.CoMap;
 import io.cojson.core.values.CojsonNode;
-import io.cojson.samples.cli.EmbeddedSyncServer;
+import io.cojson.server.CojsonServer;
 import io.cojson.sync.PeerRole;
 import io.cojson.sync.SyncManager;
 import io.cojson.sync.transport.SyncWebSocketServer;
@@ -50,8 +50,7 @@ class HostileSlowConsumerTest {
     @Test
     void repeatedLoadsOfOneValueAreCoalescedAndTheStalledReaderIsDropped() throws Exception {
         try (LogCapture logs = new LogCapture();
-             EmbeddedSyncServer server = EmbeddedSyncServer.start("127.0.0.1", 0, null,
-                     b -> b.maxOutgoingBytes(BUDGET).stallTimeout(Duration.ofSeconds(2)));
+             CojsonServer server = CojsonServer.builder().transport(b -> b.maxOutgoingBytes(BUDGET).stallTimeout(Duration.ofSeconds(2))).start();
              SyncManager sync = SyncManager.create(alice.localNode())) {
             sync.addPeer("server", PeerRole.SERVER, WebSocketClientChannel.connect(server.url()));
             CoMap map = bigMap(sync, 1_000);
@@ -73,8 +72,7 @@ class HostileSlowConsumerTest {
     @Test
     void loadsOfManyValuesPassTheBudgetAndDropTheReaderAtOnce() throws Exception {
         try (LogCapture logs = new LogCapture();
-             EmbeddedSyncServer server = EmbeddedSyncServer.start("127.0.0.1", 0, null,
-                     b -> b.maxOutgoingBytes(BUDGET).stallTimeout(Duration.ofMinutes(5)));
+             CojsonServer server = CojsonServer.builder().transport(b -> b.maxOutgoingBytes(BUDGET).stallTimeout(Duration.ofMinutes(5))).start();
              SyncManager sync = SyncManager.create(alice.localNode())) {
             sync.addPeer("server", PeerRole.SERVER, WebSocketClientChannel.connect(server.url()));
             List<CoMap> maps = new ArrayList<>();
@@ -95,7 +93,7 @@ class HostileSlowConsumerTest {
     }
 
     /** Alice on a second device: loads the value whole through the server, writes, and is acknowledged. */
-    private void wellBehavedClientLoadsAndWrites(EmbeddedSyncServer server, CoMap map) throws Exception {
+    private void wellBehavedClientLoadsAndWrites(CojsonServer server, CoMap map) throws Exception {
         CojsonNode again = CojsonNode.of(LocalNode.forAccount(CRYPTO, alice.accountID(), secret,
                 CRYPTO.newRandomSessionID(alice.accountID().value())));
         try (SyncManager sync = SyncManager.create(again.localNode())) {

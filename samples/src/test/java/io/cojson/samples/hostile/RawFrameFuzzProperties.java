@@ -8,7 +8,7 @@ import io.cojson.core.crypto.Crypto;
 import io.cojson.core.node.Accounts;
 import io.cojson.core.values.CoMap;
 import io.cojson.core.values.CojsonNode;
-import io.cojson.samples.cli.EmbeddedSyncServer;
+import io.cojson.server.CojsonServer;
 import io.cojson.sync.PeerRole;
 import io.cojson.sync.SyncManager;
 import io.cojson.sync.transport.WebSocketClientChannel;
@@ -35,13 +35,13 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  */
 class RawFrameFuzzProperties {
     private static final Crypto CRYPTO = Crypto.create();
-    private static EmbeddedSyncServer server;
+    private static CojsonServer server;
     private static java.nio.file.Path db;
 
     @BeforeContainer
     static void start() throws Exception {
         db = java.nio.file.Files.createTempDirectory("raw-frame-fuzz");
-        server = EmbeddedSyncServer.start("127.0.0.1", 0, db, b -> b.maxMessageBytes(1 << 20));
+        server = CojsonServer.builder().dataDirectory(db).transport(b -> b.maxMessageBytes(1 << 20)).start();
     }
 
     @AfterContainer
@@ -103,6 +103,6 @@ class RawFrameFuzzProperties {
             Thread.sleep(20);
         }
         assertEquals(0, server.transport().slowConsumersClosed(), "nothing here should look like a slow consumer");
-        assertTrue(server.sync().node().get(map.id()) != null);
+        assertTrue(server.isLoaded(map.id()));
     }
 }

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What an app may use is what the library modules export (issue 9, item 5): the notes sample and
- * the README quickstart compile as a named module that only {@code requires io.cojson.sync}, with
+ * the README quickstart and server snippet compile as a named module that only {@code requires io.cojson.sync}, with
  * the libraries and their dependencies on the module path, as an app built on the jars sees them.
  * The same compilation refuses an import of an internal package (the check can fail).
  */
@@ -44,6 +44,8 @@ class ModuleApiTest {
                 + "import io.cojson.client.CreatedAccount;\nimport io.cojson.core.values.Account;\nimport io.cojson.core.values.CoMap;\n"
                 + "import java.nio.file.Files;\nimport java.nio.file.Path;\n\nclass Quickstart {\n"
                 + "    static String quickstart(Path dataDir, String serverUrl) throws Exception {\n" + quickstartBlock() + "\n    }\n}\n");
+        write(src.resolve("app/ServerApp.java"), "package app;\n\nimport io.cojson.server.CojsonServer;\nimport java.nio.file.Path;\n\n"
+                + "class ServerApp {\n    static void serve() throws Exception {\n" + readmeServerBlock() + "\n    }\n}\n");
         Result r = compile(src);
         assertEquals(0, r.exit, r.output);
     }
@@ -66,6 +68,15 @@ class ModuleApiTest {
         int to = test.indexOf("// --- end of quickstart ---");
         assertTrue(from > 0 && to > from, "the quickstart markers are in ReadmeQuickstartTest");
         return test.substring(from, to);
+    }
+
+    /** The README's sync server snippet, verbatim. */
+    private static String readmeServerBlock() throws IOException {
+        String readme = Files.readString(Path.of("../README.md"));
+        int from = readme.indexOf("try (CojsonServer server = CojsonServer.builder()");
+        int to = from < 0 ? -1 : readme.indexOf("```", from);
+        assertTrue(from > 0 && to > from, "the README has the server snippet");
+        return readme.substring(from, to);
     }
 
     private record Result(int exit, String output) { }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cojson.core.values.CoMap;
-import io.cojson.samples.cli.EmbeddedSyncServer;
+import io.cojson.server.CojsonServer;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +23,7 @@ class NotesSampleTest {
 
     @Test
     void savedCredentialsOfflineEditSyncAndALiveUpdateFromAWriter() throws Exception {
-        EmbeddedSyncServer server = EmbeddedSyncServer.start("127.0.0.1", 0, tmp.resolve("server"));
+        CojsonServer server = CojsonServer.builder().dataDirectory(tmp.resolve("server")).start();
         int port = server.port();
         String url = server.url();
         String notesId;
@@ -39,7 +39,7 @@ class NotesSampleTest {
             assertEquals("online", alice.notes().getString("first"));
             alice.notes().set("second", "offline");
         }
-        server = EmbeddedSyncServer.start("127.0.0.1", port, tmp.resolve("server"));
+        server = CojsonServer.builder().port(port).dataDirectory(tmp.resolve("server")).start();
         try (NotesSample alice = NotesSample.open(tmp.resolve("alice"), url, "Alice");
                 NotesSample bob = NotesSample.open(tmp.resolve("bob"), url, "Bob")) {
             alice.sync(); // the offline edit goes up now
@@ -66,7 +66,7 @@ class NotesSampleTest {
     void editsMadeOnARestoredBackupAreListedAsAConflict() throws Exception {
         Path alice = tmp.resolve("alice");
         Path backup = tmp.resolve("backup");
-        EmbeddedSyncServer server = EmbeddedSyncServer.start("127.0.0.1", 0, tmp.resolve("server"));
+        CojsonServer server = CojsonServer.builder().dataDirectory(tmp.resolve("server")).start();
         int port = server.port();
         String url = server.url();
         try (NotesSample app = NotesSample.open(alice, url, "Alice")) {
@@ -85,7 +85,7 @@ class NotesSampleTest {
             app.notes().set("b", "the restored device's version");
             app.notes().set("c", "more"); // now longer than the server's copy of the session, so it sends
         }
-        server = EmbeddedSyncServer.start("127.0.0.1", port, tmp.resolve("server"));
+        server = CojsonServer.builder().port(port).dataDirectory(tmp.resolve("server")).start();
         try (NotesSample app = NotesSample.open(alice, url, "Alice")) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (app.conflicts().isEmpty() && System.nanoTime() < deadline) TimeUnit.MILLISECONDS.sleep(50);
@@ -120,7 +120,7 @@ class NotesSampleTest {
 
     @Test
     void theSampleJvmExitsRightAfterItsLastLine() throws Exception {
-        try (EmbeddedSyncServer server = EmbeddedSyncServer.start("127.0.0.1", 0, tmp.resolve("server"))) {
+        try (CojsonServer server = CojsonServer.builder().dataDirectory(tmp.resolve("server")).start()) {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), NotesSample.class.getName(),
                     tmp.resolve("child").toString(), server.url(), "from a child JVM").redirectErrorStream(true).start();

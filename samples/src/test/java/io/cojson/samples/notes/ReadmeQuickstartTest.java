@@ -6,7 +6,7 @@ import io.cojson.client.CojsonClient;
 import io.cojson.client.CreatedAccount;
 import io.cojson.core.values.Account;
 import io.cojson.core.values.CoMap;
-import io.cojson.samples.cli.EmbeddedSyncServer;
+import io.cojson.server.CojsonServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -43,7 +43,7 @@ class ReadmeQuickstartTest {
 
     @Test
     void theQuickstartRunsAndRemembersItsAccount() throws Exception {
-        try (EmbeddedSyncServer server = EmbeddedSyncServer.start("127.0.0.1", 0, tmp.resolve("server"))) {
+        try (CojsonServer server = CojsonServer.builder().dataDirectory(tmp.resolve("server")).start()) {
             assertEquals("Alice visited 1 time(s)", quickstart(tmp.resolve("app"), server.url()));
             assertEquals("Alice visited 2 time(s)", quickstart(tmp.resolve("app"), server.url()));
         }
