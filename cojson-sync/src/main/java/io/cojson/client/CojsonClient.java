@@ -2,6 +2,7 @@ package io.cojson.client;
 
 import io.cojson.client.internal.ActiveAccount;
 import io.cojson.client.internal.ConnectionTracker;
+import io.cojson.client.internal.Conflicts;
 import io.cojson.client.internal.DeepSubscription;
 import io.cojson.client.internal.Futures;
 import io.cojson.client.internal.Listeners;
@@ -26,8 +27,6 @@ import io.cojson.core.values.CojsonNode;
 import io.cojson.storage.AsyncMapDbStorage;
 import io.cojson.storage.CoValueStorage;
 import io.cojson.storage.NodePersistence;
-import io.cojson.sync.recovery.ConflictRecord;
-import io.cojson.sync.recovery.ConflictRecords;
 import io.cojson.sync.transport.InvalidUrlException;
 import io.cojson.sync.transport.WebSocketClientChannel;
 import java.io.IOException;
@@ -440,19 +439,66 @@ public final class CojsonClient implements AutoCloseable {
 
     // ---- conflicts ----
 
-    /** The conflicts crash recovery preserved for this account's values, oldest first. */
+    /** The conflicts crash recovery preserved for this account's values, oldest first (kept in storage when there is one). */
     public List<Conflict> conflicts() {
-        List<Conflict> out = new ArrayList<>();
-        for (ConflictRecord r : conflictRecords().all()) {
-            out.add(new Conflict(r.recordId(), r.coValueId().value(), r.status().name(), r.status().isOpen(), r.divergent(),
-                    r.detectedAt()));
-        }
-        return out;
+        return conflictsOf().all();
     }
 
-    /** The full conflict records and their actions (recovery.md §11), kept in storage when there is one. */
-    public ConflictRecords conflictRecords() {
-        return requireAccount().conflicts();
+    /** The conflicts of one value, oldest first. */
+    public List<Conflict> conflicts(RawCoID valueId) {
+        return conflictsOf().of(valueId);
+    }
+
+    /**
+     * Calls {@code listener} (on the listener executor) for each new conflict and each status
+     * change; with {@code replay}, first for every conflict already recorded.
+     */
+    public Subscription onConflict(Consumer<Conflict> listener, boolean replay) {
+        Objects.requireNonNull(listener, "listener");
+        var inner = conflictsOf().records().onRecord(r -> {
+            Conflict c = Conflicts.toConflict(r);
+            listeners.run(() -> listener.accept(c));
+        }, replay);
+        return inner::close;
+    }
+
+    /**
+     * Keeps the merged state (both sides' edits) and marks the conflict seen.
+     *
+     * @throws IllegalArgumentException when there is no conflict {@code recordId}
+     */
+    public Conflict acknowledge(String recordId) {
+        return conflictsOf().acknowledge(recordId);
+    }
+
+    /** Marks the conflict resolved after the app made its own edits through the normal API. */
+    public Conflict markResolved(String recordId) {
+        return conflictsOf().markResolved(recordId);
+    }
+
+    /**
+     * Undoes the preserved local edits in the value's state with compensating edits in the current
+     * session (sessions are never rewritten; the edits sync like any other): map keys they touched
+     * get the value they have without them, list and text items they inserted are deleted. What
+     * cannot be undone is listed in the result.
+     */
+    public ConflictResolution preferServer(String recordId) {
+        return conflictsOf().preferServer(recordId);
+    }
+
+    /**
+     * The JSON of a loaded value as it is without any conflict session (a map's object, a list's
+     * array, a text's string, a stream's entries per session), to show next to the merged state.
+     *
+     * @throws IllegalArgumentException when the value is not loaded
+     */
+    public JsonValue withoutConflicts(RawCoID valueId) {
+        return conflictsOf().withoutConflicts(valueId);
+    }
+
+    private Conflicts conflictsOf() {
+        ActiveAccount a = requireAccount();
+        return new Conflicts(a.node, a.conflicts());
     }
 
     // ---- closing ----

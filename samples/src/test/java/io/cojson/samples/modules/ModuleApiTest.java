@@ -45,7 +45,11 @@ class ModuleApiTest {
                 + "import java.nio.file.Files;\nimport java.nio.file.Path;\n\nclass Quickstart {\n"
                 + "    static String quickstart(Path dataDir, String serverUrl) throws Exception {\n" + quickstartBlock() + "\n    }\n}\n");
         write(src.resolve("app/ServerApp.java"), "package app;\n\nimport io.cojson.server.CojsonServer;\nimport java.nio.file.Path;\n\n"
-                + "class ServerApp {\n    static void serve() throws Exception {\n" + readmeServerBlock() + "\n    }\n}\n");
+                + "class ServerApp {\n    static void serve() throws Exception {\n" + readmeBlock("try (CojsonServer server = CojsonServer.builder()") + "\n    }\n}\n");
+        write(src.resolve("app/ConflictsApp.java"), "package app;\n\nimport io.cojson.client.CojsonClient;\n"
+                + "import io.cojson.client.Conflict;\nimport io.cojson.core.json.JsonValue;\nimport io.cojson.core.values.Subscription;\n\n"
+                + "class ConflictsApp {\n    static void show(String line) {}\n\n    static Subscription watch(CojsonClient client) {\n"
+                + readmeBlock("Subscription token = client.onConflict(") + "\n        return token;\n    }\n}\n");
         Result r = compile(src);
         assertEquals(0, r.exit, r.output);
     }
@@ -70,12 +74,12 @@ class ModuleApiTest {
         return test.substring(from, to);
     }
 
-    /** The README's sync server snippet, verbatim. */
-    private static String readmeServerBlock() throws IOException {
+    /** The README's code block that starts with {@code start}, verbatim up to the block's end. */
+    private static String readmeBlock(String start) throws IOException {
         String readme = Files.readString(Path.of("../README.md"));
-        int from = readme.indexOf("try (CojsonServer server = CojsonServer.builder()");
+        int from = readme.indexOf(start);
         int to = from < 0 ? -1 : readme.indexOf("```", from);
-        assertTrue(from > 0 && to > from, "the README has the server snippet");
+        assertTrue(from > 0 && to > from, "the README has the snippet starting with " + start);
         return readme.substring(from, to);
     }
 

@@ -91,8 +91,8 @@ class NotesSampleTest {
             while (app.conflicts().isEmpty() && System.nanoTime() < deadline) TimeUnit.MILLISECONDS.sleep(50);
             List<io.cojson.client.Conflict> conflicts = app.conflicts();
             assertEquals(1, conflicts.size(), conflicts.toString());
-            assertEquals(app.notes().id().value(), conflicts.get(0).coValueId());
-            assertEquals("PRESERVED", conflicts.get(0).status());
+            assertEquals(app.notes().id(), conflicts.get(0).coValueId());
+            assertEquals(io.cojson.client.Conflict.Status.PRESERVED, conflicts.get(0).status());
             assertTrue(conflicts.get(0).open());
         }
         try (NotesSample app = NotesSample.open(alice, url, "Alice")) {
