@@ -8,7 +8,7 @@ module io.cojson.core {
     requires com.fasterxml.jackson.core;
     requires org.slf4j;
     requires com.ibm.icu;
-    requires lazysodium.java;
+    requires transitive lazysodium.java; // CryptoProviders.libsodium(Sodium) takes an app's binding (Android)
     requires com.sun.jna;
 
     exports io.cojson.core.values;

@@ -8,7 +8,7 @@ module io.cojson.sync {
     requires transitive io.cojson.storage;
     requires org.slf4j;
     requires com.fasterxml.jackson.core;
-    requires okhttp3;
+    requires transitive okhttp3; // WebSocketClientChannel and ReconnectingClient take an app's OkHttpClient
     requires okio;
     requires org.eclipse.jetty.server;
     requires org.eclipse.jetty.http;

@@ -189,9 +189,9 @@ public final class WebSocketClientChannel implements MessageChannel {
         return core.isEstablished() && !core.isTerminated();
     }
 
-    /** The transport's view of this connection (frame counts, batching), for tests and diagnostics. */
-    public ChannelCore core() {
-        return core;
+    /** WebSocket frames sent so far (messages are batched into fewer frames), for diagnostics. */
+    public long framesSent() {
+        return core.framesSent();
     }
 
     @Override

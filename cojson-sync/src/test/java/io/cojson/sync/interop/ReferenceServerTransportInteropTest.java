@@ -135,7 +135,7 @@ class ReferenceServerTransportInteropTest {
             c.send(load(ids.get(i))); // before the socket opened: one batched frame
         }
         for (String id : ids) assertUnknown(inbox.known(id, 20_000), id);
-        assertEquals(1, c.core().framesSent(), "20 loads in one frame");
+        assertEquals(1, c.framesSent(), "20 loads in one frame");
 
         String big = unknownId();
         c.send("{\"action\":\"load\",\"id\":\"" + big + "\",\"header\":false,\"sessions\":{},\"padding\":\"" + "p".repeat(6 * 1024 * 1024) + "\"}");

@@ -103,7 +103,7 @@ class WebSocketTransportTest {
             String got = l.next(30);
             assertTrue(sent.get(i).equals(got), "message " + i + " differs (" + got.length() + " chars)");
         }
-        assertTrue(c.core().framesSent() < sent.size() / 2, "batched: " + c.core().framesSent() + " frames");
+        assertTrue(c.framesSent() < sent.size() / 2, "batched: " + c.framesSent() + " frames");
         ChannelCore serverSide = (ChannelCore) nextAccepted();
         assertTrue(serverSide.isBatching(), "the server batches once the client did");
         assertTrue(serverSide.framesReceived() < sent.size());
