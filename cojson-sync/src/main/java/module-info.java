@@ -1,6 +1,6 @@
 /**
  * cojson sync: the app SDK's client object ({@code io.cojson.client.CojsonClient}) and, for teams
- * that run a sync server on the JVM, the WebSocket server ({@code io.cojson.sync.transport}).
+ * that run a sync server on the JVM, the server ({@code io.cojson.server.CojsonServer}).
  * The sync protocol, recovery and transport internals are not exported.
  */
 module io.cojson.sync {
@@ -10,12 +10,14 @@ module io.cojson.sync {
     requires com.fasterxml.jackson.core;
     requires transitive okhttp3; // WebSocketClientChannel and ReconnectingClient take an app's OkHttpClient
     requires okio;
-    requires org.eclipse.jetty.server;
-    requires org.eclipse.jetty.http;
-    requires org.eclipse.jetty.io;
-    requires org.eclipse.jetty.util;
-    requires org.eclipse.jetty.websocket.api;
-    requires org.eclipse.jetty.websocket.server;
+    // The server's libraries are optional (a client app does not get Jetty): a modular server app
+    // adds `requires org.eclipse.jetty.websocket.server;` (README, ModuleApiTest).
+    requires static org.eclipse.jetty.server;
+    requires static org.eclipse.jetty.http;
+    requires static org.eclipse.jetty.io;
+    requires static org.eclipse.jetty.util;
+    requires static org.eclipse.jetty.websocket.api;
+    requires static org.eclipse.jetty.websocket.server;
 
     exports io.cojson.client;
     exports io.cojson.server;

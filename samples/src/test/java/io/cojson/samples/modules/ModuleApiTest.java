@@ -55,6 +55,56 @@ class ModuleApiTest {
     }
 
     @Test
+    void aClientAppRunsOnTheModulePathWithoutTheServerLibraries() throws Exception {
+        Path src = tmp.resolve("client");
+        write(src.resolve("module-info.java"), "module app {\n    requires io.cojson.sync;\n}\n");
+        write(src.resolve("app/Main.java"), "package app;\n\nimport io.cojson.client.CojsonClient;\nimport io.cojson.core.values.CoMap;\n\n"
+                + "public class Main {\n    public static void main(String[] args) {\n"
+                + "        try (CojsonClient c = CojsonClient.builder().inMemory().build()) {\n"
+                + "            c.createAccount(\"Modular\");\n"
+                + "            CoMap m = c.node().createGroup().createMap().set(\"k\", \"v\");\n"
+                + "            System.out.println(\"ok \" + m.getString(\"k\"));\n"
+                + "        }\n    }\n}\n");
+        String modulePath = libraries(false);
+        assertTrue(!modulePath.contains("jetty"), modulePath);
+        Result r = compile(src, modulePath);
+        assertEquals(0, r.exit, r.output);
+        String output = run(src, modulePath);
+        assertTrue(output.contains("ok v"), output);
+    }
+
+    @Test
+    void aServerAppRunsOnTheModulePathWithTheServerLibrariesItRequires() throws Exception {
+        Path src = tmp.resolve("server");
+        // the recipe the README gives a modular server app
+        write(src.resolve("module-info.java"), "module app {\n    requires io.cojson.sync;\n    requires org.eclipse.jetty.websocket.server;\n}\n");
+        write(src.resolve("app/Main.java"), "package app;\n\nimport io.cojson.server.CojsonServer;\n\n"
+                + "public class Main {\n    public static void main(String[] args) throws Exception {\n"
+                + "        try (CojsonServer s = CojsonServer.builder().start()) {\n"
+                + "            System.out.println(\"listening \" + (s.port() > 0));\n"
+                + "        }\n    }\n}\n");
+        String modulePath = libraries(true);
+        Result r = compile(src, modulePath);
+        assertEquals(0, r.exit, r.output);
+        String output = run(src, modulePath);
+        assertTrue(output.contains("listening true"), output);
+    }
+
+    /** Runs {@code app/app.Main} compiled from {@code src} in a child JVM on the module path; returns its output once it exited 0. */
+    private static String run(Path src, String modulePath) throws Exception {
+        Path out = src.resolveSibling(src.getFileName() + "-out");
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(javaBin, "--module-path", modulePath + File.pathSeparator + out, "-m", "app/app.Main")
+                .redirectErrorStream(true).start();
+        boolean ended = p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+        if (!ended) p.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(ended, "the app ended within 60 s: " + output);
+        assertEquals(0, p.exitValue(), output);
+        return output;
+    }
+
+    @Test
     void anImportOfAnInternalPackageDoesNotCompile() throws IOException {
         Path src = tmp.resolve("bad");
         write(src.resolve("module-info.java"), "module app {\n    requires io.cojson.sync;\n}\n");
@@ -85,13 +135,23 @@ class ModuleApiTest {
 
     private record Result(int exit, String output) { }
 
-    private static Result compile(Path src) throws IOException {
-        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        assertTrue(javac != null, "a JDK runs the tests");
+    /** The libraries and their dependencies from this module's class path, with or without the server's (Jetty). */
+    private static String libraries(boolean withServer) {
         String modulePath = Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(e -> !TEST_ONLY.matcher(e.replace('\\', '/')).find())
+                .filter(e -> withServer || !e.replace('\\', '/').contains("/org/eclipse/jetty/"))
                 .collect(Collectors.joining(File.pathSeparator));
         assertTrue(modulePath.contains("cojson-sync"), "the sync library is on the module path: " + modulePath);
+        return modulePath;
+    }
+
+    private static Result compile(Path src) throws IOException {
+        return compile(src, libraries(true));
+    }
+
+    private static Result compile(Path src, String modulePath) throws IOException {
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        assertTrue(javac != null, "a JDK runs the tests");
         List<String> args = new ArrayList<>(List.of("--release", "17", "-d", src.resolveSibling(src.getFileName() + "-out").toString(),
                 "--module-path", modulePath));
         try (Stream<Path> files = Files.walk(src)) {
