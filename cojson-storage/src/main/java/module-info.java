@@ -8,6 +8,10 @@ module io.cojson.storage {
     requires org.slf4j;
     requires com.fasterxml.jackson.core;
     requires mapdb;
+    // MapDB is an automatic module; these dependencies of it are named modules, which nothing would
+    // resolve on an app's module path otherwise (ModuleApiTest runs a client with storage there)
+    requires kotlin.stdlib;
+    requires com.google.common;
 
     exports io.cojson.storage;
     exports io.cojson.storage.internal to io.cojson.sync;

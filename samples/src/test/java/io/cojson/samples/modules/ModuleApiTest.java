@@ -60,7 +60,7 @@ class ModuleApiTest {
         write(src.resolve("module-info.java"), "module app {\n    requires io.cojson.sync;\n}\n");
         write(src.resolve("app/Main.java"), "package app;\n\nimport io.cojson.client.CojsonClient;\nimport io.cojson.core.values.CoMap;\n\n"
                 + "public class Main {\n    public static void main(String[] args) {\n"
-                + "        try (CojsonClient c = CojsonClient.builder().inMemory().build()) {\n"
+                + "        try (CojsonClient c = CojsonClient.builder().dataDirectory(java.nio.file.Path.of(args[0])).build()) {\n"
                 + "            c.createAccount(\"Modular\");\n"
                 + "            CoMap m = c.node().createGroup().createMap().set(\"k\", \"v\");\n"
                 + "            System.out.println(\"ok \" + m.getString(\"k\"));\n"
@@ -69,7 +69,7 @@ class ModuleApiTest {
         assertTrue(!modulePath.contains("jetty"), modulePath);
         Result r = compile(src, modulePath);
         assertEquals(0, r.exit, r.output);
-        String output = run(src, modulePath);
+        String output = run(src, modulePath, tmp.resolve("client-data").toString()); // MapDB storage on the module path too
         assertTrue(output.contains("ok v"), output);
     }
 
@@ -91,11 +91,12 @@ class ModuleApiTest {
     }
 
     /** Runs {@code app/app.Main} compiled from {@code src} in a child JVM on the module path; returns its output once it exited 0. */
-    private static String run(Path src, String modulePath) throws Exception {
+    private static String run(Path src, String modulePath, String... args) throws Exception {
         Path out = src.resolveSibling(src.getFileName() + "-out");
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(javaBin, "--module-path", modulePath + File.pathSeparator + out, "-m", "app/app.Main")
-                .redirectErrorStream(true).start();
+        List<String> cmd = new ArrayList<>(List.of(javaBin, "--module-path", modulePath + File.pathSeparator + out, "-m", "app/app.Main"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         boolean ended = p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
         if (!ended) p.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
