@@ -76,9 +76,11 @@ class RLRestartWindowTest {
         final AtomicInteger unavailable = new AtomicInteger();
         final List<Integer> closeCodes = new CopyOnWriteArrayList<>();
         final AtomicBoolean running = new AtomicBoolean(true);
+        /** Connections opened so far. */
+        final AtomicInteger opened = new AtomicInteger();
         private final RawCoID id;
         private final StringBuilder text = new StringBuilder();
-        private volatile boolean connected;
+        volatile boolean connected;
 
         Loader(RawCoID id) {
             this.id = id;
@@ -91,6 +93,7 @@ class RLRestartWindowTest {
                 try {
                     WebSocket ws = http.newWebSocketBuilder().buildAsync(URI.create(url), this).get(2, TimeUnit.SECONDS);
                     connected = true;
+                    opened.incrementAndGet();
                     while (running.get() && connected) {
                         ws.sendText(load, true).get(2, TimeUnit.SECONDS);
                         Thread.sleep(50);
@@ -189,6 +192,11 @@ class RLRestartWindowTest {
         List<SyncError> serverErrors = new ArrayList<>();
         for (int restart = 0; restart < 2; restart++) {
             Thread.sleep(700);
+            // both clients are connected to this server before it stops (on a loaded machine a fixed
+            // pause alone let a restart pass while the loader was still reconnecting)
+            int wanted = restart + 1;
+            await("the loader connected to server " + wanted, () -> loader.opened.get() >= wanted && loader.connected);
+            await("the Java client connected to server " + wanted, () -> rc.connections() >= wanted && alice.peer("server").isPresent());
             serverErrors.addAll(s.errors);
             stop(s); // what SIGTERM runs
             Thread.sleep(1000);
