@@ -40,7 +40,7 @@ class ModelScenariosTest {
             w.edit(0); // encrypted with the new key
             w.tick(5);
             w.crash(0, true, Integer.MAX_VALUE);
-            System.err.println("DEBUG after crash\n" + w.describe()); // whatever was sent arrives; the rotation was neither stored nor sent
+            // whatever was sent arrives; the rotation was neither stored nor sent
             w.safety();
             w.heal();
             assertDoesNotThrow(w::liveness, "everything the server holds is readable by every device");
