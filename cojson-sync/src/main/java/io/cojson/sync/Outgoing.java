@@ -272,7 +272,20 @@ final class Outgoing {
     /** Sessions of {@code id} not to push to {@code peer} until recovery verified them (T4, recovery.md §4.2). */
     private Set<SessionID> held(PeerState peer, RawCoID id) {
         if (peer.role() != PeerRole.SERVER || ctx.hooks == RecoveryHooks.NONE) return Set.of();
-        return ctx.hooks.holdBeforePush(peer, id);
+        Set<SessionID> hold = ctx.hooks.holdBeforePush(peer, id);
+        // A private transaction may use a read key that only a held session of the owning group
+        // reveals: pushed alone, and that tail lost in a crash, it could never be read by anyone
+        // (found by the model-based property). The value's same sessions wait with the group's.
+        RawCoID group = ctx.node.locked(() -> {
+            CoValueCore core = ctx.node.get(id);
+            return core != null && core.header().ruleset() instanceof io.cojson.core.header.Ruleset.OwnedByGroup o ? o.group() : null;
+        });
+        if (group == null) return hold;
+        Set<SessionID> groupHold = ctx.hooks.holdBeforePush(peer, group);
+        if (groupHold.isEmpty()) return hold;
+        Set<SessionID> all = new java.util.HashSet<>(hold);
+        all.addAll(groupHold);
+        return all;
     }
 
     /** {@code cap} without the {@code held} sessions (node lock held). */

@@ -153,15 +153,7 @@ class RecoveryCoordinatorTest {
     @DisplayName("RA-8 Forged correction: a report altered by one byte is rejected and counted; state and storage unchanged; the genuine one still recovers")
     void RA8_forgedReportChangesNothing() {
         List<SessionPiece> genuine = serverVersion();
-        SessionPiece last = genuine.get(genuine.size() - 1);
-        List<Transaction> altered = new ArrayList<>(last.transactions());
-        Transaction.Private p = (Transaction.Private) altered.get(altered.size() - 1);
-        String enc = p.encryptedChanges();
-        char c = enc.charAt(enc.length() - 1);
-        altered.set(altered.size() - 1, new Transaction.Private(enc.substring(0, enc.length() - 1) + (c == 'a' ? 'b' : 'a'), p.keyUsed(),
-                p.madeAt(), p.meta()));
-        List<SessionPiece> forged = new ArrayList<>(genuine.subList(0, genuine.size() - 1));
-        forged.add(new SessionPiece(s, last.after(), altered, last.lastSignature()));
+        List<SessionPiece> forged = forged(genuine);
         List<Transaction> before = local(s);
         KnownState storedBefore = disk.knownState(f.map);
 
@@ -179,6 +171,47 @@ class RecoveryCoordinatorTest {
         server.send(SyncMessage.SignatureMismatch.of(f.map, s, genuine, "test"));
         await("DONE", () -> rc.status(f.map, s).state() == RecoveryState.DONE);
         assertEquals(1, rc.stats().committed());
+        assertEquals("{\"title\":\"Task\",\"status\":\"review\",\"assignee\":\"bob\",\"archived\":\"false\"}",
+                SyncTestKit.mapJson(restarted, f.map));
+    }
+
+    /** {@code genuine} with the last transaction's encrypted changes altered by one character. */
+    private List<SessionPiece> forged(List<SessionPiece> genuine) {
+        SessionPiece last = genuine.get(genuine.size() - 1);
+        List<Transaction> altered = new ArrayList<>(last.transactions());
+        Transaction.Private p = (Transaction.Private) altered.get(altered.size() - 1);
+        String enc = p.encryptedChanges();
+        char c = enc.charAt(enc.length() - 1);
+        altered.set(altered.size() - 1, new Transaction.Private(enc.substring(0, enc.length() - 1) + (c == 'a' ? 'b' : 'a'), p.keyUsed(),
+                p.madeAt(), p.meta()));
+        List<SessionPiece> forged = new ArrayList<>(genuine.subList(0, genuine.size() - 1));
+        forged.add(new SessionPiece(s, last.after(), altered, last.lastSignature()));
+        return forged;
+    }
+
+    @Test
+    @DisplayName("§5.1 Single flight: a report that arrives after a run took its own, while that run is still ending, runs next instead of being dropped (RA-8's intermittent DONE timeout)")
+    void reportArrivingWhileARunEndsRunsNext() throws InterruptedException {
+        List<SessionPiece> genuine = serverVersion();
+        java.util.concurrent.CountDownLatch secondArrived = new java.util.concurrent.CountDownLatch(1);
+        // Holds the ending run right after it published FAILED (a slow recovery thread under load), bounded.
+        rc.onStatus(st -> {
+            if (st.state() != RecoveryState.FAILED) return;
+            try {
+                secondArrived.await(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        server.send(SyncMessage.SignatureMismatch.of(f.map, s, forged(genuine), "test"));
+        await("FAILED", () -> rc.status(f.map, s).state() == RecoveryState.FAILED);
+        server.send(SyncMessage.SignatureMismatch.of(f.map, s, genuine, "test"));
+        await("the genuine report reached the coordinator", () -> rc.stats().triggers() == 2);
+        secondArrived.countDown();
+        await("DONE", () -> rc.status(f.map, s).state() == RecoveryState.DONE);
+        assertEquals(1, rc.stats().committed());
+        assertEquals(0, rc.stats().merged(), "the report came after the first run took its own: not merged into it");
+        await("nothing left waiting", () -> rc.pending() == 0); // DONE is published just before the job is removed
         assertEquals("{\"title\":\"Task\",\"status\":\"review\",\"assignee\":\"bob\",\"archived\":\"false\"}",
                 SyncTestKit.mapJson(restarted, f.map));
     }

@@ -13,6 +13,7 @@ import io.cojson.sync.SyncManager;
 import io.cojson.sync.SyncMessage;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -204,6 +205,7 @@ final class ClientTriggers implements RecoveryHooks {
                 release(key);
                 checked(key);
                 sync.sessionRecovered(key.id(), key.session(), 0, null);
+                pushOwnedBy(key.id());
             } else {
                 submitted.add(key);
                 submit.submit(server, version, trigger);
@@ -220,6 +222,7 @@ final class ClientTriggers implements RecoveryHooks {
             release(key);
             sync.sessionRecovered(key.id(), key.session(), server.knownState(key.id()) == null ? 0
                     : server.knownState(key.id()).count(key.session()), null);
+            pushOwnedBy(key.id());
             return;
         }
         // A 0.20.19 server that errored the value ignores it on this connection: once per peer, a fresh one (§4.2).
@@ -228,6 +231,27 @@ final class ClientTriggers implements RecoveryHooks {
             sync.reconnect(server);
         }
         // Still held: the next push to a server (on the new connection) fetches again.
+    }
+
+    /**
+     * After a group's session was released: the values it owns held the same session back with
+     * it (a private transaction may use a key only that session reveals), so they are pushed too,
+     * after the group.
+     */
+    private void pushOwnedBy(RawCoID group) {
+        List<RawCoID> owned = node.locked(() -> {
+            CoValueCore g = node.get(group);
+            if (g == null || !g.isGroupOrAccount()) return List.<RawCoID>of();
+            List<RawCoID> out = new java.util.ArrayList<>();
+            for (RawCoID id : node.ids()) {
+                CoValueCore c = node.get(id);
+                if (c != null && c.header().ruleset() instanceof io.cojson.core.header.Ruleset.OwnedByGroup o && o.group().equals(group)) {
+                    out.add(id);
+                }
+            }
+            return out;
+        });
+        for (RawCoID id : owned) sync.push(id);
     }
 
     private void release(Key key) {
@@ -256,6 +280,7 @@ final class ClientTriggers implements RecoveryHooks {
                     release(key);
                     if (s.state() != RecoveryState.FAILED) checked(key);
                     sync.push(s.id()); // what was held back from the servers goes out now
+                    pushOwnedBy(s.id());
                 }
             }
             default -> { }

@@ -43,8 +43,9 @@ import org.slf4j.LoggerFactory;
  * every server peer's state of S is set to the server's length (§5.6).
  *
  * <p>All recoveries run on one worker thread of their own, so every step for a CoValue is
- * serialized; a trigger for a (CoValue, session) already waiting or running replaces its server
- * version instead of starting a second run (single flight); waiting runs start dependencies
+ * serialized; a trigger for a (CoValue, session) already waiting replaces its server version
+ * instead of starting a second run (single flight), and one that arrives after the running attempt
+ * read its version makes the job run once more when it ends (never dropped); waiting runs start dependencies
  * first (a group before the values it owns). A run that fails for a transient reason (storage)
  * is retried with exponential backoff, a bounded number of times; a server version that does not
  * verify is rejected without retry until the next report. The node keeps working meanwhile.
@@ -124,6 +125,10 @@ public final class RecoveryCoordinator implements AutoCloseable {
         SessionID target;
         int attempt;
         boolean running;
+        /** The running attempt read {@link #report}: a report arriving now is for a run of its own. */
+        boolean taken;
+        /** A report arrived after the running attempt took its own: the job runs again with it. */
+        boolean again;
 
         Job(Key key, SyncMessage.SignatureMismatch report) {
             this.key = key;
@@ -296,7 +301,10 @@ public final class RecoveryCoordinator implements AutoCloseable {
             if (j != null) {
                 j.report = m; // the newest version wins; one run handles both
                 j.trigger = triggerName;
-                merged.incrementAndGet();
+                // Too late for a running attempt that took its report already: it would end and drop
+                // this one (a lost trigger leaves its session held or unrecovered), so the job runs again.
+                if (j.running && j.taken) j.again = true;
+                else merged.incrementAndGet();
                 schedule = false;
             } else {
                 jobs.put(key, j = new Job(key, m));
@@ -329,6 +337,13 @@ public final class RecoveryCoordinator implements AutoCloseable {
         }
         synchronized (jobs) {
             job.running = false;
+            job.taken = false;
+            if (job.again && !closed) { // a newer report: a fresh run with fresh attempts
+                job.again = false;
+                job.attempt = 0;
+                worker.execute(this::runNext);
+                return;
+            }
             if (retry && !closed && job.attempt < options.maxAttempts()) {
                 long delay = options.firstBackoff().toMillis() << Math.min(job.attempt - 1, 16);
                 worker.schedule(this::runNext, delay, TimeUnit.MILLISECONDS);
@@ -373,6 +388,7 @@ public final class RecoveryCoordinator implements AutoCloseable {
         SyncMessage.SignatureMismatch report;
         synchronized (jobs) {
             report = job.report;
+            job.taken = true;
             job.attempt++;
         }
         Key key = job.key;
