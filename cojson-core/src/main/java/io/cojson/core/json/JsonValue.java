@@ -123,6 +123,23 @@ public sealed interface JsonValue
             return new FreshFields();
         }
 
+        /**
+         * Builds an object field by field, as {@code JSON.parse} does: a repeated key keeps its first
+         * position and takes the last value. Small objects are stored compactly. Use once.
+         */
+        public static final class Builder {
+            private final SmallFields.Builder fields = new SmallFields.Builder();
+
+            public Builder put(String key, JsonValue value) {
+                fields.put(java.util.Objects.requireNonNull(key, "key"), java.util.Objects.requireNonNull(value, "value"));
+                return this;
+            }
+
+            public Obj build() {
+                return new Obj(fields.build());
+            }
+        }
+
         /** See {@link #freshFields()}. */
         public static LinkedHashMap<String, JsonValue> freshFields(int expected) {
             return new FreshFields(expected);

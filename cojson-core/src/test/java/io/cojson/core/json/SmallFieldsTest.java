@@ -64,4 +64,25 @@ class SmallFieldsTest {
         assertThrows(UnsupportedOperationException.class, () -> f.entrySet().iterator().next().setValue(JsonValue.NULL));
         assertTrue(f.containsKey("a"));
     }
+
+    @Test
+    void theObjectBuilderFollowsJsonParseAndTheJacksonPathUsesIt() {
+        for (int n = 0; n <= SmallFields.MAX + 3; n++) {
+            JsonValue.Obj.Builder b = new JsonValue.Obj.Builder();
+            for (int i = 0; i < n; i++) b.put("k" + (n - i), JsonValue.of(i));
+            b.put("k" + n, JsonValue.of("again")); // a repeated key: first position, last value (n > 0)
+            JsonValue.Obj built = b.build();
+            String text = object(n);
+            String expected = n == 0 ? "{\"k0\":\"again\"}" : text.replace("\"k" + n + "\":0", "\"k" + n + "\":\"again\"");
+            assertEquals(expected, JsonWriter.stringify(built));
+            int distinct = Math.max(n, 1);
+            assertEquals(distinct <= SmallFields.MAX, built.fields() instanceof SmallFields, "small objects stay compact");
+            // the Jackson path (whitespace makes the fast cursor hand the text over) builds the same
+            JsonValue viaJackson = Json.parseWithJackson(" " + text.replace("{", "{ ") + " ");
+            assertEquals(Json.parse(text), viaJackson);
+        }
+        JsonValue.Obj indexed = new JsonValue.Obj.Builder().put("b", JsonValue.of(1)).put("2", JsonValue.of(2)).put("1", JsonValue.of(3)).build();
+        assertEquals("{\"1\":3,\"2\":2,\"b\":1}", JsonWriter.stringify(indexed), "array-index keys first, as in JS");
+        assertThrows(NullPointerException.class, () -> new JsonValue.Obj.Builder().put(null, JsonValue.NULL));
+    }
 }
