@@ -103,6 +103,12 @@ class DeterministicRecoveryModelProperties {
             io.cojson.sync.transport.FaultPoints.SYNC_LOCAL_BATCH_AFTER_SEND_BEFORE_STORE_COMMIT,
             io.cojson.sync.transport.FaultPoints.SYNC_INCOMING_BEFORE_HANDLE,
             RecoveryCoordinator.DETECTED, RecoveryCoordinator.AFTER_SWAP, RecoveryCoordinator.AFTER_PROPAGATE);
+    /** {@link Armed#device} of a crash of the server. */
+    static final int SERVER = -1;
+    /** The server's crash points (its storage commits before it acknowledges, RL-21); counted as {@code server:<point>}. */
+    static final List<String> SERVER_CRASH_POINTS = List.of(io.cojson.sync.transport.FaultPoints.SERVER_BEFORE_ACK,
+            io.cojson.sync.transport.FaultPoints.SYNC_INCOMING_BEFORE_HANDLE);
+    static final String SERVER_PREFIX = "server:";
     static final List<String> RECOVERY_CRASH_POINTS = CRASH_POINTS.stream().filter(p -> p.startsWith("recovery.")).toList();
     /** Crashes that really happened at each point, over this JVM's run (the summary and the coverage check read them). */
     static final Map<String, Long> CRASHED_AT = new java.util.TreeMap<>();
@@ -114,7 +120,14 @@ class DeterministicRecoveryModelProperties {
         final boolean privateTx;
         final AgentSecret secret = CRYPTO.newRandomAgentSecret();
         final LocalNode first = Accounts.create(CRYPTO, secret, "Alice");
-        final SyncManager server = SyncManager.create(LocalNode.forAgent(CRYPTO, CRYPTO.newRandomAgentSecret()), options("server"));
+        final AgentSecret serverSecret = CRYPTO.newRandomAgentSecret();
+        /** The server's storage: it survives a server crash with what it committed (a store whose task never ran did not). */
+        final MemoryStorage serverDisk = new MemoryStorage();
+        SyncManager server;
+        Object serverOwner;
+        /** Set when the server died at a fault point; it restarts at the end of the action. */
+        String serverDeath;
+        int serverCrashes;
         /** The thread that runs the schedule: fault hits from any other thread (another test's) are not ours. */
         final Thread thread = Thread.currentThread();
         /** A crash waiting for its point; cleared when it fires (or at heal). */
@@ -145,6 +158,7 @@ class DeterministicRecoveryModelProperties {
         World(String type, boolean privateTx) {
             CURRENT.set(this); // closed by the property even when the schedule fails half-way
             io.cojson.storage.Faults.intercept(this::faultHit); // removed by close(), in the property's finally
+            startServer();
             this.type = type;
             this.privateTx = privateTx;
             group = GroupOperations.createGroup(first, null);
@@ -153,6 +167,40 @@ class DeterministicRecoveryModelProperties {
             devices.add(start(new Device("B", clone(first, null))));
             for (Device d : devices) d.disk = clone(d.node, d.node.sessionID());
             settle();
+        }
+
+        void startServer() {
+            serverOwner = "server#" + (++incarnations);
+            serverDeath = null;
+            SimScheduler.Owned exec = clock.owned(serverOwner);
+            server = SyncManager.create(LocalNode.forAgent(CRYPTO, serverSecret), options(serverOwner).withStorage(serverDisk.on(exec)));
+        }
+
+        /**
+         * The server process dies: what it was handling and storing is gone (its queued stores never
+         * commit), what it sent may still reach the devices, what was on its way to it is lost; it
+         * restarts on its storage and every device reconnects.
+         */
+        void crashServer() {
+            clock.kill(serverOwner);
+            for (Device d : devices) if (d.link != null) d.link.server.close();
+            for (SimLink l : orphans) l.cut("server gone");
+            orphans.clear();
+            restartServer();
+        }
+
+        void restartServer() {
+            for (Device d : devices) { // the server's last messages arrive, then the close
+                SimLink l = d.link;
+                for (int i = 0; i < 10_000 && l.deliver(l.client, 0, false); i++) settle();
+                l.cut("server gone");
+            }
+            settle();
+            server.close();
+            startServer();
+            for (Device d : devices) connect(d);
+            serverCrashes++;
+            crashes++;
         }
 
         SyncOptions options(Object owner) {
@@ -292,6 +340,18 @@ class DeterministicRecoveryModelProperties {
          */
         void faultHit(String point) {
             if (Thread.currentThread() != thread || armed == null || !armed.point().equals(point)) return;
+            if (armed.device() == SERVER) {
+                if (serverDeath != null || !serverOwner.equals(clock.running())) return;
+                serverDeath = point;
+                armed = null;
+                clock.kill(serverOwner);
+                for (Device d : devices) if (d.link != null) d.link.server.close();
+                synchronized (CRASHED_AT) {
+                    CRASHED_AT.merge(SERVER_PREFIX + point, 1L, Long::sum);
+                }
+                log.add("  (the server died at " + point + ")");
+                return;
+            }
             Device d = devices.get(armed.device());
             if (d.death != null || !d.owner.equals(clock.running())) return;
             d.death = new Death(point, d.rc.stats().committed(), armed.reuseSession(), armed.reaching());
@@ -315,6 +375,11 @@ class DeterministicRecoveryModelProperties {
 
         /** Restarts the devices that died at a fault point during the action. */
         void restartDead() {
+            if (serverDeath != null) {
+                for (SimLink l : orphans) l.cut("server gone");
+                orphans.clear();
+                restartServer();
+            }
             for (int i = 0; i < devices.size(); i++) {
                 Death death = devices.get(i).death;
                 if (death != null) crash(i, death.reuseSession(), death.reaching());
@@ -367,6 +432,18 @@ class DeterministicRecoveryModelProperties {
             });
         }
 
+        /** The values of the transactions the server's storage committed. */
+        List<String> serverStored() {
+            for (Device d : devices) learnPayloads(d.node);
+            List<String> out = new ArrayList<>();
+            for (var piece : serverDisk.committed(id)) {
+                for (var sp : piece.sessions()) {
+                    for (var tx : sp.transactions()) out.add(byPayload.getOrDefault(payload(tx), "?unknown transaction"));
+                }
+            }
+            return out;
+        }
+
         /** The values of {@code d}'s transactions that the server has acknowledged to it, as {@code waitForSync} counts them. */
         List<String> acknowledged(Device d) {
             var acked = d.sync.peer("server").map(p -> p.knownState(id)).orElse(null);
@@ -407,7 +484,7 @@ class DeterministicRecoveryModelProperties {
                 if (new HashSet<>(p).size() != p.size()) throw new AssertionError("a value twice: " + p + "\n" + describe());
                 if (!written.containsAll(p)) throw new AssertionError("a value nobody wrote: " + p + "\n" + describe());
             }
-            mustSurvive.addAll(all.get(0));
+            mustSurvive.addAll(serverStored()); // its memory may die with it; what it committed may not
             for (Device d : devices) {
                 mustSurvive.addAll(present(d.disk));
                 mustSurvive.addAll(acknowledged(d));
@@ -530,6 +607,9 @@ class DeterministicRecoveryModelProperties {
                 Arbitraries.integers().between(0, 3))
                 .as((d, point, reuse, reaching) -> step("crash " + d + " at " + point + (reuse ? " (same session)" : " (new session)")
                         + ", " + reaching + " in-flight messages still reach the server", w -> w.arm(d, point, reuse, reaching)));
+        Action.Independent<World> serverCrash = () -> Arbitraries.of(SERVER_CRASH_POINTS).injectNull(0.3).map(point -> point == null
+                ? step("crash the server", World::crashServer)
+                : step("crash the server at " + point, w -> w.arm(SERVER, point, false, 0)));
         Action.Independent<World> tick = () -> Arbitraries.of(1L, 20L, 250L, 5_000L).map(ms -> step("tick " + ms + " ms", w -> w.tick(ms)));
         Action.Independent<World> crash = () -> Combinators.combine(device, Arbitraries.of(true, false), Arbitraries.integers().between(0, 3))
                 .as((d, reuse, reaching) -> step("crash " + d + (reuse ? " (same session)" : " (new session)") + ", " + reaching
@@ -538,7 +618,7 @@ class DeterministicRecoveryModelProperties {
                 .startWith(() -> new World(TYPES.get(kind % 3), kind >= 3))
                 .withAction(5, edit).withAction(2, persist).withAction(8, net).withAction(3, flush).withAction(1, reconnect)
                 .withAction(2, tick).withAction(3, crash).withAction(1, sentThenCrash).withAction(1, groupEdit)
-                .withAction(2, crashAt)
+                .withAction(2, crashAt).withAction(1, serverCrash)
                 .withMaxTransformations(24));
     }
 
@@ -584,7 +664,9 @@ class DeterministicRecoveryModelProperties {
         // Every listed point must have been crashed at in a CI-sized run: a renamed or unreached point fails the build
         if (TRIES < COVERAGE_MIN_SCHEDULES) return;
         synchronized (CRASHED_AT) {
-            for (String point : CRASH_POINTS) {
+            List<String> all = new ArrayList<>(CRASH_POINTS);
+            for (String p : SERVER_CRASH_POINTS) all.add(SERVER_PREFIX + p);
+            for (String point : all) {
                 if (CRASHED_AT.getOrDefault(point, 0L) == 0) {
                     throw new AssertionError("no schedule crashed a device at " + point + " (crashes per point: " + CRASHED_AT + ")");
                 }

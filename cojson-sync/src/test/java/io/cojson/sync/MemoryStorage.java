@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -32,33 +31,61 @@ final class MemoryStorage implements SyncStorage {
         final Map<SessionID, Session> sessions = new LinkedHashMap<>();
     }
 
-    private final Map<RawCoID, Stored> data = new HashMap<>();
-    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "memory-storage");
-        t.setDaemon(true);
-        return t;
-    });
+    private final Map<RawCoID, Stored> data;
+    private final java.util.concurrent.Executor thread;
     final AtomicInteger stores = new AtomicInteger();
+
+    MemoryStorage() {
+        this(new HashMap<>(), Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "memory-storage");
+            t.setDaemon(true);
+            return t;
+        }));
+    }
+
+    private MemoryStorage(Map<RawCoID, Stored> data, java.util.concurrent.Executor thread) {
+        this.data = data;
+        this.thread = thread;
+    }
+
+    /**
+     * The same stored data, reached through {@code exec} (a deterministic run's process: a call
+     * whose task never runs because the process died is a write that never committed).
+     */
+    MemoryStorage on(java.util.concurrent.Executor exec) {
+        return new MemoryStorage(data, exec);
+    }
+
+    /** What is committed: every stored value's pieces, as {@link #load} returns them (synchronously). */
+    List<ContentPiece> committed(RawCoID id) {
+        synchronized (data) {
+            return pieces(id);
+        }
+    }
 
     @Override
     public CompletableFuture<List<ContentPiece>> load(RawCoID id) {
         return CompletableFuture.supplyAsync(() -> {
             synchronized (data) {
-                Stored s = data.get(id);
-                List<ContentPiece> out = new ArrayList<>();
-                if (s == null) return out;
-                out.add(new ContentPiece(id, s.header, List.of()));
-                s.sessions.forEach((sid, session) -> {
-                    int from = 0;
-                    for (Map.Entry<Integer, String> e : session.signatureAt.entrySet()) {
-                        out.add(new ContentPiece(id, null, List.of(new ContentPiece.SessionPiece(sid, from,
-                                session.txs.subList(from, e.getKey() + 1), e.getValue()))));
-                        from = e.getKey() + 1;
-                    }
-                });
-                return out;
+                return pieces(id);
             }
         }, thread);
+    }
+
+    private List<ContentPiece> pieces(RawCoID id) { // data's lock held
+        Stored s = data.get(id);
+        List<ContentPiece> out = new ArrayList<>();
+        if (s == null) return out;
+        out.add(new ContentPiece(id, s.header, List.of()));
+        s.sessions.forEach((sid, session) -> {
+            int from = 0;
+            for (Map.Entry<Integer, String> e : session.signatureAt.entrySet()) {
+                out.add(new ContentPiece(id, null, List.of(new ContentPiece.SessionPiece(sid, from,
+                        List.copyOf(session.txs.subList(from, e.getKey() + 1)), e.getValue()))));
+                from = e.getKey() + 1;
+            }
+        });
+        return out;
     }
 
     @Override
