@@ -190,6 +190,41 @@ class SessionReplacementTest {
         }
     }
 
+    /**
+     * The replaced row counts the bytes of the server version's last piece since its checkpoint, so
+     * writes stored one at a time after the replacement get their checkpoints where the server's
+     * session has them (the same rule, sync-protocol.md §11): a load cuts at exactly those indexes.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kinds")
+    void afterAReplacementCheckpointsContinueFromTheServerVersionsLastPiece(String kind, Function<Path, CoValueStorage> open) {
+        String big = "v".repeat(40_000);
+        Fork f = new Fork(new String[] {"title=Task"}, new String[] {"k0=" + big, "k1=" + big, "k2=" + big, "k3=" + big},
+                new String[] {"assignee=bob"});
+        assertEquals(2, Fork.pieces(f.server, 0).size(), "a checkpoint inside the server version, a second piece after it");
+        try (CoValueStorage s = open.apply(tmp.resolve(kind))) {
+            storeAll(s, f.localContent());
+            ReplaceResult r = await(s.replaceSession(f.replacement(1)));
+            s.advanceChainEpoch(f.id, f.s, r.epoch());
+            int before = f.server.size();
+            // the server goes on; each write is stored on its own, as a client sending every write does
+            for (String kv : new String[] {"after1=" + "w".repeat(70_000), "after2=x", "after3=" + big, "after4=" + big}) {
+                int from = f.server.size();
+                f.set(f.server, kv, 1_800_000_000_000L + from);
+                assertEquals(StoreResult.Status.STORED, await(s.store(new ContentPiece(f.id, null, Fork.pieces(f.server, from)))).status());
+            }
+            assertTrue(f.server.signatureAfter().containsKey(before), "non-vacuous: the last piece's bytes and the next write exceed the limit");
+            java.util.TreeSet<Integer> ends = new java.util.TreeSet<>(f.server.signatureAfter().keySet());
+            ends.add(f.server.size() - 1);
+            List<Integer> expected = List.copyOf(ends);
+            List<Integer> loaded = new java.util.ArrayList<>();
+            s.load(f.id, p -> p.sessions().stream().filter(x -> x.sessionID().equals(f.s))
+                    .forEach(x -> loaded.add(x.after() + x.transactions().size() - 1)));
+            assertEquals(expected, loaded, "the last index of each loaded piece of S");
+            assertEquals(f.server.lastSignature(), TestSupport.reload(s, f.id).get(f.id).sessions().get(f.s).lastSignature());
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("kinds")
     void aDeletedValueKeepsOnlyItsTombstone(String kind, Function<Path, CoValueStorage> open) {
