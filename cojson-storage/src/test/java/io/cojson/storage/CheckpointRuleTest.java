@@ -68,4 +68,30 @@ class CheckpointRuleTest {
             assertEquals(List.of(3, 3), loadedPieceSizes(s, map));
         }
     }
+
+    /** The reference's storage measures JS string lengths (UTF-16 units), as sync-protocol.md §11 says. */
+    private static int jsLength(LocalNode node, RawCoID map, int index) {
+        return ((Transaction.Trusting) node.get(map).sessions().get(node.sessionID()).transactions().get(index)).changes().length();
+    }
+
+    /**
+     * Sizes are JS string lengths of the changes, not UTF-8 bytes: a value of two-byte characters
+     * counts each once. The first two writes fill the limit exactly in UTF-16 units (in UTF-8 bytes
+     * they exceed it at the second), so the checkpoint comes after the third.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.cojson.storage.MapDbStorageTest#kinds")
+    void sizesAreCountedInUtf16UnitsAsInTheReference(String kind, Function<Path, CoValueStorage> open) {
+        LocalNode node = TestSupport.agentNode();
+        RawCoID map = TestSupport.newValue(node, "comap");
+        try (CoValueStorage s = open.apply(tmp.resolve(kind))) {
+            write(s, node, map, "\u00e9".repeat(50_000), KnownState.empty(map)); // é: 1 UTF-16 unit, 2 UTF-8 bytes
+            int first = jsLength(node, map, 0);
+            assertTrue(size(node, map, 0) > first + 40_000, "non-vacuous: UTF-8 counts more");
+            int overhead = first - 50_000;
+            for (String v : List.of("x".repeat(LIMIT - first - overhead), "s", "u")) write(s, node, map, v, node.get(map).knownState());
+            assertEquals(LIMIT, first + jsLength(node, map, 1), "the first two fill the limit exactly");
+            assertEquals(List.of(3, 1), loadedPieceSizes(s, map));
+        }
+    }
 }
