@@ -69,6 +69,34 @@ class CheckpointRuleTest {
         }
     }
 
+    /** Private writes count the length of their encryptedChanges (the ciphertext, not the plaintext). */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.cojson.storage.MapDbStorageTest#kinds")
+    void privateTransactionsCountTheirEncryptedChanges(String kind, Function<Path, CoValueStorage> open) {
+        LocalNode alice = io.cojson.core.node.Accounts.create(TestSupport.CRYPTO, "Alice");
+        RawCoID group = io.cojson.core.node.GroupOperations.createGroup(alice, null);
+        RawCoID map = io.cojson.core.node.Accounts.createOwned(alice, "comap", group, io.cojson.core.json.JsonValue.NULL);
+        KnownState before = alice.get(map).knownState();
+        try (CoValueStorage s = open.apply(tmp.resolve(kind))) {
+            for (ContentPiece p : NodeContent.since(alice, map, KnownState.empty(map))) await(s.store(p));
+            for (int i = 0; i < 4; i++) {
+                before = alice.get(map).knownState();
+                TestSupport.set(alice, map, "a", io.cojson.core.json.JsonValue.of("p".repeat(40_000) + i), true);
+                for (ContentPiece p : NodeContent.since(alice, map, before)) assertEquals(StoreResult.Status.STORED, await(s.store(p)).status());
+            }
+            List<Transaction> txs = alice.get(map).sessions().get(alice.sessionID()).transactions();
+            int first = txs.size() - 4;
+            for (Transaction tx : txs.subList(first, txs.size())) {
+                int n = ((Transaction.Private) tx).encryptedChanges().length();
+                assertTrue(n > LIMIT / 2 && n < LIMIT, "each write alone stays below the limit, two exceed it: " + n);
+            }
+            List<Integer> ends = new ArrayList<>();
+            s.load(map, p -> p.sessions().stream().filter(x -> x.sessionID().equals(alice.sessionID()))
+                    .forEach(x -> ends.add(x.after() + x.transactions().size() - 1)));
+            assertEquals(List.of(first + 1, first + 3), ends, "a checkpoint after every second write");
+        }
+    }
+
     /** The reference's storage measures JS string lengths (UTF-16 units), as sync-protocol.md §11 says. */
     private static int jsLength(LocalNode node, RawCoID map, int index) {
         return ((Transaction.Trusting) node.get(map).sessions().get(node.sessionID()).transactions().get(index)).changes().length();
