@@ -120,6 +120,36 @@ class MapDbStorageTest {
         }
     }
 
+    /**
+     * Content of a value storage has never seen, and a correction that has nothing to add (as the
+     * reference's callback returning an empty list): nothing is written, so the status is not
+     * STORED, and the correction was asked from nothing (no header).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kinds")
+    void aHeaderlessPieceWhoseCorrectionHasNothingWritesNothing(String kind, Function<Path, CoValueStorage> open) {
+        LocalNode node = TestSupport.agentNode();
+        RawCoID map = TestSupport.newValue(node, "comap");
+        TestSupport.set(node, map, "a", 1);
+        ContentPiece noHeader = new ContentPiece(map, null, all(node, map).get(0).sessions());
+        assertFalse(noHeader.sessions().isEmpty());
+        Path dir = tmp.resolve(kind);
+        try (CoValueStorage s = open.apply(dir)) {
+            List<KnownState> asked = new ArrayList<>();
+            StoreResult r = await(s.store(noHeader, stored -> {
+                asked.add(stored);
+                return List.of();
+            }));
+            assertEquals(List.of(KnownState.empty(map)), asked);
+            assertEquals(StoreResult.Status.UNCHANGED, r.status(), "nothing was written");
+            assertEquals(KnownState.empty(map), r.stored());
+            assertEquals(0, s.coValueCount());
+        }
+        try (CoValueStorage s = open.apply(dir)) {
+            assertFalse(s.load(map, p -> { }).found());
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("kinds")
     void deletedValuesKeepOnlyTheirTombstone(String kind, Function<Path, CoValueStorage> open) {

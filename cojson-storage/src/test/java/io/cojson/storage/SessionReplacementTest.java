@@ -190,6 +190,41 @@ class SessionReplacementTest {
         }
     }
 
+    /**
+     * The replaced row counts the bytes of the server version's last piece since its checkpoint, so
+     * writes stored one at a time after the replacement get their checkpoints where the server's
+     * session has them (the same rule, sync-protocol.md §11): a load cuts at exactly those indexes.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kinds")
+    void afterAReplacementCheckpointsContinueFromTheServerVersionsLastPiece(String kind, Function<Path, CoValueStorage> open) {
+        String big = "v".repeat(40_000);
+        Fork f = new Fork(new String[] {"title=Task"}, new String[] {"k0=" + big, "k1=" + big, "k2=" + big, "k3=" + big},
+                new String[] {"assignee=bob"});
+        assertEquals(2, Fork.pieces(f.server, 0).size(), "a checkpoint inside the server version, a second piece after it");
+        try (CoValueStorage s = open.apply(tmp.resolve(kind))) {
+            storeAll(s, f.localContent());
+            ReplaceResult r = await(s.replaceSession(f.replacement(1)));
+            s.advanceChainEpoch(f.id, f.s, r.epoch());
+            int before = f.server.size();
+            // the server goes on; each write is stored on its own, as a client sending every write does
+            for (String kv : new String[] {"after1=" + "w".repeat(70_000), "after2=x", "after3=" + big, "after4=" + big}) {
+                int from = f.server.size();
+                f.set(f.server, kv, 1_800_000_000_000L + from);
+                assertEquals(StoreResult.Status.STORED, await(s.store(new ContentPiece(f.id, null, Fork.pieces(f.server, from)))).status());
+            }
+            assertTrue(f.server.signatureAfter().containsKey(before), "non-vacuous: the last piece's bytes and the next write exceed the limit");
+            java.util.TreeSet<Integer> ends = new java.util.TreeSet<>(f.server.signatureAfter().keySet());
+            ends.add(f.server.size() - 1);
+            List<Integer> expected = List.copyOf(ends);
+            List<Integer> loaded = new java.util.ArrayList<>();
+            s.load(f.id, p -> p.sessions().stream().filter(x -> x.sessionID().equals(f.s))
+                    .forEach(x -> loaded.add(x.after() + x.transactions().size() - 1)));
+            assertEquals(expected, loaded, "the last index of each loaded piece of S");
+            assertEquals(f.server.lastSignature(), TestSupport.reload(s, f.id).get(f.id).sessions().get(f.s).lastSignature());
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("kinds")
     void aDeletedValueKeepsOnlyItsTombstone(String kind, Function<Path, CoValueStorage> open) {
@@ -222,6 +257,88 @@ class SessionReplacementTest {
             var future = s.replaceSession(f.replacement(1));
             assertTrue(future.isDone(), "the unit ran inline; the caller may swap memory right away");
             assertEquals(REPAIRED, TestSupport.view(TestSupport.reload(s, f.id), f.id));
+        }
+    }
+
+    static final String[] LONG_TAIL = {"assignee=bob", "archived=false", "due=friday", "notes=call carol"};
+
+    /** S!'s first {@code n} transactions, re-signed exactly as the fork's conflict log (same changes, same times). */
+    static SessionLog conflictPrefix(Fork f, int n) {
+        SessionLog l = f.log(f.s.conflictSession());
+        for (int i = 0; i < n; i++) f.set(l, LONG_TAIL[i], f.conflict.get(i).madeAt());
+        for (int i = 0; i < n; i++) assertEquals(f.conflict.get(i).canonicalJson(), l.get(i).canonicalJson());
+        return l;
+    }
+
+    /** A unit replacing S by the server version and writing {@code conflict}'s transactions [from, size) to S!. */
+    static SessionReplacement unit(Fork f, int round, SessionLog conflict, int from) {
+        RecoveryJournalEntry j = new RecoveryJournalEntry(f.id, f.s, round, f.prefix(), f.server.size(), f.server.lastSignature().value(),
+                f.prefix(), f.local.size(), f.local.lastSignature().value(), from, conflict.size(), "server-error", 1_700_000_100_000L + round, "PLANNED");
+        SessionPiece c = new SessionPiece(conflict.sessionID(), from, conflict.transactions().subList(from, conflict.size()),
+                conflict.lastSignature().value());
+        return new SessionReplacement(f.id, f.s, Fork.pieces(f.server, 0), c, j);
+    }
+
+    /**
+     * A unit whose conflict transactions start inside what S! already holds (a later round, or a
+     * re-run): the stored ones are compared and skipped, only the rest is appended, and running the
+     * same unit again writes nothing (found by mutation testing of Units).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kinds")
+    void aConflictRunStartingInsideTheStoredOneAppendsOnlyWhatIsMissing(String kind, Function<Path, CoValueStorage> open) {
+        Fork f = new Fork(new String[] {"title=Task"}, new String[] {"status=review"}, LONG_TAIL);
+        Path dir = tmp.resolve(kind);
+        try (CoValueStorage s = open.apply(dir)) {
+            storeAll(s, f.localContent());
+            ReplaceResult first = await(s.replaceSession(unit(f, 1, conflictPrefix(f, 2), 0))); // S! = c0 c1
+            assertEquals(2, first.conflictWritten());
+            ReplaceResult second = await(s.replaceSession(unit(f, 2, f.conflict, 1))); // c1 c2 c3 from index 1
+            assertEquals(1, second.conflictAlreadyPresent(), "c1 is stored already");
+            assertEquals(2, second.conflictWritten(), "c2 and c3 are appended");
+            assertEquals(4, second.stored().count(f.s.conflictSession()));
+            ReplaceResult again = await(s.replaceSession(unit(f, 2, f.conflict, 1))); // the same unit, re-run
+            assertEquals(3, again.conflictAlreadyPresent(), "compared across both stored runs");
+            assertEquals(0, again.conflictWritten());
+            assertEquals(second.stored(), again.stored());
+            assertEquals(2, s.journal(f.id).size());
+        }
+        try (CoValueStorage s = open.apply(dir)) {
+            LocalNode fresh = TestSupport.reload(s, f.id);
+            assertEquals(f.conflict.lastSignature(), fresh.get(f.id).sessions().get(f.s.conflictSession()).lastSignature());
+            assertTrue(TestSupport.view(fresh, f.id).contains("\"notes\":\"call carol\""));
+            assertTrue(IntegrityCheck.run(s, CRYPTO).ok(), IntegrityCheck.run(s, CRYPTO).problems().toString());
+        }
+    }
+
+    /**
+     * The comparison covers exactly the unit's range inside a stored run: a unit that matches the
+     * middle of S! is a no-op, one that differs at its first index is rejected whole.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kinds")
+    void aConflictTransactionInsideAStoredRunIsComparedAtItsIndex(String kind, Function<Path, CoValueStorage> open) {
+        Fork f = new Fork(new String[] {"title=Task"}, new String[] {"status=review"}, LONG_TAIL);
+        try (CoValueStorage s = open.apply(tmp.resolve(kind))) {
+            storeAll(s, f.localContent());
+            await(s.replaceSession(unit(f, 1, conflictPrefix(f, 3), 0))); // one run: c0 c1 c2
+            ReplaceResult middle = await(s.replaceSession(unit(f, 2, conflictPrefix(f, 2), 1))); // c1 alone
+            assertEquals(1, middle.conflictAlreadyPresent());
+            assertEquals(0, middle.conflictWritten());
+            assertEquals(3, middle.stored().count(f.s.conflictSession()));
+            LocalNode fresh = TestSupport.reload(s, f.id); // S! still ends with c2's signature
+            assertEquals(conflictPrefix(f, 3).lastSignature(), fresh.get(f.id).sessions().get(f.s.conflictSession()).lastSignature());
+            assertTrue(IntegrityCheck.run(s, CRYPTO).ok(), IntegrityCheck.run(s, CRYPTO).problems().toString());
+            KnownState before = s.knownState(f.id);
+
+            SessionLog other = f.log(f.s.conflictSession()); // c0, then another transaction at index 1
+            f.set(other, LONG_TAIL[0], f.conflict.get(0).madeAt());
+            f.set(other, "assignee=eve", f.conflict.get(1).madeAt());
+            ReplacementConflictException e = assertThrows(ReplacementConflictException.class,
+                    () -> await(s.replaceSession(unit(f, 3, other, 1))));
+            assertTrue(e.getMessage().contains("different transaction at 1"), e.getMessage());
+            assertEquals(before, s.knownState(f.id));
+            assertEquals(2, s.journal(f.id).size(), "nothing of the rejected unit was written");
         }
     }
 

@@ -137,6 +137,63 @@ class TransactionCodecTest {
         assertThrows(MalformedTransactionException.class, () -> TransactionCodec.fromJson(v));
     }
 
+    /** parseArray and fromJson agree at the lower end: madeAt 0 is a u64 (-0 is not, see rejectedArrays). */
+    @Test
+    void fromJsonAcceptsMadeAtZero() {
+        assertEquals(new Transaction.Trusting("[]", 0, null),
+                TransactionCodec.fromJson(Json.parse("{\"changes\":\"[]\",\"madeAt\":0,\"privacy\":\"trusting\"}")));
+    }
+
+    /**
+     * The in-between signature rule counts UTF-8 bytes of changes / encryptedChanges (wire-format
+     * §9.2, the reference's Rust core): each encoding length's boundaries, a surrogate pair as one
+     * 4-byte character, and a lone surrogate as the 3-byte U+FFFD it becomes on the way into Rust.
+     */
+    @Test
+    void checkpointSizeIsTheUtf8LengthOfThePayload() {
+        String[] wellFormed = {"", "a", "\u007f", "\u0080", "\u07ff", "\u0800", "\uffff", "\ud83d\ude00",
+                "x\u0080y\u0800z\ud83d\ude00", "\ud83d\ude00\ud83d\ude00"};
+        for (String changes : wellFormed) {
+            int bytes = changes.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            assertEquals(bytes, new Transaction.Trusting(changes, 1, null).checkpointSize(), "changes " + escape(changes));
+            assertEquals(bytes, new Transaction.Private(changes, "key_zA", 1, null).checkpointSize(), "encryptedChanges " + escape(changes));
+        }
+        assertEquals(4, new Transaction.Trusting("a\ud83d", 1, null).checkpointSize(), "a lone high surrogate at the end");
+        assertEquals(3, new Transaction.Trusting("\ude00", 1, null).checkpointSize(), "a lone low surrogate");
+    }
+
+    private static String escape(String s) {
+        StringBuilder b = new StringBuilder();
+        for (char c : s.toCharArray()) b.append(String.format("\\u%04x", (int) c));
+        return b.toString();
+    }
+
+    /**
+     * A run's canonical slices give each transaction's checkpoint size without re-encoding it: the
+     * same number as the transaction's own, for trusting and private transactions, known or not.
+     */
+    @Test
+    void canonicalSlicesGiveTheTransactionsOwnCheckpointSize() {
+        List<Transaction> txs = List.of(new Transaction.Trusting("[{\"op\":\"set\",\"key\":\"a\",\"value\":1}]", 5, null),
+                new Transaction.Private("encrypted_Uabc", "key_zA", 6, null), new Transaction.Trusting("[2]", 7, null));
+        String text = TransactionCodec.toJsonArray(txs);
+        int[] starts = new int[3];
+        int[] ends = new int[3];
+        int at = 1;
+        for (int i = 0; i < 3; i++) {
+            String c = txs.get(i).canonicalJson();
+            starts[i] = text.indexOf(c, at);
+            ends[i] = starts[i] + c.length();
+            at = ends[i];
+        }
+        starts[2] = -1; // the third is not known to be canonical here
+        CanonicalSlices slices = new CanonicalSlices(text, starts, ends);
+        CanonicalSlices.Run run = new CanonicalSlices.Run(txs, slices);
+        assertEquals(3, run.canonical().size());
+        for (int i = 0; i < 3; i++) assertEquals(txs.get(i).checkpointSize(), slices.checkpointSize(i, txs.get(i)), "transaction " + i);
+        assertThrows(IllegalArgumentException.class, () -> new CanonicalSlices.Run(txs.subList(0, 2), slices));
+    }
+
     @Test
     void recordsRejectNegativeMadeAtAndMissingPayloads() {
         assertThrows(MalformedTransactionException.class, () -> new Transaction.Trusting("[]", -1, null));

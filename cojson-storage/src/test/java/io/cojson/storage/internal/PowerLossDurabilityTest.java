@@ -185,6 +185,46 @@ class PowerLossDurabilityTest {
         }
     }
 
+    /**
+     * A crash left a complete journal whose pages never reached the data file; the next open
+     * completes that commit and drops the journal. A power loss right after that recovery must
+     * still leave the commit: the data file is forced before the emptied journal is.
+     */
+    @Test
+    void aRecoveredCommitSurvivesAPowerLossRightAfterTheRecovery() throws Exception {
+        Path data = store().resolve(StoreFiles.DATA_FILE);
+        Path journal = store().resolve(StoreFiles.DATA_FILE + ".journal");
+        Files.createDirectories(store());
+        byte[] page1 = new byte[JournaledVolume.PAGE];
+        for (int i = 0; i < page1.length; i++) page1[i] = (byte) (i * 31 + 7);
+        try (JournaledVolume v = new JournaledVolume(data, journal, true, 13)) { // the commit, recorded and forced
+            v.ensureAvailable(2L * JournaledVolume.PAGE);
+            v.putData(JournaledVolume.PAGE, page1, 0, page1.length);
+            v.sync();
+        }
+        // the crash state on the device: the forced journal, the data file as before the commit
+        try (FileChannel c = StoreFiles.channels.open(data, java.nio.file.StandardOpenOption.WRITE)) {
+            c.truncate(0);
+            c.write(java.nio.ByteBuffer.wrap(new byte[JournaledVolume.PAGE / 2]), 0);
+            c.force(true);
+        }
+        disk.forceDirectory("dir"); // the store's open forces both directories; the volume alone does not
+        disk.forceDirectory("parent-dir");
+        assertTrue(disk.crashImage().get(StoreFiles.DATA_FILE).length == JournaledVolume.PAGE / 2, "non-vacuous: the commit is only in the journal");
+
+        JournaledVolume.recover(data, journal);
+        assertEquals(2L * JournaledVolume.PAGE, Files.size(data), "recovered in place");
+
+        Path after = tmp.resolve("power-loss-after-recovery");
+        DiskModel.materialize(disk.crashImage(), after);
+        StoreFiles.channels = ChannelOpener.DEFAULT;
+        JournaledVolume.recover(after.resolve(StoreFiles.DATA_FILE), after.resolve(StoreFiles.DATA_FILE + ".journal"));
+        byte[] survived = Files.readAllBytes(after.resolve(StoreFiles.DATA_FILE));
+        assertEquals(2 * JournaledVolume.PAGE, survived.length, "the commit's length survives the second power loss");
+        assertTrue(java.util.Arrays.equals(page1, java.util.Arrays.copyOfRange(survived, JournaledVolume.PAGE, 2 * JournaledVolume.PAGE)),
+                "the commit's page survives the second power loss");
+    }
+
     /** The checker itself: each rule fires on the history that breaks it. */
     @Test
     void theCheckerRejectsEachUnsafeOrder() {
