@@ -32,10 +32,6 @@ final class PendingSignature {
         this.message = message;
     }
 
-    boolean isDone() {
-        return outcome != null;
-    }
-
     /** Signs now if nobody claimed it yet; returns whether this call did. */
     boolean runIfUnclaimed() {
         if (!CLAIMED.compareAndSet(this, 0, 1)) return false;
