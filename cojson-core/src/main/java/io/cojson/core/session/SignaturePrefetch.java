@@ -102,7 +102,7 @@ public final class SignaturePrefetch implements Runnable {
         applying = index;
     }
 
-    /** No more lookups: the prefetch thread stops at its next job (or wait for one). */
+    /** No more lookups: the prefetch thread stops at its next job (at once if it waits for one). */
     public void close() {
         closed = true;
         synchronized (jobs) {
@@ -120,6 +120,9 @@ public final class SignaturePrefetch implements Runnable {
     }
 
     private record Chain(int count, Blake3Hasher hasher) {}
+
+    /** How long a streaming prefetch waits for the next job before it gives up. */
+    private static final long MAX_IDLE_NANOS = 30_000_000_000L;
 
     /**
      * Computes every job's running hash in order (cheap). Jobs that arrive while the batch is
@@ -140,9 +143,13 @@ public final class SignaturePrefetch implements Runnable {
             Job job;
             boolean streaming;
             synchronized (jobs) {
+                long idleSince = System.nanoTime();
                 while (hashes.size() == jobs.size() && !complete && !closed) {
+                    // the reading thread always completes or closes; a reader gone silent for
+                    // longer than any parse takes is given up on (only a head start is lost)
+                    if (System.nanoTime() - idleSince > MAX_IDLE_NANOS) return;
                     try {
-                        jobs.wait(50); // bounded: the reading thread always completes or closes
+                        jobs.wait(50);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         return;
