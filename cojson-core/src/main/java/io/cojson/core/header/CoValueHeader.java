@@ -70,6 +70,13 @@ public record CoValueHeader(JsonValue.Obj json) {
      * reject it with "CoValue ID mismatch"). Throws {@link InvalidHeaderException}.
      */
     public void validate(RawCoID claimedId, Crypto crypto) {
+        byte[] plain = PlainHeaderForm.bytes(json); // both forms at once, for the usual shape
+        if (plain != null && crypto.idForHeaderBytes(plain).equals(claimedId)) return;
+        validateBothForms(claimedId, crypto); // and the exact error when the IDs differ
+    }
+
+    /** {@link #validate} by serializing the header both ways (any header; the reference check). */
+    void validateBothForms(RawCoID claimedId, Crypto crypto) {
         String jsForm = stableJson();
         RawCoID jsId = crypto.idForHeaderBytes(jsForm.getBytes(StandardCharsets.UTF_8));
         String rustForm = RustHeaderForm.canonical(json);

@@ -32,6 +32,16 @@ public final class ContentMessages {
 
     /** Parses a JSON array of content messages. */
     public static List<ContentPiece> parseArray(String text) {
+        return parseArray(text, null);
+    }
+
+    /**
+     * As {@link #parseArray(String)}, handing each message to {@code eachRead} (nullable) as soon
+     * as it is read, e.g. to start checking its signature while the rest is read. When the text
+     * takes the tree path midway, the messages read so far have been handed over and the rest are
+     * not: they are only ever a head start, the returned list is the result.
+     */
+    public static List<ContentPiece> parseArray(String text, java.util.function.Consumer<ContentPiece> eachRead) {
         try {
             Reader r = new Reader(text);
             r.c.skipWs();
@@ -41,7 +51,9 @@ public final class ContentMessages {
             if (!r.c.tryConsume(']')) {
                 do {
                     r.c.skipWs();
-                    out.add(r.message());
+                    ContentPiece p = r.message();
+                    out.add(p);
+                    if (eachRead != null) eachRead.accept(p);
                     r.c.skipWs();
                 } while (r.c.tryConsume(','));
                 r.c.expect(']');

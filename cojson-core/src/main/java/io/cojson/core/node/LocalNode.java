@@ -273,6 +273,58 @@ public final class LocalNode implements CoValueResolver {
         return results;
     }
 
+    /**
+     * Parses a JSON array of content messages (an exported state) and imports them in order: the
+     * results of {@code importContent(ContentMessages.parseArray(text))}, but with the signatures of
+     * the first pieces checked on a second thread while the rest of the text is still being read.
+     * Throws what {@link ContentMessages#parseArray} throws for text that is not such an array.
+     */
+    public List<AddResult> importContentText(String text) {
+        if (!SignaturePrefetch.ENABLED) return importContent(ContentMessages.parseArray(text), false);
+        StreamingPrefetch feed = new StreamingPrefetch();
+        List<ContentPiece> pieces;
+        try {
+            pieces = ContentMessages.parseArray(text, feed);
+        } catch (RuntimeException | Error e) {
+            if (feed.prefetch != null) feed.prefetch.close();
+            throw e;
+        }
+        if (feed.prefetch != null) feed.prefetch.complete();
+        return importContent(pieces, feed.prefetch);
+    }
+
+    /**
+     * Feeds the pieces being read to a streaming prefetch, started once the batch has
+     * {@link #PREFETCH_MIN_PIECES} pieces (smaller batches are verified inline).
+     */
+    private final class StreamingPrefetch implements Consumer<ContentPiece> {
+        private final Map<RawCoID, CoValueHeader> headers = new java.util.concurrent.ConcurrentHashMap<>();
+        private final List<SignaturePrefetch.Job> early = new ArrayList<>();
+        private int count;
+        SignaturePrefetch prefetch;
+
+        @Override
+        public void accept(ContentPiece p) {
+            int i = count++;
+            if (p.header() != null) headers.putIfAbsent(p.id(), p.header());
+            for (ContentPiece.SessionPiece s : p.sessions()) {
+                SignaturePrefetch.Job job = new SignaturePrefetch.Job(i, s.sessionID(), s.after(), s.transactions(), s.canonical(),
+                        s.lastSignature());
+                if (prefetch != null) {
+                    prefetch.offer(job);
+                } else {
+                    early.add(job);
+                }
+            }
+            if (prefetch == null && count == PREFETCH_MIN_PIECES) {
+                prefetch = SignaturePrefetch.streaming(crypto, new SignerGuess(headers));
+                for (SignaturePrefetch.Job job : early) prefetch.offer(job);
+                early.clear();
+                prefetch.start();
+            }
+        }
+    }
+
     /** The prefetch for {@code pieces}: signers from the batch's own account headers, else from this node. */
     SignaturePrefetch signaturePrefetch(List<ContentPiece> pieces) {
         Map<RawCoID, CoValueHeader> headers = new HashMap<>();

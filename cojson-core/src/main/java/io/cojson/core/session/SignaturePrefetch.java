@@ -9,6 +9,7 @@ import io.cojson.core.ids.SessionID;
 import io.cojson.core.ids.Signature;
 import io.cojson.core.ids.SignerID;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,9 +39,11 @@ public final class SignaturePrefetch implements Runnable {
             String signature) {}
 
     private final Crypto crypto;
-    private final List<Job> jobs;
     private final Function<SessionID, SignerID> signerOf;
     private final Set<String> verified = ConcurrentHashMap.newKeySet();
+    /** The jobs so far; more may be {@link #offer}ed until {@link #complete}. Guarded by itself. */
+    private final List<Job> jobs;
+    private boolean complete;
     /** The piece the applying thread is at: jobs of earlier pieces are no longer worth checking. */
     private volatile int applying = -1;
     private volatile boolean closed;
@@ -50,9 +53,40 @@ public final class SignaturePrefetch implements Runnable {
      * when unknown (it runs on the prefetch thread).
      */
     public SignaturePrefetch(Crypto crypto, List<Job> jobs, Function<SessionID, SignerID> signerOf) {
+        this(crypto, new ArrayList<>(jobs), true, signerOf);
+    }
+
+    private SignaturePrefetch(Crypto crypto, List<Job> jobs, boolean complete, Function<SessionID, SignerID> signerOf) {
         this.crypto = crypto;
-        this.jobs = List.copyOf(jobs);
+        this.jobs = jobs;
+        this.complete = complete;
         this.signerOf = signerOf;
+    }
+
+    /**
+     * A prefetch whose jobs arrive while the batch is still being read ({@link #offer}, then
+     * {@link #complete}): it hashes and verifies each piece as it arrives, so that the second core
+     * works during the parse, and once complete goes on from the last piece backwards.
+     */
+    public static SignaturePrefetch streaming(Crypto crypto, Function<SessionID, SignerID> signerOf) {
+        return new SignaturePrefetch(crypto, new ArrayList<>(), false, signerOf);
+    }
+
+    /** One more job (of the next piece) of a {@link #streaming} prefetch. */
+    public void offer(Job job) {
+        synchronized (jobs) {
+            if (complete) throw new IllegalStateException("the batch is complete");
+            jobs.add(job);
+            jobs.notifyAll();
+        }
+    }
+
+    /** No more jobs will be offered. */
+    public void complete() {
+        synchronized (jobs) {
+            complete = true;
+            jobs.notifyAll();
+        }
     }
 
     /** Starts checking on a daemon thread (it ends after the last job or at {@link #close}). */
@@ -68,9 +102,12 @@ public final class SignaturePrefetch implements Runnable {
         applying = index;
     }
 
-    /** No more lookups: the prefetch thread stops at its next job. */
+    /** No more lookups: the prefetch thread stops at its next job (at once if it waits for one). */
     public void close() {
         closed = true;
+        synchronized (jobs) {
+            jobs.notifyAll();
+        }
     }
 
     /** Whether this exact triple was verified (never a guess: a real Ed25519 verification said so). */
@@ -84,60 +121,103 @@ public final class SignaturePrefetch implements Runnable {
 
     private record Chain(int count, Blake3Hasher hasher) {}
 
+    /** How long a streaming prefetch waits for the next job before it gives up. */
+    private static final long MAX_IDLE_NANOS = 30_000_000_000L;
+
     /**
-     * Computes every job's running hash in order (cheap), then verifies from the last job
-     * backwards while the applying thread works forwards from the first: each verification is
-     * made once, by whichever thread gets there first, and they meet in the middle. Runs on the
-     * calling thread when not started.
+     * Computes every job's running hash in order (cheap). Jobs that arrive while the batch is
+     * being read are verified at once (they are the first the applying thread will need); once it
+     * is complete, the rest is verified from the last job backwards while the applying thread works
+     * forwards: each verification is made once, by whichever thread gets there first, and they meet
+     * in the middle. Runs on the calling thread when not started (then the batch must be complete
+     * or be completed by another thread).
      */
     @Override
     public void run() {
-        String[] hashes = new String[jobs.size()];
+        List<String> hashes = new ArrayList<>();
         Map<SessionID, Chain> chains = new HashMap<>();
-        for (int j = 0; j < jobs.size(); j++) {
-            if (closed) return;
-            Job job = jobs.get(j);
-            Chain chain = chains.remove(job.session());
-            Blake3Hasher h;
-            if (job.after() == 0) {
-                h = crypto.provider().newBlake3();
-            } else if (chain != null && chain.count() == job.after()) {
-                h = chain.hasher();
-            } else {
-                continue; // the chain before this piece is not known here
-            }
-            List<Transaction> txs = job.transactions();
-            for (int i = 0; i < txs.size(); i++) {
-                if (job.canonical() != null) {
-                    job.canonical().hash(h, i, txs.get(i));
-                } else {
-                    h.update(txs.get(i).canonicalJson().getBytes(StandardCharsets.UTF_8));
-                }
-            }
-            hashes[j] = Hash.PREFIX + Base58.encode(h.digest());
-            // the next piece of this session continues from here (digest() leaves the state alone)
-            chains.put(job.session(), new Chain(job.after() + txs.size(), h));
-        }
         Map<SessionID, SignerID> signers = new HashMap<>();
-        for (int j = jobs.size() - 1; j >= 0; j--) {
-            Job job = jobs.get(j);
-            if (closed || job.index() <= applying) return; // the applying thread got here
-            if (hashes[j] == null) continue;
-            SignerID signer = signers.get(job.session());
-            if (signer == null) {
-                try {
-                    signer = signerOf.apply(job.session());
-                } catch (RuntimeException e) {
-                    signer = null;
+        int verifiedUpTo = 0; // jobs before this one were verified (or tried) while streaming
+        Job[] all;
+        while (true) {
+            Job job;
+            boolean streaming;
+            synchronized (jobs) {
+                long idleSince = System.nanoTime();
+                while (hashes.size() == jobs.size() && !complete && !closed) {
+                    // the reading thread always completes or closes; a reader gone silent for
+                    // longer than any parse takes is given up on (only a head start is lost)
+                    if (System.nanoTime() - idleSince > MAX_IDLE_NANOS) return;
+                    try {
+                        jobs.wait(50);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
                 }
-                if (signer == null) continue;
-                signers.put(job.session(), signer);
+                if (closed) return;
+                if (hashes.size() == jobs.size()) { // complete, and every job hashed
+                    all = jobs.toArray(new Job[0]);
+                    break;
+                }
+                job = jobs.get(hashes.size());
+                streaming = !complete;
             }
-            byte[] sig = signatureBytes(job.signature());
-            if (sig == null) continue;
-            if (crypto.provider().ed25519Verify(signer.bytes(), quoted(hashes[j]), sig)) {
-                verified.add(key(signer, hashes[j], job.signature()));
+            String hash = hash(job, chains);
+            hashes.add(hash);
+            if (streaming && verifiedUpTo == hashes.size() - 1) {
+                if (hash != null && job.index() > applying) verify(job, hash, signers);
+                verifiedUpTo = hashes.size();
             }
+        }
+        for (int j = all.length - 1; j >= verifiedUpTo; j--) {
+            Job job = all[j];
+            if (closed || job.index() <= applying) return; // the applying thread got here
+            String hash = hashes.get(j);
+            if (hash != null) verify(job, hash, signers);
+        }
+    }
+
+    /** The running hash after {@code job}, or null when the chain before it is not known here. */
+    private String hash(Job job, Map<SessionID, Chain> chains) {
+        Chain chain = chains.remove(job.session());
+        Blake3Hasher h;
+        if (job.after() == 0) {
+            h = crypto.provider().newBlake3();
+        } else if (chain != null && chain.count() == job.after()) {
+            h = chain.hasher();
+        } else {
+            return null;
+        }
+        List<Transaction> txs = job.transactions();
+        for (int i = 0; i < txs.size(); i++) {
+            if (job.canonical() != null) {
+                job.canonical().hash(h, i, txs.get(i));
+            } else {
+                h.update(txs.get(i).canonicalJson().getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        String hash = Hash.PREFIX + Base58.encode(h.digest());
+        // the next piece of this session continues from here (digest() leaves the state alone)
+        chains.put(job.session(), new Chain(job.after() + txs.size(), h));
+        return hash;
+    }
+
+    private void verify(Job job, String hash, Map<SessionID, SignerID> signers) {
+        SignerID signer = signers.get(job.session());
+        if (signer == null) {
+            try {
+                signer = signerOf.apply(job.session());
+            } catch (RuntimeException e) {
+                signer = null;
+            }
+            if (signer == null) return;
+            signers.put(job.session(), signer);
+        }
+        byte[] sig = signatureBytes(job.signature());
+        if (sig == null) return;
+        if (crypto.provider().ed25519Verify(signer.bytes(), quoted(hash), sig)) {
+            verified.add(key(signer, hash, job.signature()));
         }
     }
 

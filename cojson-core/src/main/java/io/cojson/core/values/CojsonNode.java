@@ -155,8 +155,22 @@ public final class CojsonNode {
      * the rest was imported. Importing what is already known changes nothing.
      */
     public void importContent(List<ContentPiece> pieces) {
+        throwIfRejected(node.importContent(pieces)); // in order; signatures checked ahead on a second core
+    }
+
+    /**
+     * As {@link #importContent(List)} for a JSON array text of content messages (e.g. an exported
+     * state): the signatures of the first pieces are checked on a second core while the rest of
+     * the text is still being read. Malformed text throws what parsing it throws (e.g.
+     * {@link io.cojson.core.json.InvalidJsonException}), and then nothing is imported.
+     */
+    public void importContentText(String jsonArray) {
+        throwIfRejected(node.importContentText(jsonArray));
+    }
+
+    private static void throwIfRejected(List<AddResult> results) {
         List<VerificationFailure> failures = new ArrayList<>();
-        for (AddResult r : node.importContent(pieces)) { // in order; signatures checked ahead on a second core
+        for (AddResult r : results) {
             if (r instanceof AddResult.Rejected rejected) failures.add(rejected.failure());
         }
         if (!failures.isEmpty()) throw new ContentRejectedException(failures);
