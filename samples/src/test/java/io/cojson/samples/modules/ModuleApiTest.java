@@ -56,38 +56,38 @@ class ModuleApiTest {
 
     @Test
     void aClientAppRunsOnTheModulePathWithoutTheServerLibraries() throws Exception {
-        Path src = tmp.resolve("client");
-        write(src.resolve("module-info.java"), "module app {\n    requires io.cojson.sync;\n}\n");
-        write(src.resolve("app/Main.java"), "package app;\n\nimport io.cojson.client.CojsonClient;\nimport io.cojson.core.values.CoMap;\n\n"
-                + "public class Main {\n    public static void main(String[] args) {\n"
-                + "        try (CojsonClient c = CojsonClient.builder().dataDirectory(java.nio.file.Path.of(args[0])).build()) {\n"
-                + "            c.createAccount(\"Modular\");\n"
-                + "            CoMap m = c.node().createGroup().createMap().set(\"k\", \"v\");\n"
-                + "            System.out.println(\"ok \" + m.getString(\"k\"));\n"
-                + "        }\n    }\n}\n");
         String modulePath = libraries(false);
         assertTrue(!modulePath.contains("jetty"), modulePath);
-        Result r = compile(src, modulePath);
-        assertEquals(0, r.exit, r.output);
-        String output = run(src, modulePath, tmp.resolve("client-data").toString()); // MapDB storage on the module path too
+        String output = compileAndRun("client", "", "io.cojson.client.CojsonClient", modulePath, ""
+                + "        try (CojsonClient c = CojsonClient.builder().dataDirectory(java.nio.file.Path.of(args[0])).build()) {\n"
+                + "            c.createAccount(\"Modular\");\n"
+                + "            var m = c.node().createGroup().createMap().set(\"k\", \"v\");\n"
+                + "            System.out.println(\"ok \" + m.getString(\"k\"));\n"
+                + "        }\n", tmp.resolve("client-data").toString()); // MapDB storage on the module path too
         assertTrue(output.contains("ok v"), output);
     }
 
     @Test
     void aServerAppRunsOnTheModulePathWithTheServerLibrariesItRequires() throws Exception {
-        Path src = tmp.resolve("server");
         // the recipe the README gives a modular server app
-        write(src.resolve("module-info.java"), "module app {\n    requires io.cojson.sync;\n    requires org.eclipse.jetty.websocket.server;\n}\n");
-        write(src.resolve("app/Main.java"), "package app;\n\nimport io.cojson.server.CojsonServer;\n\n"
-                + "public class Main {\n    public static void main(String[] args) throws Exception {\n"
+        String output = compileAndRun("server", "    requires org.eclipse.jetty.websocket.server;\n", "io.cojson.server.CojsonServer",
+                libraries(true), ""
                 + "        try (CojsonServer s = CojsonServer.builder().start()) {\n"
                 + "            System.out.println(\"listening \" + (s.port() > 0));\n"
-                + "        }\n    }\n}\n");
-        String modulePath = libraries(true);
+                + "        }\n");
+        assertTrue(output.contains("listening true"), output);
+    }
+
+    /** Compiles module {@code app} (requiring io.cojson.sync, plus {@code requires}) whose {@code app.Main} runs {@code body}, then runs it. */
+    private String compileAndRun(String name, String requires, String importedClass, String modulePath, String body, String... args)
+            throws Exception {
+        Path src = tmp.resolve(name);
+        write(src.resolve("module-info.java"), "module app {\n    requires io.cojson.sync;\n" + requires + "}\n");
+        write(src.resolve("app/Main.java"), "package app;\n\nimport " + importedClass + ";\n\n"
+                + "public class Main {\n    public static void main(String[] args) throws Exception {\n" + body + "    }\n}\n");
         Result r = compile(src, modulePath);
         assertEquals(0, r.exit, r.output);
-        String output = run(src, modulePath);
-        assertTrue(output.contains("listening true"), output);
+        return run(src, modulePath, args);
     }
 
     /** Runs {@code app/app.Main} compiled from {@code src} in a child JVM on the module path; returns its output once it exited 0. */
