@@ -16,6 +16,9 @@ final class ModelSummary {
     private static final AtomicLong CRASHES = new AtomicLong();
     private static final AtomicLong FORKS = new AtomicLong();
     private static final AtomicLong FAILURES = new AtomicLong();
+    /** Deterministic model: schedules that ended with the value deleted, and bundle imports done. */
+    static final AtomicLong DELETED = new AtomicLong();
+    static final AtomicLong IMPORTS = new AtomicLong();
 
     private ModelSummary() {}
 
@@ -32,7 +35,7 @@ final class ModelSummary {
         Files.createDirectories(out.getParent());
         Files.writeString(out, "{\"schedules\":" + SCHEDULES.get() + ",\"crashes\":" + CRASHES.get() + ",\"forks\":" + FORKS.get()
                 + ",\"failures\":" + FAILURES.get() + ",\"seed\":" + seed + ",\"simSeed\":" + DeterministicRecoveryModelProperties.SEED
-                + ",\"crashesAtFaultPoints\":" + crashesAtPoints() + "}\n", StandardCharsets.UTF_8);
+                + ",\"deletedSchedules\":" + DELETED.get() + ",\"imports\":" + IMPORTS.get() + ",\"crashesAtFaultPoints\":" + crashesAtPoints() + "}\n", StandardCharsets.UTF_8);
     }
 
     /** The deterministic model's crashes per fault point (a subset of {@code crashes}), as a JSON object. */
