@@ -285,6 +285,14 @@ final class Outgoing {
         if (groupHold.isEmpty()) return hold;
         Set<SessionID> all = new java.util.HashSet<>(hold);
         all.addAll(groupHold);
+        // A delete is judged against the group's admins: sent while the group's session (its admin
+        // role, for a group made here) is held, the server refuses it as NotAdmin for good (found by
+        // the model's delete action). It waits for the group too.
+        ctx.node.locked(() -> {
+            CoValueCore core = ctx.node.get(id);
+            if (core != null) for (SessionID s : core.sessions().keySet()) if (s.isDeleteSession()) all.add(s);
+            return null;
+        });
         return all;
     }
 

@@ -51,7 +51,7 @@ import net.jqwik.api.state.Transformer;
  * group), every recovery ended,
  * and everything the server or a disk ever held, or the server acknowledged, is present exactly
  * once everywhere. A device may also import the other's export (a bundle of what the server
- * acknowledged to the exporter) instead of syncing it. With {@code -Dcojson.simModel.deletes=true}
+ * acknowledged to the exporter) instead of syncing it. With deletes on (the default)
  * half the schedules may also delete the value (the group's admin): edits of a value known deleted
  * are refused, what the server acknowledged before the delete stays committed, and after heal the
  * server and every device hold the tombstone (I4).
@@ -66,12 +66,11 @@ class DeterministicRecoveryModelProperties {
     static final long SEED = Long.getLong("cojson.simModel.seed", 20261207L);
     private static final int MAX_TASKS = 200_000;
     /**
-     * Whether half of the schedules may delete the value ({@code -Dcojson.simModel.deletes=true}).
-     * Off by default, so a CI run draws the same schedules as before, until the finding of issue 11
-     * is settled: a delete session that reaches the server while its group's sessions are not there
-     * (the group's at-risk session held for verification) is rejected as NotAdmin and never resent.
+     * Whether half of the schedules may delete the value (on; {@code -Dcojson.simModel.deletes=false}
+     * draws the schedules of before). It found that a delete sent while its group's at-risk session
+     * was held was refused as NotAdmin for good (ModelScenariosTest.aDeleteWaitsForTheHeldGroupSession).
      */
-    static final boolean DELETES = Boolean.getBoolean("cojson.simModel.deletes");
+    static final boolean DELETES = Boolean.parseBoolean(System.getProperty("cojson.simModel.deletes", "true"));
     /** Whether a device may import the other's export (on; {@code -Dcojson.simModel.imports=false} draws the schedules of before). */
     static final boolean IMPORTS = Boolean.parseBoolean(System.getProperty("cojson.simModel.imports", "true"));
 

@@ -74,4 +74,22 @@ class ModelScenariosTest {
             w.close();
         }
     }
+
+    @Test
+    @DisplayName("A delete made while the group's at-risk session is held waits for it: sent first, the server refused it as NotAdmin for good (same session and new session after the crash)")
+    void aDeleteWaitsForTheHeldGroupSession() {
+        for (boolean sameSession : List.of(true, false)) {
+            DeterministicRecoveryModelProperties.World w = new DeterministicRecoveryModelProperties.World("comap", false, true);
+            try {
+                w.crash(0, sameSession, 0); // nothing delivered yet: the group's creation (its admin role) is at risk and held
+                w.delete(0);
+                w.safety();
+                w.heal();
+                assertDoesNotThrow(w::liveness, "the server and the other device hold the tombstone (same session: " + sameSession + ")");
+            } finally {
+                DeterministicRecoveryModelProperties.CURRENT.remove();
+                w.close();
+            }
+        }
+    }
 }
