@@ -24,6 +24,7 @@ module io.cojson.core {
     exports io.cojson.core.covalue to io.cojson.storage, io.cojson.sync;
     exports io.cojson.core.groups to io.cojson.storage, io.cojson.sync;
     exports io.cojson.core.internal to io.cojson.storage, io.cojson.sync;
+    exports io.cojson.core.json.internal to io.cojson.storage, io.cojson.sync;
     exports io.cojson.core.node to io.cojson.storage, io.cojson.sync;
     exports io.cojson.core.session to io.cojson.storage, io.cojson.sync;
 }

@@ -138,7 +138,7 @@ final class VectorViews {
         for (DecodedTx t : txs) if (t.trusting()) trusting.add(t);
         m.add(trusting);
         check(out, id + " toJSON", view.get("toJSON"), m.toJson());
-        GroupView g = core.groupView(node);
+        GroupView g = GroupView.of(core, node);
         LinkedHashMap<String, JsonValue> roles = new LinkedHashMap<>();
         c.get("agents").fields().forEachRemaining(a -> {
             if (!view.get("roles").has(a.getKey())) return;

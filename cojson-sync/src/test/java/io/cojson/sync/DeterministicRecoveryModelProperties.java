@@ -1,5 +1,6 @@
 package io.cojson.sync;
 
+import io.cojson.core.groups.GroupView;
 import static io.cojson.sync.SyncTestKit.CRYPTO;
 
 import io.cojson.core.content.DecodedTx;
@@ -366,7 +367,7 @@ class DeterministicRecoveryModelProperties {
         /** Adds the member as a reader, or removes it again (rotating the group's read key). */
         void groupEdit(int device) {
             LocalNode n = devices.get(device).node;
-            String role = n.locked(() -> n.require(group).groupView(n).getString(member, null));
+            String role = n.locked(() -> GroupView.of(n.require(group), n).getString(member, null));
             if ("reader".equals(role)) GroupOperations.removeMember(n, group, member);
             else GroupOperations.addMember(n, group, member, "reader");
         }

@@ -1,8 +1,6 @@
 package io.cojson.core.covalue;
 
 import io.cojson.core.crypto.Crypto;
-import io.cojson.core.groups.GroupView;
-import io.cojson.core.groups.Validation;
 import io.cojson.core.header.CoValueHeader;
 import io.cojson.core.header.Ruleset;
 import io.cojson.core.ids.RawCoID;
@@ -31,6 +29,7 @@ import java.util.Map;
  */
 public final class CoValueCore {
     private final Crypto crypto;
+    private final CoValueRules rules;
     private final RawCoID id;
     private final CoValueHeader header;
     private final LinkedHashMap<SessionID, SessionLog> sessions = new LinkedHashMap<>();
@@ -46,7 +45,7 @@ public final class CoValueCore {
     private long verdictEpoch;
     private boolean validating;
     private boolean deleted;
-    private GroupView groupView;
+    private CoValueRules.GroupState groupState;
     private java.util.Set<RawCoID> dependencies;
     private volatile long localCheckpoints;
     private long dependenciesVersion;
@@ -56,8 +55,9 @@ public final class CoValueCore {
     private final String branchId;
     private final TransactionMeta meta;
 
-    private CoValueCore(Crypto crypto, RawCoID id, CoValueHeader header) {
+    private CoValueCore(Crypto crypto, CoValueRules rules, RawCoID id, CoValueHeader header) {
         this.crypto = crypto;
+        this.rules = java.util.Objects.requireNonNull(rules, "rules");
         this.id = id;
         this.header = header;
         this.branchId = branchSourceOf(header) != null ? id.value() : null;
@@ -128,14 +128,14 @@ public final class CoValueCore {
     }
 
     /** A CoValue from a received header; throws InvalidHeaderException if it does not hash to {@code id}. */
-    public static CoValueCore fromHeader(Crypto crypto, RawCoID id, CoValueHeader header) {
+    public static CoValueCore fromHeader(Crypto crypto, CoValueRules rules, RawCoID id, CoValueHeader header) {
         header.validate(id, crypto);
-        return new CoValueCore(crypto, id, header);
+        return new CoValueCore(crypto, rules, id, header);
     }
 
     /** A CoValue created here (its ID is computed from the header). */
-    public static CoValueCore create(Crypto crypto, CoValueHeader header) {
-        return new CoValueCore(crypto, header.id(crypto), header);
+    public static CoValueCore create(Crypto crypto, CoValueRules rules, CoValueHeader header) {
+        return new CoValueCore(crypto, rules, header.id(crypto), header);
     }
 
     public RawCoID id() {
@@ -148,6 +148,11 @@ public final class CoValueCore {
 
     public Crypto crypto() {
         return crypto;
+    }
+
+    /** The permission rules this value was created with. */
+    public CoValueRules rules() {
+        return rules;
     }
 
     public boolean isGroupOrAccount() {
@@ -359,20 +364,20 @@ public final class CoValueCore {
         validating = true;
         try {
             boolean incremental = deps == validatedDeps && !isGroupOrAccount()
-                    && Validation.canValidateIncrementally(working.subList(validatedCount, working.size()));
+                    && canValidateIncrementally(working.subList(validatedCount, working.size()));
             List<TxEntry> judged;
             if (incremental) {
                 judged = working.subList(validatedCount, working.size());
-                Validation.validateNew(this, judged, resolver);
+                rules.validateNew(this, judged, resolver);
             } else {
                 judged = working;
-                Validation.validate(this, working, resolver);
+                rules.validate(this, working, resolver);
                 meta.reset(working);
                 verdictEpoch++;
             }
             // Known metas are parsed in validation order; private ones when decrypted (TransactionDecoder).
             for (TxEntry e : judged) meta.parse(e);
-            groupView = isGroupOrAccount() ? GroupView.of(this, working) : null;
+            groupState = isGroupOrAccount() ? rules.groupState(this, working) : null;
             validatedDeps = deps;
             validatedCount = working.size();
         } finally {
@@ -389,12 +394,21 @@ public final class CoValueCore {
         return verdictEpoch;
     }
 
-    /** The group view (valid transactions as a map); only for groups and accounts. */
-    public GroupView groupView(CoValueResolver resolver) {
+    /**
+     * The group state of the last validation (valid transactions as a map); only for groups and
+     * accounts. Read it as a {@code GroupView} through {@code GroupView.of(core, resolver)}.
+     */
+    public CoValueRules.GroupState groupState(CoValueResolver resolver) {
         if (!isGroupOrAccount()) throw new IllegalStateException(id + " is not a group or account");
         validate(resolver);
-        if (groupView == null) groupView = GroupView.of(this, working); // re-entered during its own validation
-        return groupView;
+        if (groupState == null) groupState = rules.groupState(this, working); // re-entered during its own validation
+        return groupState;
+    }
+
+    /** Whether new transactions can be judged without revisiting old verdicts (no fww races). */
+    private static boolean canValidateIncrementally(List<TxEntry> fresh) {
+        for (TxEntry e : fresh) if (e.meta() != null && e.meta().has("fww")) return false;
+        return true;
     }
 
     /** Own version plus the versions of everything the verdicts depend on (cycle-safe). */
@@ -406,12 +420,12 @@ public final class CoValueCore {
     }
 
     /**
-     * {@link Validation#dependencies} of this value, recomputed only when the working list
+     * {@link CoValueRules#dependencies} of this value, recomputed only when the working list
      * changed (every write checks permissions, which asks a group for its dependencies).
      */
     public java.util.Set<RawCoID> dependencies() {
         if (dependencies == null || dependenciesVersion != version) {
-            dependencies = java.util.Collections.unmodifiableSet(Validation.dependencies(this));
+            dependencies = java.util.Collections.unmodifiableSet(rules.dependencies(this));
             dependenciesVersion = version;
         }
         return dependencies;

@@ -1,6 +1,5 @@
 package io.cojson.core.covalue;
 
-import io.cojson.core.groups.Roles;
 import io.cojson.core.header.Ruleset;
 import io.cojson.core.ids.SessionID;
 import io.cojson.core.json.JsonValue;
@@ -33,8 +32,7 @@ final class DeletionRules {
         if (owner.header().isAccount() && author.equals(owner.id().value())) {
             author = ((Ruleset.Group) owner.header().ruleset()).initialAdmin();
         }
-        String role = owner.groupView(resolver).roleOf(author, tx.madeAt(), resolver);
-        return Roles.ADMIN.equals(role) ? null : "NotAdmin";
+        return core.rules().isAdmin(owner, author, tx.madeAt(), resolver) ? null : "NotAdmin";
     }
 
     static boolean isDeleteMarker(CoValueCore core, SessionLog log) {

@@ -2,7 +2,6 @@ package io.cojson.core.covalue;
 
 import io.cojson.core.content.DecodedTx;
 import io.cojson.core.crypto.CryptoException;
-import io.cojson.core.groups.KeyResolver;
 import io.cojson.core.header.Ruleset;
 import io.cojson.core.ids.Encrypted;
 import io.cojson.core.ids.InvalidIdException;
@@ -40,7 +39,7 @@ public final class TransactionDecoder {
     public record Batch(List<DecodedTx> txs, List<TxEntry> entries, int undecryptable) {}
 
     /** Every valid readable transaction, as one processing pass of a fresh view. */
-    public static List<DecodedTx> decode(CoValueCore core, CoValueResolver resolver, KeyResolver keys) {
+    public static List<DecodedTx> decode(CoValueCore core, CoValueResolver resolver, KeySource keys) {
         core.validate(resolver);
         return decodeFrom(core, 0, resolver, keys).txs();
     }
@@ -50,7 +49,7 @@ public final class TransactionDecoder {
      * Incremental views feed these to their content while {@link CoValueCore#verdictEpoch()} is
      * unchanged. The caller validates first; each distinct key is resolved once per call.
      */
-    public static Batch decodeFrom(CoValueCore core, int from, CoValueResolver resolver, KeyResolver keys) {
+    public static Batch decodeFrom(CoValueCore core, int from, CoValueResolver resolver, KeySource keys) {
         return decodeFrom(core, from, resolver, keys, e -> false);
     }
 
@@ -58,7 +57,7 @@ public final class TransactionDecoder {
      * Same, where {@code processedBefore} names the private entries whose plaintext the view already
      * had (a rebuilt queue keeps those in working-list order, covalues.md §3.3).
      */
-    public static Batch decodeFrom(CoValueCore core, int from, CoValueResolver resolver, KeyResolver keys,
+    public static Batch decodeFrom(CoValueCore core, int from, CoValueResolver resolver, KeySource keys,
             Predicate<TxEntry> processedBefore) {
         List<TxEntry> entries = core.entries();
         List<TxEntry> ready = new ArrayList<>(Math.max(0, entries.size() - from));
@@ -102,7 +101,7 @@ public final class TransactionDecoder {
         return null;
     }
 
-    private static boolean decrypt(CoValueCore core, CoValueCore keyGroup, TxEntry e, KeyResolver keys,
+    private static boolean decrypt(CoValueCore core, CoValueCore keyGroup, TxEntry e, KeySource keys,
             Map<String, Optional<KeySecret>> keyCache) {
         Transaction.Private p = (Transaction.Private) e.tx;
         Optional<KeySecret> key = keyCache.computeIfAbsent(p.keyUsed(), k -> {

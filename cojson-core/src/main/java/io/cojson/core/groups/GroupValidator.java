@@ -176,7 +176,7 @@ final class GroupValidator {
             if (!seen.add(g)) continue;
             CoValueCore c = resolver.get(g);
             if (c == null || !c.isGroupOrAccount()) continue;
-            todo.addAll(c.groupView(resolver).activeParents());
+            todo.addAll(GroupView.of(c, resolver).activeParents());
         }
         return false;
     }
@@ -262,7 +262,7 @@ final class GroupValidator {
         for (Map.Entry<RawCoID, String> p : parents.entrySet()) {
             CoValueCore parent = resolver.get(p.getKey());
             if (parent == null || !parent.isGroupOrAccount()) continue;
-            String inherited = parent.groupView(resolver).roleOf(member, t, resolver);
+            String inherited = GroupView.of(parent, resolver).roleOf(member, t, resolver);
             if (inherited == null || !Roles.INHERITABLE.contains(inherited)) continue;
             String candidate = p.getValue().equals("extend") ? inherited : p.getValue();
             if (Roles.isHigher(candidate, result)) result = candidate;

@@ -2,6 +2,7 @@ package io.cojson.core.groups;
 
 import io.cojson.core.covalue.CoValueCore;
 import io.cojson.core.covalue.CoValueResolver;
+import io.cojson.core.covalue.CoValueRules;
 import io.cojson.core.covalue.TxEntry;
 import io.cojson.core.ids.RawCoID;
 import io.cojson.core.json.JsonValue;
@@ -18,7 +19,7 @@ import java.util.Set;
  * role function ({@code roleOf}, covalues.md §5.5) and time travel. Immutable snapshot of one
  * validation pass.
  */
-public final class GroupView {
+public final class GroupView implements CoValueRules.GroupState {
     /** One valid {@code set} of a key, in the group's sorted order. */
     public record Edit(long madeAt, JsonValue value, TxEntry source) {}
 
@@ -34,8 +35,16 @@ public final class GroupView {
         this.parents = parents;
     }
 
+    /**
+     * The view of a group or account as of everything {@code resolver} knows (validates first).
+     * Throws IllegalStateException for any other value.
+     */
+    public static GroupView of(CoValueCore groupOrAccount, CoValueResolver resolver) {
+        return (GroupView) groupOrAccount.groupState(resolver);
+    }
+
     /** Builds the view from validated entries (already in the group's sorted order). */
-    public static GroupView of(CoValueCore core, List<TxEntry> sortedEntries) {
+    static GroupView build(CoValueCore core, List<TxEntry> sortedEntries) {
         LinkedHashMap<String, List<Edit>> edits = new LinkedHashMap<>();
         List<RawCoID> parents = new ArrayList<>();
         for (TxEntry e : sortedEntries) {
@@ -124,7 +133,7 @@ public final class GroupView {
             checked.add(current);
             CoValueCore core = resolver.get(current);
             if (core == null || !core.isGroupOrAccount()) continue;
-            for (RawCoID p : core.groupView(resolver).activeParents()) if (!checked.contains(p)) queue.add(p);
+            for (RawCoID p : GroupView.of(core, resolver).activeParents()) if (!checked.contains(p)) queue.add(p);
         }
         return false;
     }
@@ -144,7 +153,7 @@ public final class GroupView {
                     if (mapping == null || mapping.equals(Roles.REVOKED)) continue;
                     CoValueCore pc = resolver.get(parent);
                     if (pc == null || !pc.isGroupOrAccount()) continue;
-                    String p = pc.groupView(resolver).roleOf(member, atTime, resolver, visiting);
+                    String p = GroupView.of(pc, resolver).roleOf(member, atTime, resolver, visiting);
                     if (p == null || !Roles.INHERITABLE.contains(p)) continue;
                     String candidate = mapping.equals("extend") ? p : mapping;
                     if (Roles.morePermissive(candidate, result)) result = candidate;

@@ -2,6 +2,7 @@ package io.cojson.core.groups;
 
 import io.cojson.core.covalue.CoValueCore;
 import io.cojson.core.covalue.CoValueResolver;
+import io.cojson.core.covalue.KeySource;
 import io.cojson.core.covalue.SignerResolution;
 import io.cojson.core.crypto.Crypto;
 import io.cojson.core.crypto.CryptoException;
@@ -24,7 +25,7 @@ import java.util.Set;
  * Resolves a key secret through a group (covalues.md §6.3): {@code _for_everyone}, sealed to me,
  * wrapped by another key of the group, or wrapped by / sealed to a parent group's key.
  */
-public final class KeyResolver {
+public final class KeyResolver implements KeySource {
     private final Crypto crypto;
     private final CoValueResolver resolver;
     private final ReaderIdentity me;
@@ -36,6 +37,7 @@ public final class KeyResolver {
     }
 
     /** The secret of {@code keyID} as obtainable through {@code group}, or empty. */
+    @Override
     public Optional<KeySecret> readKey(CoValueCore group, KeyID keyID) {
         KeySecret known = me.knownKeys().get(keyID);
         if (known != null) return Optional.of(known);
@@ -47,7 +49,7 @@ public final class KeyResolver {
         if (!visiting.add(visitKey)) return null;
         KeySecret known = parseKey(keyID);
         if (known != null) return known;
-        GroupView v = group.groupView(resolver);
+        GroupView v = GroupView.of(group, resolver);
         // 1. readable by everyone
         if (v.get(keyID + GroupKeys.FOR_EVERYONE, null) instanceof JsonValue.Str s) {
             KeySecret k = secretOrNull(s.value());
@@ -103,7 +105,7 @@ public final class KeyResolver {
         for (RawCoID p : v.parentIDs()) {
             CoValueCore parent = resolver.get(p);
             if (parent == null || !parent.isGroupOrAccount()) continue;
-            GroupView pv = parent.groupView(resolver);
+            GroupView pv = GroupView.of(parent, resolver);
             List<GroupView.Edit> sealers = pv.edits(GroupKeys.GROUP_SEALER);
             for (int i = sealers.size() - 1; i >= 0; i--) {
                 if (!(sealers.get(i).value() instanceof JsonValue.Str sv) || !sv.value().contains("@")) continue;

@@ -20,7 +20,7 @@ final class OwnedValidator {
             for (TxEntry e : working) e.resetVerdict();
             return;
         }
-        GroupView group = owner.groupView(resolver);
+        GroupView group = GroupView.of(owner, resolver);
         String accountAgent = group.isAccount() ? ((Ruleset.Group) owner.header().ruleset()).initialAdmin() : null;
         // A role depends only on (transactor, time): consecutive transactions of one session often
         // share both (many writes per millisecond), so the last answer is reused.

@@ -2,6 +2,7 @@ package io.cojson.core.groups;
 
 import io.cojson.core.covalue.CoValueCore;
 import io.cojson.core.covalue.CoValueResolver;
+import io.cojson.core.covalue.CoValueRules;
 import io.cojson.core.covalue.TxEntry;
 import io.cojson.core.header.Ruleset;
 import io.cojson.core.ids.RawCoID;
@@ -11,11 +12,18 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-/** Gives every transaction of a CoValue its verdict, by ruleset (covalues.md §5). */
-public final class Validation {
+/**
+ * Gives every transaction of a CoValue its verdict, by ruleset (covalues.md §5): the rules every
+ * {@link CoValueCore} of a node is created with.
+ */
+public final class Validation implements CoValueRules {
+    /** The reference's rules; stateless. */
+    public static final Validation RULES = new Validation();
+
     private Validation() {}
 
-    public static void validate(CoValueCore core, List<TxEntry> working, CoValueResolver resolver) {
+    @Override
+    public void validate(CoValueCore core, List<TxEntry> working, CoValueResolver resolver) {
         Ruleset rules = core.header().ruleset();
         if (rules instanceof Ruleset.Group) {
             GroupValidator.validate(core, working, resolver);
@@ -32,14 +40,8 @@ public final class Validation {
         return GroupValidator.wouldReject(core, tentative, resolver);
     }
 
-    /** Whether new transactions can be judged without revisiting old verdicts (no fww races). */
-    public static boolean canValidateIncrementally(List<TxEntry> fresh) {
-        for (TxEntry e : fresh) if (e.meta() != null && e.meta().has("fww")) return false;
-        return true;
-    }
-
-    /** Judges only {@code fresh} (appended transactions of a non-group value). */
-    public static void validateNew(CoValueCore core, List<TxEntry> fresh, CoValueResolver resolver) {
+    @Override
+    public void validateNew(CoValueCore core, List<TxEntry> fresh, CoValueResolver resolver) {
         Ruleset rules = core.header().ruleset();
         if (rules instanceof Ruleset.OwnedByGroup o) {
             OwnedValidator.validate(core, o.group(), fresh, resolver);
@@ -48,8 +50,8 @@ public final class Validation {
         }
     }
 
-    /** CoValues whose state the verdicts of {@code core} depend on. */
-    public static Set<RawCoID> dependencies(CoValueCore core) {
+    @Override
+    public Set<RawCoID> dependencies(CoValueCore core) {
         Set<RawCoID> deps = new LinkedHashSet<>();
         Ruleset rules = core.header().ruleset();
         if (rules instanceof Ruleset.OwnedByGroup o) {
@@ -68,4 +70,13 @@ public final class Validation {
         return deps;
     }
 
+    @Override
+    public GroupState groupState(CoValueCore groupOrAccount, List<TxEntry> sortedEntries) {
+        return GroupView.build(groupOrAccount, sortedEntries);
+    }
+
+    @Override
+    public boolean isAdmin(CoValueCore group, String author, long madeAt, CoValueResolver resolver) {
+        return Roles.ADMIN.equals(GroupView.of(group, resolver).roleOf(author, madeAt, resolver));
+    }
 }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import io.cojson.core.encoding.InvalidEncodingException;
-import io.cojson.core.internal.JacksonJson;
+import io.cojson.core.json.internal.JacksonJson;
 import java.io.IOException;
 
 /**

@@ -1,5 +1,6 @@
 package io.cojson.core.node;
 
+import io.cojson.core.groups.GroupView;
 import io.cojson.core.groups.GroupKeys;
 import io.cojson.core.covalue.CoValueCore;
 import io.cojson.core.crypto.Crypto;
@@ -80,7 +81,7 @@ public final class Accounts {
             if (!(account.header().ruleset() instanceof Ruleset.Group g) || !g.initialAdmin().equals(node.agentID().value())) {
                 throw new IllegalStateException("Account secret does not match expected agent ID in account");
             }
-            return account.groupView(node).getString("profile", null);
+            return GroupView.of(account, node).getString("profile", null);
         });
         if (profile == null) throw new IllegalStateException("account " + id + " has no profile");
     }

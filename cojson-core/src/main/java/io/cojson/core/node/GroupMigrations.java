@@ -54,7 +54,7 @@ public final class GroupMigrations {
     }
 
     private static boolean healMissingKeyForEveryone(LocalNode node, CoValueCore group) {
-        GroupView v = group.groupView(node);
+        GroupView v = GroupView.of(group, node);
         String readKey = v.getString(GroupKeys.READ_KEY, null);
         if (readKey == null || !canRead(v, Roles.EVERYONE) || v.get(readKey + GroupKeys.FOR_EVERYONE, null) != null) return false;
         // Otherwise the reference remembers the newest GroupKeys.FOR_EVERYONE key as the group's current key
@@ -73,7 +73,7 @@ public final class GroupMigrations {
      */
     public static KeyID lastReadableKey(LocalNode node, CoValueCore group) {
         if (!(group.header().ruleset() instanceof Ruleset.Group) || group.header().isAccount()) return null;
-        GroupView v = group.groupView(node);
+        GroupView v = GroupView.of(group, node);
         String readKey = v.getString(GroupKeys.READ_KEY, null);
         if (readKey == null || !canRead(v, Roles.EVERYONE) || v.get(readKey + GroupKeys.FOR_EVERYONE, null) != null
                 || canRead(v, node.me())) {
@@ -98,7 +98,7 @@ public final class GroupMigrations {
     }
 
     private static boolean healMissingGroupSealer(LocalNode node, CoValueCore group) {
-        GroupView v = group.groupView(node);
+        GroupView v = GroupView.of(group, node);
         if (truthy(v.get(GroupKeys.GROUP_SEALER, null))) return false;
         String direct = v.getString(node.me(), null); // direct membership only, as the reference checks
         if (!Roles.ADMIN.equals(direct) && !Roles.MANAGER.equals(direct)) return false;

@@ -56,7 +56,7 @@ public final class GroupOperations {
         node.inLock(() -> {
             CoValueCore group = node.require(groupID);
             requireGroup(group);
-            String previous = group.groupView(node).getString(member, null);
+            String previous = GroupView.of(group, node).getString(member, null);
             if (role.equals(previous)) return;
             if (member.equals(Roles.EVERYONE)) {
                 if (!role.equals(Roles.READER) && !role.equals(Roles.WRITER) && !role.equals(Roles.WRITE_ONLY)) {
@@ -165,9 +165,9 @@ public final class GroupOperations {
             requireGroup(group);
             AgentSecret inviteAgent = node.crypto().agentSecretFromInviteSecret(invite);
             AgentID inviteID = node.crypto().getAgentID(inviteAgent);
-            String inviteRole = group.groupView(node).getString(inviteID.value(), null);
+            String inviteRole = GroupView.of(group, node).getString(inviteID.value(), null);
             if (inviteRole == null) throw new PermissionDeniedException("No invite found");
-            if (wouldDowngrade(group.groupView(node).getString(node.me(), null), inviteRole)) return;
+            if (wouldDowngrade(GroupView.of(group, node).getString(node.me(), null), inviteRole)) return;
             LocalNode asInvite = new LocalNode(node.crypto(), inviteAgent, null, null, node::now);
             for (RawCoID id : node.ids()) { // accounts first: they sign the groups' transactions
                 CoValueCore c = node.get(id);
@@ -188,7 +188,7 @@ public final class GroupOperations {
         while (!queue.isEmpty()) {
             RawCoID id = queue.poll();
             order.add(id);
-            for (RawCoID p : node.require(id).groupView(node).activeParents()) {
+            for (RawCoID p : GroupView.of(node.require(id), node).activeParents()) {
                 if (node.get(p) != null && seen.add(p)) queue.add(p);
             }
         }
@@ -222,7 +222,7 @@ public final class GroupOperations {
 
     /** The current read key, which addMember needs for any role but writeOnly (the reference's check and words). */
     private static KeySecret addersReadKey(LocalNode node, CoValueCore group) {
-        String k = group.groupView(node).getString(GroupKeys.READ_KEY, null);
+        String k = GroupView.of(group, node).getString(GroupKeys.READ_KEY, null);
         KeySecret secret = k == null ? null : node.keys().readKey(group, new KeyID(k)).orElse(null);
         if (secret == null) throw new PermissionDeniedException("Can't add member without read key secret");
         return secret;
@@ -260,7 +260,7 @@ public final class GroupOperations {
     }
 
     static KeyID currentReadKey(LocalNode node, CoValueCore group) {
-        String k = group.groupView(node).getString(GroupKeys.READ_KEY, null);
+        String k = GroupView.of(group, node).getString(GroupKeys.READ_KEY, null);
         if (k == null) throw new PermissionDeniedException("group " + group.id() + " has no read key");
         return new KeyID(k);
     }
@@ -272,7 +272,7 @@ public final class GroupOperations {
 
     private static List<KeyID> writeKeys(LocalNode node, CoValueCore group) {
         List<KeyID> out = new ArrayList<>();
-        GroupView v = group.groupView(node);
+        GroupView v = GroupView.of(group, node);
         for (String k : v.keys()) {
             if (k.startsWith(GroupKeys.WRITE_KEY_FOR) && v.get(k, null) instanceof JsonValue.Str s) out.add(new KeyID(s.value()));
         }

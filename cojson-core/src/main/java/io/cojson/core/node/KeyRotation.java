@@ -41,7 +41,7 @@ final class KeyRotation {
      * when everyone can read the group, unless everyone is the one removed.
      */
     static void rotateReadKey(LocalNode node, CoValueCore group, String removed) {
-        GroupView v = group.groupView(node);
+        GroupView v = GroupView.of(group, node);
         if (!Roles.EVERYONE.equals(removed) && canRead(v, Roles.EVERYONE)) return;
         Crypto crypto = node.crypto();
         List<String> members = new ArrayList<>();
@@ -78,7 +78,7 @@ final class KeyRotation {
         for (RawCoID parentID : parents) {
             CoValueCore parent = node.get(parentID);
             if (parent == null) continue;
-            String parentKey = parent.groupView(node).getString(GroupKeys.READ_KEY, null);
+            String parentKey = GroupView.of(parent, node).getString(GroupKeys.READ_KEY, null);
             if (parentKey == null) continue;
             KeySecret ps = node.keys().readKey(parent, new KeyID(parentKey)).orElse(null);
             if (ps == null) {
@@ -111,7 +111,7 @@ final class KeyRotation {
         Crypto.NewKey key = node.crypto().newRandomKeySecret();
         GroupOperations.set(node, group.id(), GroupKeys.WRITE_KEY_FOR + member, JsonValue.of(key.id().value()));
         GroupOperations.revealTo(node, group, key.id(), key.secret(), member);
-        GroupView v = group.groupView(node);
+        GroupView v = GroupView.of(group, node);
         for (String other : GroupOperations.directMembers(v)) {
             String role = v.getString(other, null);
             if (role == null || !ROTATION_READERS.contains(role)) continue;
@@ -131,7 +131,7 @@ final class KeyRotation {
             LOG.warn("cannot reveal key {} of {} to parent {}: the parent is not loaded", keyID, group.id(), parentID);
             return;
         }
-        GroupView pv = parent.groupView(node);
+        GroupView pv = GroupView.of(parent, node);
         String myRole = node.myRoleIn(parent, null);
         String parentKey = pv.getString(GroupKeys.READ_KEY, null);
         KeySecret parentSecret = parentKey == null ? null : node.keys().readKey(parent, new KeyID(parentKey)).orElse(null);
@@ -161,7 +161,7 @@ final class KeyRotation {
         for (RawCoID id : node.ids()) {
             CoValueCore c = node.get(id);
             if (c == null || c == group || !(c.header().ruleset() instanceof Ruleset.Group) || c.header().isAccount()) continue;
-            String mapping = c.groupView(node).getString(parentKey, null);
+            String mapping = GroupView.of(c, node).getString(parentKey, null);
             if (mapping != null && !mapping.equals(Roles.REVOKED)) out.add(c);
         }
         return out;
@@ -175,7 +175,7 @@ final class KeyRotation {
     private static String cannotRotate(LocalNode node, CoValueCore child) {
         String role = node.myRoleIn(child, null);
         if (!Roles.ADMIN.equals(role) && !Roles.MANAGER.equals(role)) return "this account is " + role + " there, not admin or manager";
-        String readKey = child.groupView(node).getString(GroupKeys.READ_KEY, null);
+        String readKey = GroupView.of(child, node).getString(GroupKeys.READ_KEY, null);
         if (readKey == null) return "it has no read key";
         if (!node.keys().readKey(child, new KeyID(readKey)).isPresent()) return "its read key is not accessible";
         return null;

@@ -225,7 +225,7 @@ public final class LocalNode implements CoValueResolver {
 
     /** Registers a CoValue created locally from {@code header}; returns it (idempotent). */
     public CoValueCore createCoValue(CoValueHeader header) {
-        CoValueCore core = CoValueCore.create(crypto, header);
+        CoValueCore core = CoValueCore.create(crypto, Validation.RULES, header);
         CoValueCore existing;
         synchronized (lock) {
             existing = values.putIfAbsent(core.id(), core);
@@ -376,7 +376,7 @@ public final class LocalNode implements CoValueResolver {
             CoValueCore core = values.get(piece.id());
             if (core == null) {
                 if (piece.header() == null) throw new IllegalArgumentException("unknown CoValue " + piece.id() + " and no header");
-                core = CoValueCore.fromHeader(crypto, piece.id(), piece.header());
+                core = CoValueCore.fromHeader(crypto, Validation.RULES, piece.id(), piece.header());
                 values.put(core.id(), core);
                 changed = true;
             }
@@ -589,7 +589,7 @@ public final class LocalNode implements CoValueResolver {
 
     /** My read-side role in a group or account ({@code at} null = now). */
     public String myRoleIn(CoValueCore group, Long at) {
-        GroupView v = group.groupView(this);
+        GroupView v = GroupView.of(group, this);
         String who = group.header().isAccount() && accountID != null && group.id().equals(accountID) ? agentID.value() : me();
         return v.roleOf(who, at, this);
     }
@@ -605,7 +605,7 @@ public final class LocalNode implements CoValueResolver {
     public KeyID currentKeyID(CoValueCore group) {
         KeyID everyones = GroupMigrations.lastReadableKey(this, group); // the reference checks it first
         if (everyones != null) return everyones;
-        GroupView v = group.groupView(this);
+        GroupView v = GroupView.of(group, this);
         String role = myRoleIn(group, null);
         String writeKey = v.getString(GroupKeys.WRITE_KEY_FOR + me(), null);
         if (writeKey != null && (Roles.WRITE_ONLY.equals(role) || role == null)) return new KeyID(writeKey);

@@ -126,7 +126,7 @@ public final class TransactionCodec {
      * {@code madeAt} must be an integer literal (no fraction, no exponent) in u64 range.
      */
     public static List<Transaction> parseArray(String json) {
-        try (JsonParser p = io.cojson.core.internal.JacksonJson.factory().createParser(json)) {
+        try (JsonParser p = io.cojson.core.json.internal.JacksonJson.factory().createParser(json)) {
             if (p.nextToken() != JsonToken.START_ARRAY) throw new MalformedTransactionException("expected a JSON array of transactions");
             List<Transaction> out = new ArrayList<>();
             JsonToken t;

@@ -1,5 +1,6 @@
 package io.cojson.core.values;
 
+import io.cojson.core.groups.GroupView;
 import io.cojson.core.content.CoMapContent;
 import io.cojson.core.covalue.CoValueCore;
 import io.cojson.core.ids.RawCoID;
@@ -63,7 +64,7 @@ public final class Account extends CoValue {
     private RawCoID refId(String key) {
         LocalNode n = local();
         return n.locked(() -> {
-            String ref = n.require(id).groupView(n).getString(key, null);
+            String ref = GroupView.of(n.require(id), n).getString(key, null);
             return ref != null && RawCoID.isValid(ref) ? new RawCoID(ref) : null;
         });
     }
@@ -72,7 +73,7 @@ public final class Account extends CoValue {
         LocalNode n = local();
         return n.locked(() -> {
             CoValueCore account = n.require(id);
-            String ref = account.groupView(n).getString(key, null);
+            String ref = GroupView.of(account, n).getString(key, null);
             if (ref == null || !RawCoID.isValid(ref) || n.get(new RawCoID(ref)) == null) return null;
             return node.map(new RawCoID(ref));
         });

@@ -1,8 +1,8 @@
 package io.cojson.core.values;
 
+import io.cojson.core.groups.GroupView;
 import io.cojson.core.covalue.CoValueCore;
 import io.cojson.core.crypto.Crypto;
-import io.cojson.core.groups.Validation;
 import io.cojson.core.ids.InviteSecret;
 import io.cojson.core.ids.RawCoID;
 import io.cojson.core.ids.SessionID;
@@ -184,13 +184,13 @@ public final class CojsonNode {
     private void collect(RawCoID id, LinkedHashSet<RawCoID> visiting, LinkedHashSet<RawCoID> out) {
         CoValueCore core = node.get(id);
         if (core == null || out.contains(id) || !visiting.add(id)) return;
-        for (RawCoID dep : Validation.dependencies(core)) collect(dep, visiting, out);
+        for (RawCoID dep : core.dependencies()) collect(dep, visiting, out);
         for (SessionID s : core.sessions().keySet()) {
             if (s.isAccountAuthor()) collect(s.accountID(), visiting, out);
         }
         out.add(id);
         if (CoValueKind.of(core.header()) == CoValueKind.ACCOUNT) {
-            String profile = core.groupView(node).getString("profile", null);
+            String profile = GroupView.of(core, node).getString("profile", null);
             if (profile != null && RawCoID.isValid(profile)) collect(new RawCoID(profile), visiting, out);
         }
     }

@@ -1,5 +1,6 @@
 package io.cojson.core.values;
 
+import io.cojson.core.groups.GroupView;
 import io.cojson.core.content.CoListContent;
 import io.cojson.core.covalue.CoValueCore;
 import io.cojson.core.groups.Roles;
@@ -30,7 +31,7 @@ public final class Group extends CoValue {
     /** The current role of an account, an agent or {@link #EVERYONE}, including inherited roles; null if none. */
     public Role roleOf(String member) {
         LocalNode n = local();
-        return n.locked(() -> Role.fromWire(n.require(id).groupView(n).roleOf(member, null, n)));
+        return n.locked(() -> Role.fromWire(GroupView.of(n.require(id), n).roleOf(member, null, n)));
     }
 
     public Role roleOf(RawCoID account) {

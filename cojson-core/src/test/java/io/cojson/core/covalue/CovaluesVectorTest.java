@@ -162,7 +162,7 @@ class CovaluesVectorTest {
         for (DecodedTx t : txs) if (t.trusting()) trusting.add(t);
         m.add(trusting);
         check(mismatches, id + " toJSON", view.get("toJSON"), m.toJson());
-        GroupView g = core.groupView(node);
+        GroupView g = GroupView.of(core, node);
         LinkedHashMap<String, JsonValue> roles = new LinkedHashMap<>();
         Iterator<Map.Entry<String, JsonNode>> agents = c.get("agents").fields();
         while (agents.hasNext()) {

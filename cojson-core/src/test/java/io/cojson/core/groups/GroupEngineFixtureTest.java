@@ -148,7 +148,7 @@ class GroupEngineFixtureTest {
     private static int checkRole(FixtureNode node, JsonNode q, String mode, List<String> mismatches) {
         CoValueCore group = node.require(q.get("groupId").textValue());
         Long at = q.get("atTime").isNull() ? null : q.get("atTime").longValue();
-        String role = group.groupView(node).roleOf(q.get("member").textValue(), at, node);
+        String role = GroupView.of(group, node).roleOf(q.get("member").textValue(), at, node);
         String expected = q.get("expectedRole").isNull() ? null : q.get("expectedRole").textValue();
         if (!java.util.Objects.equals(expected, role)) {
             mismatches.add(mode + " roleOf " + q.get("member").textValue() + " in " + group.id() + " at " + at

@@ -1,5 +1,6 @@
 package io.cojson.core.node;
 
+import io.cojson.core.groups.GroupView;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.cojson.core.content.CoMapContent;
@@ -56,7 +57,7 @@ class GroupMigrationsTest {
     }
 
     private static String get(LocalNode node, RawCoID group, String key) {
-        return node.locked(() -> node.require(group).groupView(node).getString(key, null));
+        return node.locked(() -> GroupView.of(node.require(group), node).getString(key, null));
     }
 
     @Test

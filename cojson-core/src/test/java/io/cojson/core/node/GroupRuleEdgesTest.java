@@ -1,5 +1,6 @@
 package io.cojson.core.node;
 
+import io.cojson.core.groups.GroupView;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -100,7 +101,7 @@ class GroupRuleEdgesTest {
         write(w.admin, child, "parent_" + p2.value(), Roles.READER);
         LocalNode member = w.everythingSyncedTo(w.member);
         write(member, child, w.keeper.accountID().value(), Roles.READER); // readerInvite through p1, found first
-        assertEquals(Roles.READER, member.require(child).groupView(member).getString(w.keeper.accountID().value(), null));
+        assertEquals(Roles.READER, GroupView.of(member.require(child), member).getString(w.keeper.accountID().value(), null));
 
         write(w.admin, child, "parent_" + p1.value(), Roles.REVOKED);
         write(w.admin, child, "parent_" + p1.value(), Roles.READER_INVITE);
@@ -129,7 +130,7 @@ class GroupRuleEdgesTest {
         }
         RawCoID d = GroupOperations.createGroup(w.admin, null);
         GroupOperations.extend(w.admin, d, a, "extend"); // no cycle: written
-        assertEquals(List.of(a), w.admin.require(d).groupView(w.admin).activeParents());
+        assertEquals(List.of(a), GroupView.of(w.admin.require(d), w.admin).activeParents());
     }
 
     /** What a value's verdicts depend on (loaded first): a group's parents, an owned value's owner. */
@@ -138,13 +139,13 @@ class GroupRuleEdgesTest {
         RawCoID p1 = GroupOperations.createGroup(w.admin, null);
         RawCoID p2 = GroupOperations.createGroup(w.admin, null);
         RawCoID child = GroupOperations.createGroup(w.admin, null);
-        assertEquals(Set.of(), Validation.dependencies(w.admin.require(child)));
+        assertEquals(Set.of(), Validation.RULES.dependencies(w.admin.require(child)));
         GroupOperations.extend(w.admin, child, p1, "extend");
         GroupOperations.extend(w.admin, child, p2, Roles.READER);
         write(w.admin, child, "parent_" + p1.value(), Roles.REVOKED); // once a parent, still read to judge history
-        assertEquals(List.of(p1, p2), List.copyOf(Validation.dependencies(w.admin.require(child))));
+        assertEquals(List.of(p1, p2), List.copyOf(Validation.RULES.dependencies(w.admin.require(child))));
         RawCoID map = Accounts.createOwned(w.admin, "comap", child, JsonValue.NULL);
-        assertEquals(Set.of(child), Validation.dependencies(w.admin.require(map)));
+        assertEquals(Set.of(child), Validation.RULES.dependencies(w.admin.require(map)));
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.cojson.core.node;
 
+import io.cojson.core.groups.GroupView;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -40,7 +41,7 @@ class InheritedRoleValidationTest {
         RawCoID[] g = parentAndChild(Roles.ADMIN, "extend");
         LocalNode member = memberWithEverything();
         set(member, g[1], w.keeper.accountID().value(), Roles.READER); // valid: inherited admin
-        assertEquals(Roles.READER, member.require(g[1]).groupView(member).getString(w.keeper.accountID().value(), null));
+        assertEquals(Roles.READER, GroupView.of(member.require(g[1]), member).getString(w.keeper.accountID().value(), null));
     }
 
     @Test
@@ -61,7 +62,7 @@ class InheritedRoleValidationTest {
         RawCoID[] h = parentAndChild(Roles.READER, Roles.ADMIN);
         LocalNode member2 = memberWithEverything();
         set(member2, h[1], w.keeper.accountID().value(), Roles.WRITER); // a parent reader is admin through the mapping
-        assertEquals(Roles.WRITER, member2.require(h[1]).groupView(member2).getString(w.keeper.accountID().value(), null));
+        assertEquals(Roles.WRITER, GroupView.of(member2.require(h[1]), member2).getString(w.keeper.accountID().value(), null));
     }
 
     @Test
@@ -118,10 +119,10 @@ class InheritedRoleValidationTest {
         RawCoID group = GroupOperations.createGroup(w.admin, null);
         GroupOperations.addMember(w.admin, group, w.member.accountID().value(), Roles.WRITE_ONLY);
         LocalNode member = memberWithEverything();
-        String own = member.require(group).groupView(member).getString("writeKeyFor_" + w.member.accountID().value(), null);
-        String readKey = member.require(group).groupView(member).getString("readKey", null);
+        String own = GroupView.of(member.require(group), member).getString("writeKeyFor_" + w.member.accountID().value(), null);
+        String readKey = GroupView.of(member.require(group), member).getString("readKey", null);
         set(member, group, own + "_for_" + w.keeper.accountID().value(), "sealed_UOwn"); // valid: its own key
-        assertEquals("sealed_UOwn", member.require(group).groupView(member).getString(own + "_for_" + w.keeper.accountID().value(), null));
+        assertEquals("sealed_UOwn", GroupView.of(member.require(group), member).getString(own + "_for_" + w.keeper.accountID().value(), null));
         PermissionDeniedException e = assertThrows(PermissionDeniedException.class,
                 () -> set(member, group, readKey + "_for_" + w.keeper.accountID().value(), "sealed_UNot"));
         assertTrue(e.getMessage().contains("Only admins and managers can reveal keys"), e.getMessage());

@@ -66,7 +66,7 @@ class KeyRotationTest {
 
     /** Whether {@code node} can resolve the current read key of {@code group}. */
     static boolean holdsCurrentKey(LocalNode node, RawCoID group) {
-        GroupView v = node.require(group).groupView(node);
+        GroupView v = GroupView.of(node.require(group), node);
         return node.keys().readKey(node.require(group), new KeyID(v.getString("readKey", null))).isPresent();
     }
 
@@ -84,14 +84,14 @@ class KeyRotationTest {
         GroupOperations.extend(w.admin, g3, g, "extend");
         List<RawCoID> groups = List.of(parent, g, g2, g3);
         List<String> keysBefore = new ArrayList<>();
-        for (RawCoID grp : groups) keysBefore.add(w.admin.require(grp).groupView(w.admin).getString("readKey", null));
+        for (RawCoID grp : groups) keysBefore.add(GroupView.of(w.admin.require(grp), w.admin).getString("readKey", null));
 
         GroupOperations.removeMember(w.admin, parent, w.member.accountID().value());
         List<RawCoID> maps = new ArrayList<>();
         for (RawCoID grp : groups) maps.add(privateMap(w.admin, grp, "after", "secret of " + grp));
 
         for (int i = 0; i < groups.size(); i++) {
-            assertNotEquals(keysBefore.get(i), w.admin.require(groups.get(i)).groupView(w.admin).getString("readKey", null),
+            assertNotEquals(keysBefore.get(i), GroupView.of(w.admin.require(groups.get(i)), w.admin).getString("readKey", null),
                     "read key of group " + i + " rotated");
         }
         LocalNode member = w.everythingSyncedTo(w.member);
@@ -126,10 +126,10 @@ class KeyRotationTest {
         RawCoID group = GroupOperations.createGroup(w.admin, null);
         GroupOperations.addMember(w.admin, group, w.member.accountID().value(), Roles.WRITER);
         LocalNode member = w.everythingSyncedTo(w.member);
-        String key = member.require(group).groupView(member).getString("readKey", null);
+        String key = GroupView.of(member.require(group), member).getString("readKey", null);
         GroupOperations.removeMember(member, group, member.accountID().value());
         assertEquals(null, member.myRoleIn(member.require(group), null));
-        assertEquals(key, member.require(group).groupView(member).getString("readKey", null), "no rotation by a writer");
+        assertEquals(key, GroupView.of(member.require(group), member).getString("readKey", null), "no rotation by a writer");
     }
 
     @Test

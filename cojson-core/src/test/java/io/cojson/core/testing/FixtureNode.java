@@ -54,7 +54,7 @@ public final class FixtureNode implements CoValueResolver {
         for (JsonNode cv : covalues) {
             RawCoID id = new RawCoID(cv.get("coId").textValue());
             CoValueHeader header = new CoValueHeader((JsonValue.Obj) Json.parse(cv.get("headerJson").textValue()));
-            values.put(id, CoValueCore.fromHeader(crypto, id, header));
+            values.put(id, CoValueCore.fromHeader(crypto, io.cojson.core.groups.Validation.RULES, id, header));
         }
         for (JsonNode cv : covalues) {
             if (cv.get("coId").textValue().equals(heldBack)) continue;

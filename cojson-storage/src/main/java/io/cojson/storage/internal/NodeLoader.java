@@ -1,7 +1,6 @@
 package io.cojson.storage.internal;
 
 import io.cojson.core.covalue.CoValueCore;
-import io.cojson.core.groups.Validation;
 import io.cojson.core.header.CoValueHeader;
 import io.cojson.core.header.Ruleset;
 import io.cojson.core.ids.RawCoID;
@@ -69,7 +68,7 @@ public final class NodeLoader {
         CoValueCore core = node.get(id);
         if (core == null) return this;
         loaded++;
-        Set<RawCoID> deps = node.locked(() -> Validation.dependencies(core));
+        Set<RawCoID> deps = node.locked(() -> core.dependencies());
         for (RawCoID dep : deps) load(dep);
         return this;
     }

@@ -1,5 +1,6 @@
 package io.cojson.samples.cli;
 
+import io.cojson.core.groups.GroupView;
 import static io.cojson.samples.cli.Args.coId;
 import static io.cojson.samples.cli.Args.integer;
 import static io.cojson.samples.cli.Args.optInt;
@@ -87,7 +88,7 @@ final class EditCommands {
         RawCoID group = session.loadGroup(coId(req, "group", false), session.timeout(req));
         String member = str(req, "member", false);
         LocalNode n = node();
-        String role = n.locked(() -> n.require(group).groupView(n).roleOf(member, null, n)); // groups and accounts
+        String role = n.locked(() -> GroupView.of(n.require(group), n).roleOf(member, null, n)); // groups and accounts
         r.put("role", role == null ? JsonValue.NULL : JsonValue.of(role));
     }
 
@@ -127,7 +128,7 @@ final class EditCommands {
     private void awaitInvite(RawCoID group, InviteSecret secret) throws Exception {
         LocalNode n = node();
         String inviteAgent = n.crypto().getAgentID(n.crypto().agentSecretFromInviteSecret(secret)).value();
-        java.util.function.BooleanSupplier present = () -> n.locked(() -> n.require(group).groupView(n).get(inviteAgent, null) != null);
+        java.util.function.BooleanSupplier present = () -> n.locked(() -> GroupView.of(n.require(group), n).get(inviteAgent, null) != null);
         java.util.concurrent.CountDownLatch seen = new java.util.concurrent.CountDownLatch(1);
         try (var sub = n.subscribe(group, changed -> {
             if (present.getAsBoolean()) seen.countDown();

@@ -148,7 +148,7 @@ final class InteropProcesses implements AutoCloseable {
     /** The raw text of each member of a JSON object text, in text order (no re-serialization). */
     static Map<String, String> rawFields(String objectText) throws Exception {
         Map<String, String> out = new LinkedHashMap<>();
-        try (JsonParser p = io.cojson.core.internal.JacksonJson.factory().createParser(objectText)) {
+        try (JsonParser p = io.cojson.core.json.internal.JacksonJson.factory().createParser(objectText)) {
             assertEquals(JsonToken.START_OBJECT, p.nextToken(), objectText);
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
@@ -166,7 +166,7 @@ final class InteropProcesses implements AutoCloseable {
     /** The raw text of each element of a JSON array text, in order. */
     static List<String> rawElements(String arrayText) throws Exception {
         List<String> out = new ArrayList<>();
-        try (JsonParser p = io.cojson.core.internal.JacksonJson.factory().createParser(arrayText)) {
+        try (JsonParser p = io.cojson.core.json.internal.JacksonJson.factory().createParser(arrayText)) {
             assertEquals(JsonToken.START_ARRAY, p.nextToken(), arrayText);
             while (p.nextToken() != JsonToken.END_ARRAY) {
                 int start = (int) p.currentTokenLocation().getCharOffset();

@@ -117,17 +117,17 @@ public final class FrameCodec {
             // Messages that carry transactions (a SignatureMismatch: a whole session) are only
             // checked to be JSON here, without a tree; the protocol layer reads them straight
             // into transactions.
-            try (JsonParser p = io.cojson.core.internal.JacksonJson.factory().createParser(text)) {
+            try (JsonParser p = io.cojson.core.json.internal.JacksonJson.factory().createParser(text)) {
                 if (p.nextToken() == null) throw new IOException("empty line is not JSON");
                 p.skipChildren();
                 expectEnd(p);
             }
             return scan(text);
         }
-        try (JsonParser p = io.cojson.core.internal.JacksonJson.factory().createParser(text)) {
+        try (JsonParser p = io.cojson.core.json.internal.JacksonJson.factory().createParser(text)) {
             JsonToken t = p.nextToken();
             if (t == null) throw new IOException("empty line is not JSON");
-            JsonValue v = io.cojson.core.internal.JacksonJson.read(p, t);
+            JsonValue v = io.cojson.core.json.internal.JacksonJson.read(p, t);
             expectEnd(p);
             if (!(v instanceof JsonValue.Obj o)) return new Head(text, false, false, null, false, Double.NaN, null, v);
             JsonValue action = o.get("action");
@@ -140,7 +140,7 @@ public final class FrameCodec {
     }
 
     private static Head scan(String text) throws IOException {
-        try (JsonParser p = io.cojson.core.internal.JacksonJson.factory().createParser(text)) {
+        try (JsonParser p = io.cojson.core.json.internal.JacksonJson.factory().createParser(text)) {
             JsonToken t = p.nextToken();
             if (t == null) throw new IOException("empty line is not JSON");
             if (t != JsonToken.START_OBJECT) {

@@ -1,4 +1,4 @@
-package io.cojson.core.internal;
+package io.cojson.core.json.internal;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
