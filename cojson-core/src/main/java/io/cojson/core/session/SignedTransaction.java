@@ -2,7 +2,6 @@ package io.cojson.core.session;
 
 import io.cojson.core.ids.Hash;
 import io.cojson.core.ids.Signature;
-import java.util.Arrays;
 
 /**
  * A locally written transaction with the running hash and the signature after it. The signature
@@ -51,17 +50,6 @@ public final class SignedTransaction {
     public synchronized Signature signature() {
         if (signature == null) signature = Signature.fromBytes(pendingSignature.get());
         return signature;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof SignedTransaction s && s.txIndex == txIndex && s.transaction.equals(transaction)
-                && s.hashText.equals(hashText) && Arrays.equals(s.pendingSignature.get(), pendingSignature.get());
-    }
-
-    @Override
-    public int hashCode() {
-        return 31 * txIndex + hashText.hashCode();
     }
 
     @Override
