@@ -60,6 +60,8 @@ public final class LocalNode implements CoValueResolver {
     private final ViewCache views = new ViewCache(this);
     /** Key secrets this node encrypted with, by "group|keyID": unsealing one costs a key exchange. */
     private final Map<String, KeySecret> writeKeys = new HashMap<>();
+    /** Sign writes to a value the writer's role forbids, as the reference does (see {@link #writeForbiddenAsReference}). */
+    private volatile boolean forbiddenAsReference;
 
     LocalNode(Crypto crypto, AgentSecret agentSecret, RawCoID accountID, SessionID sessionID, LongSupplier clock) {
         this.crypto = crypto;
@@ -86,6 +88,18 @@ public final class LocalNode implements CoValueResolver {
 
     public Crypto crypto() {
         return crypto;
+    }
+
+    /**
+     * How a write to a group-owned value that the writer's role forbids (a reader's {@code set}) is
+     * answered. By default it is refused before signing ({@link PermissionDeniedException}): a
+     * write that every peer would ignore is almost always an app bug. With {@code true} it is
+     * signed and added as the reference does (it checks no role): every peer, this one included,
+     * then ignores it, and the caller sees no error. A write without the read key is refused either
+     * way, with the reference's words.
+     */
+    public void writeForbiddenAsReference(boolean asReference) {
+        this.forbiddenAsReference = asReference;
     }
 
     public AgentID agentID() {
@@ -581,7 +595,7 @@ public final class LocalNode implements CoValueResolver {
             String role = myRoleIn(owner, madeAt);
             boolean readersBranchPointer = Roles.READER.equals(role) && !privateTx && meta != null
                     && CoValueCore.parseMetaText(meta) != null && Branches.isBranchPointer(CoValueCore.parseMetaText(meta));
-            if (!readersBranchPointer && (role == null || !Roles.CAN_WRITE.contains(role))) {
+            if (!readersBranchPointer && !forbiddenAsReference && (role == null || !Roles.CAN_WRITE.contains(role))) {
                 throw new PermissionDeniedException("Transactor has no write permissions: role " + role + " in " + owner.id());
             }
         }

@@ -95,6 +95,38 @@ class LocalNodeTest {
         assertEquals("{\"a\":1}", mapJson(carol, map));
     }
 
+    /** As the reference (issue 12 A.5): a reader's write is signed, synced and ignored by every peer. */
+    @Test
+    void aReadersWriteAsTheReferenceIsSignedAndIgnoredByEveryPeer() {
+        LocalNode alice = Accounts.create(crypto, "Alice");
+        LocalNode carol = Accounts.create(crypto, "Carol");
+        for (RawCoID id : carol.ids()) copy(carol, alice, id);
+        RawCoID group = GroupOperations.createGroup(alice, null);
+        GroupOperations.addMember(alice, group, carol.accountID().value(), Roles.READER);
+        RawCoID map = Accounts.createOwned(alice, "comap", group, JsonValue.NULL);
+        set(alice, map, "a", JsonValue.of(1));
+        for (RawCoID id : List.of(alice.accountID(), group, map)) copy(alice, carol, id);
+
+        carol.writeForbiddenAsReference(true);
+        int before = carol.require(map).entries().size();
+        set(carol, map, "a", JsonValue.of(2));
+        carol.write(map, List.of(CoMapContent.setChange("b", JsonValue.of(3))), null, false);
+        assertEquals(before + 2, carol.require(map).entries().size(), "both writes were signed and added");
+        assertEquals(0, carol.require(map).entries().stream().skip(before).filter(e -> e.isValid()).count(), "both are invalid");
+        assertEquals("{\"a\":1}", mapJson(carol, map));
+        copy(carol, alice, map);
+        assertEquals("{\"a\":1}", mapJson(alice, map), "the owner imports them and ignores them too");
+        assertEquals(before + 2, alice.require(map).entries().size());
+
+        carol.writeForbiddenAsReference(false);
+        assertThrows(PermissionDeniedException.class, () -> set(carol, map, "a", JsonValue.of(4)));
+        assertEquals(before + 2, carol.require(map).entries().size(), "refused again before signing");
+        // a group's own rules are enforced before signing in either mode (the reference errors too)
+        carol.writeForbiddenAsReference(true);
+        assertThrows(PermissionDeniedException.class,
+                () -> GroupOperations.addMember(carol, group, carol.accountID().value(), Roles.ADMIN));
+    }
+
     @Test
     void invitesAndListeners() {
         LocalNode alice = Accounts.create(crypto, "Alice");

@@ -297,6 +297,7 @@ final class ClientSession {
         closeNode(5000);
         persistence = p;
         node = n;
+        n.writeForbiddenAsReference(true); // this driver answers as ref-client.mjs does (issue 12 A.5)
         typed = CojsonNode.of(n);
         sync = s;
         agentSecret = secret;

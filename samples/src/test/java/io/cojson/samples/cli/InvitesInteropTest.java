@@ -10,8 +10,7 @@ import java.util.Set;
  * an invite created by an invited admin, a wrong secret, a writeOnly invite to a group extending a
  * parent. Run with reference clients, then with the invitees and then the admin as Java clients
  * (both directions; six clients per run), through both servers; every answer must be the
- * reference run's text (see target/invites-*.txt). Not scripted: a reader's write (see the
- * comment in {@link #INVITES}).
+ * reference run's text (see target/invites-*.txt).
  */
 class InvitesInteropTest extends BothServersInteropTest {
 
@@ -37,9 +36,9 @@ class InvitesInteropTest extends BothServersInteropTest {
             R> {"cmd":"acceptInvite","id":"${gi}","inviteSecret":"${ir}"}
             R> {"cmd":"roleOf","group":"${gi}","member":"${r}"}
             R> {"cmd":"get","id":"${mi}"}
-            # not scripted: a reader's write. The reference writes a transaction that every peer then
-            # ignores and answers ok; this writer refuses it before signing ("Transactor has no write
-            # permissions"), as it refuses every write the rules would reject.
+            # a reader's write: signed and synced (the reference checks no role), then ignored by every peer
+            R> {"cmd":"set","id":"${mi}","key":"r","value":1,"sync":true}
+            R> {"cmd":"get","id":"${mi}"}
             R> {"cmd":"acceptInvite","id":"${gi}","inviteSecret":"${ir}"}
             R> {"cmd":"roleOf","group":"${gi}","member":"${r}"}
             # writer, through the map's ID; then a reader invite does not downgrade
@@ -71,6 +70,7 @@ class InvitesInteropTest extends BothServersInteropTest {
             A> {"cmd":"waitFor","id":"${mi}","path":"m","expected":3}
             A> {"cmd":"waitFor","id":"${mi}","path":"w","expected":2}
             A> {"cmd":"get","id":"${mi}"}
+            A> {"cmd":"knownState","id":"${mi}"}
             A> {"cmd":"roleOf","group":"${gi}","member":"${r}"}
             A> {"cmd":"roleOf","group":"${gi}","member":"${w}"}
             A> {"cmd":"roleOf","group":"${gi}","member":"${m}"}
