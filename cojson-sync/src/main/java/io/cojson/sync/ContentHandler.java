@@ -10,6 +10,7 @@ import io.cojson.core.session.AddResult;
 import io.cojson.core.session.VerificationFailure;
 import io.cojson.storage.Faults;
 import io.cojson.sync.internal.Dependencies;
+import io.cojson.sync.internal.KeyDependencies;
 import io.cojson.sync.transport.FaultPoints;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -223,6 +224,7 @@ final class ContentHandler {
         KnownState before = ctx.knownState(id);
         boolean deleted = core != null && ctx.node.locked(core::isDeleted);
         List<ContentPiece.SessionPiece> fresh = new ArrayList<>();
+        Set<RawCoID> askedGroups = new HashSet<>();
         Map<SessionID, Integer> valid = new LinkedHashMap<>();
         boolean gap = false;
         for (ContentPiece.SessionPiece s : in.sessions()) {
@@ -235,6 +237,8 @@ final class ContentHandler {
                 gap = true; // it assumes transactions we lack: ask for a correction, apply nothing of it
             } else if (s.after() + s.transactions().size() <= ours) {
                 valid.put(s.sessionID(), s.after() + s.transactions().size()); // a repeat: nothing new (RL-15)
+            } else if (waitsForKey(from, id, core == null ? in.header() : core.header(), s, askedGroups)) {
+                gap = true; // not acknowledged: sent again after the group content it was asked for
             } else {
                 fresh.add(s);
             }
@@ -282,6 +286,22 @@ final class ContentHandler {
             for (ContentPiece.SessionPiece s : in.sessions()) valid.merge(s.sessionID(), s.after() + s.transactions().size(), Math::max);
         }
         return new Imported(new KnownState(id, in.header() != null, valid), gap);
+    }
+
+    /**
+     * Whether a client's session piece must wait because a private transaction's key is not named
+     * by the owning group yet ({@link KeyDependencies}): the group's content is asked for with a
+     * {@code load} (sent before the correction, so the client answers it first), at most
+     * {@link PeerState#MAX_TRANSIENT_RETRIES} times per value and connection; after that the piece
+     * is applied, as the reference applies it.
+     */
+    private boolean waitsForKey(PeerState from, RawCoID id, CoValueHeader header, ContentPiece.SessionPiece s,
+            Set<RawCoID> askedGroups) {
+        if (from == null || from.role() != PeerRole.CLIENT || header == null) return false;
+        RawCoID group = ctx.node.locked(() -> KeyDependencies.groupLackingKey(header, s, ctx.node));
+        if (group == null || !from.mayRetryTransient(id)) return false;
+        if (askedGroups.add(group)) ctx.out.sendLoad(from, group);
+        return true;
     }
 
     /** A correction at once; an acknowledgement only for what is durably stored (RL-21). */

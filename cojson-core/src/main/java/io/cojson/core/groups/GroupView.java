@@ -104,6 +104,22 @@ public final class GroupView implements CoValueRules.GroupState {
         return Collections.unmodifiableSet(edits.keySet());
     }
 
+    /**
+     * Whether this group or account names key {@code keyID} in a valid transaction: as its read
+     * key, or in a field that reveals, wraps or seals it ({@code <keyID>_for_…},
+     * {@code <keyID>_sealedFor_…}), as every rotation and every writeOnly key does.
+     */
+    public boolean namesKey(String keyID) {
+        String prefix = keyID + "_";
+        for (String field : edits.keySet()) {
+            if (field.startsWith(prefix)) return true;
+        }
+        for (Edit e : edits(GroupKeys.READ_KEY)) {
+            if (e.value() instanceof JsonValue.Str s && s.value().equals(keyID)) return true;
+        }
+        return false;
+    }
+
     /** Parents ever referenced by a valid {@code parent_…} entry, first-seen order. */
     public List<RawCoID> parentIDs() {
         return parents;
