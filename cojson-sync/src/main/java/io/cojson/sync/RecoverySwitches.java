@@ -19,7 +19,7 @@ public final class RecoverySwitches {
 
     /**
      * Default true. {@code false} keeps appending to an at-risk session after an unclean shutdown,
-     * so that crash tests can produce forks. Consulted by {@link io.cojson.sync.recovery.SessionGuard}.
+     * so that crash tests can produce forks. Consulted by the recovery package's {@code SessionGuard}.
      */
     public static boolean sessionReuseGuard() {
         return read(SESSION_REUSE_GUARD, true);

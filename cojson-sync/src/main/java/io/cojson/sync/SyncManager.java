@@ -10,7 +10,7 @@ import io.cojson.core.json.JsonValue;
 import io.cojson.core.node.Subscription;
 import io.cojson.storage.Faults;
 import io.cojson.sync.internal.Dependencies;
-import io.cojson.sync.internal.SerialExecutor;
+import io.cojson.sync.internal.support.SerialExecutor;
 import io.cojson.sync.transport.MessageChannel;
 import java.time.Duration;
 import java.util.ArrayList;

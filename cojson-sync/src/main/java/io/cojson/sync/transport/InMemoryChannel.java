@@ -1,6 +1,6 @@
 package io.cojson.sync.transport;
 
-import io.cojson.sync.internal.SerialExecutor;
+import io.cojson.sync.internal.support.SerialExecutor;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

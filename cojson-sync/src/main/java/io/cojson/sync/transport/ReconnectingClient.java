@@ -1,6 +1,6 @@
 package io.cojson.sync.transport;
 
-import io.cojson.sync.internal.LogText;
+import io.cojson.sync.internal.support.LogText;
 import io.cojson.sync.transport.internal.ChannelCore;
 import java.time.Duration;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package io.cojson.sync.internal;
+package io.cojson.sync.internal.support;
 
 /**
  * Makes text that a peer controls (actions, IDs, session keys, close reasons, frame previews)

@@ -1,4 +1,4 @@
-package io.cojson.sync.internal;
+package io.cojson.sync.internal.support;
 
 import io.cojson.storage.FatalErrors;
 import java.util.ArrayDeque;

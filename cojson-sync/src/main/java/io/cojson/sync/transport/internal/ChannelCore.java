@@ -1,7 +1,7 @@
 package io.cojson.sync.transport.internal;
 
 import io.cojson.storage.Faults;
-import io.cojson.sync.internal.LogText;
+import io.cojson.sync.internal.support.LogText;
 import io.cojson.sync.transport.FaultPoints;
 import io.cojson.sync.transport.MessageChannel;
 import java.util.concurrent.TimeUnit;

@@ -2,7 +2,7 @@ package io.cojson.sync.transport.internal;
 
 import io.cojson.core.json.JsonValue;
 import io.cojson.core.json.JsonWriter;
-import io.cojson.sync.internal.LogText;
+import io.cojson.sync.internal.support.LogText;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;

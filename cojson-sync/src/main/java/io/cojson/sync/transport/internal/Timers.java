@@ -33,7 +33,7 @@ public interface Timers {
         private final ScheduledThreadPoolExecutor pool;
 
         private Shared() {
-            pool = io.cojson.sync.internal.SerialExecutor.idleEndingScheduler(2, "cojson-transport-timer");
+            pool = io.cojson.sync.internal.support.SerialExecutor.idleEndingScheduler(2, "cojson-transport-timer");
         }
 
         @Override
