@@ -105,17 +105,15 @@ public final class GroupView implements CoValueRules.GroupState {
     }
 
     /**
-     * Whether this group or account names key {@code keyID} in a valid transaction: as its read
-     * key, or in a field that reveals, wraps or seals it ({@code <keyID>_for_…},
-     * {@code <keyID>_sealedFor_…}), as every rotation and every writeOnly key does.
+     * Whether this group or account names key {@code keyID} in a valid transaction: in a field that
+     * reveals, wraps or seals it ({@code <keyID>_for_…}, {@code <keyID>_sealedFor_…}). Every key a
+     * writer can use has one: a new read key is revealed to its admin in the same transaction, a
+     * writeOnly member's key to that member.
      */
     public boolean namesKey(String keyID) {
         String prefix = keyID + "_";
         for (String field : edits.keySet()) {
             if (field.startsWith(prefix)) return true;
-        }
-        for (Edit e : edits(GroupKeys.READ_KEY)) {
-            if (e.value() instanceof JsonValue.Str s && s.value().equals(keyID)) return true;
         }
         return false;
     }

@@ -141,4 +141,44 @@ class KeyRotationTest {
         GroupOperations.addMember(w.admin, group, w.member.accountID().value(), Roles.WRITER);
         assertEquals(before, w.admin.nextTxIndex(w.admin.require(group)));
     }
+
+    /**
+     * {@link GroupView#namesKey}: the group names every key its values' private transactions use
+     * (its read keys, a writeOnly member's own key), and a node that has not received a rotation
+     * yet does not name the new key (the sync server waits for it then).
+     */
+    @Test
+    void theGroupNamesEveryKeyItsPrivateTransactionsUse() {
+        World w = new World().accountsKnown();
+        RawCoID group = GroupOperations.createGroup(w.admin, null);
+        GroupOperations.addMember(w.admin, group, w.member.accountID().value(), Roles.WRITE_ONLY);
+        GroupOperations.addMember(w.admin, group, w.keeper.accountID().value(), Roles.READER);
+        RawCoID map = privateMap(w.admin, group, "before", "v1");
+        LocalNode stale = w.everythingSyncedTo(w.keeper);
+        String oldKey = GroupView.of(w.admin.require(group), w.admin).getString("readKey", null);
+
+        LocalNode member = w.everythingSyncedTo(w.member);
+        LocalNodeTest.set(member, map, "mine", JsonValue.of("writeOnly"));
+        LocalNodeTest.copy(member, w.admin, map);
+        GroupOperations.removeMember(w.admin, group, w.keeper.accountID().value());
+        LocalNodeTest.set(w.admin, map, "after", JsonValue.of("v2"));
+        String newKey = GroupView.of(w.admin.require(group), w.admin).getString("readKey", null);
+        assertNotEquals(oldKey, newKey);
+
+        GroupView admins = GroupView.of(w.admin.require(group), w.admin);
+        List<String> used = new ArrayList<>();
+        for (var e : w.admin.require(map).entries()) {
+            if (e.transaction() instanceof io.cojson.core.session.Transaction.Private p) used.add(p.keyUsed());
+        }
+        assertEquals(3, used.size(), "three private writes: " + used);
+        assertTrue(used.contains(oldKey) && used.contains(newKey), used.toString());
+        for (String k : used) assertTrue(admins.namesKey(k), "the group names " + k);
+        assertFalse(admins.namesKey("key_z" + "1".repeat(20)), "a key it never had");
+        String otherGroupsKey = GroupView.of(w.admin.require(GroupOperations.createGroup(w.admin, null)), w.admin)
+                .getString("readKey", null);
+        assertFalse(admins.namesKey(otherGroupsKey), "another group's key");
+        GroupView staleView = GroupView.of(stale.require(group), stale);
+        assertTrue(staleView.namesKey(oldKey));
+        assertFalse(staleView.namesKey(newKey), "the rotation has not reached this node");
+    }
 }
