@@ -19,6 +19,13 @@ public sealed interface Transaction permits Transaction.Trusting, Transaction.Pr
     /** Size counted toward in-between signatures: UTF-8 bytes of changes / encryptedChanges. */
     int checkpointSize();
 
+    /**
+     * The JS string length (UTF-16 units) of {@code changes} / {@code encryptedChanges}: the size
+     * the reference's storage checkpoints and content pieces count (wire-format.md §9.5), unlike
+     * the in-memory session log's {@link #checkpointSize()}.
+     */
+    int jsLength();
+
     /** The transaction as the reference puts it on the wire (same key order as canonical). */
     JsonValue.Obj toJson();
 
@@ -36,6 +43,11 @@ public sealed interface Transaction permits Transaction.Trusting, Transaction.Pr
         @Override
         public int checkpointSize() {
             return TransactionCodec.utf8Length(changes);
+        }
+
+        @Override
+        public int jsLength() {
+            return changes.length();
         }
 
         @Override
@@ -59,6 +71,11 @@ public sealed interface Transaction permits Transaction.Trusting, Transaction.Pr
         @Override
         public int checkpointSize() {
             return TransactionCodec.utf8Length(encryptedChanges);
+        }
+
+        @Override
+        public int jsLength() {
+            return encryptedChanges.length();
         }
 
         @Override

@@ -111,7 +111,7 @@ final class Units {
         long rowId = row != null ? row.rowId() : engine.nextRowId(txn);
         t.putRun(txn, rowId, lastIdx, fresh);
         int size = 0;
-        for (Transaction tx : fresh) size += jsLength(tx);
+        for (Transaction tx : fresh) size += tx.jsLength(); // the reference's storage counts JS lengths (§9.5)
         int newLast = lastIdx + fresh.size();
         int bytes = row == null ? 0 : row.bytesSinceLastSignature();
         if (bytes + size > CHECKPOINT_BYTES) {
@@ -121,15 +121,6 @@ final class Units {
             bytes += size;
         }
         t.putSession(txn, id, s, new SessionRow(rowId, newLast, lastSignature, bytes));
-    }
-
-    /**
-     * A transaction's size for the storage checkpoint rule: the reference's storage counts JS string
-     * lengths (UTF-16 units) of {@code changes} / {@code encryptedChanges} (sync-protocol.md §11), not
-     * the UTF-8 bytes the in-memory session log counts ({@link Transaction#checkpointSize()}).
-     */
-    static int jsLength(Transaction t) {
-        return t instanceof Transaction.Trusting tr ? tr.changes().length() : ((Transaction.Private) t).encryptedChanges().length();
     }
 
     private ReplaceResult replace(SessionReplacement r, long newEpoch, Txn txn) {
@@ -167,7 +158,7 @@ final class Units {
                 if (i < pieces.size() - 1) {
                     t.putSignature(txn, rowId, p.after() + p.transactions().size() - 1, p.lastSignature());
                 } else {
-                    for (Transaction tx : p.transactions()) lastBytes += jsLength(tx);
+                    for (Transaction tx : p.transactions()) lastBytes += tx.jsLength();
                 }
             }
             t.putSession(txn, id, s, new SessionRow(rowId, r.serverLength(), pieces.get(pieces.size() - 1).lastSignature(), lastBytes));

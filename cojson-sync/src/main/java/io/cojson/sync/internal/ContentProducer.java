@@ -6,7 +6,6 @@ import io.cojson.core.ids.Signature;
 import io.cojson.core.knownstate.KnownState;
 import io.cojson.core.node.ContentPiece;
 import io.cojson.core.session.SessionLog;
-import io.cojson.core.session.Transaction;
 import io.cojson.sync.SyncMessage;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,7 +75,7 @@ public final class ContentProducer {
             int pieceStart = start;
             int sessionSize = 0;
             for (int i = start; i < size; i++) {
-                sessionSize += jsLength(log.get(i));
+                sessionSize += log.get(i).jsLength(); // JS string lengths, as the reference
                 Signature checkpoint = checkpoints.get(i);
                 if (checkpoint != null) {
                     // A checkpoint closes a verifiable range: it travels as its own piece, ahead of the current one.
@@ -144,11 +143,5 @@ public final class ContentProducer {
         Map<SessionID, Integer> m = new java.util.LinkedHashMap<>();
         for (ContentPiece.SessionPiece s : piece.sessions()) m.put(s.sessionID(), s.after() + s.transactions().size());
         return new KnownState(piece.id(), piece.header() != null, m);
-    }
-
-    /** The reference counts JS string lengths (UTF-16 units) of changes / encryptedChanges. */
-    static int jsLength(Transaction t) {
-        if (t instanceof Transaction.Trusting tr) return tr.changes().length();
-        return ((Transaction.Private) t).encryptedChanges().length();
     }
 }
