@@ -2,6 +2,7 @@ package io.cojson.sync;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
@@ -90,6 +91,36 @@ class ModelScenariosTest {
                 DeterministicRecoveryModelProperties.CURRENT.remove();
                 w.close();
             }
+        }
+    }
+
+    @Test
+    @DisplayName("A private edit that reaches the server without the key rotation it uses (that message lost) is not acknowledged: the writer crashing before sending the rotation loses an unacknowledged edit, never leaves an acknowledged one nobody can read")
+    void aPrivateEditWhoseRotationIsLostIsNotAcknowledged() throws InterruptedException {
+        DeterministicRecoveryModelProperties.World w = new DeterministicRecoveryModelProperties.World("comap", true);
+        try {
+            sync(w);
+            w.groupEdit(0); // the member joins
+            sync(w);
+            w.persist(0);
+            Thread.sleep(3); // the rotation's readKey must be newer than the group's first
+            w.groupEdit(0); // ...and leaves: a new read key, in the group's message
+            w.edit(0); // encrypted with the new key, in the value's message
+            w.tick(5);
+            SimLink link = w.devices.get(0).link;
+            List<String> toServer = link.inFlightTo(link.server);
+            assertEquals(2, toServer.size(), "the group's message, then the value's: " + toServer.size());
+            assertTrue(toServer.get(0).contains(w.group.value()) && toServer.get(1).contains(w.id.value()), "group first, then value");
+            w.network(0, true, 2, 0); // the group's message is lost
+            w.network(0, true, 0, 0); // the value's arrives
+            w.settle();
+            w.crash(0, true, 0); // before the device answers the server or stores anything more
+            w.safety();
+            w.heal();
+            assertDoesNotThrow(w::liveness, "everything the server acknowledged is readable by every device");
+        } finally {
+            DeterministicRecoveryModelProperties.CURRENT.remove();
+            w.close();
         }
     }
 }
