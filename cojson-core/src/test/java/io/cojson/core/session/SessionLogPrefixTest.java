@@ -1,6 +1,8 @@
 package io.cojson.core.session;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.cojson.core.crypto.Crypto;
@@ -90,8 +92,20 @@ class SessionLogPrefixTest {
     void aPrefixMustLieWithinTheLog() {
         SessionLog log = written(writes(7, 3), new ArrayList<>());
         assertEquals(0, log.prefix(0).size());
+        assertNull(log.prefix(0).lastHash(), "an empty prefix has no running hash yet");
+        assertNull(log.prefix(0).lastSignature());
         assertEquals(3, log.prefix(3).size());
         assertThrows(IndexOutOfBoundsException.class, () -> log.prefix(-1));
         assertThrows(IndexOutOfBoundsException.class, () -> log.prefix(4));
+    }
+
+    /** Checkpoint signatures still being made in the background when the prefix is taken are kept. */
+    @Test
+    void aPrefixTakenRightAfterTheWritesKeepsTheirCheckpoints() {
+        SessionLog log = written(writes(3, 20), new ArrayList<>());
+        SessionLog whole = log.prefix(log.size()); // before anything else collected the signatures
+        assertFalse(whole.signatureAfter().isEmpty(), "the writes made checkpoints");
+        assertEquals(log.signatureAfter(), whole.signatureAfter());
+        assertEquals(log.lastSignature(), whole.lastSignature());
     }
 }
