@@ -162,6 +162,16 @@ class TransactionCodecTest {
         assertEquals(3, new Transaction.Trusting("\ude00", 1, null).checkpointSize(), "a lone low surrogate");
     }
 
+    /** The reference's storage and content pieces count JS string lengths: UTF-16 units, not bytes. */
+    @Test
+    void jsLengthIsTheUtf16LengthOfThePayload() {
+        String changes = "[\"\u00fc\ud83d\ude00\"]"; // ["ü😀"]: 7 UTF-16 units, 10 UTF-8 bytes
+        assertEquals(7, new Transaction.Trusting(changes, 1, null).jsLength());
+        assertEquals(10, new Transaction.Trusting(changes, 1, null).checkpointSize());
+        assertEquals(7, new Transaction.Private("U\u00fc\ud83d\ude00xyz", "key_zA", 1, null).jsLength());
+        assertEquals(0, new Transaction.Private("", "key_zA", 1, null).jsLength());
+    }
+
     private static String escape(String s) {
         StringBuilder b = new StringBuilder();
         for (char c : s.toCharArray()) b.append(String.format("\\u%04x", (int) c));
