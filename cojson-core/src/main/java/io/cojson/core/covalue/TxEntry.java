@@ -3,7 +3,6 @@ package io.cojson.core.covalue;
 import io.cojson.core.ids.SessionID;
 import io.cojson.core.ids.TransactionID;
 import io.cojson.core.json.InvalidJsonException;
-import io.cojson.core.json.Json;
 import io.cojson.core.json.JsonValue;
 import io.cojson.core.session.Transaction;
 
@@ -137,7 +136,7 @@ public final class TxEntry {
     private void parseChanges() {
         changesPending = false;
         try {
-            if (Json.parse(((Transaction.Trusting) tx).changes()) instanceof JsonValue.Arr a) {
+            if (((Transaction.Trusting) tx).parsedChanges() instanceof JsonValue.Arr a) {
                 changes = a;
             } else {
                 changesUnparseable = true;

@@ -21,6 +21,16 @@ public final class Json {
         return fast != null ? fast : parseWithJackson(text);
     }
 
+    /**
+     * Map changes written the usual way (see {@code MapChangesReader}), read from the body
+     * {@code text[start, end)} of the canonical ASCII string literal they are the value of (only
+     * {@code \"} and {@code \\} escapes): the tree {@code parse} gives for the unescaped text, or
+     * null for anything else (then decode and {@link #parse}).
+     */
+    public static JsonValue.Arr readMapChangesLiteral(String text, int start, int end) {
+        return MapChangesReader.readLiteral(text, start, end);
+    }
+
     /** The Jackson path: decides (and words the error) for whatever {@link JsonCursor} does not take. */
     static JsonValue parseWithJackson(String text) {
         try (JsonParser p = JacksonJson.factory().createParser(text)) {

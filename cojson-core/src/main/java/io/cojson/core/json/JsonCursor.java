@@ -48,6 +48,8 @@ public final class JsonCursor {
     private int pos;
     private int depth;
     private boolean lastStringCanonical;
+    /** The escapes in the literal last found by {@link #canonicalAsciiLiteral()}. */
+    private int literalEscapes;
     /** Scratch stack of the fields (key, value) and items of the objects and arrays being read. */
     private String[] keys = new String[4];
     private JsonValue[] vals = new JsonValue[4];
@@ -370,6 +372,42 @@ public final class JsonCursor {
      */
     public boolean lastStringCanonical() {
         return lastStringCanonical;
+    }
+
+    /**
+     * At a string literal's opening quote: when the literal is written canonically in ASCII
+     * (chars U+0020..U+007F, {@code \"} and {@code \\} its only escapes), moves past it and
+     * returns the index of its closing quote, without decoding it (its value is then
+     * {@code closing - (opening + 1) - }{@link #literalEscapes()} chars long); else returns -1 and
+     * stays. The text a transaction's changes arrive in is such a literal.
+     */
+    public int canonicalAsciiLiteral() {
+        if (pos >= len || a[pos] != '"') return -1;
+        byte[] in = a;
+        int n = len;
+        int esc = 0;
+        for (int p = pos + 1; p < n; p++) {
+            byte x = in[p];
+            if (x == '"') {
+                literalEscapes = esc;
+                pos = p + 1;
+                return p;
+            }
+            if (x == '\\') {
+                if (++p >= n) return -1;
+                byte e = in[p];
+                if (e != '"' && e != '\\') return -1;
+                esc++;
+            } else if (x < 0x20 || (x == '?' && s.charAt(p) != '?')) { // control, above U+007F (negative), above U+00FF
+                return -1;
+            }
+        }
+        return -1;
+    }
+
+    /** The escapes in the literal last found by {@link #canonicalAsciiLiteral()}. */
+    public int literalEscapes() {
+        return literalEscapes;
     }
 
     private String string(boolean key) {

@@ -64,4 +64,22 @@ public final class JsonStrings {
         }
         return false;
     }
+
+    /**
+     * The value of a string literal whose body {@code text[start, end)} is written canonically in
+     * ASCII (chars U+0020..U+007F, {@code \"} and {@code \\} the only escapes), {@code length}
+     * chars long once unescaped.
+     */
+    public static String unescapeCanonicalAscii(String text, int start, int end, int length) {
+        byte[] b = new byte[length];
+        int n = 0;
+        for (int i = start; i < end; i++) {
+            char c = text.charAt(i);
+            if (c == '\\') c = text.charAt(++i);
+            if (c > 0x7f || n == length) throw new IllegalArgumentException("not a canonical ASCII literal body of length " + length);
+            b[n++] = (byte) c;
+        }
+        if (n != length) throw new IllegalArgumentException("not a canonical ASCII literal body of length " + length);
+        return new String(b, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
 }

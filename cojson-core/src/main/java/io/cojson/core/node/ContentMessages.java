@@ -320,14 +320,17 @@ public final class ContentMessages {
          */
         private Transaction canonicalTransaction() {
             if (c.tryRaw("{\"changes\":\"")) {
-                c.pos(c.pos() - 1);
-                String changes = c.string();
-                if (!c.lastStringCanonical() || !c.tryRaw(",\"madeAt\":")) return null;
+                // the changes stay where they are in the text, decoded only if ever needed
+                int body = c.pos();
+                c.pos(body - 1);
+                int close = c.canonicalAsciiLiteral();
+                if (close < 0 || !c.tryRaw(",\"madeAt\":")) return null;
+                int length = close - body - c.literalEscapes();
                 long madeAt = c.plainNonNegativeInteger();
                 if (madeAt < 0) return null;
                 String meta = optionalMeta();
                 if (meta == INVALID || !c.tryRaw(",\"privacy\":\"trusting\"}")) return null;
-                return new Transaction.Trusting(changes, madeAt, meta);
+                return Transaction.Trusting.ofCanonicalLiteral(c.text(), body, close, length, madeAt, meta);
             }
             if (c.tryRaw("{\"encryptedChanges\":\"")) {
                 c.pos(c.pos() - 1);

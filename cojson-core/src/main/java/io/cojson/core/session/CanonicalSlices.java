@@ -42,7 +42,7 @@ public record CanonicalSlices(String text, int[] starts, int[] ends) {
      */
     public int checkpointSize(int i, Transaction tx) {
         if (i < starts.length && starts[i] >= 0) {
-            if (tx instanceof Transaction.Trusting t) return t.changes().length();
+            if (tx instanceof Transaction.Trusting t) return t.literalLength() >= 0 ? t.literalLength() : t.changes().length();
             if (tx instanceof Transaction.Private p) return p.encryptedChanges().length();
         }
         return tx.checkpointSize();

@@ -34,9 +34,9 @@ public final class TransactionCodec {
     }
 
     static String canonical(Transaction.Trusting t) {
-        StringBuilder sb = new StringBuilder(t.changes().length() + 64);
+        StringBuilder sb = new StringBuilder(96);
         sb.append("{\"changes\":");
-        JsonStrings.appendQuoted(sb, t.changes());
+        t.appendQuotedChanges(sb);
         sb.append(",\"madeAt\":").append(t.madeAt());
         if (t.meta() != null) {
             sb.append(",\"meta\":");

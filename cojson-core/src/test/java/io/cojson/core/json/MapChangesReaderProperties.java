@@ -48,6 +48,62 @@ class MapChangesReaderProperties {
         assertSame(jackson, Json.parse(text), text);
     }
 
+    /**
+     * The changes texts (plain and bent) as the body of the string literal they travel in: read
+     * straight from the body they give Jackson's tree of the unescaped text (and are taken whenever
+     * the text is plain and its strings hold no quote or backslash); every shorter body (cut at an
+     * escape boundary, the rest of the literal still after it in the text) is declined or read as
+     * that shorter text: the reader never looks past the body's end.
+     */
+    @Property(tries = 1000)
+    void literalBodiesAreReadAsTheirValue(@ForAll("changeLists") List<JsonValue> changes, @ForAll("bends") int bend) {
+        String value = JsonWriter.stringify(new JsonValue.Arr(changes));
+        if (bend % 2 == 1) value = bent(value, bend);
+        String literal = JsonStrings.quote(value);
+        if (!literal.chars().allMatch(ch -> ch >= 0x20 && ch < 0x80) || literal.replace("\\\\", "").replace("\\\"", "").contains("\\")) return;
+        String text = "{\"changes\":" + literal + ",\"madeAt\":1}";
+        int from = text.indexOf(literal) + 1;
+        int to = from + literal.length() - 2;
+        JsonValue.Arr read = MapChangesReader.readLiteral(text, from, to);
+        boolean plain = bend % 2 == 0 && changes.stream().allMatch(MapChangesReaderProperties::plainChange)
+                && !value.replace("\\\"", "").replace("\\\\", "").contains("\\");
+        if (plain) assertNotNull(read, text);
+        if (read != null) assertSame(Json.parseWithJackson(value), read, text);
+        assertEquals(MapChangesReader.read(value) != null && !value.contains("\\"), read != null, text);
+        for (int cut = from; cut < to; cut++) {
+            if (text.charAt(cut - 1) == '\\' && !escapedBackslashBefore(text, from, cut)) continue; // inside an escape
+            JsonValue.Arr part = MapChangesReader.readLiteral(text, from, cut);
+            if (part != null) assertSame(Json.parseWithJackson(JsonStrings.unescapeCanonicalAscii(text, from, cut, unescapedLength(text, from, cut))), part, text + " cut at " + cut);
+        }
+    }
+
+    /** Whether the backslash at {@code cut - 1} ends an escaped backslash (an even run of them). */
+    private static boolean escapedBackslashBefore(String text, int from, int cut) {
+        int run = 0;
+        for (int i = cut - 1; i >= from && text.charAt(i) == '\\'; i--) run++;
+        return run % 2 == 0;
+    }
+
+    private static int unescapedLength(String text, int from, int to) {
+        int n = 0;
+        for (int i = from; i < to; i++, n++) if (text.charAt(i) == '\\') i++;
+        return n;
+    }
+
+    @Example
+    void literalBodiesDeclineEscapedStringsAndStayInBounds() {
+        String text = "x[{\\\"op\\\":\\\"set\\\",\\\"key\\\":\\\"k\\\",\\\"value\\\":12}]y";
+        JsonValue.Arr a = MapChangesReader.readLiteral(text, 1, text.length() - 1);
+        assertNotNull(a, text);
+        assertEquals(Json.parse("[{\"op\":\"set\",\"key\":\"k\",\"value\":12}]"), a);
+        assertNull(MapChangesReader.readLiteral(text, 1, text.length() - 2)); // "]" cut off
+        assertNull(MapChangesReader.readLiteral(text, 1, text.length() - 4)); // "12" read as 1: the '}' must follow within the body
+        String quoteInKey = "[{\\\"op\\\":\\\"del\\\",\\\"key\\\":\\\"a\\\\\\\"b\\\"}]";
+        assertNull(MapChangesReader.readLiteral(quoteInKey, 0, quoteInKey.length()), quoteInKey);
+        assertEquals(Json.parse("[{\"op\":\"del\",\"key\":\"a\\\"b\"}]"),
+                Json.parse(JsonStrings.unescapeCanonicalAscii(quoteInKey, 0, quoteInKey.length(), unescapedLength(quoteInKey, 0, quoteInKey.length()))));
+    }
+
     @Example
     void declinesWhatItDoesNotTake() {
         for (String text : List.of("[]", "[{\"op\":\"set\",\"key\":\"a\",\"value\":1.5}]", "[{\"op\":\"set\",\"key\":\"a\",\"value\":1e3}]",
