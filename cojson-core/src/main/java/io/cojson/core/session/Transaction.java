@@ -66,9 +66,11 @@ public sealed interface Transaction permits Transaction.Trusting, Transaction.Pr
             if (bodyStart < 0 || bodyEnd < bodyStart || bodyEnd > text.length() || decodedLength < 0 || decodedLength > bodyEnd - bodyStart) {
                 throw new IllegalArgumentException("not a literal body: " + bodyStart + ".." + bodyEnd + " (" + decodedLength + ")");
             }
-            this.text = text;
-            this.bodyStart = bodyStart;
-            this.bodyEnd = bodyEnd;
+            // Only the body is kept, never the message around it: a transaction that stays in a log
+            // must not hold a whole frame (a resent piece with one new transaction would pin it all).
+            this.text = text.substring(bodyStart, bodyEnd);
+            this.bodyStart = 0;
+            this.bodyEnd = bodyEnd - bodyStart;
             this.decodedLength = decodedLength;
             this.madeAt = madeAt;
             this.meta = meta;
@@ -143,7 +145,7 @@ public sealed interface Transaction permits Transaction.Trusting, Transaction.Pr
 
         @Override
         public int jsLength() {
-            return changes.length();
+            return decodedLength >= 0 ? decodedLength : changes.length(); // a literal body is ASCII: one unit per byte
         }
 
         @Override

@@ -47,6 +47,7 @@ class LiteralChangesProperties {
             assertParsedAlike(plain, read);
             assertEquals(read.literalLength() >= 0, canonicalAscii, plain.changes());
             assertEquals(plain.checkpointSize(), read.checkpointSize());
+            assertEquals(plain.jsLength(), read.jsLength());
             assertEquals(plain.checkpointSize(), run.canonical().checkpointSize(i, read));
             assertEquals(plain.canonicalJson(), read.canonicalJson());
             assertEquals(plain.canonicalJson(), text.substring(run.canonical().starts()[i], run.canonical().ends()[i]));
