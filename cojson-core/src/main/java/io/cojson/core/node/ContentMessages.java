@@ -85,10 +85,12 @@ public final class ContentMessages {
     /**
      * A transaction at {@code c} written exactly in its canonical layout (then its
      * {@link Transaction#canonicalJson()} is that text), or null (the cursor may have moved) for any
-     * other text. For readers of other messages that carry transactions.
+     * other text. For readers of other messages that carry transactions (sync frames): the changes
+     * are copied out of the text, so a transaction a log keeps never holds the whole frame (a
+     * resent piece with one new transaction would otherwise pin all of it).
      */
     public static Transaction canonicalTransaction(JsonCursor c) {
-        return new Reader(c).canonicalTransaction();
+        return new Reader(c, false).canonicalTransaction();
     }
 
     /**
@@ -150,12 +152,23 @@ public final class ContentMessages {
 
     private static final class Reader {
         final JsonCursor c;
+        /**
+         * Whether a trusting transaction's changes may stay a view into the text: for a text that
+         * is imported as a whole (an export, a stored run), not for network frames.
+         */
+        final boolean keepText;
+
         Reader(String text) {
             this(new JsonCursor(text));
         }
 
         Reader(JsonCursor c) {
+            this(c, true);
+        }
+
+        Reader(JsonCursor c, boolean keepText) {
             this.c = c;
+            this.keepText = keepText;
         }
 
         ContentPiece message() {
@@ -330,6 +343,7 @@ public final class ContentMessages {
                 if (madeAt < 0) return null;
                 String meta = optionalMeta();
                 if (meta == INVALID || !c.tryRaw(",\"privacy\":\"trusting\"}")) return null;
+                if (!keepText) return Transaction.Trusting.ofCanonicalLiteral(c.text().substring(body, close), 0, close - body, length, madeAt, meta);
                 return Transaction.Trusting.ofCanonicalLiteral(c.text(), body, close, length, madeAt, meta);
             }
             if (c.tryRaw("{\"encryptedChanges\":\"")) {

@@ -66,11 +66,9 @@ public sealed interface Transaction permits Transaction.Trusting, Transaction.Pr
             if (bodyStart < 0 || bodyEnd < bodyStart || bodyEnd > text.length() || decodedLength < 0 || decodedLength > bodyEnd - bodyStart) {
                 throw new IllegalArgumentException("not a literal body: " + bodyStart + ".." + bodyEnd + " (" + decodedLength + ")");
             }
-            // Only the body is kept, never the message around it: a transaction that stays in a log
-            // must not hold a whole frame (a resent piece with one new transaction would pin it all).
-            this.text = text.substring(bodyStart, bodyEnd);
-            this.bodyStart = 0;
-            this.bodyEnd = bodyEnd - bodyStart;
+            this.text = text;
+            this.bodyStart = bodyStart;
+            this.bodyEnd = bodyEnd;
             this.decodedLength = decodedLength;
             this.madeAt = madeAt;
             this.meta = meta;
@@ -116,6 +114,11 @@ public sealed interface Transaction permits Transaction.Trusting, Transaction.Pr
             } else {
                 JsonStrings.appendQuoted(sb, changes);
             }
+        }
+
+        /** How long the text is that a kept literal body lives in (-1: none kept); for tests. */
+        int keptTextLength() {
+            return text == null ? -1 : text.length();
         }
 
         /** The UTF-8 length of the changes when kept as a literal body (ASCII), else -1. */

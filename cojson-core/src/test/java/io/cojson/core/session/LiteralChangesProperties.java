@@ -75,6 +75,10 @@ class LiteralChangesProperties {
         if (read == null) return;
         assertEquals(plain, read);
         assertEquals(text.indexOf(",1]"), c.pos());
+        Transaction.Trusting kept = (Transaction.Trusting) read;
+        if (kept.literalLength() >= 0) { // a frame's transaction keeps its own body, never the frame
+            assertEquals(JsonStrings.quote(plain.changes()).length() - 2, kept.keptTextLength());
+        }
         assertParsedAlike(plain, (Transaction.Trusting) read);
     }
 
