@@ -66,10 +66,6 @@ public final class GroupView implements CoValueRules.GroupState {
         return RawCoID.isValid(s) ? new RawCoID(s) : null;
     }
 
-    public RawCoID id() {
-        return core.id();
-    }
-
     public boolean isAccount() {
         return account;
     }
