@@ -91,6 +91,8 @@ class DeterministicRecoveryModelProperties {
         RecoveryStatus swapping;
         /** Set when the device died at a fault point; it restarts at the end of the action. */
         Death death;
+        /** The app's listener on the value (set by the first start). */
+        ModelSubscriptions listener;
 
         Device(String name, LocalNode node) {
             this.name = name;
@@ -175,6 +177,14 @@ class DeterministicRecoveryModelProperties {
         int crashes;
         int connections;
         int incarnations;
+        /** {@link ModelActions}: unloads by the server's collector, reads back from storage after one, restarts on a slow storage. */
+        int unloads;
+        int reloads;
+        int slowOpens;
+        /** Whether the server unloaded the value and has not read it back yet. */
+        boolean unloaded;
+        /** Set by a slow restart: the next server's storage answers nothing before this many ms. */
+        long storageOpensAfter;
 
         World(String type, boolean privateTx) {
             this(type, privateTx, false);
@@ -199,7 +209,17 @@ class DeterministicRecoveryModelProperties {
             serverOwner = "server#" + (++incarnations);
             serverDeath = null;
             SimScheduler.Owned exec = clock.owned(serverOwner);
-            server = SyncManager.create(LocalNode.forAgent(CRYPTO, serverSecret), options(serverOwner).withStorage(serverDisk.on(exec)));
+            java.util.concurrent.Executor storage = exec;
+            if (storageOpensAfter > 0) { // counted once a call really waited
+                boolean[] waited = {false};
+                storage = ModelActions.opensAt(exec, clock, clock.now() + storageOpensAfter, () -> {
+                    if (!waited[0]) slowOpens++;
+                    waited[0] = true;
+                });
+                storageOpensAfter = 0;
+            }
+            unloaded = false; // a restarted server reads everything from storage anyway
+            server = SyncManager.create(LocalNode.forAgent(CRYPTO, serverSecret), options(serverOwner).withStorage(serverDisk.on(storage)));
         }
 
         /**
@@ -254,6 +274,8 @@ class DeterministicRecoveryModelProperties {
                 if (st.state() == RecoveryState.PROPAGATING) d.disk = clone(mine, mine.sessionID());
             });
             for (SessionID s : d.atRisk) d.rc.verifyBeforePush(s);
+            if (d.listener == null) d.listener = new ModelSubscriptions(id, d.name);
+            else d.listener.restarted(d.node); // the app subscribes again on start
             connect(d);
             return d;
         }
@@ -460,6 +482,7 @@ class DeterministicRecoveryModelProperties {
             Device d = devices.get(armed.device());
             if (d.death != null || !d.owner.equals(clock.running())) return;
             d.death = new Death(point, d.rc.stats().committed(), armed.reuseSession(), armed.reaching());
+            d.listener.died();
             armed = null;
             clock.kill(d.owner);
             if (point.equals(RecoveryCoordinator.AFTER_SWAP) && d.swapping != null) d.disk = withUnit(d, d.swapping);
@@ -501,6 +524,7 @@ class DeterministicRecoveryModelProperties {
             for (SimLink l : orphans) l.cut("crashed peer gone");
             orphans.clear();
             settle();
+            d.listener.died();
             d.rc.close();
             d.sync.close();
             SessionID last = d.node.sessionID();
@@ -591,6 +615,7 @@ class DeterministicRecoveryModelProperties {
                 if (new HashSet<>(p).size() != p.size()) throw new AssertionError("a value twice: " + p + "\n" + describe());
                 if (!written.containsAll(p)) throw new AssertionError("a value nobody wrote: " + p + "\n" + describe());
             }
+            for (Device d : devices) d.listener.check(this::describe);
             if (!deleted) noteMustSurvive();
         }
 
@@ -673,6 +698,8 @@ class DeterministicRecoveryModelProperties {
 
         void liveness() {
             safety();
+            ModelActions.noteReload(this);
+            for (Device d : devices) d.listener.checkLive(this::describe);
             if (deleted) { // heal reached the tombstones; what the server acknowledged before the delete is still committed
                 List<String> stored = serverStored();
                 for (String v : ackedAtDelete) {
@@ -718,13 +745,14 @@ class DeterministicRecoveryModelProperties {
         }
     }
 
-    private static Transformer<World> step(String what, java.util.function.Consumer<World> f) {
+    static Transformer<World> step(String what, java.util.function.Consumer<World> f) {
         return Transformer.mutate(what, w -> {
             w.log.add(what);
             f.accept(w);
             w.tick(5); // a little time passes with every action
             w.restartDead();
             w.safety();
+            ModelActions.noteReload(w);
         });
     }
 
@@ -776,11 +804,11 @@ class DeterministicRecoveryModelProperties {
                 .as((d, reuse, reaching) -> step("crash " + d + (reuse ? " (same session)" : " (new session)") + ", " + reaching
                         + " in-flight messages still reach the server", w -> w.crash(d, reuse, reaching)));
         // kind: the type, trusting or private, and (half of the schedules) whether the value may be deleted
-        return Arbitraries.integers().between(0, DELETES ? 11 : 5).flatMap(kind -> withNewActions(ActionChain
+        return Arbitraries.integers().between(0, DELETES ? 11 : 5).flatMap(kind -> ModelActions.withActions(withNewActions(ActionChain
                 .startWith(() -> new World(TYPES.get(kind % 3), kind % 6 >= 3, kind >= 6))
                 .withAction(5, edit).withAction(2, persist).withAction(8, net).withAction(3, flush).withAction(1, reconnect)
                 .withAction(2, tick).withAction(3, crash).withAction(1, sentThenCrash).withAction(1, groupEdit)
-                .withAction(2, crashAt).withAction(1, serverCrash), delete, importFrom)
+                .withAction(2, crashAt).withAction(1, serverCrash), delete, importFrom))
                 .withMaxTransformations(24));
     }
 
@@ -805,6 +833,7 @@ class DeterministicRecoveryModelProperties {
             ModelSummary.add(1, w.crashes, w.devices.stream().mapToLong(d -> d.forks).sum(), 0);
             if (w.deleted) ModelSummary.DELETED.incrementAndGet();
             ModelSummary.IMPORTS.addAndGet(w.imports);
+            ModelSummary.added(w);
         } catch (AssertionError | RuntimeException e) {
             ModelSummary.add(0, 0, 0, 1);
             throw e;
@@ -839,6 +868,7 @@ class DeterministicRecoveryModelProperties {
             throw new AssertionError("no schedule ended deleted or imported a bundle (deleted " + ModelSummary.DELETED + ", imports "
                     + ModelSummary.IMPORTS + ")");
         }
+        ModelSummary.checkNewActionsRan();
         synchronized (CRASHED_AT) {
             List<String> all = new ArrayList<>(CRASH_POINTS);
             for (String p : SERVER_CRASH_POINTS) all.add(SERVER_PREFIX + p);

@@ -92,4 +92,28 @@ class ModelScenariosTest {
             }
         }
     }
+
+    @Test
+    @DisplayName("A listener is not called again by content it already has: the import of the other device's export, everything of which it holds")
+    void anImportOfHeldContentDoesNotCallTheListenerAgain() {
+        DeterministicRecoveryModelProperties.World w = new DeterministicRecoveryModelProperties.World("comap", false);
+        try {
+            w.edit(0);
+            sync(w);
+            var b = w.devices.get(1);
+            b.listener.subscribe(b.node);
+            w.importFrom(1); // B holds all of it already
+            assertEquals(1, w.imports, "the import ran");
+            assertEquals(0, b.listener.events, "nothing new: B's listener is not called");
+            w.edit(0);
+            sync(w);
+            assertEquals(1, b.listener.events, "A's new edit reaches B: one call");
+            w.safety();
+            w.heal();
+            assertDoesNotThrow(w::liveness);
+        } finally {
+            DeterministicRecoveryModelProperties.CURRENT.remove();
+            w.close();
+        }
+    }
 }
