@@ -91,8 +91,9 @@ class DeterministicRecoveryModelProperties {
         RecoveryStatus swapping;
         /** Set when the device died at a fault point; it restarts at the end of the action. */
         Death death;
-        /** The app's listener on the value (set by the first start). */
+        /** The app's listener on the value, and what a deletion discarded (set by the first start). */
         ModelSubscriptions listener;
+        ModelDiscards discards;
 
         Device(String name, LocalNode node) {
             this.name = name;
@@ -276,6 +277,8 @@ class DeterministicRecoveryModelProperties {
             for (SessionID s : d.atRisk) d.rc.verifyBeforePush(s);
             if (d.listener == null) d.listener = new ModelSubscriptions(id, d.name);
             else d.listener.restarted(d.node); // the app subscribes again on start
+            if (d.discards == null) d.discards = new ModelDiscards(id, d.name, d.registry);
+            d.discards.attach(d.node, d.sync);
             connect(d);
             return d;
         }
@@ -345,6 +348,7 @@ class DeterministicRecoveryModelProperties {
                     }
                 }
             }
+            d.discards.selfDeleted = true; // its own delete discards nothing it must be told of
             d.node.deleteCoValue(id);
             if (!isDeleted(d.node)) throw new AssertionError(d.name + "'s delete left the value undeleted\n" + describe());
             deleted = true;
@@ -369,8 +373,10 @@ class DeterministicRecoveryModelProperties {
             for (RawCoID v : List.of(group, id)) {
                 if (from.locked(() -> from.get(v) != null)) pieces.addAll(from.exportContent(v));
             }
+            d.discards.importing = true; // a deletion in a bundle is not one that arrived by sync
             var done = d.sync.importContent(pieces);
             settle();
+            d.discards.importing = false;
             if (done.isCompletedExceptionally()) {
                 throw new AssertionError("the import failed\n" + describe(), done.handle((x, e) -> e).join());
             }
@@ -483,6 +489,8 @@ class DeterministicRecoveryModelProperties {
             if (d.death != null || !d.owner.equals(clock.running())) return;
             d.death = new Death(point, d.rc.stats().committed(), armed.reuseSession(), armed.reaching());
             d.listener.died();
+            d.discards.collect(d.rc); // its records die with it (no storage)
+            d.discards.detach();
             armed = null;
             clock.kill(d.owner);
             if (point.equals(RecoveryCoordinator.AFTER_SWAP) && d.swapping != null) d.disk = withUnit(d, d.swapping);
@@ -525,6 +533,8 @@ class DeterministicRecoveryModelProperties {
             orphans.clear();
             settle();
             d.listener.died();
+            if (d.death == null) d.discards.collect(d.rc);
+            d.discards.detach();
             d.rc.close();
             d.sync.close();
             SessionID last = d.node.sessionID();
@@ -707,7 +717,11 @@ class DeterministicRecoveryModelProperties {
                         throw new AssertionError(v + " acknowledged before the delete is no longer stored exactly once\n" + describe());
                     }
                 }
-                for (Device d : devices) d.forks += d.rc.stats().committed();
+                for (Device d : devices) {
+                    d.forks += d.rc.stats().committed();
+                    d.discards.collect(d.rc);
+                    d.discards.check(this::describe);
+                }
                 return;
             }
             List<List<String>> all = new ArrayList<>();

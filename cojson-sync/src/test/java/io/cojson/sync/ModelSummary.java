@@ -26,6 +26,9 @@ final class ModelSummary {
     static final AtomicLong UNLOADS = new AtomicLong();
     static final AtomicLong RELOADS = new AtomicLong();
     static final AtomicLong SLOW_OPENS = new AtomicLong();
+    /** Deletions that reached a device by sync or recovery, and its transactions they discarded (each found reported). */
+    static final AtomicLong DELETIONS_LEARNED = new AtomicLong();
+    static final AtomicLong DISCARDED = new AtomicLong();
 
     private ModelSummary() {}
 
@@ -42,6 +45,8 @@ final class ModelSummary {
             SUBSCRIBES.addAndGet(d.listener.subscribes);
             UNSUBSCRIBES.addAndGet(d.listener.unsubscribes);
             LISTENER_EVENTS.addAndGet(d.listener.events);
+            DELETIONS_LEARNED.addAndGet(d.discards.learnedCount);
+            DISCARDED.addAndGet(d.discards.expected.size());
         }
         UNLOADS.addAndGet(w.unloads);
         RELOADS.addAndGet(w.reloads);
@@ -68,7 +73,7 @@ final class ModelSummary {
                 + ",\"failures\":" + FAILURES.get() + ",\"seed\":" + seed + ",\"simSeed\":" + DeterministicRecoveryModelProperties.SEED
                 + ",\"deletedSchedules\":" + DELETED.get() + ",\"imports\":" + IMPORTS.get() + ",\"subscribes\":" + SUBSCRIBES.get() + ",\"unsubscribes\":" + UNSUBSCRIBES.get()
                 + ",\"listenerEvents\":" + LISTENER_EVENTS.get() + ",\"unloads\":" + UNLOADS.get() + ",\"reloadsFromStorage\":" + RELOADS.get()
-                + ",\"slowStorageOpens\":" + SLOW_OPENS.get() + ",\"crashesAtFaultPoints\":" + crashesAtPoints() + "}\n", StandardCharsets.UTF_8);
+                + ",\"slowStorageOpens\":" + SLOW_OPENS.get() + ",\"deletionsLearned\":" + DELETIONS_LEARNED.get() + ",\"discardedReported\":" + DISCARDED.get() + ",\"crashesAtFaultPoints\":" + crashesAtPoints() + "}\n", StandardCharsets.UTF_8);
     }
 
     /** The deterministic model's crashes per fault point (a subset of {@code crashes}), as a JSON object. */
