@@ -53,12 +53,16 @@ final class ModelSummary {
         SLOW_OPENS.addAndGet(w.slowOpens);
     }
 
-    /** In a CI-sized run, each switched-on action of {@link ModelActions} must have really happened. */
+    /** In a CI-sized run, each switched-on action of {@link ModelActions}, and a discard by a deletion, must have really happened. */
     static void checkNewActionsRan() {
         String counts = " (subscribes " + SUBSCRIBES + ", unsubscribes " + UNSUBSCRIBES + ", listener events " + LISTENER_EVENTS + ", unloads "
                 + UNLOADS + ", reloads " + RELOADS + ", slow storage opens " + SLOW_OPENS + ")";
         if (ModelActions.LISTENERS && (SUBSCRIBES.get() == 0 || UNSUBSCRIBES.get() == 0 || LISTENER_EVENTS.get() == 0)) {
             throw new AssertionError("no schedule subscribed, unsubscribed or saw a listener called" + counts);
+        }
+        if (DeterministicRecoveryModelProperties.DELETES && (DELETIONS_LEARNED.get() == 0 || DISCARDED.get() == 0)) {
+            throw new AssertionError("no deletion reached a device with edits of its own to discard (deletions learned " + DELETIONS_LEARNED
+                    + ", discarded " + DISCARDED + ")");
         }
         if (ModelActions.UNLOADS && (UNLOADS.get() == 0 || RELOADS.get() == 0 || SLOW_OPENS.get() == 0)) {
             throw new AssertionError("no schedule unloaded the value on the server, read it back or opened storage slowly" + counts);
