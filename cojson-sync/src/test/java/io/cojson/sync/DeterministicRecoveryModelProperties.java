@@ -121,9 +121,14 @@ class DeterministicRecoveryModelProperties {
             RecoveryCoordinator.DETECTED, RecoveryCoordinator.AFTER_SWAP, RecoveryCoordinator.AFTER_PROPAGATE);
     /** {@link Armed#device} of a crash of the server. */
     static final int SERVER = -1;
-    /** The server's crash points (its storage commits before it acknowledges, RL-21); counted as {@code server:<point>}. */
-    static final List<String> SERVER_CRASH_POINTS = List.of(io.cojson.sync.transport.FaultPoints.SERVER_BEFORE_ACK,
-            io.cojson.sync.transport.FaultPoints.SYNC_INCOMING_BEFORE_HANDLE);
+    /**
+     * The server's crash points (its storage commits before it acknowledges, RL-21; with unloads, the
+     * collector's {@code gc.beforeUnmount}); counted as {@code server:<point>}.
+     */
+    static final List<String> SERVER_CRASH_POINTS = ModelActions.UNLOADS
+            ? List.of(io.cojson.sync.transport.FaultPoints.SERVER_BEFORE_ACK, io.cojson.sync.transport.FaultPoints.SYNC_INCOMING_BEFORE_HANDLE,
+                    SyncManager.GC_BEFORE_UNMOUNT)
+            : List.of(io.cojson.sync.transport.FaultPoints.SERVER_BEFORE_ACK, io.cojson.sync.transport.FaultPoints.SYNC_INCOMING_BEFORE_HANDLE);
     static final String SERVER_PREFIX = "server:";
     static final List<String> RECOVERY_CRASH_POINTS = CRASH_POINTS.stream().filter(p -> p.startsWith("recovery.")).toList();
     /** Crashes that really happened at each point, over this JVM's run (the summary and the coverage check read them). */
