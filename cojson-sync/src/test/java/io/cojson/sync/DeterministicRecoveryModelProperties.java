@@ -55,7 +55,11 @@ import net.jqwik.api.state.Transformer;
  * acknowledged to the exporter) instead of syncing it. With deletes on (the default)
  * half the schedules may also delete the value (the group's admin): edits of a value known deleted
  * are refused, what the server acknowledged before the delete stays committed, and after heal the
- * server and every device hold the tombstone (I4).
+ * server and every device hold the tombstone (I4), and every edit of a device's own that a
+ * deletion arriving by sync or recovery discarded was reported ({@link ModelDiscards}). A device
+ * may subscribe to the value and unsubscribe (no change told twice, nothing after unsubscribing,
+ * the last change told: {@link ModelSubscriptions}); the server's collector may unload the value
+ * and the server may restart on a storage that opens late ({@link ModelActions}).
  *
  * <p>Runs without threads or sleeps, so a schedule replays the same way from its seed: 500 per CI
  * run from a fixed seed (about 30 s), counted with {@link RecoveryModelProperties}' in
