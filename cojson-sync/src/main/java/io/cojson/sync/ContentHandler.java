@@ -269,9 +269,14 @@ final class ContentHandler {
                         ctx.mismatches.detected(from, id, s.sessionID());
                     }
                     // The author's account may arrive later (RL-02): a correction makes the peer send
-                    // the session again, and its dependencies are then requested from it first.
-                    if (rej.failure().kind() == VerificationFailure.Kind.SIGNER_UNKNOWN && from != null
-                            && from.mayRetryTransient(id)) {
+                    // the session again, and its dependencies are then requested from it first. So may
+                    // the group content that makes a delete's author an admin (a group held as a bare
+                    // header, its transactions behind the delete in the sender's queue or held back by
+                    // another device's at-risk session): refused as NotAdmin for good, the deletion
+                    // never converged (DeterministicRecoveryModelProperties, seed 77).
+                    VerificationFailure.Kind kind = rej.failure().kind();
+                    if ((kind == VerificationFailure.Kind.SIGNER_UNKNOWN || kind == VerificationFailure.Kind.DELETE_REJECTED)
+                            && from != null && from.mayRetryTransient(id)) {
                         gap = true;
                     }
                 }

@@ -377,12 +377,6 @@ public final class SyncManager implements AutoCloseable {
     }
 
     /**
-     * Calls {@code listener} (on the sync executor, so it must not block) when received content
-     * deletes a CoValue this node held undeleted, with what server peers had confirmed holding of
-     * it until then: local transactions beyond that were never acknowledged and are now discarded
-     * (recovery.md §5.3, the {@code DISCARDED_DELETED} record of §11).
-     */
-    /**
      * Calls {@code listener} (on the sync executor; it must not block) with every non-correction
      * known state a server peer sends: what that server confirms it holds.
      */
@@ -391,6 +385,12 @@ public final class SyncManager implements AutoCloseable {
         return () -> ctx.ackListeners.remove(listener);
     }
 
+    /**
+     * Calls {@code listener} (on the sync executor, so it must not block) when received content
+     * deletes a CoValue this node held undeleted, with what server peers had confirmed holding of
+     * it until then: local transactions beyond that were never acknowledged and are now discarded
+     * (recovery.md §5.3, the {@code DISCARDED_DELETED} record of §11).
+     */
     public Subscription onDeletionLearned(BiConsumer<RawCoID, KnownState> listener) {
         ctx.deletionListeners.add(listener);
         return () -> ctx.deletionListeners.remove(listener);

@@ -55,7 +55,11 @@ import net.jqwik.api.state.Transformer;
  * acknowledged to the exporter) instead of syncing it. With deletes on (the default)
  * half the schedules may also delete the value (the group's admin): edits of a value known deleted
  * are refused, what the server acknowledged before the delete stays committed, and after heal the
- * server and every device hold the tombstone (I4).
+ * server and every device hold the tombstone (I4), and every edit of a device's own that a
+ * deletion arriving by sync or recovery discarded was reported ({@link ModelDiscards}). A device
+ * may subscribe to the value and unsubscribe (no change told twice, nothing after unsubscribing,
+ * the last change told: {@link ModelSubscriptions}); the server's collector may unload the value
+ * and the server may restart on a storage that opens late ({@link ModelActions}).
  *
  * <p>Runs without threads or sleeps, so a schedule replays the same way from its seed: 500 per CI
  * run from a fixed seed (about 30 s), counted with {@link RecoveryModelProperties}' in
@@ -91,6 +95,9 @@ class DeterministicRecoveryModelProperties {
         RecoveryStatus swapping;
         /** Set when the device died at a fault point; it restarts at the end of the action. */
         Death death;
+        /** The app's listener on the value, and what a deletion discarded (set by the first start). */
+        ModelSubscriptions listener;
+        ModelDiscards discards;
 
         Device(String name, LocalNode node) {
             this.name = name;
@@ -118,9 +125,14 @@ class DeterministicRecoveryModelProperties {
             RecoveryCoordinator.DETECTED, RecoveryCoordinator.AFTER_SWAP, RecoveryCoordinator.AFTER_PROPAGATE);
     /** {@link Armed#device} of a crash of the server. */
     static final int SERVER = -1;
-    /** The server's crash points (its storage commits before it acknowledges, RL-21); counted as {@code server:<point>}. */
-    static final List<String> SERVER_CRASH_POINTS = List.of(io.cojson.sync.transport.FaultPoints.SERVER_BEFORE_ACK,
-            io.cojson.sync.transport.FaultPoints.SYNC_INCOMING_BEFORE_HANDLE);
+    /**
+     * The server's crash points (its storage commits before it acknowledges, RL-21; with unloads, the
+     * collector's {@code gc.beforeUnmount}); counted as {@code server:<point>}.
+     */
+    static final List<String> SERVER_CRASH_POINTS = ModelActions.UNLOADS
+            ? List.of(io.cojson.sync.transport.FaultPoints.SERVER_BEFORE_ACK, io.cojson.sync.transport.FaultPoints.SYNC_INCOMING_BEFORE_HANDLE,
+                    SyncManager.GC_BEFORE_UNMOUNT)
+            : List.of(io.cojson.sync.transport.FaultPoints.SERVER_BEFORE_ACK, io.cojson.sync.transport.FaultPoints.SYNC_INCOMING_BEFORE_HANDLE);
     static final String SERVER_PREFIX = "server:";
     static final List<String> RECOVERY_CRASH_POINTS = CRASH_POINTS.stream().filter(p -> p.startsWith("recovery.")).toList();
     /** Crashes that really happened at each point, over this JVM's run (the summary and the coverage check read them). */
@@ -175,6 +187,14 @@ class DeterministicRecoveryModelProperties {
         int crashes;
         int connections;
         int incarnations;
+        /** {@link ModelActions}: unloads by the server's collector, reads back from storage after one, restarts on a slow storage. */
+        int unloads;
+        int reloads;
+        int slowOpens;
+        /** Whether the server unloaded the value and has not read it back yet. */
+        boolean unloaded;
+        /** Set by a slow restart: the next server's storage answers nothing before this many ms. */
+        long storageOpensAfter;
 
         World(String type, boolean privateTx) {
             this(type, privateTx, false);
@@ -199,7 +219,17 @@ class DeterministicRecoveryModelProperties {
             serverOwner = "server#" + (++incarnations);
             serverDeath = null;
             SimScheduler.Owned exec = clock.owned(serverOwner);
-            server = SyncManager.create(LocalNode.forAgent(CRYPTO, serverSecret), options(serverOwner).withStorage(serverDisk.on(exec)));
+            java.util.concurrent.Executor storage = exec;
+            if (storageOpensAfter > 0) { // counted once a call really waited
+                boolean[] waited = {false};
+                storage = ModelActions.opensAt(exec, clock, clock.now() + storageOpensAfter, () -> {
+                    if (!waited[0]) slowOpens++;
+                    waited[0] = true;
+                });
+                storageOpensAfter = 0;
+            }
+            unloaded = false; // a restarted server reads everything from storage anyway
+            server = SyncManager.create(LocalNode.forAgent(CRYPTO, serverSecret), options(serverOwner).withStorage(serverDisk.on(storage)));
         }
 
         /**
@@ -254,6 +284,10 @@ class DeterministicRecoveryModelProperties {
                 if (st.state() == RecoveryState.PROPAGATING) d.disk = clone(mine, mine.sessionID());
             });
             for (SessionID s : d.atRisk) d.rc.verifyBeforePush(s);
+            if (d.listener == null) d.listener = new ModelSubscriptions(id, d.name);
+            else d.listener.restarted(d.node); // the app subscribes again on start
+            if (d.discards == null) d.discards = new ModelDiscards(id, d.name, d.registry);
+            d.discards.attach(d.node, d.sync);
             connect(d);
             return d;
         }
@@ -323,6 +357,7 @@ class DeterministicRecoveryModelProperties {
                     }
                 }
             }
+            d.discards.selfDeleted = true; // its own delete discards nothing it must be told of
             d.node.deleteCoValue(id);
             if (!isDeleted(d.node)) throw new AssertionError(d.name + "'s delete left the value undeleted\n" + describe());
             deleted = true;
@@ -347,8 +382,10 @@ class DeterministicRecoveryModelProperties {
             for (RawCoID v : List.of(group, id)) {
                 if (from.locked(() -> from.get(v) != null)) pieces.addAll(from.exportContent(v));
             }
+            d.discards.importing = true; // a deletion in a bundle is not one that arrived by sync
             var done = d.sync.importContent(pieces);
             settle();
+            d.discards.importing = false;
             if (done.isCompletedExceptionally()) {
                 throw new AssertionError("the import failed\n" + describe(), done.handle((x, e) -> e).join());
             }
@@ -460,6 +497,9 @@ class DeterministicRecoveryModelProperties {
             Device d = devices.get(armed.device());
             if (d.death != null || !d.owner.equals(clock.running())) return;
             d.death = new Death(point, d.rc.stats().committed(), armed.reuseSession(), armed.reaching());
+            d.listener.died();
+            d.discards.collect(d.rc); // its records die with it (no storage)
+            d.discards.detach();
             armed = null;
             clock.kill(d.owner);
             if (point.equals(RecoveryCoordinator.AFTER_SWAP) && d.swapping != null) d.disk = withUnit(d, d.swapping);
@@ -501,6 +541,9 @@ class DeterministicRecoveryModelProperties {
             for (SimLink l : orphans) l.cut("crashed peer gone");
             orphans.clear();
             settle();
+            d.listener.died();
+            if (d.death == null) d.discards.collect(d.rc);
+            d.discards.detach();
             d.rc.close();
             d.sync.close();
             SessionID last = d.node.sessionID();
@@ -591,6 +634,7 @@ class DeterministicRecoveryModelProperties {
                 if (new HashSet<>(p).size() != p.size()) throw new AssertionError("a value twice: " + p + "\n" + describe());
                 if (!written.containsAll(p)) throw new AssertionError("a value nobody wrote: " + p + "\n" + describe());
             }
+            for (Device d : devices) d.listener.check(this::describe);
             if (!deleted) noteMustSurvive();
         }
 
@@ -673,6 +717,8 @@ class DeterministicRecoveryModelProperties {
 
         void liveness() {
             safety();
+            ModelActions.noteReload(this);
+            for (Device d : devices) d.listener.checkLive(this::describe);
             if (deleted) { // heal reached the tombstones; what the server acknowledged before the delete is still committed
                 List<String> stored = serverStored();
                 for (String v : ackedAtDelete) {
@@ -680,7 +726,11 @@ class DeterministicRecoveryModelProperties {
                         throw new AssertionError(v + " acknowledged before the delete is no longer stored exactly once\n" + describe());
                     }
                 }
-                for (Device d : devices) d.forks += d.rc.stats().committed();
+                for (Device d : devices) {
+                    d.forks += d.rc.stats().committed();
+                    d.discards.collect(d.rc);
+                    d.discards.check(this::describe);
+                }
                 return;
             }
             List<List<String>> all = new ArrayList<>();
@@ -718,13 +768,14 @@ class DeterministicRecoveryModelProperties {
         }
     }
 
-    private static Transformer<World> step(String what, java.util.function.Consumer<World> f) {
+    static Transformer<World> step(String what, java.util.function.Consumer<World> f) {
         return Transformer.mutate(what, w -> {
             w.log.add(what);
             f.accept(w);
             w.tick(5); // a little time passes with every action
             w.restartDead();
             w.safety();
+            ModelActions.noteReload(w);
         });
     }
 
@@ -776,11 +827,11 @@ class DeterministicRecoveryModelProperties {
                 .as((d, reuse, reaching) -> step("crash " + d + (reuse ? " (same session)" : " (new session)") + ", " + reaching
                         + " in-flight messages still reach the server", w -> w.crash(d, reuse, reaching)));
         // kind: the type, trusting or private, and (half of the schedules) whether the value may be deleted
-        return Arbitraries.integers().between(0, DELETES ? 11 : 5).flatMap(kind -> withNewActions(ActionChain
+        return Arbitraries.integers().between(0, DELETES ? 11 : 5).flatMap(kind -> ModelActions.withActions(withNewActions(ActionChain
                 .startWith(() -> new World(TYPES.get(kind % 3), kind % 6 >= 3, kind >= 6))
                 .withAction(5, edit).withAction(2, persist).withAction(8, net).withAction(3, flush).withAction(1, reconnect)
                 .withAction(2, tick).withAction(3, crash).withAction(1, sentThenCrash).withAction(1, groupEdit)
-                .withAction(2, crashAt).withAction(1, serverCrash), delete, importFrom)
+                .withAction(2, crashAt).withAction(1, serverCrash), delete, importFrom))
                 .withMaxTransformations(24));
     }
 
@@ -805,6 +856,7 @@ class DeterministicRecoveryModelProperties {
             ModelSummary.add(1, w.crashes, w.devices.stream().mapToLong(d -> d.forks).sum(), 0);
             if (w.deleted) ModelSummary.DELETED.incrementAndGet();
             ModelSummary.IMPORTS.addAndGet(w.imports);
+            ModelSummary.added(w);
         } catch (AssertionError | RuntimeException e) {
             ModelSummary.add(0, 0, 0, 1);
             throw e;
@@ -839,6 +891,7 @@ class DeterministicRecoveryModelProperties {
             throw new AssertionError("no schedule ended deleted or imported a bundle (deleted " + ModelSummary.DELETED + ", imports "
                     + ModelSummary.IMPORTS + ")");
         }
+        ModelSummary.checkNewActionsRan();
         synchronized (CRASHED_AT) {
             List<String> all = new ArrayList<>(CRASH_POINTS);
             for (String p : SERVER_CRASH_POINTS) all.add(SERVER_PREFIX + p);

@@ -123,4 +123,55 @@ class ModelScenariosTest {
             w.close();
         }
     }
+
+    @Test
+    @DisplayName("A listener is not called again by content it already has: the import of the other device's export, everything of which it holds")
+    void anImportOfHeldContentDoesNotCallTheListenerAgain() {
+        DeterministicRecoveryModelProperties.World w = new DeterministicRecoveryModelProperties.World("comap", false);
+        try {
+            w.edit(0);
+            sync(w);
+            var b = w.devices.get(1);
+            b.listener.subscribe(b.node);
+            w.importFrom(1); // B holds all of it already
+            assertEquals(1, w.imports, "the import ran");
+            assertEquals(0, b.listener.events, "nothing new: B's listener is not called");
+            w.edit(0);
+            sync(w);
+            assertEquals(1, b.listener.events, "A's new edit reaches B: one call");
+            w.safety();
+            w.heal();
+            assertDoesNotThrow(w::liveness);
+        } finally {
+            DeterministicRecoveryModelProperties.CURRENT.remove();
+            w.close();
+        }
+    }
+
+    /** One step of a schedule, as the property runs it: the action, a little time, restarts, safety. */
+    private static void step(DeterministicRecoveryModelProperties.World w, java.util.function.Consumer<DeterministicRecoveryModelProperties.World> f) {
+        f.accept(w);
+        w.tick(5);
+        w.restartDead();
+        w.safety();
+        ModelActions.noteReload(w);
+    }
+
+    @Test
+    @DisplayName("A delete reaching a server that holds its group as a bare header (the other device's at-risk session held, the server restarted on a slow storage) is asked again after the group came, not refused as NotAdmin for good")
+    void aDeleteCheckedAgainstAPartialGroupIsRetried() {
+        DeterministicRecoveryModelProperties.World w = new DeterministicRecoveryModelProperties.World("comap", false, true);
+        try {
+            step(w, x -> x.delete(1)); // nothing delivered yet: the server has neither the value nor its group
+            step(w, x -> ModelActions.slowRestart(x, 5000));
+            step(w, x -> x.network(1, true, 0, 0));
+            step(w, x -> x.crash(0, true, 3)); // A's session is at risk: A sends the group's header, its transactions held
+            step(w, x -> x.network(1, true, 0, 2));
+            w.heal();
+            assertDoesNotThrow(w::liveness, "the server and A hold B's tombstone");
+        } finally {
+            DeterministicRecoveryModelProperties.CURRENT.remove();
+            w.close();
+        }
+    }
 }

@@ -19,6 +19,16 @@ final class ModelSummary {
     /** Deterministic model: schedules that ended with the value deleted, and bundle imports done. */
     static final AtomicLong DELETED = new AtomicLong();
     static final AtomicLong IMPORTS = new AtomicLong();
+    /** Deterministic model, {@link ModelActions}: listener (un)subscriptions and callbacks, server unloads, reads back, slow storage opens. */
+    static final AtomicLong SUBSCRIBES = new AtomicLong();
+    static final AtomicLong UNSUBSCRIBES = new AtomicLong();
+    static final AtomicLong LISTENER_EVENTS = new AtomicLong();
+    static final AtomicLong UNLOADS = new AtomicLong();
+    static final AtomicLong RELOADS = new AtomicLong();
+    static final AtomicLong SLOW_OPENS = new AtomicLong();
+    /** Deletions that reached a device by sync or recovery, and its transactions they discarded (each found reported). */
+    static final AtomicLong DELETIONS_LEARNED = new AtomicLong();
+    static final AtomicLong DISCARDED = new AtomicLong();
 
     private ModelSummary() {}
 
@@ -29,13 +39,45 @@ final class ModelSummary {
         FAILURES.addAndGet(failures);
     }
 
+    /** Adds what a passed schedule of the deterministic model did with the actions of {@link ModelActions}. */
+    static void added(DeterministicRecoveryModelProperties.World w) {
+        for (var d : w.devices) {
+            SUBSCRIBES.addAndGet(d.listener.subscribes);
+            UNSUBSCRIBES.addAndGet(d.listener.unsubscribes);
+            LISTENER_EVENTS.addAndGet(d.listener.events);
+            DELETIONS_LEARNED.addAndGet(d.discards.learnedCount);
+            DISCARDED.addAndGet(d.discards.expected.size());
+        }
+        UNLOADS.addAndGet(w.unloads);
+        RELOADS.addAndGet(w.reloads);
+        SLOW_OPENS.addAndGet(w.slowOpens);
+    }
+
+    /** In a CI-sized run, each switched-on action of {@link ModelActions}, and a discard by a deletion, must have really happened. */
+    static void checkNewActionsRan() {
+        String counts = " (subscribes " + SUBSCRIBES + ", unsubscribes " + UNSUBSCRIBES + ", listener events " + LISTENER_EVENTS + ", unloads "
+                + UNLOADS + ", reloads " + RELOADS + ", slow storage opens " + SLOW_OPENS + ")";
+        if (ModelActions.LISTENERS && (SUBSCRIBES.get() == 0 || UNSUBSCRIBES.get() == 0 || LISTENER_EVENTS.get() == 0)) {
+            throw new AssertionError("no schedule subscribed, unsubscribed or saw a listener called" + counts);
+        }
+        if (DeterministicRecoveryModelProperties.DELETES && (DELETIONS_LEARNED.get() == 0 || DISCARDED.get() == 0)) {
+            throw new AssertionError("no deletion reached a device with edits of its own to discard (deletions learned " + DELETIONS_LEARNED
+                    + ", discarded " + DISCARDED + ")");
+        }
+        if (ModelActions.UNLOADS && (UNLOADS.get() == 0 || RELOADS.get() == 0 || SLOW_OPENS.get() == 0)) {
+            throw new AssertionError("no schedule unloaded the value on the server, read it back or opened storage slowly" + counts);
+        }
+    }
+
     /** {@code seed}: the threads model's; the deterministic model's follows as {@code simSeed}. */
     static synchronized void write(long seed) throws IOException {
         Path out = Path.of("target", "recovery-model.json");
         Files.createDirectories(out.getParent());
         Files.writeString(out, "{\"schedules\":" + SCHEDULES.get() + ",\"crashes\":" + CRASHES.get() + ",\"forks\":" + FORKS.get()
                 + ",\"failures\":" + FAILURES.get() + ",\"seed\":" + seed + ",\"simSeed\":" + DeterministicRecoveryModelProperties.SEED
-                + ",\"deletedSchedules\":" + DELETED.get() + ",\"imports\":" + IMPORTS.get() + ",\"crashesAtFaultPoints\":" + crashesAtPoints() + "}\n", StandardCharsets.UTF_8);
+                + ",\"deletedSchedules\":" + DELETED.get() + ",\"imports\":" + IMPORTS.get() + ",\"subscribes\":" + SUBSCRIBES.get() + ",\"unsubscribes\":" + UNSUBSCRIBES.get()
+                + ",\"listenerEvents\":" + LISTENER_EVENTS.get() + ",\"unloads\":" + UNLOADS.get() + ",\"reloadsFromStorage\":" + RELOADS.get()
+                + ",\"slowStorageOpens\":" + SLOW_OPENS.get() + ",\"deletionsLearned\":" + DELETIONS_LEARNED.get() + ",\"discardedReported\":" + DISCARDED.get() + ",\"crashesAtFaultPoints\":" + crashesAtPoints() + "}\n", StandardCharsets.UTF_8);
     }
 
     /** The deterministic model's crashes per fault point (a subset of {@code crashes}), as a JSON object. */

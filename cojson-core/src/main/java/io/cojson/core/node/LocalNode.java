@@ -395,10 +395,13 @@ public final class LocalNode implements CoValueResolver {
                 changed = true;
             }
             for (ContentPiece.SessionPiece s : piece.sessions()) {
+                var log = core.sessions().get(s.sessionID());
+                int had = log == null ? 0 : log.size();
                 AddResult r = core.tryAddTransactions(s.sessionID(), s.after(), s.transactions(), s.lastSignature(), s.canonical(),
                         prefetch, this);
                 results.add(r);
-                if (r.isAdded()) {
+                // accepted with nothing new (a duplicate, content already held): no change to announce, as the reference
+                if (r instanceof AddResult.Added a && a.newLength() > had) {
                     changed = true;
                     if (core.isGroupOrAccount()) views.groupChanged();
                     views.imported(core); // the reference processes each session batch as it arrives

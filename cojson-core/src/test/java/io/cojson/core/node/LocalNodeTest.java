@@ -152,4 +152,23 @@ class LocalNodeTest {
         copy(dan, alice, map);
         assertEquals("{\"k\":\"from dan\",\"k2\":1}", mapJson(alice, map));
     }
+
+    @Test
+    void contentAlreadyHeldNotifiesNobody() {
+        LocalNode alice = Accounts.create(crypto, "Alice");
+        RawCoID group = GroupOperations.createGroup(alice, null);
+        RawCoID map = Accounts.createOwned(alice, "comap", group, JsonValue.NULL);
+        set(alice, map, "k", JsonValue.of("v"));
+        LocalNode other = Accounts.create(crypto, "Other");
+        for (RawCoID id : alice.ids()) copy(alice, other, id);
+        AtomicInteger calls = new AtomicInteger();
+        try (Subscription s = other.subscribe(map, id -> calls.incrementAndGet())) {
+            // a duplicated message, or an import of what is held: accepted, and no change to announce (as the reference)
+            for (RawCoID id : List.of(group, map)) copy(alice, other, id);
+            assertEquals(0, calls.get(), "nothing new, nobody notified");
+            set(alice, map, "k", JsonValue.of("w"));
+            copy(alice, other, map);
+            assertEquals(1, calls.get(), "one new transaction, one notification");
+        }
+    }
 }
