@@ -73,8 +73,10 @@ class LocalNodeTest {
                 null, false)).getMessage().contains("no write permissions"), "a trusting write needs no key: the role decides");
     }
 
-    @Test
-    void readersCannotWriteAndGroupRulesAreCheckedBeforeSigning() {
+    /** Alice's group with Carol as a reader, and a map of the group with {"a":1}, all copied to Carol. */
+    private record ReaderWorld(LocalNode alice, LocalNode carol, RawCoID group, RawCoID map) {}
+
+    private ReaderWorld readerWorld() {
         LocalNode alice = Accounts.create(crypto, "Alice");
         LocalNode carol = Accounts.create(crypto, "Carol");
         for (RawCoID id : carol.ids()) copy(carol, alice, id);
@@ -82,9 +84,16 @@ class LocalNodeTest {
         GroupOperations.addMember(alice, group, carol.accountID().value(), Roles.READER);
         RawCoID map = Accounts.createOwned(alice, "comap", group, JsonValue.NULL);
         set(alice, map, "a", JsonValue.of(1));
-        copy(alice, carol, alice.accountID());
-        copy(alice, carol, group);
-        copy(alice, carol, map);
+        for (RawCoID id : List.of(alice.accountID(), group, map)) copy(alice, carol, id);
+        return new ReaderWorld(alice, carol, group, map);
+    }
+
+    @Test
+    void readersCannotWriteAndGroupRulesAreCheckedBeforeSigning() {
+        ReaderWorld r = readerWorld();
+        LocalNode carol = r.carol();
+        RawCoID group = r.group();
+        RawCoID map = r.map();
         int before = carol.require(map).entries().size();
         assertThrows(PermissionDeniedException.class, () -> set(carol, map, "a", JsonValue.of(2)));
         assertEquals(before, carol.require(map).entries().size(), "nothing was signed or added");
@@ -98,14 +107,11 @@ class LocalNodeTest {
     /** As the reference (issue 12 A.5): a reader's write is signed, synced and ignored by every peer. */
     @Test
     void aReadersWriteAsTheReferenceIsSignedAndIgnoredByEveryPeer() {
-        LocalNode alice = Accounts.create(crypto, "Alice");
-        LocalNode carol = Accounts.create(crypto, "Carol");
-        for (RawCoID id : carol.ids()) copy(carol, alice, id);
-        RawCoID group = GroupOperations.createGroup(alice, null);
-        GroupOperations.addMember(alice, group, carol.accountID().value(), Roles.READER);
-        RawCoID map = Accounts.createOwned(alice, "comap", group, JsonValue.NULL);
-        set(alice, map, "a", JsonValue.of(1));
-        for (RawCoID id : List.of(alice.accountID(), group, map)) copy(alice, carol, id);
+        ReaderWorld r = readerWorld();
+        LocalNode alice = r.alice();
+        LocalNode carol = r.carol();
+        RawCoID group = r.group();
+        RawCoID map = r.map();
 
         carol.writeForbiddenAsReference(true);
         int before = carol.require(map).entries().size();

@@ -59,16 +59,7 @@ class SessionLogCheckpointTest {
             int first = TransactionCodec.utf8Length(quoted);
             sender.appendTrusting(agent.signer(), changesOfSize(limit - first + extra), 2L, null);
             List<Transaction> txs = sender.transactions();
-            StringBuilder text = new StringBuilder("[");
-            int[] starts = new int[txs.size()];
-            int[] ends = new int[txs.size()];
-            for (int i = 0; i < txs.size(); i++) {
-                if (i > 0) text.append(',');
-                starts[i] = text.length();
-                text.append(txs.get(i).canonicalJson());
-                ends[i] = text.length();
-            }
-            CanonicalSlices slices = new CanonicalSlices(text.append(']').toString(), starts, ends);
+            CanonicalSlices slices = slicesOf(txs);
 
             SessionLog fromText = new SessionLog(CRYPTO, session, signer, limit);
             SessionLog reserialized = new SessionLog(CRYPTO, session, signer, limit);
@@ -94,5 +85,19 @@ class SessionLogCheckpointTest {
         assertEquals(3, copy.signatureAfter().size(), "settled and pending checkpoints both copied");
         assertEquals(log.signatureAfter(), copy.signatureAfter());
         assertEquals(log.lastSignature(), copy.lastSignature());
+    }
+
+    /** The slices of {@code txs} as they stand in a received message's text (a JSON array of canonical transactions). */
+    static CanonicalSlices slicesOf(List<Transaction> txs) {
+        StringBuilder text = new StringBuilder("[");
+        int[] starts = new int[txs.size()];
+        int[] ends = new int[txs.size()];
+        for (int i = 0; i < txs.size(); i++) {
+            if (i > 0) text.append(',');
+            starts[i] = text.length();
+            text.append(txs.get(i).canonicalJson());
+            ends[i] = text.length();
+        }
+        return new CanonicalSlices(text.append(']').toString(), starts, ends);
     }
 }

@@ -47,26 +47,12 @@ class SignaturePrefetchChainTest {
         return out;
     }
 
-    /** Slices of the transactions as they stand in a received message's text. */
-    private static CanonicalSlices slices(List<Transaction> txs) {
-        StringBuilder text = new StringBuilder("[");
-        int[] starts = new int[txs.size()];
-        int[] ends = new int[txs.size()];
-        for (int i = 0; i < txs.size(); i++) {
-            if (i > 0) text.append(',');
-            starts[i] = text.length();
-            text.append(txs.get(i).canonicalJson());
-            ends[i] = text.length();
-        }
-        return new CanonicalSlices(text.append(']').toString(), starts, ends);
-    }
-
     private SignaturePrefetch run(List<Piece> pieces) {
         List<SignaturePrefetch.Job> jobs = new ArrayList<>();
         for (int i = 0; i < pieces.size(); i++) {
             Piece p = pieces.get(i);
             // every other piece hashed from the received text's slices, the rest re-serialized
-            jobs.add(new SignaturePrefetch.Job(i, session, p.after(), p.txs(), i % 2 == 0 ? slices(p.txs()) : null, p.signature()));
+            jobs.add(new SignaturePrefetch.Job(i, session, p.after(), p.txs(), i % 2 == 0 ? SessionLogCheckpointTest.slicesOf(p.txs()) : null, p.signature()));
         }
         SignaturePrefetch prefetch = new SignaturePrefetch(CRYPTO, jobs, s -> signer);
         prefetch.run(); // on this thread: every job checked
