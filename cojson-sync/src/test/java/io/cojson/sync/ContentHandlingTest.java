@@ -231,6 +231,9 @@ class ContentHandlingTest {
         raw.next(SyncMessage.Known.class);
         assertTrue(serverNode.locked(() -> serverNode.require(map).isDeleted()));
         assertEquals(List.of(map), learned, "learned once, from this content");
+        for (SyncMessage.Content m : deletion) raw.send(m); // the same delete piece again: a repeat, nothing to verify
+        assertFalse(raw.next(SyncMessage.Known.class).isCorrection());
+        assertEquals(List.of(), errors);
 
         for (SyncMessage.Content m : late) raw.send(m);
         SyncMessage.Known ack = raw.next(SyncMessage.Known.class);
@@ -250,12 +253,16 @@ class ContentHandlingTest {
     void contentDependingOnContentThatWaitsForSomethingElseWaitsForIt() {
         manager(serverNode, SyncOptions.defaults().withLoadTimeout(LONG));
         RawPeer raw = RawPeer.attach(managers.get(0), "alice", PeerRole.CLIENT);
+        LocalNode carol = Accounts.create(CRYPTO, "Carol");
+        for (var piece : carol.exportContent(carol.accountID())) alice.importContent(piece);
         RawCoID group = GroupOperations.createGroup(alice, null);
+        GroupOperations.addMember(alice, group, carol.accountID().value(), "reader");
         RawCoID map = Accounts.createOwned(alice, "comap", group, JsonValue.NULL);
         set(alice, map, "a", JsonValue.of(1));
-        for (SyncMessage.Content m : contentOf(alice, group)) raw.send(m); // waits for alice
+        for (SyncMessage.Content m : contentOf(alice, group)) raw.send(m); // waits for alice and carol
         for (SyncMessage.Content m : contentOf(alice, map)) raw.send(m); // waits for alice and the group
-        for (SyncMessage.Content m : contentOf(alice, alice.accountID())) raw.send(m);
+        for (SyncMessage.Content m : contentOf(alice, alice.accountID())) raw.send(m); // the group still waits for carol
+        for (SyncMessage.Content m : contentOf(carol, carol.accountID())) raw.send(m);
         within5s("the map applied", () -> SyncTestKit.known(alice, map).equals(SyncTestKit.known(serverNode, map)));
         assertEquals(List.of(), errors);
     }
@@ -298,6 +305,33 @@ class ContentHandlingTest {
             assertEquals(SyncError.STORAGE, e.peerId());
             assertEquals(id, e.id());
             assertEquals(SyncError.Kind.INVALID_MESSAGE, e.kind());
+        }
+    }
+
+    /**
+     * Crash tests kill a server between storing a client's content and acknowledging it: that
+     * acknowledgement passes the SERVER_BEFORE_ACK fault point, a client's to its server does not.
+     */
+    @Test
+    void onlyAServersAcknowledgementToAClientPassesTheBeforeAckFaultPoint() {
+        List<String> hits = new CopyOnWriteArrayList<>();
+        io.cojson.storage.Faults.intercept(hits::add);
+        try {
+            SyncManager server = manager(serverNode, SyncOptions.defaults().withStorage(new MemoryStorage()));
+            RawPeer client = RawPeer.attach(server, "c", PeerRole.CLIENT);
+            for (SyncMessage.Content m : contentOf(alice, alice.accountID())) client.send(m);
+            client.next(SyncMessage.Known.class);
+            assertEquals(1, hits.stream().filter(io.cojson.sync.transport.FaultPoints.SERVER_BEFORE_ACK::equals).count(), hits.toString());
+
+            LocalNode bob = Accounts.create(CRYPTO, "Bob");
+            SyncManager bobSync = manager(bob, SyncOptions.defaults().withStorage(new MemoryStorage()));
+            RawPeer upstream = RawPeer.attach(bobSync, "s", PeerRole.SERVER);
+            for (SyncMessage.Content m : contentOf(alice, alice.accountID())) upstream.send(m);
+            SyncMessage.Known ack = upstream.next(SyncMessage.Known.class);
+            while (!ack.knownState().id().equals(alice.accountID())) ack = upstream.next(SyncMessage.Known.class);
+            assertEquals(1, hits.stream().filter(io.cojson.sync.transport.FaultPoints.SERVER_BEFORE_ACK::equals).count(), hits.toString());
+        } finally {
+            io.cojson.storage.Faults.intercept(null);
         }
     }
 }

@@ -181,6 +181,8 @@ class LoadRequestsTest {
         CompletableFuture<Optional<CoValueCore>> load = bob.load(map);
         while (!server.next(SyncMessage.Load.class).coValueId().equals(map)) { /* announcements */ }
         server.send(streamed);
+        // a known of the server meanwhile (it has the map) does not end the stream's load either
+        server.send(new SyncMessage.Known(new KnownState(map, true, Map.of(s, 1))));
         barrier(server, absent());
         assertEquals(1, SyncTestKit.known(bob.node(), map).count(s), "the first piece is applied");
         assertFalse(load.isDone(), "still streaming");
@@ -346,6 +348,23 @@ class LoadRequestsTest {
         assertEquals(stores + 1, stored.stores.get());
         assertEquals(handed + 1, storage.handed.get(), "only the new transaction is stored: what was read is known to be there");
         assertEquals(List.of(), errors);
+    }
+
+    /** §5.4 step 3: content without a header for a value not in memory is checked against storage before a correction. */
+    @Test
+    void aRestartedServerContinuesAStoredSessionFromHeaderlessContent() {
+        MemoryStorage stored = storedByAServer();
+        SyncManager srv = manager(serverNode(), SyncOptions.defaults().withStorage(stored));
+        RawPeer raw = RawPeer.attach(srv, "c2", PeerRole.CLIENT);
+        KnownState before = SyncTestKit.known(alice, map);
+        set(alice, map, "d", JsonValue.of(4));
+        SyncMessage.Content next = contentSince(alice, map, before).get(0);
+        assertEquals(null, next.header());
+        raw.send(next);
+        SyncMessage.Known ack = raw.next(SyncMessage.Known.class);
+        while (!ack.knownState().id().equals(map)) ack = raw.next(SyncMessage.Known.class);
+        assertFalse(ack.isCorrection(), ack.toJson());
+        assertEquals(SyncTestKit.known(alice, map), ack.knownState());
     }
 
     @Test
