@@ -107,18 +107,14 @@ class LoadRequestsTest {
     }
 
     /**
-     * Every message sent to {@code raw} before the acknowledgement of a new account's content (for
-     * a server with an upstream, where a load of an absent value would wait for the upstream).
+     * Sends a new account's content: the manager offers it to its upstream after everything it
+     * handled before (for a server with an upstream, where a load of an absent value would wait
+     * for the upstream). Returns the account's ID.
      */
-    private static List<SyncMessage> barrierByContent(RawPeer raw) {
+    private static RawCoID barrierByContent(RawPeer raw) {
         LocalNode nobody = Accounts.create(CRYPTO, "Nobody");
         for (SyncMessage.Content m : contentOf(nobody, nobody.accountID())) raw.send(m);
-        List<SyncMessage> seen = new ArrayList<>();
-        while (true) {
-            SyncMessage m = raw.next();
-            if (m instanceof SyncMessage.Known k && k.knownState().id().equals(nobody.accountID())) return seen;
-            seen.add(m);
-        }
+        return nobody.accountID();
     }
 
     private RawCoID absent() {
@@ -185,15 +181,38 @@ class LoadRequestsTest {
         server.send(new SyncMessage.Known(new KnownState(map, true, Map.of(s, 1))));
         barrier(server, absent());
         assertEquals(1, SyncTestKit.known(bob.node(), map).count(s), "the first piece is applied");
+        java.util.concurrent.ForkJoinPool.commonPool().awaitQuiescence(5, TimeUnit.SECONDS); // load() completes there
         assertFalse(load.isDone(), "still streaming");
         assertEquals(2, bob.peer("s").orElseThrow().knownState(map).count(s), "the server holds what it announced");
         CompletableFuture<Optional<CoValueCore>> another = bob.load(map);
         barrier(server, absent());
+        java.util.concurrent.ForkJoinPool.commonPool().awaitQuiescence(5, TimeUnit.SECONDS);
         assertFalse(another.isDone(), "a load during the stream waits for it too");
 
         server.send(second);
         assertEquals(2, within5s(load).orElseThrow().knownState().count(s));
         assertEquals(2, within5s(another).orElseThrow().knownState().count(s));
+    }
+
+    /** A load made while a server pushes a stream (no load of it pending) also waits for the stream's end. */
+    @Test
+    void aLoadDuringAPushedStreamWaitsForItsEnd() {
+        set(alice, map, "a", JsonValue.of(1));
+        SyncMessage.Content first = contentOf(alice, map).get(0);
+        set(alice, map, "b", JsonValue.of(2));
+        SyncMessage.Content second = contentSince(alice, map, first.impliedKnownState()).get(0);
+        SessionID s = alice.sessionID();
+        SyncManager bob = manager(Accounts.create(CRYPTO, "Bob"), SyncOptions.defaults());
+        RawPeer server = RawPeer.attach(bob, "s", PeerRole.SERVER);
+        for (RawCoID id : List.of(alice.accountID(), group)) for (SyncMessage.Content m : contentOf(alice, id)) server.send(m);
+        server.send(new SyncMessage.Content(map, first.header(), first.priority(), first.sessions(), Map.of(s, 2)));
+        barrier(server, absent());
+        CompletableFuture<Optional<CoValueCore>> load = bob.load(map);
+        barrier(server, absent());
+        java.util.concurrent.ForkJoinPool.commonPool().awaitQuiescence(5, TimeUnit.SECONDS); // load() completes there
+        assertFalse(load.isDone(), "the value is there, but still streaming");
+        server.send(second);
+        assertEquals(2, within5s(load).orElseThrow().knownState().count(s));
     }
 
     /**
@@ -236,8 +255,10 @@ class LoadRequestsTest {
         for (RawCoID id : List.of(alice.accountID(), group)) for (SyncMessage.Content m : contentOf(alice, id)) client.send(m);
         client.send(first);
         client.send(second);
-        barrierByContent(client);
-        List<SyncMessage> up = upstream.takeAll().stream().map(SyncMessage::parse).toList();
+        RawCoID last = barrierByContent(client);
+        // the new account is offered upstream too, after everything before it on that connection
+        List<SyncMessage> up = new ArrayList<>();
+        for (SyncMessage m = upstream.next(); !(m instanceof SyncMessage.Load l && l.coValueId().equals(last)); m = upstream.next()) up.add(m);
         assertEquals(1, loadsOf(up, map), "one load offers the map: " + up);
         assertEquals(1, loadsOf(up, group));
         upstream.send(new SyncMessage.Known(KnownState.empty(map)));
