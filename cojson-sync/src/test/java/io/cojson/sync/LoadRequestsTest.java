@@ -151,7 +151,7 @@ class LoadRequestsTest {
     @Test
     void closingTheManagerEndsItsPendingLoads() {
         SyncManager bob = manager(Accounts.create(CRYPTO, "Bob"), SyncOptions.defaults());
-        RawPeer s = RawPeer.attach(bob, "s", PeerRole.SERVER);
+        RawPeer s = RawPeer.attach(bob, "s", PeerRole.SERVER, true); // persistent: its close alone would not end the load
         CompletableFuture<Optional<CoValueCore>> load = bob.load(map);
         while (!s.next(SyncMessage.Load.class).coValueId().equals(map)) { /* announcements */ }
         bob.close();
