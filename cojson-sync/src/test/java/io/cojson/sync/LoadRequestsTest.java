@@ -148,6 +148,26 @@ class LoadRequestsTest {
         assertEquals(SyncTestKit.known(alice, map), loaded.get().knownState());
     }
 
+    /** §8.2: a load ends without the value only once every asked server answered without it. */
+    @Test
+    void aLoadWaitsForEveryAskedServer() {
+        set(alice, map, "a", JsonValue.of(1));
+        SyncManager bob = manager(Accounts.create(CRYPTO, "Bob"), SyncOptions.defaults());
+        RawPeer s1 = RawPeer.attach(bob, "s1", PeerRole.SERVER);
+        RawPeer s2 = RawPeer.attach(bob, "s2", PeerRole.SERVER);
+        CompletableFuture<Optional<CoValueCore>> load = bob.load(map);
+        while (!s1.next(SyncMessage.Load.class).coValueId().equals(map)) { /* announcements */ }
+        while (!s2.next(SyncMessage.Load.class).coValueId().equals(map)) { /* announcements */ }
+        s1.send(new SyncMessage.Known(KnownState.empty(map))); // s1 does not have it
+        for (SyncMessage.Content m : contentOf(alice, alice.accountID())) s1.send(m); // acknowledged after that answer
+        SyncMessage.Known ack = s1.next(SyncMessage.Known.class);
+        while (!ack.knownState().id().equals(alice.accountID())) ack = s1.next(SyncMessage.Known.class);
+        java.util.concurrent.ForkJoinPool.commonPool().awaitQuiescence(5, TimeUnit.SECONDS); // load() completes there
+        assertFalse(load.isDone(), "s2 has not answered yet");
+        sendAll(s2);
+        assertEquals(SyncTestKit.known(alice, map), within5s(load).orElseThrow().knownState());
+    }
+
     @Test
     void closingTheManagerEndsItsPendingLoads() {
         SyncManager bob = manager(Accounts.create(CRYPTO, "Bob"), SyncOptions.defaults());
