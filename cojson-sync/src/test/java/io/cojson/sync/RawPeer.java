@@ -29,8 +29,13 @@ final class RawPeer {
 
     /** A peer that {@code manager} sees with {@code role} under {@code id}. */
     static RawPeer attach(SyncManager manager, String id, PeerRole role) {
+        return attach(manager, id, role, false);
+    }
+
+    /** As {@link #attach(SyncManager, String, PeerRole)}; a persistent peer may come back under the same id. */
+    static RawPeer attach(SyncManager manager, String id, PeerRole role, boolean persistent) {
         InMemoryChannel.Pair pair = InMemoryChannel.pair(id, "manager");
-        manager.addPeer(id, role, pair.b());
+        manager.addPeer(id, role, pair.b(), persistent);
         return new RawPeer(pair.a());
     }
 
