@@ -508,4 +508,54 @@ class LoadRequestsTest {
         assertEquals(3, load.get(5, TimeUnit.SECONDS).orElseThrow().knownState().count(s));
         assertEquals(List.of(), clock.failures());
     }
+
+    /**
+     * §8.2: a load made while a pushed stream is still arriving waits for its end, but a stream that
+     * stalls holds it for one load timeout at most: then the load ends with what arrived.
+     */
+    @Test
+    void aLoadDuringAStalledStreamEndsAfterTheLoadTimeout() throws Exception {
+        SessionID s = alice.sessionID();
+        set(alice, map, "a", JsonValue.of(1));
+        SyncMessage.Content first = contentSince(alice, map, KnownState.empty(map)).get(0);
+        first = new SyncMessage.Content(map, first.header(), first.priority(), first.sessions(),
+                Map.of(s, first.impliedKnownState().count(s) + 2)); // two more transactions announced, never sent
+
+        SimScheduler clock = new SimScheduler();
+        SyncManager bob = manager(Accounts.create(CRYPTO, "Bob"), SyncOptions.defaults().withExecutor(clock).withScheduler(clock));
+        SimLink link = new SimLink("s");
+        link.server.setListener(new io.cojson.sync.transport.MessageChannel.Listener() {
+            @Override
+            public void onMessage(String json) {} // the test answers for the server
+
+            @Override
+            public void onClosed(String reason) {}
+        });
+        bob.addPeer("s", PeerRole.SERVER, link.client);
+        Runnable pump = () -> {
+            for (int i = 0; i < 10_000; i++) {
+                clock.runReady(100_000);
+                if (!link.deliver(link.client, 0, false) && !link.deliver(link.server, 0, false)) break;
+            }
+            clock.runReady(100_000);
+        };
+        for (RawCoID id : List.of(alice.accountID(), group)) for (SyncMessage.Content m : contentOf(alice, id)) link.server.send(m.toJson());
+        link.server.send(first.toJson()); // the stream starts, unasked
+        pump.run();
+        CompletableFuture<Optional<CoValueCore>> load = bob.load(map);
+        pump.run();
+        java.util.concurrent.ForkJoinPool.commonPool().awaitQuiescence(5, TimeUnit.SECONDS);
+        assertFalse(load.isDone(), "the value is there, but its stream is not complete");
+        clock.advance(LONG.toMillis() + 1_000, 1_000_000); // past the load timeout, no further piece
+        pump.run();
+        // load() finishes asynchronously (a thread of its own when the common pool has one worker)
+        Optional<CoValueCore> loaded;
+        try {
+            loaded = load.get(5, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("a stalled stream holds the load for one load timeout at most", e);
+        }
+        assertEquals(first.impliedKnownState().count(s), loaded.orElseThrow().knownState().count(s), "what arrived");
+        assertEquals(List.of(), clock.failures());
+    }
 }
