@@ -459,6 +459,34 @@ class LoadRequestsTest {
         within5s("both maps applied", () -> srv.node().get(map) != null && srv.node().get(map2) != null);
     }
 
+    /** Bob on virtual time, with a server peer the test answers for, which already sent Alice's account and group. */
+    private record OnVirtualTime(SimScheduler clock, SyncManager bob, SimLink link) {
+        /** Delivers both ways and runs what is ready until quiet (bounded). */
+        void pump() {
+            for (int i = 0; i < 10_000; i++) {
+                clock.runReady(100_000);
+                if (!link.deliver(link.client, 0, false) && !link.deliver(link.server, 0, false)) break;
+            }
+            clock.runReady(100_000);
+        }
+    }
+
+    private OnVirtualTime onVirtualTime() {
+        SimScheduler clock = new SimScheduler();
+        SyncManager bob = manager(Accounts.create(CRYPTO, "Bob"), SyncOptions.defaults().withExecutor(clock).withScheduler(clock));
+        SimLink link = new SimLink("s");
+        link.server.setListener(new io.cojson.sync.transport.MessageChannel.Listener() {
+            @Override
+            public void onMessage(String json) {} // the test answers for the server
+
+            @Override
+            public void onClosed(String reason) {}
+        });
+        bob.addPeer("s", PeerRole.SERVER, link.client);
+        for (RawCoID id : List.of(alice.accountID(), group)) for (SyncMessage.Content m : contentOf(alice, id)) link.server.send(m.toJson());
+        return new OnVirtualTime(clock, bob, link);
+    }
+
     /** §8.2: the load timeout is refreshed by every piece of a stream (on virtual time). */
     @Test
     void eachPieceOfAStreamRefreshesTheLoadTimeout() throws Exception {
@@ -474,25 +502,11 @@ class LoadRequestsTest {
         SyncMessage.Content p1 = pieces.get(0);
         pieces.set(0, new SyncMessage.Content(map, p1.header(), p1.priority(), p1.sessions(), Map.of(s, 3)));
 
-        SimScheduler clock = new SimScheduler();
-        SyncManager bob = manager(Accounts.create(CRYPTO, "Bob"), SyncOptions.defaults().withExecutor(clock).withScheduler(clock));
-        SimLink link = new SimLink("s");
-        link.server.setListener(new io.cojson.sync.transport.MessageChannel.Listener() {
-            @Override
-            public void onMessage(String json) {} // the test answers for the server
-
-            @Override
-            public void onClosed(String reason) {}
-        });
-        bob.addPeer("s", PeerRole.SERVER, link.client);
-        Runnable pump = () -> {
-            for (int i = 0; i < 10_000; i++) {
-                clock.runReady(100_000);
-                if (!link.deliver(link.client, 0, false) && !link.deliver(link.server, 0, false)) break;
-            }
-            clock.runReady(100_000);
-        };
-        for (RawCoID id : List.of(alice.accountID(), group)) for (SyncMessage.Content m : contentOf(alice, id)) link.server.send(m.toJson());
+        OnVirtualTime v = onVirtualTime();
+        SimScheduler clock = v.clock();
+        SyncManager bob = v.bob();
+        SimLink link = v.link();
+        Runnable pump = v::pump;
         CompletableFuture<Optional<CoValueCore>> load = bob.load(map);
         pump.run();
         link.server.send(pieces.get(0).toJson());
@@ -521,25 +535,11 @@ class LoadRequestsTest {
         first = new SyncMessage.Content(map, first.header(), first.priority(), first.sessions(),
                 Map.of(s, first.impliedKnownState().count(s) + 2)); // two more transactions announced, never sent
 
-        SimScheduler clock = new SimScheduler();
-        SyncManager bob = manager(Accounts.create(CRYPTO, "Bob"), SyncOptions.defaults().withExecutor(clock).withScheduler(clock));
-        SimLink link = new SimLink("s");
-        link.server.setListener(new io.cojson.sync.transport.MessageChannel.Listener() {
-            @Override
-            public void onMessage(String json) {} // the test answers for the server
-
-            @Override
-            public void onClosed(String reason) {}
-        });
-        bob.addPeer("s", PeerRole.SERVER, link.client);
-        Runnable pump = () -> {
-            for (int i = 0; i < 10_000; i++) {
-                clock.runReady(100_000);
-                if (!link.deliver(link.client, 0, false) && !link.deliver(link.server, 0, false)) break;
-            }
-            clock.runReady(100_000);
-        };
-        for (RawCoID id : List.of(alice.accountID(), group)) for (SyncMessage.Content m : contentOf(alice, id)) link.server.send(m.toJson());
+        OnVirtualTime v = onVirtualTime();
+        SimScheduler clock = v.clock();
+        SyncManager bob = v.bob();
+        SimLink link = v.link();
+        Runnable pump = v::pump;
         link.server.send(first.toJson()); // the stream starts, unasked
         pump.run();
         CompletableFuture<Optional<CoValueCore>> load = bob.load(map);
