@@ -106,6 +106,11 @@ public final class SessionLog {
         return lastSignature;
     }
 
+    /** The text of {@link #lastHash()} without making a Hash (null for an empty log). */
+    private String lastHashText() {
+        return lastHashText != null ? lastHashText : lastHash != null ? lastHash.value() : null;
+    }
+
     /** The running hash after the last transaction, or null for an empty log. */
     public Hash lastHash() {
         if (lastHash == null && lastHashText != null) lastHash = new Hash(lastHashText);
@@ -278,20 +283,24 @@ public final class SessionLog {
         if (sigBytes == null) {
             return reject(null, lastSignatureText, VerificationFailure.Kind.MALFORMED_SIGNATURE, signatureProblem(lastSignatureText));
         }
-        Blake3Hasher staged = hasher.copy();
+        // the prefetch thread may have hashed this very batch from this very state already
+        SignaturePrefetch.Hashed ahead = prefetch == null || canonicalOffset != 0 ? null : prefetch.takeHashed(batch);
+        boolean adopt = ahead != null && ahead.startCount() == transactions.size()
+                && java.util.Objects.equals(ahead.startHash(), lastHashText());
+        Blake3Hasher staged = adopt ? ahead.after() : hasher.copy();
         int size = 0;
         for (int i = 0; i < batch.size(); i++) {
             Transaction tx = batch.get(i);
             if (canonical != null) {
-                canonical.hash(staged, canonicalOffset + i, tx);
+                if (!adopt) canonical.hash(staged, canonicalOffset + i, tx);
                 size += canonical.checkpointSize(canonicalOffset + i, tx);
             } else {
-                staged.update(tx.canonicalJson().getBytes(StandardCharsets.UTF_8));
+                if (!adopt) staged.update(tx.canonicalJson().getBytes(StandardCharsets.UTF_8));
                 size += tx.checkpointSize();
             }
         }
         // the hash text is built here and not re-validated (as for local writes)
-        String expected = Hash.PREFIX + Base58.encode(staged.digest());
+        String expected = adopt ? ahead.hash() : Hash.PREFIX + Base58.encode(staged.digest());
         boolean ok = prefetch != null && prefetch.verified(signer, expected, lastSignatureText);
         if (!ok && !crypto.provider().ed25519Verify(signerKey, quoted(expected), sigBytes)) {
             return reject(new Hash(expected), lastSignatureText, VerificationFailure.Kind.SIGNATURE_MISMATCH,

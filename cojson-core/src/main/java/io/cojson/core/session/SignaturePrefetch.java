@@ -41,6 +41,8 @@ public final class SignaturePrefetch implements Runnable {
     private final Crypto crypto;
     private final Function<SessionID, SignerID> signerOf;
     private final Set<String> verified = ConcurrentHashMap.newKeySet();
+    /** Running hashes computed here, by the identity of the job's transaction list (taken once). */
+    private final Map<Batch, Hashed> hashed = new ConcurrentHashMap<>();
     /** The jobs so far; more may be {@link #offer}ed until {@link #complete}. Guarded by itself. */
     private final List<Job> jobs;
     private boolean complete;
@@ -105,6 +107,7 @@ public final class SignaturePrefetch implements Runnable {
     /** No more lookups: the prefetch thread stops at its next job (at once if it waits for one). */
     public void close() {
         closed = true;
+        hashed.clear();
         synchronized (jobs) {
             jobs.notifyAll();
         }
@@ -119,7 +122,36 @@ public final class SignaturePrefetch implements Runnable {
         return signer.value() + ' ' + hashText + ' ' + signatureText;
     }
 
-    private record Chain(int count, Blake3Hasher hasher) {}
+    /**
+     * The running hash after a job's transactions, computed here from the state whose hash text
+     * was {@code startHash} (null: the empty log) after {@code startCount} transactions; {@code
+     * after} is a hasher in the state after them, owned by whoever takes it.
+     */
+    public record Hashed(int startCount, String startHash, String hash, Blake3Hasher after) {}
+
+    /** A transaction list by identity (lists are immutable; equal lists of other pieces are other jobs). */
+    private record Batch(List<Transaction> transactions) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Batch b && b.transactions == transactions;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(transactions);
+        }
+    }
+
+    /**
+     * The running hash this thread computed for exactly {@code batch} (the list object a job
+     * named), if it got there; removed, so each is taken once. The caller must check that its log
+     * is in the state the hash started from ({@link Hashed#startCount}, {@link Hashed#startHash}).
+     */
+    public Hashed takeHashed(List<Transaction> batch) {
+        return hashed.isEmpty() ? null : hashed.remove(new Batch(batch));
+    }
+
+    private record Chain(int count, String hash, Blake3Hasher hasher) {}
 
     /** How long a streaming prefetch waits for the next job before it gives up. */
     private static final long MAX_IDLE_NANOS = 30_000_000_000L;
@@ -182,10 +214,13 @@ public final class SignaturePrefetch implements Runnable {
     private String hash(Job job, Map<SessionID, Chain> chains) {
         Chain chain = chains.remove(job.session());
         Blake3Hasher h;
+        String start;
         if (job.after() == 0) {
             h = crypto.provider().newBlake3();
+            start = null;
         } else if (chain != null && chain.count() == job.after()) {
             h = chain.hasher();
+            start = chain.hash();
         } else {
             return null;
         }
@@ -198,8 +233,10 @@ public final class SignaturePrefetch implements Runnable {
             }
         }
         String hash = Hash.PREFIX + Base58.encode(h.digest());
+        // the applying thread may adopt this instead of hashing the same bytes again
+        if (!closed) hashed.put(new Batch(txs), new Hashed(job.after(), start, hash, h.copy()));
         // the next piece of this session continues from here (digest() leaves the state alone)
-        chains.put(job.session(), new Chain(job.after() + txs.size(), h));
+        chains.put(job.session(), new Chain(job.after() + txs.size(), hash, h));
         return hash;
     }
 
