@@ -359,7 +359,7 @@ public final class CoValueCore {
      */
     public void validate(CoValueResolver resolver) {
         if (validating) return;
-        long deps = depsStamp(resolver, new java.util.HashSet<>());
+        long deps = depsStamp(resolver, new ArrayList<>(4)); // a short chain: a list beats a hash set
         if (deps == validatedDeps && validatedCount == working.size()) return;
         validating = true;
         try {
@@ -412,8 +412,8 @@ public final class CoValueCore {
     }
 
     /** Own version plus the versions of everything the verdicts depend on (cycle-safe). */
-    long stamp(CoValueResolver resolver, java.util.Set<RawCoID> visiting) {
-        if (!visiting.add(id)) return 0;
+    long stamp(CoValueResolver resolver, List<RawCoID> visiting) {
+        if (visiting.contains(id)) return 0;
         long s = version * 31 + depsStamp(resolver, visiting);
         visiting.remove(id);
         return s;
@@ -424,14 +424,15 @@ public final class CoValueCore {
      * changed (every write checks permissions, which asks a group for its dependencies).
      */
     public java.util.Set<RawCoID> dependencies() {
-        if (dependencies == null || dependenciesVersion != version) {
+        // a non-group value's dependencies come from its header (CoValueRules): not once per write
+        if (dependencies == null || (dependenciesVersion != version && isGroupOrAccount())) {
             dependencies = java.util.Collections.unmodifiableSet(rules.dependencies(this));
             dependenciesVersion = version;
         }
         return dependencies;
     }
 
-    private long depsStamp(CoValueResolver resolver, java.util.Set<RawCoID> visiting) {
+    private long depsStamp(CoValueResolver resolver, List<RawCoID> visiting) {
         visiting.add(id);
         long s = 17;
         for (RawCoID dep : dependencies()) {

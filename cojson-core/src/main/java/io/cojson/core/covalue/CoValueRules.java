@@ -16,7 +16,10 @@ public interface CoValueRules {
     /** Judges only {@code fresh} (appended transactions of a non-group value). */
     void validateNew(CoValueCore core, List<TxEntry> fresh, CoValueResolver resolver);
 
-    /** CoValues whose state the verdicts of {@code core} depend on. */
+    /**
+     * CoValues whose state the verdicts of {@code core} depend on. For a value that is not a group
+     * or an account they may depend only on its header: they are asked for once per such value.
+     */
     Set<RawCoID> dependencies(CoValueCore core);
 
     /** The state derived from a validated group or account's valid transactions, in sorted order. */

@@ -27,12 +27,19 @@ public final class GroupView implements CoValueRules.GroupState {
     private final boolean account;
     private final Map<String, List<Edit>> edits;
     private final List<RawCoID> parents;
+    /** The latest madeAt of any edit: roles asked for at or after it are the current ones. */
+    private final long lastMadeAt;
+    /** The last current role asked of a group without parents (a writer asks the same one per write). */
+    private volatile CurrentRole currentRole;
 
-    private GroupView(CoValueCore core, Map<String, List<Edit>> edits, List<RawCoID> parents) {
+    private record CurrentRole(String member, String role) {}
+
+    private GroupView(CoValueCore core, Map<String, List<Edit>> edits, List<RawCoID> parents, long lastMadeAt) {
         this.core = core;
         this.account = core.header().isAccount();
         this.edits = edits;
         this.parents = parents;
+        this.lastMadeAt = lastMadeAt;
     }
 
     /**
@@ -47,18 +54,20 @@ public final class GroupView implements CoValueRules.GroupState {
     static GroupView build(CoValueCore core, List<TxEntry> sortedEntries) {
         LinkedHashMap<String, List<Edit>> edits = new LinkedHashMap<>();
         List<RawCoID> parents = new ArrayList<>();
+        long last = Long.MIN_VALUE;
         for (TxEntry e : sortedEntries) {
             if (!e.isValid() || e.changes() == null || e.changes().size() != 1) continue;
             if (!(e.changes().get(0) instanceof JsonValue.Obj c) || !(c.get("key") instanceof JsonValue.Str k)) continue;
             if (!JsonValue.of("set").equals(c.get("op"))) continue;
             JsonValue value = c.get("value") == null ? JsonValue.NULL : c.get("value");
             edits.computeIfAbsent(k.value(), x -> new ArrayList<>()).add(new Edit(e.madeAt(), value, e));
+            last = Math.max(last, e.madeAt());
             if (k.value().startsWith(GroupKeys.PARENT)) {
                 RawCoID p = parentId(k.value());
                 if (p != null && !parents.contains(p)) parents.add(p);
             }
         }
-        return new GroupView(core, edits, Collections.unmodifiableList(parents));
+        return new GroupView(core, edits, Collections.unmodifiableList(parents), last);
     }
 
     static RawCoID parentId(String key) {
@@ -150,7 +159,17 @@ public final class GroupView implements CoValueRules.GroupState {
 
     /** Read-side role of {@code member} at {@code atTime} (null = now); null means no role. */
     public String roleOf(String member, Long atTime, CoValueResolver resolver) {
-        return roleOf(member, atTime, resolver, new HashSet<>());
+        // Without parents the role depends only on this snapshot's edits, and at or after the last
+        // of them it is the current role: kept, since every write and every incoming transaction
+        // of a value asks it (as of its madeAt) for its author.
+        boolean current = parents.isEmpty() && (atTime == null || atTime == 0 || atTime >= lastMadeAt);
+        if (current) {
+            CurrentRole c = currentRole;
+            if (c != null && c.member().equals(member)) return c.role();
+        }
+        String role = roleOf(member, atTime, resolver, new HashSet<>());
+        if (current) currentRole = new CurrentRole(member, role);
+        return role;
     }
 
     String roleOf(String member, Long atTime, CoValueResolver resolver, Set<RawCoID> visiting) {
