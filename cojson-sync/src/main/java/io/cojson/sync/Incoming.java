@@ -96,13 +96,14 @@ final class Incoming {
             ctx.out.sendNewContent(peer, id, true);
             return null;
         }
-        return ctx.loads.fromStorage(id).thenRun(() -> {
+        return ctx.loads.fromStorage(id).thenAccept(storageAnswered -> {
             if (ctx.available(id)) {
                 ctx.out.sendNewContent(peer, id, true);
                 return;
             }
             // Ask upstream without holding the gate: the answer may take until the load timeout.
-            ctx.loads.request(id, peer, false).thenRun(() -> {
+            // Storage that just answered is not read again; a failed read is retried (RL-13 c).
+            ctx.loads.request(id, peer, false, storageAnswered).thenRun(() -> {
                 if (ctx.available(id)) {
                     ctx.out.sendNewContent(peer, id, false);
                 } else {

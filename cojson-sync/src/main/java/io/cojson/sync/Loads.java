@@ -25,7 +25,7 @@ final class Loads {
     private final SyncContext ctx;
     private final Map<RawCoID, Request> pending = new HashMap<>();
     private final Map<RawCoID, KnownState> streaming = new HashMap<>();
-    private final Map<RawCoID, CompletableFuture<Void>> storageLoads = new HashMap<>();
+    private final Map<RawCoID, CompletableFuture<Boolean>> storageLoads = new HashMap<>();
 
     private final class Request {
         final RawCoID id;
@@ -67,19 +67,20 @@ final class Loads {
 
     /**
      * Loads {@code id} from storage unless it is in memory; the stored pieces go through normal
-     * content handling (dependencies included). Concurrent callers share one read.
+     * content handling (dependencies included). Concurrent callers share one read. Completes with
+     * false when storage was asked and the read failed (a later request reads again), else true.
      */
-    CompletableFuture<Void> fromStorage(RawCoID id) {
+    CompletableFuture<Boolean> fromStorage(RawCoID id) {
         SyncStorage storage = ctx.options.storage();
-        if (storage == null || ctx.available(id)) return CompletableFuture.completedFuture(null);
-        CompletableFuture<Void> inFlight = storageLoads.get(id);
+        if (storage == null || ctx.available(id)) return CompletableFuture.completedFuture(true);
+        CompletableFuture<Boolean> inFlight = storageLoads.get(id);
         if (inFlight != null) return inFlight;
-        CompletableFuture<Void> done = new CompletableFuture<>();
+        CompletableFuture<Boolean> done = new CompletableFuture<>();
         storageLoads.put(id, done);
         storage.load(id).whenCompleteAsync((pieces, err) -> {
             if (err != null || pieces == null) {
                 ctx.error(null, id, SyncError.Kind.STORAGE_FAILURE, "load failed: " + err);
-                finishStorageLoad(id, done);
+                finishStorageLoad(id, done, false);
                 return;
             }
             // Re-check: a peer may have provided the value while storage was reading (RL-19).
@@ -88,14 +89,14 @@ final class Loads {
                 ctx.out.storageHas(ContentProducer.impliedKnownState(piece));
                 chain = chain.thenCompose(x -> orDone(ctx.content.handleFromStorage(piece)));
             }
-            chain.whenComplete((x, e) -> finishStorageLoad(id, done));
+            chain.whenComplete((x, e) -> finishStorageLoad(id, done, true));
         }, ctx.exec);
         return done;
     }
 
-    private void finishStorageLoad(RawCoID id, CompletableFuture<Void> done) {
+    private void finishStorageLoad(RawCoID id, CompletableFuture<Boolean> done, boolean answered) {
         storageLoads.remove(id);
-        done.complete(null);
+        done.complete(answered);
     }
 
     private static CompletionStage<?> orDone(CompletionStage<?> stage) {
@@ -111,13 +112,22 @@ final class Loads {
      * otherwise (it asked us with a load) it is left out.
      */
     CompletableFuture<Boolean> request(RawCoID id, PeerState requester, boolean askRequester) {
+        return request(id, requester, askRequester, false);
+    }
+
+    /** {@link #request}; {@code storageRead}: the caller has just read storage, which answered without it. */
+    CompletableFuture<Boolean> request(RawCoID id, PeerState requester, boolean askRequester, boolean storageRead) {
         if (ctx.available(id) && streamingTarget(id) == null) return CompletableFuture.completedFuture(true);
         Request r = pending.get(id);
         if (r == null) {
             Request created = new Request(id);
             pending.put(id, created);
             r = created;
-            fromStorage(id).thenRun(() -> afterStorage(created, requester, askRequester));
+            if (storageRead) {
+                afterStorage(created, requester, askRequester);
+            } else {
+                fromStorage(id).thenRun(() -> afterStorage(created, requester, askRequester));
+            }
         } else if (askRequester && requester != null && !requester.isClosed()) {
             // A second caller whose peer must have it (a dependency of its content): the first caller
             // may not ask that peer (a load from it), so the request must not end before it answered.

@@ -391,6 +391,19 @@ class LoadRequestsTest {
         assertEquals(List.of(), errors);
     }
 
+    @Test
+    void aLoadOfAValueStorageDoesNotHaveReadsStorageOnce() {
+        CountingStorage storage = new CountingStorage(new MemoryStorage());
+        SyncManager srv = manager(serverNode(), SyncOptions.defaults().withStorage(storage));
+        RawPeer raw = RawPeer.attach(srv, "c", PeerRole.CLIENT);
+        raw.send(new SyncMessage.Load(KnownState.empty(map)));
+        SyncMessage.Known answer;
+        do answer = raw.next(SyncMessage.Known.class); while (!answer.knownState().id().equals(map));
+        assertEquals(KnownState.empty(map), answer.knownState(), "nobody has it");
+        assertEquals(1, storage.loads.get(map), "storage read once, not again by the upstream request");
+        assertEquals(List.of(), errors);
+    }
+
     /** §5.4 step 3: content without a header for a value not in memory is checked against storage before a correction. */
     @Test
     void aRestartedServerContinuesAStoredSessionFromHeaderlessContent() {
