@@ -1,6 +1,8 @@
 package io.cojson.client;
 
 import io.cojson.client.internal.ActiveAccount;
+import io.cojson.client.internal.ClientContext;
+import io.cojson.client.internal.ClientInternals;
 import io.cojson.client.internal.ConnectionTracker;
 import io.cojson.client.internal.Conflicts;
 import io.cojson.client.internal.DeepSubscription;
@@ -12,12 +14,10 @@ import io.cojson.client.internal.Threads;
 import io.cojson.core.crypto.Crypto;
 import io.cojson.core.crypto.CryptoProvider;
 import io.cojson.core.crypto.CryptoProviders;
-import io.cojson.core.ids.AgentSecret;
+import io.cojson.core.ids.SessionID;
 import io.cojson.core.ids.RawCoID;
 import io.cojson.core.internal.Compat;
 import io.cojson.core.json.JsonValue;
-import io.cojson.core.node.Accounts;
-import io.cojson.core.node.LocalNode;
 import io.cojson.core.values.Subscription;
 import io.cojson.core.values.Account;
 import io.cojson.core.values.CoList;
@@ -26,7 +26,7 @@ import io.cojson.core.values.CoValue;
 import io.cojson.core.values.CojsonNode;
 import io.cojson.storage.AsyncMapDbStorage;
 import io.cojson.storage.CoValueStorage;
-import io.cojson.storage.NodePersistence;
+import io.cojson.storage.MapDbStorage;
 import io.cojson.sync.transport.InvalidUrlException;
 import io.cojson.sync.transport.WebSocketClientChannel;
 import java.io.IOException;
@@ -68,9 +68,13 @@ import java.util.function.Consumer;
  * Listeners ({@link #subscribe}, {@link #onConnectionChange}) run on the
  * {@link Builder#listenerExecutor listener executor} (by default one daemon thread of this client,
  * in order), never on a sync or storage thread: a listener that blocks delays other listeners,
- * not syncing. One account per client: to switch, close it and build another.
+ * not syncing. One account at a time: {@link #logout()} before logging in as another.
  */
 public final class CojsonClient implements AutoCloseable {
+    static {
+        ClientInternals.install(c -> c.active);
+    }
+
     private static final AtomicInteger CLIENTS = new AtomicInteger();
     private final String name = "c" + CLIENTS.incrementAndGet();
     private final Crypto crypto;
@@ -83,6 +87,7 @@ public final class CojsonClient implements AutoCloseable {
     private final ExecutorService io;
     private final Listeners listeners;
     private final ConnectionTracker connection;
+    private final ClientContext ctx;
     private final Object lock = new Object();
     private volatile ActiveAccount active;
     private volatile Loader loader;
@@ -99,6 +104,7 @@ public final class CojsonClient implements AutoCloseable {
         this.io = Executors.newSingleThreadExecutor(Threads.daemon("cojson-client-io-" + name));
         this.listeners = new Listeners(b.listenerExecutor, name);
         this.connection = new ConnectionTracker(servers, listeners);
+        this.ctx = new ClientContext(crypto, storage, servers, timeout, timer, connection, listeners, b.continueLastSession);
     }
 
     public static Builder builder() {
@@ -114,8 +120,26 @@ public final class CojsonClient implements AutoCloseable {
         private Duration closeSyncTimeout = Duration.ofSeconds(5);
         private Executor listenerExecutor;
         private CryptoProvider cryptoProvider;
+        private StorageWriteMode writeMode = StorageWriteMode.ASYNC_QUEUE;
+        private boolean continueLastSession = true;
 
         private Builder() {}
+
+        /** How the data directory's storage commits (default {@link StorageWriteMode#ASYNC_QUEUE}). */
+        public Builder storageWriteMode(StorageWriteMode mode) {
+            this.writeMode = Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
+        /**
+         * Whether {@link #login(Credentials)} continues the session this data directory last wrote
+         * with (default true: values keep one session per device instead of one per start; the
+         * directory keeps a small file naming it). False: a new session at every login.
+         */
+        public Builder continueLastSession(boolean continueLast) {
+            this.continueLastSession = continueLast;
+            return this;
+        }
 
         /**
          * The crypto primitives (default {@link CryptoProviders#auto()}: libsodium if its bundled
@@ -190,7 +214,7 @@ public final class CojsonClient implements AutoCloseable {
                 } catch (IOException e) {
                     throw new UncheckedIOException("cannot create the data directory " + dataDirectory, e);
                 }
-                storage = AsyncMapDbStorage.open(dataDirectory);
+                storage = writeMode == StorageWriteMode.INLINE ? MapDbStorage.open(dataDirectory) : AsyncMapDbStorage.open(dataDirectory);
             }
             return new CojsonClient(this, storage);
         }
@@ -206,18 +230,32 @@ public final class CojsonClient implements AutoCloseable {
     public CreatedAccount createAccount(String name) {
         synchronized (lock) {
             requireNoAccount();
-            AgentSecret secret = crypto.newRandomAgentSecret();
-            LocalNode node = Accounts.create(crypto, secret, name);
-            Login.created(node, storage);
-            NodePersistence p = Login.persist(node, storage, false);
-            try {
-                if (p != null) Futures.join(Futures.within(p.persistedAll(), timeout, timer, () -> "local storage to commit the new account"));
-                activate(ActiveAccount.start(node, p, storage, servers, timer, connection));
-            } catch (RuntimeException e) {
-                if (p != null) p.close();
-                throw e;
+            Login.Created c = Login.create(ctx, name);
+            activate(c.account());
+            return new CreatedAccount(c.account().typed.account(), c.credentials());
+        }
+    }
+
+    /**
+     * Creates another account without changing this client's (an app signing someone up, or
+     * preparing an account to log in to later): stored at once, then given {@code uploadTimeout}
+     * to reach every sync server on connections of its own. Returns it with its credentials; its
+     * {@code account()} handle shows the new account's state but is not synced: log in to use it.
+     *
+     * @throws AccountNotUploadedException when a server had not confirmed it in time (it holds the credentials)
+     */
+    public CreatedAccount createAccountWithoutSwitching(String name, Duration uploadTimeout) {
+        Objects.requireNonNull(uploadTimeout, "uploadTimeout");
+        synchronized (lock) {
+            requireOpen();
+            Login.Uploaded u = Login.createAside(ctx, name, uploadTimeout);
+            CreatedAccount c = new CreatedAccount(u.created().account().typed.account(), u.created().credentials());
+            if (!u.uploaded()) {
+                throw new AccountNotUploadedException("account " + c.credentials().accountID().value() + " created but not confirmed by "
+                        + String.join(", ", servers) + " within " + uploadTimeout.toMillis() + " ms"
+                        + (u.failure() == null ? "" : ": " + u.failure().getMessage()), c, u.failure());
             }
-            return new CreatedAccount(active.typed.account(), new Credentials(node.accountID(), secret));
+            return c;
         }
     }
 
@@ -228,31 +266,53 @@ public final class CojsonClient implements AutoCloseable {
      * it: {@link UnavailableException}). Syncing starts; returns the account.
      */
     public Account login(Credentials credentials) {
+        return login(credentials, null);
+    }
+
+    /**
+     * {@link #login(Credentials)} writing in {@code session} (one of this account's; null: as
+     * {@link #login(Credentials)}), unless a previous process may have written in it unstored
+     * (recovery.md §13): then in a new session, to keep the account's history free of forks.
+     * {@link #sessionID()} says which one.
+     */
+    public Account login(Credentials credentials, SessionID session) {
         Objects.requireNonNull(credentials, "credentials");
         synchronized (lock) {
             requireNoAccount();
-            Login.checkCredentials(crypto, credentials);
-            LocalNode node = Login.node(crypto, credentials, storage);
-            NodePersistence p = Login.persist(node, storage, true);
-            boolean local = node.get(credentials.accountID()) != null;
-            ActiveAccount a = null;
-            try {
-                if (!local && servers.isEmpty()) {
-                    throw new UnavailableException(credentials.accountID(), "account " + credentials.accountID().value()
-                            + " is not in " + (storage != null ? "local storage" : "memory") + " and no sync server is configured");
-                }
-                a = ActiveAccount.start(node, p, storage, servers, timer, connection);
-                if (!local) Login.fetchAccount(a, timeout, timer, connection);
-                Login.checkAccount(node);
-            } catch (RuntimeException e) {
-                if (a != null) a.close(Duration.ZERO, url -> false);
-                else if (p != null) p.close();
-                connection.stopped(false);
-                throw e;
-            }
+            ActiveAccount a = Login.login(ctx, credentials, session);
             activate(a);
             return a.typed.account();
         }
+    }
+
+    /**
+     * Ends the account's session on this client, as {@link #close()} does for it (the connected
+     * servers get {@link Builder#closeSyncTimeout} to receive what they lack, then sync stops and
+     * storage commits) but keeps the client open for another {@code login} or
+     * {@code createAccount}. Returns whether everything had reached every server (true without
+     * servers; false when offline). Nothing to log out: true.
+     */
+    public boolean logout() {
+        return logout(closeSyncTimeout);
+    }
+
+    /** {@link #logout()} giving the servers {@code syncBudget} instead. */
+    public boolean logout(Duration syncBudget) {
+        synchronized (lock) {
+            requireOpen();
+            ActiveAccount a = active;
+            if (a == null) return true;
+            active = null;
+            loader = null;
+            boolean synced = a.close(syncBudget, connection::isConnected);
+            connection.stopped(false);
+            return synced;
+        }
+    }
+
+    /** The session this client writes the account's changes in. */
+    public SessionID sessionID() {
+        return requireAccount().node.sessionID();
     }
 
     /** Parses {@code serialized} ({@link Credentials#parse}) and logs in. */
@@ -264,7 +324,7 @@ public final class CojsonClient implements AutoCloseable {
         requireOpen();
         if (active != null) {
             throw new IllegalStateException("this client already has account " + active.node.accountID().value()
-                    + "; close it and build another client to switch accounts");
+                    + "; log out first to switch accounts");
         }
     }
 
@@ -321,6 +381,23 @@ public final class CojsonClient implements AutoCloseable {
 
     public CompletableFuture<Void> whenConnected(Duration timeout) {
         return connection.whenConnected(timeout, timer);
+    }
+
+    /**
+     * Goes offline on purpose: closes the server connections and stops reconnecting (status
+     * {@link ConnectionState#OFFLINE}); edits go on locally and sync after {@link #connect()}.
+     * Until the next login, for the logged-in account only.
+     */
+    public void disconnect() {
+        requireAccount().disconnect();
+    }
+
+    /**
+     * Connects again after {@link #disconnect()} (no-op when connecting or connected already, and
+     * without servers); returns once the attempts started: {@link #whenConnected()} waits for one.
+     */
+    public void connect() {
+        requireAccount().connect();
     }
 
     /** The sync server URLs, as configured. */
@@ -418,6 +495,11 @@ public final class CojsonClient implements AutoCloseable {
      * confirmed after the timeout.
      */
     public CompletableFuture<Void> waitForSync(RawCoID id) {
+        return waitForSync(id, timeout);
+    }
+
+    /** {@link #waitForSync(RawCoID)} bounded by {@code timeout} instead of the client's. */
+    public CompletableFuture<Void> waitForSync(RawCoID id, Duration timeout) {
         ActiveAccount a = requireAccount();
         return Futures.within(a.waitForSync(id, timeout), timeout.plusMillis(200), timer,
                 () -> "the sync servers to confirm " + id.value() + " (" + connection.describe() + ")");
@@ -425,6 +507,11 @@ public final class CojsonClient implements AutoCloseable {
 
     /** {@link #waitForSync(RawCoID)} for every value this client holds. */
     public CompletableFuture<Void> waitForSync() {
+        return waitForSync(timeout);
+    }
+
+    /** {@link #waitForSync()} bounded by {@code timeout} instead of the client's. */
+    public CompletableFuture<Void> waitForSync(Duration timeout) {
         ActiveAccount a = requireAccount();
         return Futures.within(a.waitForSyncAll(timeout), timeout.plusMillis(200), timer,
                 () -> "the sync servers to confirm everything (" + connection.describe() + ")");

@@ -39,6 +39,11 @@ public final class ServerLink implements AutoCloseable {
         return peerId;
     }
 
+    /** An unstarted link to the same server for the same peer (a link starts once). */
+    public ServerLink fresh() {
+        return new ServerLink(url, peerId, sync, tracker);
+    }
+
     /** Starts connecting; returns once the first channel is the sync manager's peer (so waits that follow see it). */
     public void start() {
         tracker.connecting(url);
