@@ -70,7 +70,7 @@ class ClientAccountSwitchTest {
         io.cojson.core.ids.RawCoID noteId;
         try (TestSyncServer server = new TestSyncServer(tmp.resolve("server"));
                 CojsonClient client = CojsonClient.builder().dataDirectory(dir).syncServer(server.url())
-                        .timeout(Duration.ofSeconds(20)).build()) {
+                        .continueLastSession(false).timeout(Duration.ofSeconds(20)).build()) {
             ann = client.createAccount("Ann");
             annSession = client.sessionID();
             noteId = client.node().createGroup().createMap().set("text", "Ann's").id();
@@ -94,13 +94,15 @@ class ClientAccountSwitchTest {
             assertEquals("Ann's", get(client.load(noteId, LoadMode.LOCAL_FIRST, CoMap.class)).getString("text"));
             get(client.whenConnected());
         }
-        try (CojsonClient fresh = CojsonClient.builder().dataDirectory(dir).continueLastSession(false).build()) {
-            fresh.login(ann.credentials());
-            assertNotEquals(annSession, fresh.sessionID());
+        SessionID remembered;
+        try (CojsonClient first = CojsonClient.builder().dataDirectory(dir).build()) {
+            first.login(ann.credentials());
+            remembered = first.sessionID();
+            assertNotEquals(annSession, remembered); // the client above remembered no session to continue
         }
         try (CojsonClient continuing = CojsonClient.builder().dataDirectory(dir).build()) {
             continuing.login(ann.credentials());
-            assertEquals(annSession, continuing.sessionID()); // the one last remembered; the fresh login remembered none
+            assertEquals(remembered, continuing.sessionID());
         }
     }
 
