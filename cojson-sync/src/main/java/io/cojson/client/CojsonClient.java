@@ -232,7 +232,7 @@ public final class CojsonClient implements AutoCloseable {
             requireNoAccount();
             Login.Created c = Login.create(ctx, name);
             activate(c.account());
-            return new CreatedAccount(c.account().typed.account(), c.credentials());
+            return new CreatedAccount(c.account().typed.account(), c.credentials(), c.account().node.sessionID());
         }
     }
 
@@ -249,7 +249,8 @@ public final class CojsonClient implements AutoCloseable {
         synchronized (lock) {
             requireOpen();
             Login.Uploaded u = Login.createAside(ctx, name, uploadTimeout);
-            CreatedAccount c = new CreatedAccount(u.created().account().typed.account(), u.created().credentials());
+            ActiveAccount made = u.created().account();
+            CreatedAccount c = new CreatedAccount(made.typed.account(), u.created().credentials(), made.node.sessionID());
             if (!u.uploaded()) {
                 throw new AccountNotUploadedException("account " + c.credentials().accountID().value() + " created but not confirmed by "
                         + String.join(", ", servers) + " within " + uploadTimeout.toMillis() + " ms"

@@ -164,7 +164,7 @@ public final class ActiveAccount {
      */
     public boolean close(Duration syncBudget, java.util.function.Predicate<String> connected) {
         List<ServerLink> links = this.links;
-        List<ServerLink> up = online ? links.stream().filter(l -> connected.test(l.url()))
+        List<ServerLink> up = online ? links.stream().filter(l -> l.isOpen() || connected.test(l.url()))
                 .collect(java.util.stream.Collectors.toList()) : List.of();
         boolean synced = sync == null;
         if (sync != null && !up.isEmpty()) {

@@ -5,6 +5,7 @@ import io.cojson.sync.PeerRole;
 import io.cojson.sync.SyncManager;
 import io.cojson.sync.transport.MessageChannel;
 import io.cojson.sync.transport.ReconnectingClient;
+import io.cojson.sync.transport.WebSocketClientChannel;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -53,6 +54,15 @@ public final class ServerLink implements AutoCloseable {
                     if (up && !closing && endedSeq != channelSeq.get()) tracker.connected(url);
                 })
                 .start();
+    }
+
+    /**
+     * Whether a connection is open now: established, or its socket open with the first frame
+     * still to come (the tracker says CONNECTED only once it came).
+     */
+    public boolean isOpen() {
+        ReconnectingClient c = client;
+        return c != null && !closing && (c.isConnected() || (c.current() instanceof WebSocketClientChannel w && w.isOpen()));
     }
 
     /** Stops reconnecting, closes the current channel and waits (bounded) for the reconnect thread to end. */
