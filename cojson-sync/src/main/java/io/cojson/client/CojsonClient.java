@@ -232,7 +232,7 @@ public final class CojsonClient implements AutoCloseable {
             requireNoAccount();
             Login.Created c = Login.create(ctx, name);
             activate(c.account());
-            return new CreatedAccount(c.account().typed.account(), c.credentials(), c.account().node.sessionID());
+            return created(c);
         }
     }
 
@@ -248,16 +248,57 @@ public final class CojsonClient implements AutoCloseable {
         Objects.requireNonNull(uploadTimeout, "uploadTimeout");
         synchronized (lock) {
             requireOpen();
-            Login.Uploaded u = Login.createAside(ctx, name, uploadTimeout);
-            ActiveAccount made = u.created().account();
-            CreatedAccount c = new CreatedAccount(made.typed.account(), u.created().credentials(), made.node.sessionID());
-            if (!u.uploaded()) {
-                throw new AccountNotUploadedException("account " + c.credentials().accountID().value() + " created but not confirmed by "
-                        + String.join(", ", servers) + " within " + uploadTimeout.toMillis() + " ms"
-                        + (u.failure() == null ? "" : ": " + u.failure().getMessage()), c, u.failure());
+            return uploadedOrThrow(Login.createAside(ctx, name, uploadTimeout), uploadTimeout);
+        }
+    }
+
+    /**
+     * Creates an account and makes it this client's, keeping the current account (if any) until
+     * the new one is ready: with an {@code uploadTimeout} (null: none), every sync server must
+     * confirm it first, else an {@link AccountNotUploadedException} and the current account stays.
+     * Then the current account is logged out, its servers given {@code currentSyncBudget}.
+     */
+    public CreatedAccount createAccountAndSwitch(String name, Duration uploadTimeout, Duration currentSyncBudget) {
+        synchronized (lock) {
+            requireOpen();
+            Login.Created next = Login.createBeside(ctx, name);
+            CreatedAccount c;
+            try {
+                c = uploadTimeout == null ? created(next) : uploadedOrThrow(Login.upload(next, uploadTimeout), uploadTimeout);
+            } catch (RuntimeException e) {
+                next.account().close(Duration.ZERO, url -> false);
+                throw e;
             }
+            switchTo(next.account(), currentSyncBudget);
             return c;
         }
+    }
+
+    private static CreatedAccount created(Login.Created c) {
+        return new CreatedAccount(c.account().typed.account(), c.credentials(), c.account().node.sessionID());
+    }
+
+    private CreatedAccount uploadedOrThrow(Login.Uploaded u, Duration uploadTimeout) {
+        CreatedAccount c = created(u.created());
+        if (!u.uploaded()) {
+            throw new AccountNotUploadedException("account " + c.credentials().accountID().value() + " created but not confirmed by "
+                    + String.join(", ", servers) + " within " + uploadTimeout.toMillis() + " ms"
+                    + (u.failure() == null ? "" : ": " + u.failure().getMessage()), c, u.failure());
+        }
+        return c;
+    }
+
+    /** Logs the current account out (its servers given {@code budget}) and makes {@code next}, made ready beside it, the client's. */
+    private void switchTo(ActiveAccount next, Duration budget) {
+        ActiveAccount old = active;
+        if (old != null) {
+            active = null;
+            loader = null;
+            old.close(budget, connection::isConnected);
+            connection.stopped(false);
+        }
+        next.adopt(connection);
+        activate(next);
     }
 
     /**
@@ -283,6 +324,22 @@ public final class CojsonClient implements AutoCloseable {
             ActiveAccount a = Login.login(ctx, credentials, session);
             activate(a);
             return a.typed.account();
+        }
+    }
+
+    /**
+     * Logs in as {@link #login(Credentials, SessionID)} does while the current account (if any)
+     * keeps running, on connections of its own; on failure the current account stays as it was;
+     * once logged in, the current account is logged out (its servers given {@code currentSyncBudget})
+     * and the new one becomes this client's.
+     */
+    public Account switchAccount(Credentials credentials, SessionID session, Duration currentSyncBudget) {
+        Objects.requireNonNull(credentials, "credentials");
+        synchronized (lock) {
+            requireOpen();
+            ActiveAccount next = Login.loginBeside(ctx, credentials, session);
+            switchTo(next, currentSyncBudget);
+            return next.typed.account();
         }
     }
 

@@ -158,4 +158,58 @@ class ClientAccountSwitchTest {
             assertEquals("committed inline", get(queued.load(noteId, LoadMode.LOCAL_FIRST, CoMap.class)).getString("text"));
         }
     }
+
+    @Test
+    void switchAccountKeepsTheCurrentAccountUntilTheNewOneIsReady() throws Exception {
+        try (TestSyncServer server = new TestSyncServer(tmp.resolve("server"));
+                CojsonClient client = CojsonClient.builder().dataDirectory(tmp.resolve("client")).syncServer(server.url())
+                        .timeout(Duration.ofSeconds(5)).build();
+                CojsonClient other = CojsonClient.builder().inMemory().build()) {
+            CreatedAccount ann = client.createAccount("Ann");
+            CreatedAccount bob = client.createAccountWithoutSwitching("Bob", Duration.ofSeconds(10));
+            Credentials nowhere = other.createAccount("Nowhere").credentials(); // on no server, in no storage of client
+            get(client.whenConnected());
+
+            assertThrows(InvalidCredentialsException.class, () -> client.switchAccount(
+                    new Credentials(bob.credentials().accountID(), ann.credentials().agentSecret()), null, Duration.ZERO));
+            assertThrows(UnavailableException.class, () -> client.switchAccount(nowhere, null, Duration.ZERO));
+            assertEquals(ann.credentials().accountID(), client.account().id());
+            CoMap note = client.node().createGroup().createMap().set("text", "still Ann's session");
+            get(client.waitForSync(note.id())); // Ann still syncs
+            assertEquals(ConnectionState.CONNECTED, client.connectionStatus().state());
+
+            assertEquals("Bob", client.switchAccount(bob.credentials(), null, Duration.ofSeconds(5)).name());
+            assertEquals(bob.credentials().accountID(), client.account().id());
+            get(client.whenConnected());
+            assertEquals(ConnectionState.CONNECTED, client.connectionStatus().state());
+            assertTrue(ClientInternals.active(client).recovery() != null, "the client's account runs crash recovery");
+            CoMap bobs = client.node().createGroup().createMap().set("text", "Bob's");
+            get(client.waitForSync(bobs.id()));
+            client.disconnect(); // the connection state follows the switched-to account's connections
+            assertEquals(ConnectionState.OFFLINE, client.connectionStatus().state());
+        }
+    }
+
+    @Test
+    void createAccountAndSwitchKeepsTheCurrentAccountWhenTheNewOneIsNotUploaded() throws Exception {
+        try (TestSyncServer server = new TestSyncServer(tmp.resolve("server"));
+                CojsonClient client = CojsonClient.builder().dataDirectory(tmp.resolve("client")).syncServer(server.url())
+                        .timeout(Duration.ofSeconds(5)).build()) {
+            CreatedAccount ann = client.createAccount("Ann");
+            get(client.whenConnected());
+            server.stop();
+            AccountNotUploadedException e = assertThrows(AccountNotUploadedException.class,
+                    () -> client.createAccountAndSwitch("Cy", Duration.ofMillis(400), Duration.ZERO));
+            assertEquals("Cy", e.created().account().name());
+            assertEquals(ann.credentials().accountID(), client.account().id());
+
+            server.start();
+            get(client.whenConnected());
+            CreatedAccount dee = client.createAccountAndSwitch("Dee", Duration.ofSeconds(10), Duration.ofSeconds(2));
+            assertEquals(dee.credentials().accountID(), client.account().id());
+            assertEquals(dee.sessionID(), client.sessionID());
+            get(client.whenConnected());
+            assertEquals(ConnectionState.CONNECTED, client.connectionStatus().state());
+        }
+    }
 }

@@ -29,12 +29,12 @@ public final class ActiveAccount {
     public final CojsonNode typed;
     public final NodePersistence persistence;
     public final SyncManager sync;
-    public final RecoveryCoordinator recovery;
+    private volatile RecoveryCoordinator recovery;
     /** The server connections; replaced by unstarted ones on {@link #disconnect()} (same URLs and peer IDs). */
     private volatile List<ServerLink> links;
     private volatile boolean online;
     private final CoValueStorage storage;
-    private final ConnectionTracker tracker;
+    private volatile ConnectionTracker tracker;
 
     private ActiveAccount(LocalNode node, NodePersistence persistence, CoValueStorage storage, SyncManager sync,
             RecoveryCoordinator recovery, List<ServerLink> links, ConnectionTracker tracker) {
@@ -69,9 +69,25 @@ public final class ActiveAccount {
         SyncManager sync = SyncManager.create(node, SyncOptions.defaults().withScheduler(timer));
         if (storage != null) sync.trackDurabilityWindow(storage); // recovery.md §13: writes reach storage via NodePersistence
         sync.onError(e -> LOG.info("sync error: {}", e));
-        RecoveryCoordinator recovery = withRecovery ? RecoveryCoordinator.install(sync, storage) : null;
-        if (recovery != null && persistence != null) { // the recovered session's stored length changed under NodePersistence
-            recovery.onStatus(st -> {
+        List<ServerLink> links = new ArrayList<>();
+        for (int i = 0; i < urls.size(); i++) links.add(new ServerLink(urls.get(i), i == 0 ? "server" : "server-" + (i + 1), sync, tracker));
+        ActiveAccount a = new ActiveAccount(node, persistence, storage, sync, null, List.copyOf(links), tracker);
+        if (withRecovery) a.installRecovery();
+        a.connect();
+        return a;
+    }
+
+    /** The recovery coordinator, or null (no server, or not yet the client's account). */
+    public RecoveryCoordinator recovery() {
+        return recovery;
+    }
+
+    /** Installs crash recovery (one coordinator per storage: only for the client's account), wired to the persistence. */
+    public synchronized void installRecovery() {
+        if (recovery != null || sync == null) return;
+        RecoveryCoordinator r = RecoveryCoordinator.install(sync, storage);
+        if (persistence != null) { // the recovered session's stored length changed under NodePersistence
+            r.onStatus(st -> {
                 switch (st.state()) {
                     case COMMITTING -> persistence.replacing(st.id());
                     case PROPAGATING, DONE, FAILED -> persistence.resync(st.id()); // DONE too: a plan can end without a swap
@@ -79,11 +95,14 @@ public final class ActiveAccount {
                 }
             });
         }
-        List<ServerLink> links = new ArrayList<>();
-        for (int i = 0; i < urls.size(); i++) links.add(new ServerLink(urls.get(i), i == 0 ? "server" : "server-" + (i + 1), sync, tracker));
-        ActiveAccount a = new ActiveAccount(node, persistence, storage, sync, recovery, List.copyOf(links), tracker);
-        a.connect();
-        return a;
+        recovery = r;
+    }
+
+    /** Makes this account, made ready beside the client's, the client's: its connections report to {@code main}, recovery starts. */
+    public void adopt(ConnectionTracker main) {
+        tracker = main;
+        for (ServerLink l : links) l.retarget(main);
+        installRecovery();
     }
 
     /** The client's storage (null in memory). */

@@ -60,33 +60,52 @@ public final class Login {
      */
     public static Uploaded createAside(ClientContext ctx, String name, Duration uploadTimeout) {
         Created c = create(ctx, name, new ConnectionTracker(ctx.servers(), ctx.listeners()), false);
-        boolean uploaded = true;
-        Throwable failure = null;
         try {
-            c.account().waitForSyncAll(uploadTimeout).get(uploadTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            uploaded = false;
-            failure = e;
-        } catch (ExecutionException e) {
-            uploaded = false;
-            failure = e.getCause();
-        } catch (TimeoutException e) {
-            uploaded = false;
+            return upload(c, uploadTimeout);
         } finally {
             c.account().close(Duration.ZERO, url -> false);
         }
-        return new Uploaded(c, uploaded, failure);
+    }
+
+    /** Waits up to {@code timeout} for every server to confirm {@code c}'s account (at once without servers). */
+    public static Uploaded upload(Created c, Duration timeout) {
+        try {
+            c.account().waitForSyncAll(timeout).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return new Uploaded(c, true, null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Uploaded(c, false, e);
+        } catch (ExecutionException e) {
+            return new Uploaded(c, false, e.getCause());
+        } catch (TimeoutException e) {
+            return new Uploaded(c, false, null);
+        }
     }
 
     /** What {@link #createAside} made, whether it reached every server, and why not when a server said so. */
     public record Uploaded(Created created, boolean uploaded, Throwable failure) {}
+
+    /** {@link #login} on connections of its own and without recovery, for {@link ActiveAccount#adopt} once it is ready. */
+    public static ActiveAccount loginBeside(ClientContext ctx, Credentials credentials, SessionID session) {
+        ClientContext own = new ClientContext(ctx.crypto(), ctx.storage(), ctx.servers(), ctx.timeout(), ctx.timer(),
+                new ConnectionTracker(ctx.servers(), ctx.listeners()), ctx.listeners(), ctx.continueLastSession());
+        return login(own, credentials, session, false);
+    }
+
+    /** {@link #create} on connections of its own and without recovery, for {@link ActiveAccount#adopt} once it is ready. */
+    public static Created createBeside(ClientContext ctx, String name) {
+        return create(ctx, name, new ConnectionTracker(ctx.servers(), ctx.listeners()), false);
+    }
 
     /**
      * Logs in (credentials checked first, then the node with its session, persisted and syncing;
      * on a new device the account fetched from the servers); the account, not yet the client's.
      */
     public static ActiveAccount login(ClientContext ctx, Credentials credentials, SessionID session) {
+        return login(ctx, credentials, session, true);
+    }
+
+    private static ActiveAccount login(ClientContext ctx, Credentials credentials, SessionID session, boolean withRecovery) {
         checkCredentials(ctx.crypto(), credentials);
         LocalNode node = node(ctx.crypto(), credentials, ctx.storage(), session, ctx.continueLastSession());
         NodePersistence p = persist(node, ctx.storage(), true);
@@ -97,7 +116,7 @@ public final class Login {
                 throw new UnavailableException(credentials.accountID(), "account " + credentials.accountID().value()
                         + " is not in " + (ctx.storage() != null ? "local storage" : "memory") + " and no sync server is configured");
             }
-            a = ActiveAccount.start(node, p, ctx.storage(), ctx.servers(), ctx.timer(), ctx.connection());
+            a = ActiveAccount.start(node, p, ctx.storage(), ctx.servers(), ctx.timer(), ctx.connection(), withRecovery);
             if (!local) fetchAccount(a, ctx.timeout(), ctx.timer(), ctx.connection());
             checkAccount(node);
             return a;

@@ -18,7 +18,7 @@ public final class ServerLink implements AutoCloseable {
     private final String url;
     private final String peerId;
     private final SyncManager sync;
-    private final ConnectionTracker tracker;
+    private volatile ConnectionTracker tracker;
     private final AtomicLong channelSeq = new AtomicLong();
     /** The last channel that ended: a late "connected" for it must not override its end. */
     private volatile long endedSeq;
@@ -38,6 +38,17 @@ public final class ServerLink implements AutoCloseable {
 
     public String peerId() {
         return peerId;
+    }
+
+    /**
+     * Reports to {@code next} from now on (an account made ready beside the client's one becomes
+     * the client's), telling it where this connection stands.
+     */
+    public void retarget(ConnectionTracker next) {
+        tracker = next;
+        if (closing || client == null) return;
+        if (client.isConnected()) next.connected(url);
+        else next.connecting(url);
     }
 
     /** An unstarted link to the same server for the same peer (a link starts once). */

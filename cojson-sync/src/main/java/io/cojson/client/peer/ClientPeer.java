@@ -45,7 +45,7 @@ public final class ClientPeer {
 
     /** Null without sync servers (only a server reports forks). */
     public RecoveryCoordinator recovery() {
-        return a.recovery;
+        return a.recovery();
     }
 
     /** Null in memory. */
