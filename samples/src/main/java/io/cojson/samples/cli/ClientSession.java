@@ -168,18 +168,14 @@ final class ClientSession {
                 if (waitSync) throw notUploaded(e.getCause(), t);
                 created = e.created();
             }
-        } else {
-            closeNode(5000);
-            created = client().createAccount(name);
+        } else { // the active account stays until the new one is uploaded, then gets 5 s to sync
+            try {
+                created = client().createAccountAndSwitch(name, peer != null && waitSync ? Duration.ofMillis(t) : null, Duration.ofMillis(5000));
+            } catch (AccountNotUploadedException e) {
+                throw notUploaded(e.getCause(), t);
+            }
             active().node().writeForbiddenAsReference(true); // this driver answers as ref-client.mjs does (issue 12 A.5)
             agentSecret = created.credentials().agentSecret();
-            if (peer != null && waitSync) {
-                try {
-                    await(syncFuture(null, t), t, "waiting for all CoValues to sync");
-                } catch (CommandError e) {
-                    throw new CommandError("account created but not uploaded to " + peer + ": " + e.getMessage());
-                }
-            }
         }
         AgentSecret secret = created.credentials().agentSecret();
         r.put("accountID", JsonValue.of(created.credentials().accountID().value()));
@@ -210,10 +206,9 @@ final class ClientSession {
         String session = str(req, "sessionID", true);
         long t = timeout(req);
         SessionID requested = session == null ? null : new SessionID(session);
-        closeNode(5000);
         Account account;
-        try { // with storage, a session the previous process may have forked is not reused (recovery.md §13)
-            account = client().login(new Credentials(accountID, secret), requested);
+        try { // the active account stays until this login succeeded; with storage, a session the previous process may have forked is not reused (recovery.md §13)
+            account = client().switchAccount(new Credentials(accountID, secret), requested, Duration.ofMillis(5000));
         } catch (InvalidCredentialsException e) { // the reference's words (account.js), as Accounts.checkLogin says them
             throw new CommandError("Account secret does not match expected agent ID in account");
         } catch (UnavailableException e) {
