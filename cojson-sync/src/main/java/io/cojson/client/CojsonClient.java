@@ -10,6 +10,7 @@ import io.cojson.client.internal.Futures;
 import io.cojson.client.internal.Listeners;
 import io.cojson.client.internal.Loader;
 import io.cojson.client.internal.Login;
+import io.cojson.client.internal.Setup;
 import io.cojson.client.internal.Threads;
 import io.cojson.core.crypto.Crypto;
 import io.cojson.core.crypto.CryptoProvider;
@@ -26,12 +27,6 @@ import io.cojson.core.values.CoValue;
 import io.cojson.core.values.CojsonNode;
 import io.cojson.storage.AsyncMapDbStorage;
 import io.cojson.storage.CoValueStorage;
-import io.cojson.storage.MapDbStorage;
-import io.cojson.sync.transport.InvalidUrlException;
-import io.cojson.sync.transport.WebSocketClientChannel;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -200,23 +195,8 @@ public final class CojsonClient implements AutoCloseable {
          */
         public CojsonClient build() {
             if (dataDirectory == null && !inMemory) throw new IllegalStateException("choose dataDirectory(path) or inMemory()");
-            for (String url : servers) {
-                try {
-                    WebSocketClientChannel.checkUrl(url);
-                } catch (InvalidUrlException | NullPointerException e) {
-                    throw new InvalidServerUrlException(url, e.getMessage() == null ? "sync server URL is null" : e.getMessage(), e);
-                }
-            }
-            CoValueStorage storage = null;
-            if (dataDirectory != null) {
-                try {
-                    Files.createDirectories(dataDirectory);
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot create the data directory " + dataDirectory, e);
-                }
-                storage = writeMode == StorageWriteMode.INLINE ? MapDbStorage.open(dataDirectory) : AsyncMapDbStorage.open(dataDirectory);
-            }
-            return new CojsonClient(this, storage);
+            Setup.checkServers(servers);
+            return new CojsonClient(this, Setup.openStorage(dataDirectory, writeMode == StorageWriteMode.INLINE));
         }
     }
 
@@ -232,7 +212,7 @@ public final class CojsonClient implements AutoCloseable {
             requireNoAccount();
             Login.Created c = Login.create(ctx, name);
             activate(c.account());
-            return created(c);
+            return c.result();
         }
     }
 
@@ -248,7 +228,7 @@ public final class CojsonClient implements AutoCloseable {
         Objects.requireNonNull(uploadTimeout, "uploadTimeout");
         synchronized (lock) {
             requireOpen();
-            return uploadedOrThrow(Login.createAside(ctx, name, uploadTimeout), uploadTimeout);
+            return Login.uploadedOrThrow(Login.createAside(ctx, name, uploadTimeout), uploadTimeout);
         }
     }
 
@@ -264,7 +244,7 @@ public final class CojsonClient implements AutoCloseable {
             Login.Created next = Login.createBeside(ctx, name);
             CreatedAccount c;
             try {
-                c = uploadTimeout == null ? created(next) : uploadedOrThrow(Login.upload(next, uploadTimeout), uploadTimeout);
+                c = uploadTimeout == null ? next.result() : Login.uploadedOrThrow(Login.upload(next, uploadTimeout), uploadTimeout);
             } catch (RuntimeException e) {
                 next.account().close(Duration.ZERO, url -> false);
                 throw e;
@@ -272,20 +252,6 @@ public final class CojsonClient implements AutoCloseable {
             switchTo(next.account(), currentSyncBudget);
             return c;
         }
-    }
-
-    private static CreatedAccount created(Login.Created c) {
-        return new CreatedAccount(c.account().typed.account(), c.credentials(), c.account().node.sessionID());
-    }
-
-    private CreatedAccount uploadedOrThrow(Login.Uploaded u, Duration uploadTimeout) {
-        CreatedAccount c = created(u.created());
-        if (!u.uploaded()) {
-            throw new AccountNotUploadedException("account " + c.credentials().accountID().value() + " created but not confirmed by "
-                    + String.join(", ", servers) + " within " + uploadTimeout.toMillis() + " ms"
-                    + (u.failure() == null ? "" : ": " + u.failure().getMessage()), c, u.failure());
-        }
-        return c;
     }
 
     /** Logs the current account out (its servers given {@code budget}) and makes {@code next}, made ready beside it, the client's. */

@@ -1,6 +1,8 @@
 package io.cojson.client.internal;
 
+import io.cojson.client.AccountNotUploadedException;
 import io.cojson.client.CojsonClientException;
+import io.cojson.client.CreatedAccount;
 import io.cojson.client.Credentials;
 import io.cojson.client.InvalidCredentialsException;
 import io.cojson.client.UnavailableException;
@@ -30,7 +32,24 @@ public final class Login {
     private Login() {}
 
     /** A new account, stored (the commit waited for) and syncing; its credentials. Not yet the client's. */
-    public record Created(ActiveAccount account, Credentials credentials) {}
+    public record Created(ActiveAccount account, Credentials credentials) {
+        /** What the client hands the app. */
+        public CreatedAccount result() {
+            return new CreatedAccount(account.typed.account(), credentials, account.node.sessionID());
+        }
+    }
+
+    /** The account, or {@link AccountNotUploadedException} (holding it) when a server had not confirmed it. */
+    public static CreatedAccount uploadedOrThrow(Uploaded u, Duration uploadTimeout) {
+        CreatedAccount c = u.created().result();
+        if (!u.uploaded()) {
+            throw new AccountNotUploadedException("account " + c.credentials().accountID().value() + " created but not confirmed by "
+                    + String.join(", ", u.created().account().links().stream().map(ServerLink::url).collect(java.util.stream.Collectors.toList()))
+                    + " within " + uploadTimeout.toMillis() + " ms" + (u.failure() == null ? "" : ": " + u.failure().getMessage()),
+                    c, u.failure());
+        }
+        return c;
+    }
 
     public static Created create(ClientContext ctx, String name) {
         return create(ctx, name, ctx.connection(), true);
