@@ -63,7 +63,8 @@ import java.util.function.Consumer;
  * Listeners ({@link #subscribe}, {@link #onConnectionChange}) run on the
  * {@link Builder#listenerExecutor listener executor} (by default one daemon thread of this client,
  * in order), never on a sync or storage thread: a listener that blocks delays other listeners,
- * not syncing. One account at a time: {@link #logout()} before logging in as another.
+ * not syncing. One account at a time: {@link #logout()} before logging in as another, or
+ * {@link #switchAccount} (the current one stays until the new one is ready).
  */
 public final class CojsonClient implements AutoCloseable {
     static {
@@ -256,15 +257,20 @@ public final class CojsonClient implements AutoCloseable {
 
     /** Logs the current account out (its servers given {@code budget}) and makes {@code next}, made ready beside it, the client's. */
     private void switchTo(ActiveAccount next, Duration budget) {
-        ActiveAccount old = active;
-        if (old != null) {
-            active = null;
-            loader = null;
-            old.close(budget, connection::isConnected);
-            connection.stopped(false);
-        }
+        detach(budget);
         next.adopt(connection);
         activate(next);
+    }
+
+    /** Closes the account (its connected servers given {@code budget}); whether everything had reached them. Under the lock. */
+    private boolean detach(Duration budget) {
+        ActiveAccount a = active;
+        if (a == null) return true;
+        active = null;
+        loader = null;
+        boolean synced = a.close(budget, connection::isConnected);
+        connection.stopped(false);
+        return synced;
     }
 
     /**
@@ -324,13 +330,7 @@ public final class CojsonClient implements AutoCloseable {
     public boolean logout(Duration syncBudget) {
         synchronized (lock) {
             requireOpen();
-            ActiveAccount a = active;
-            if (a == null) return true;
-            active = null;
-            loader = null;
-            boolean synced = a.close(syncBudget, connection::isConnected);
-            connection.stopped(false);
-            return synced;
+            return detach(syncBudget);
         }
     }
 
