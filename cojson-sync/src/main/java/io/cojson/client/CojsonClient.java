@@ -1,6 +1,8 @@
 package io.cojson.client;
 
 import io.cojson.client.internal.ActiveAccount;
+import io.cojson.client.internal.ClientContext;
+import io.cojson.client.internal.ClientInternals;
 import io.cojson.client.internal.ConnectionTracker;
 import io.cojson.client.internal.Conflicts;
 import io.cojson.client.internal.DeepSubscription;
@@ -8,16 +10,15 @@ import io.cojson.client.internal.Futures;
 import io.cojson.client.internal.Listeners;
 import io.cojson.client.internal.Loader;
 import io.cojson.client.internal.Login;
+import io.cojson.client.internal.Setup;
 import io.cojson.client.internal.Threads;
 import io.cojson.core.crypto.Crypto;
 import io.cojson.core.crypto.CryptoProvider;
 import io.cojson.core.crypto.CryptoProviders;
-import io.cojson.core.ids.AgentSecret;
+import io.cojson.core.ids.SessionID;
 import io.cojson.core.ids.RawCoID;
 import io.cojson.core.internal.Compat;
 import io.cojson.core.json.JsonValue;
-import io.cojson.core.node.Accounts;
-import io.cojson.core.node.LocalNode;
 import io.cojson.core.values.Subscription;
 import io.cojson.core.values.Account;
 import io.cojson.core.values.CoList;
@@ -26,12 +27,6 @@ import io.cojson.core.values.CoValue;
 import io.cojson.core.values.CojsonNode;
 import io.cojson.storage.AsyncMapDbStorage;
 import io.cojson.storage.CoValueStorage;
-import io.cojson.storage.NodePersistence;
-import io.cojson.sync.transport.InvalidUrlException;
-import io.cojson.sync.transport.WebSocketClientChannel;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -68,9 +63,14 @@ import java.util.function.Consumer;
  * Listeners ({@link #subscribe}, {@link #onConnectionChange}) run on the
  * {@link Builder#listenerExecutor listener executor} (by default one daemon thread of this client,
  * in order), never on a sync or storage thread: a listener that blocks delays other listeners,
- * not syncing. One account per client: to switch, close it and build another.
+ * not syncing. One account at a time: {@link #logout()} before logging in as another, or
+ * {@link #switchAccount} (the current one stays until the new one is ready).
  */
 public final class CojsonClient implements AutoCloseable {
+    static {
+        ClientInternals.install(c -> c.active);
+    }
+
     private static final AtomicInteger CLIENTS = new AtomicInteger();
     private final String name = "c" + CLIENTS.incrementAndGet();
     private final Crypto crypto;
@@ -83,6 +83,7 @@ public final class CojsonClient implements AutoCloseable {
     private final ExecutorService io;
     private final Listeners listeners;
     private final ConnectionTracker connection;
+    private final ClientContext ctx;
     private final Object lock = new Object();
     private volatile ActiveAccount active;
     private volatile Loader loader;
@@ -99,6 +100,7 @@ public final class CojsonClient implements AutoCloseable {
         this.io = Executors.newSingleThreadExecutor(Threads.daemon("cojson-client-io-" + name));
         this.listeners = new Listeners(b.listenerExecutor, name);
         this.connection = new ConnectionTracker(servers, listeners);
+        this.ctx = new ClientContext(crypto, storage, servers, timeout, timer, connection, listeners, b.continueLastSession);
     }
 
     public static Builder builder() {
@@ -114,8 +116,26 @@ public final class CojsonClient implements AutoCloseable {
         private Duration closeSyncTimeout = Duration.ofSeconds(5);
         private Executor listenerExecutor;
         private CryptoProvider cryptoProvider;
+        private StorageWriteMode writeMode = StorageWriteMode.ASYNC_QUEUE;
+        private boolean continueLastSession = true;
 
         private Builder() {}
+
+        /** How the data directory's storage commits (default {@link StorageWriteMode#ASYNC_QUEUE}). */
+        public Builder storageWriteMode(StorageWriteMode mode) {
+            this.writeMode = Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
+        /**
+         * Whether {@link #login(Credentials)} continues the session this data directory last wrote
+         * with (default true: values keep one session per device instead of one per start; the
+         * directory keeps a small file naming it). False: a new session at every login.
+         */
+        public Builder continueLastSession(boolean continueLast) {
+            this.continueLastSession = continueLast;
+            return this;
+        }
 
         /**
          * The crypto primitives (default {@link CryptoProviders#auto()}: libsodium if its bundled
@@ -176,23 +196,8 @@ public final class CojsonClient implements AutoCloseable {
          */
         public CojsonClient build() {
             if (dataDirectory == null && !inMemory) throw new IllegalStateException("choose dataDirectory(path) or inMemory()");
-            for (String url : servers) {
-                try {
-                    WebSocketClientChannel.checkUrl(url);
-                } catch (InvalidUrlException | NullPointerException e) {
-                    throw new InvalidServerUrlException(url, e.getMessage() == null ? "sync server URL is null" : e.getMessage(), e);
-                }
-            }
-            CoValueStorage storage = null;
-            if (dataDirectory != null) {
-                try {
-                    Files.createDirectories(dataDirectory);
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot create the data directory " + dataDirectory, e);
-                }
-                storage = AsyncMapDbStorage.open(dataDirectory);
-            }
-            return new CojsonClient(this, storage);
+            Setup.checkServers(servers);
+            return new CojsonClient(this, Setup.openStorage(dataDirectory, writeMode == StorageWriteMode.INLINE));
         }
     }
 
@@ -206,19 +211,66 @@ public final class CojsonClient implements AutoCloseable {
     public CreatedAccount createAccount(String name) {
         synchronized (lock) {
             requireNoAccount();
-            AgentSecret secret = crypto.newRandomAgentSecret();
-            LocalNode node = Accounts.create(crypto, secret, name);
-            Login.created(node, storage);
-            NodePersistence p = Login.persist(node, storage, false);
+            Login.Created c = Login.create(ctx, name);
+            activate(c.account());
+            return c.result();
+        }
+    }
+
+    /**
+     * Creates another account without changing this client's (an app signing someone up, or
+     * preparing an account to log in to later): stored at once, then given {@code uploadTimeout}
+     * to reach every sync server on connections of its own. Returns it with its credentials; its
+     * {@code account()} handle shows the new account's state but is not synced: log in to use it.
+     *
+     * @throws AccountNotUploadedException when a server had not confirmed it in time (it holds the credentials)
+     */
+    public CreatedAccount createAccountWithoutSwitching(String name, Duration uploadTimeout) {
+        Objects.requireNonNull(uploadTimeout, "uploadTimeout");
+        synchronized (lock) {
+            requireOpen();
+            return Login.uploadedOrThrow(Login.createAside(ctx, name, uploadTimeout), uploadTimeout);
+        }
+    }
+
+    /**
+     * Creates an account and makes it this client's, keeping the current account (if any) until
+     * the new one is ready: with an {@code uploadTimeout} (null: none), every sync server must
+     * confirm it first, else an {@link AccountNotUploadedException} and the current account stays.
+     * Then the current account is logged out, its servers given {@code currentSyncBudget}.
+     */
+    public CreatedAccount createAccountAndSwitch(String name, Duration uploadTimeout, Duration currentSyncBudget) {
+        synchronized (lock) {
+            requireOpen();
+            Login.Created next = Login.createBeside(ctx, name);
+            CreatedAccount c;
             try {
-                if (p != null) Futures.join(Futures.within(p.persistedAll(), timeout, timer, () -> "local storage to commit the new account"));
-                activate(ActiveAccount.start(node, p, storage, servers, timer, connection));
+                c = uploadTimeout == null ? next.result() : Login.uploadedOrThrow(Login.upload(next, uploadTimeout), uploadTimeout);
             } catch (RuntimeException e) {
-                if (p != null) p.close();
+                next.account().close(Duration.ZERO, url -> false);
                 throw e;
             }
-            return new CreatedAccount(active.typed.account(), new Credentials(node.accountID(), secret));
+            switchTo(next.account(), currentSyncBudget);
+            return c;
         }
+    }
+
+    /** Logs the current account out (its servers given {@code budget}) and makes {@code next}, made ready beside it, the client's. */
+    private void switchTo(ActiveAccount next, Duration budget) {
+        detach(budget);
+        next.adopt(connection);
+        activate(next);
+    }
+
+    /** Closes the account (its connected servers given {@code budget}); whether everything had reached them. Under the lock. */
+    private boolean detach(Duration budget) {
+        ActiveAccount a = active;
+        if (a == null) return true;
+        active = null;
+        loader = null;
+        boolean synced = a.close(budget, connection::isConnected);
+        connection.stopped(false);
+        return synced;
     }
 
     /**
@@ -228,31 +280,63 @@ public final class CojsonClient implements AutoCloseable {
      * it: {@link UnavailableException}). Syncing starts; returns the account.
      */
     public Account login(Credentials credentials) {
+        return login(credentials, null);
+    }
+
+    /**
+     * {@link #login(Credentials)} writing in {@code session} (one of this account's; null: as
+     * {@link #login(Credentials)}), unless a previous process may have written in it unstored
+     * (recovery.md §13): then in a new session, to keep the account's history free of forks.
+     * {@link #sessionID()} says which one.
+     */
+    public Account login(Credentials credentials, SessionID session) {
         Objects.requireNonNull(credentials, "credentials");
         synchronized (lock) {
             requireNoAccount();
-            Login.checkCredentials(crypto, credentials);
-            LocalNode node = Login.node(crypto, credentials, storage);
-            NodePersistence p = Login.persist(node, storage, true);
-            boolean local = node.get(credentials.accountID()) != null;
-            ActiveAccount a = null;
-            try {
-                if (!local && servers.isEmpty()) {
-                    throw new UnavailableException(credentials.accountID(), "account " + credentials.accountID().value()
-                            + " is not in " + (storage != null ? "local storage" : "memory") + " and no sync server is configured");
-                }
-                a = ActiveAccount.start(node, p, storage, servers, timer, connection);
-                if (!local) Login.fetchAccount(a, timeout, timer, connection);
-                Login.checkAccount(node);
-            } catch (RuntimeException e) {
-                if (a != null) a.close(Duration.ZERO, url -> false);
-                else if (p != null) p.close();
-                connection.stopped(false);
-                throw e;
-            }
+            ActiveAccount a = Login.login(ctx, credentials, session);
             activate(a);
             return a.typed.account();
         }
+    }
+
+    /**
+     * Logs in as {@link #login(Credentials, SessionID)} does while the current account (if any)
+     * keeps running, on connections of its own; on failure the current account stays as it was;
+     * once logged in, the current account is logged out (its servers given {@code currentSyncBudget})
+     * and the new one becomes this client's.
+     */
+    public Account switchAccount(Credentials credentials, SessionID session, Duration currentSyncBudget) {
+        Objects.requireNonNull(credentials, "credentials");
+        synchronized (lock) {
+            requireOpen();
+            ActiveAccount next = Login.loginBeside(ctx, credentials, session);
+            switchTo(next, currentSyncBudget);
+            return next.typed.account();
+        }
+    }
+
+    /**
+     * Ends the account's session on this client, as {@link #close()} does for it (the connected
+     * servers get {@link Builder#closeSyncTimeout} to receive what they lack, then sync stops and
+     * storage commits) but keeps the client open for another {@code login} or
+     * {@code createAccount}. Returns whether everything had reached every server (true without
+     * servers; false when offline). Nothing to log out: true.
+     */
+    public boolean logout() {
+        return logout(closeSyncTimeout);
+    }
+
+    /** {@link #logout()} giving the servers {@code syncBudget} instead. */
+    public boolean logout(Duration syncBudget) {
+        synchronized (lock) {
+            requireOpen();
+            return detach(syncBudget);
+        }
+    }
+
+    /** The session this client writes the account's changes in. */
+    public SessionID sessionID() {
+        return requireAccount().node.sessionID();
     }
 
     /** Parses {@code serialized} ({@link Credentials#parse}) and logs in. */
@@ -264,7 +348,7 @@ public final class CojsonClient implements AutoCloseable {
         requireOpen();
         if (active != null) {
             throw new IllegalStateException("this client already has account " + active.node.accountID().value()
-                    + "; close it and build another client to switch accounts");
+                    + "; log out first to switch accounts");
         }
     }
 
@@ -321,6 +405,23 @@ public final class CojsonClient implements AutoCloseable {
 
     public CompletableFuture<Void> whenConnected(Duration timeout) {
         return connection.whenConnected(timeout, timer);
+    }
+
+    /**
+     * Goes offline on purpose: closes the server connections and stops reconnecting (status
+     * {@link ConnectionState#OFFLINE}); edits go on locally and sync after {@link #connect()}.
+     * Until the next login, for the logged-in account only.
+     */
+    public void disconnect() {
+        requireAccount().disconnect();
+    }
+
+    /**
+     * Connects again after {@link #disconnect()} (no-op when connecting or connected already, and
+     * without servers); returns once the attempts started: {@link #whenConnected()} waits for one.
+     */
+    public void connect() {
+        requireAccount().connect();
     }
 
     /** The sync server URLs, as configured. */
@@ -418,6 +519,11 @@ public final class CojsonClient implements AutoCloseable {
      * confirmed after the timeout.
      */
     public CompletableFuture<Void> waitForSync(RawCoID id) {
+        return waitForSync(id, timeout);
+    }
+
+    /** {@link #waitForSync(RawCoID)} bounded by {@code timeout} instead of the client's. */
+    public CompletableFuture<Void> waitForSync(RawCoID id, Duration timeout) {
         ActiveAccount a = requireAccount();
         return Futures.within(a.waitForSync(id, timeout), timeout.plusMillis(200), timer,
                 () -> "the sync servers to confirm " + id.value() + " (" + connection.describe() + ")");
@@ -425,6 +531,11 @@ public final class CojsonClient implements AutoCloseable {
 
     /** {@link #waitForSync(RawCoID)} for every value this client holds. */
     public CompletableFuture<Void> waitForSync() {
+        return waitForSync(timeout);
+    }
+
+    /** {@link #waitForSync()} bounded by {@code timeout} instead of the client's. */
+    public CompletableFuture<Void> waitForSync(Duration timeout) {
         ActiveAccount a = requireAccount();
         return Futures.within(a.waitForSyncAll(timeout), timeout.plusMillis(200), timer,
                 () -> "the sync servers to confirm everything (" + connection.describe() + ")");

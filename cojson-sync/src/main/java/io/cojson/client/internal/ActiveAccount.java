@@ -29,12 +29,15 @@ public final class ActiveAccount {
     public final CojsonNode typed;
     public final NodePersistence persistence;
     public final SyncManager sync;
-    public final RecoveryCoordinator recovery;
-    public final List<ServerLink> links;
+    private volatile RecoveryCoordinator recovery;
+    /** The server connections; replaced by unstarted ones on {@link #disconnect()} (same URLs and peer IDs). */
+    private volatile List<ServerLink> links;
+    private volatile boolean online;
     private final CoValueStorage storage;
+    private volatile ConnectionTracker tracker;
 
     private ActiveAccount(LocalNode node, NodePersistence persistence, CoValueStorage storage, SyncManager sync,
-            RecoveryCoordinator recovery, List<ServerLink> links) {
+            RecoveryCoordinator recovery, List<ServerLink> links, ConnectionTracker tracker) {
         this.node = node;
         this.typed = CojsonNode.of(node);
         this.persistence = persistence;
@@ -42,6 +45,7 @@ public final class ActiveAccount {
         this.sync = sync;
         this.recovery = recovery;
         this.links = links;
+        this.tracker = tracker;
     }
 
     /**
@@ -51,17 +55,39 @@ public final class ActiveAccount {
      */
     public static ActiveAccount start(LocalNode node, NodePersistence persistence, CoValueStorage storage, List<String> urls,
             ScheduledExecutorService timer, ConnectionTracker tracker) {
+        return start(node, persistence, storage, urls, timer, tracker, true);
+    }
+
+    /** {@link #start}; without {@code withRecovery} for an account only uploaded, beside the client's own (one coordinator per storage). */
+    public static ActiveAccount start(LocalNode node, NodePersistence persistence, CoValueStorage storage, List<String> urls,
+            ScheduledExecutorService timer, ConnectionTracker tracker, boolean withRecovery) {
         if (urls.isEmpty()) {
             // no recovery without a server (only a server reports forks); keep the session this installation's for later runs
             if (storage != null) recordOwnSession(node, storage);
-            return new ActiveAccount(node, persistence, storage, null, null, List.of());
+            return new ActiveAccount(node, persistence, storage, null, null, List.of(), tracker);
         }
         SyncManager sync = SyncManager.create(node, SyncOptions.defaults().withScheduler(timer));
         if (storage != null) sync.trackDurabilityWindow(storage); // recovery.md §13: writes reach storage via NodePersistence
         sync.onError(e -> LOG.info("sync error: {}", e));
-        RecoveryCoordinator recovery = RecoveryCoordinator.install(sync, storage);
+        List<ServerLink> links = new ArrayList<>();
+        for (int i = 0; i < urls.size(); i++) links.add(new ServerLink(urls.get(i), i == 0 ? "server" : "server-" + (i + 1), sync, tracker));
+        ActiveAccount a = new ActiveAccount(node, persistence, storage, sync, null, List.copyOf(links), tracker);
+        if (withRecovery) a.installRecovery();
+        a.connect();
+        return a;
+    }
+
+    /** The recovery coordinator, or null (no server, or not yet the client's account). */
+    public RecoveryCoordinator recovery() {
+        return recovery;
+    }
+
+    /** Installs crash recovery (one coordinator per storage: only for the client's account), wired to the persistence. */
+    public synchronized void installRecovery() {
+        if (recovery != null || sync == null) return;
+        RecoveryCoordinator r = RecoveryCoordinator.install(sync, storage);
         if (persistence != null) { // the recovered session's stored length changed under NodePersistence
-            recovery.onStatus(st -> {
+            r.onStatus(st -> {
                 switch (st.state()) {
                     case COMMITTING -> persistence.replacing(st.id());
                     case PROPAGATING, DONE, FAILED -> persistence.resync(st.id()); // DONE too: a plan can end without a swap
@@ -69,11 +95,48 @@ public final class ActiveAccount {
                 }
             });
         }
-        List<ServerLink> links = new ArrayList<>();
-        for (int i = 0; i < urls.size(); i++) links.add(new ServerLink(urls.get(i), i == 0 ? "server" : "server-" + (i + 1), sync, tracker));
-        ActiveAccount a = new ActiveAccount(node, persistence, storage, sync, recovery, List.copyOf(links));
+        recovery = r;
+    }
+
+    /** Makes this account, made ready beside the client's, the client's: its connections report to {@code main}, recovery starts. */
+    public void adopt(ConnectionTracker main) {
+        tracker = main;
+        for (ServerLink l : links) l.retarget(main);
+        installRecovery();
+    }
+
+    /** The client's storage (null in memory). */
+    public CoValueStorage storage() {
+        return storage;
+    }
+
+    public List<ServerLink> links() {
+        return links;
+    }
+
+    /** Whether the connections run (started and not {@link #disconnect disconnected}). */
+    public boolean online() {
+        return online;
+    }
+
+    /** Starts the connections if they are stopped (idempotent); returns once each first channel is the sync manager's peer. */
+    public synchronized void connect() {
+        if (online || sync == null) return;
+        online = true;
         for (ServerLink l : links) l.start();
-        return a;
+    }
+
+    /**
+     * Stops the connections (the sync manager drops its server peers; local edits go on and wait in
+     * the node and storage); {@link #connect()} starts new ones for the same servers.
+     */
+    public synchronized void disconnect() {
+        if (!online) return;
+        online = false;
+        List<ServerLink> old = links;
+        for (ServerLink l : old) l.close();
+        links = old.stream().map(ServerLink::fresh).collect(java.util.stream.Collectors.toList());
+        tracker.stopped(false);
     }
 
     private static void recordOwnSession(LocalNode node, CoValueStorage storage) {
@@ -92,12 +155,13 @@ public final class ActiveAccount {
     public CompletableFuture<Void> waitForSync(RawCoID id, Duration timeout) {
         if (sync == null) return CompletableFuture.completedFuture(null);
         List<CompletableFuture<Void>> all = new ArrayList<>();
-        for (ServerLink l : links) all.add(sync.waitForSync(id, l.peerId(), timeout));
+        for (ServerLink l : this.links) all.add(sync.waitForSync(id, l.peerId(), timeout));
         return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0]));
     }
 
     /** {@link #waitForSync(RawCoID, Duration)} for every value the node holds. */
     public CompletableFuture<Void> waitForSyncAll(Duration timeout) {
+        List<ServerLink> links = this.links;
         return waitForSyncAll(timeout, links);
     }
 
@@ -114,14 +178,18 @@ public final class ActiveAccount {
      * Stops everything of the account, in order, each step bounded: gives the servers connected now
      * {@code syncBudget} to receive what they lack (a server that is down is not waited for), stops
      * recovery, the connections and the sync manager, then hands storage what is pending and waits
-     * for its commit.
+     * for its commit. Returns whether everything had reached the servers: true without servers,
+     * false when none was connected or one had not confirmed within the budget.
      */
-    public void close(Duration syncBudget, java.util.function.Predicate<String> connected) {
-        List<ServerLink> up = links.stream().filter(l -> connected.test(l.url()))
-                .collect(java.util.stream.Collectors.toList());
-        if (sync != null && !up.isEmpty() && !syncBudget.isZero()) {
-            try {
-                waitForSyncAll(syncBudget, up).get(syncBudget.toMillis() + 100, java.util.concurrent.TimeUnit.MILLISECONDS);
+    public boolean close(Duration syncBudget, java.util.function.Predicate<String> connected) {
+        List<ServerLink> links = this.links;
+        List<ServerLink> up = online ? links.stream().filter(l -> l.isOpen() || connected.test(l.url()))
+                .collect(java.util.stream.Collectors.toList()) : List.of();
+        boolean synced = sync == null;
+        if (sync != null && !up.isEmpty()) {
+            try { // a zero budget still counts what is confirmed already
+                waitForSyncAll(syncBudget.plusMillis(100), up).get(syncBudget.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                synced = up.size() == links.size();
             } catch (Exception e) {
                 LOG.info("closing before everything synced: {}", e.toString());
             }
@@ -132,5 +200,6 @@ public final class ActiveAccount {
         if (persistence != null && !Threads.bounded("cojson-client-close-persistence", Duration.ofSeconds(10), persistence::close)) {
             LOG.warn("local storage did not commit the last changes within 10 s; closing it anyway");
         }
+        return synced;
     }
 }

@@ -5,6 +5,7 @@ import io.cojson.sync.PeerRole;
 import io.cojson.sync.SyncManager;
 import io.cojson.sync.transport.MessageChannel;
 import io.cojson.sync.transport.ReconnectingClient;
+import io.cojson.sync.transport.WebSocketClientChannel;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -17,7 +18,7 @@ public final class ServerLink implements AutoCloseable {
     private final String url;
     private final String peerId;
     private final SyncManager sync;
-    private final ConnectionTracker tracker;
+    private volatile ConnectionTracker tracker;
     private final AtomicLong channelSeq = new AtomicLong();
     /** The last channel that ended: a late "connected" for it must not override its end. */
     private volatile long endedSeq;
@@ -39,6 +40,22 @@ public final class ServerLink implements AutoCloseable {
         return peerId;
     }
 
+    /**
+     * Reports to {@code next} from now on (an account made ready beside the client's one becomes
+     * the client's), telling it where this connection stands.
+     */
+    public void retarget(ConnectionTracker next) {
+        tracker = next;
+        if (closing || client == null) return;
+        if (client.isConnected()) next.connected(url);
+        else next.connecting(url);
+    }
+
+    /** An unstarted link to the same server for the same peer (a link starts once). */
+    public ServerLink fresh() {
+        return new ServerLink(url, peerId, sync, tracker);
+    }
+
     /** Starts connecting; returns once the first channel is the sync manager's peer (so waits that follow see it). */
     public void start() {
         tracker.connecting(url);
@@ -48,6 +65,15 @@ public final class ServerLink implements AutoCloseable {
                     if (up && !closing && endedSeq != channelSeq.get()) tracker.connected(url);
                 })
                 .start();
+    }
+
+    /**
+     * Whether a connection is open now: established, or its socket open with the first frame
+     * still to come (the tracker says CONNECTED only once it came).
+     */
+    public boolean isOpen() {
+        ReconnectingClient c = client;
+        return c != null && !closing && (c.isConnected() || (c.current() instanceof WebSocketClientChannel w && w.isOpen()));
     }
 
     /** Stops reconnecting, closes the current channel and waits (bounded) for the reconnect thread to end. */

@@ -4,58 +4,53 @@ import static io.cojson.samples.cli.Args.await;
 import static io.cojson.samples.cli.Args.coId;
 import static io.cojson.samples.cli.Args.str;
 
+import io.cojson.client.AccountNotUploadedException;
+import io.cojson.client.ClientTimeoutException;
+import io.cojson.client.CojsonClient;
+import io.cojson.client.CojsonClientException;
+import io.cojson.client.CreatedAccount;
+import io.cojson.client.Credentials;
+import io.cojson.client.InvalidCredentialsException;
+import io.cojson.client.StorageWriteMode;
+import io.cojson.client.UnavailableException;
+import io.cojson.client.peer.ClientPeer;
 import io.cojson.core.covalue.CoValueCore;
 import io.cojson.core.crypto.Crypto;
 import io.cojson.core.ids.AgentSecret;
 import io.cojson.core.ids.RawCoID;
 import io.cojson.core.ids.SessionID;
 import io.cojson.core.json.JsonValue;
-import io.cojson.core.node.Accounts;
 import io.cojson.core.header.CoValueKind;
 import io.cojson.core.node.LocalNode;
+import io.cojson.core.values.Account;
 import io.cojson.core.values.CoValue;
 import io.cojson.core.values.CojsonNode;
-import io.cojson.storage.AsyncMapDbStorage;
-import io.cojson.storage.NodePersistence;
-import io.cojson.sync.recovery.SessionGuard;
-import io.cojson.sync.recovery.SessionRegistry;
-import io.cojson.sync.PeerRole;
-import io.cojson.sync.SyncManager;
-import io.cojson.sync.transport.ReconnectingClient;
-import io.cojson.sync.transport.WebSocketClientChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.Arrays;
-import java.util.IdentityHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The client's active account: its node, its connection to the sync server ({@code peer}, null
- * when offline) and its optional local storage; the account and connection commands; loading
- * CoValues (from storage or the server) and waiting for them to sync. One account at a time: a
- * new one replaces the active one, which gets up to 5 s to sync first.
+ * The client's account and connection commands on one {@link CojsonClient}, which owns the node,
+ * the storage ({@code --db}), sync with {@code --peer}, reconnection, crash recovery and the
+ * threads; loading CoValues (from storage or the server) and waiting for them to sync. One
+ * account at a time: a new one replaces the active one, which gets up to 5 s to sync first.
+ *
+ * <p>What the typed API does not cover and only a protocol test peer needs (raw exports, loads
+ * with the reference's retry, the sync manager's per-peer waits) goes through the client's
+ * account ({@link ClientPeer}), never a second stack.
  */
 final class ClientSession {
     private final String peer;
     private final Path db;
     private final long defaultTimeoutMs;
-    /** The connection of each sync manager: reconnects by itself, like the reference client's. */
-    private final Map<SyncManager, ReconnectingClient> connections = new IdentityHashMap<>();
-    private io.cojson.storage.CoValueStorage storage;
     /** Whether storage commits each write inline instead of through the asynchronous write queue (the default). */
     private boolean inlineStorage;
-    private NodePersistence persistence;
+    private CojsonClient client;
     private Crypto crypto;
-    private LocalNode node;
-    private CojsonNode typed;
-    private SyncManager sync;
     private AgentSecret agentSecret;
-    /** Crash recovery of the connected account (recovery.md §5); its conflict records live in {@link #storage}. */
-    private io.cojson.sync.recovery.RecoveryCoordinator recovery;
 
     ClientSession(String peer, Path db, long defaultTimeoutMs) {
         this.peer = peer;
@@ -68,21 +63,32 @@ final class ClientSession {
         this.inlineStorage = inline;
     }
 
-    /** Opens the local storage, if one was configured (idempotent). */
-    void openStorage() throws Exception {
-        if (db != null && storage == null) {
-            Files.createDirectories(db);
-            storage = inlineStorage ? io.cojson.storage.MapDbStorage.open(db) : AsyncMapDbStorage.open(db);
-        }
+    /** Builds the client, opening the local storage if one was configured (idempotent). */
+    void openStorage() {
+        client();
     }
 
-    /** Closes the active account, giving it {@code syncTimeoutMs} to sync, then the local storage. */
-    void close(long syncTimeoutMs) {
-        if (node != null) closeNode(syncTimeoutMs);
-        if (storage != null) {
-            storage.close();
-            storage = null;
+    private CojsonClient client() {
+        if (client == null) {
+            CojsonClient.Builder b = CojsonClient.builder()
+                    .storageWriteMode(inlineStorage ? StorageWriteMode.INLINE : StorageWriteMode.ASYNC_QUEUE)
+                    .continueLastSession(false) // as ref-client: a login without sessionID writes in a new session
+                    .timeout(Duration.ofMillis(defaultTimeoutMs))
+                    .crypto(crypto().provider());
+            if (db != null) b.dataDirectory(db);
+            else b.inMemory();
+            if (peer != null) b.syncServer(peer);
+            client = b.build();
         }
+        return client;
+    }
+
+    /** Closes the active account, giving it {@code syncTimeoutMs} to sync, then the client. */
+    void close(long syncTimeoutMs) {
+        if (client == null) return;
+        closeNode(syncTimeoutMs);
+        client.close();
+        client = null;
     }
 
     Crypto crypto() {
@@ -90,23 +96,29 @@ final class ClientSession {
         return crypto;
     }
 
+    /** The client's account as it runs (node, sync, persistence, recovery); fails the command when there is none. */
+    private ClientPeer active() {
+        ClientPeer a = client == null ? null : ClientPeer.of(client);
+        if (a == null) throw new CommandError("no account: run createAccount or login first");
+        return a;
+    }
+
     /** The active account's node; fails the command when there is none. */
     LocalNode node() {
-        requireNode();
-        return node;
+        return active().node();
     }
 
     CojsonNode typed() {
-        requireNode();
-        return typed;
+        active(); // the command error when there is no account
+        return client.node();
     }
 
     boolean hasSync() {
-        return sync != null;
+        return client != null && client.isLoggedIn() && active().sync() != null;
     }
 
     void requireNode() {
-        if (node == null) throw new CommandError("no account: run createAccount or login first");
+        active();
     }
 
     long timeout(JsonValue.Obj req) {
@@ -115,13 +127,15 @@ final class ClientSession {
 
     /** Waits until every change is committed to the local storage (no-op without storage). */
     void awaitPersisted(JsonValue.Obj req) throws Exception {
-        if (persistence != null) await(persistence.persistedAll(), timeout(req), "committing to local storage");
+        if (client != null && client.isLoggedIn() && db != null) {
+            await(active().persistence().persistedAll(), timeout(req), "committing to local storage");
+        }
     }
 
     // ---- account and connection commands ----
 
     void whoami(Map<String, JsonValue> r) {
-        requireNode();
+        LocalNode node = node();
         r.put("accountID", JsonValue.of(node.accountID().value()));
         r.put("agentSecret", JsonValue.of(agentSecret.value()));
         r.put("agentID", JsonValue.of(crypto().getAgentID(agentSecret).value()));
@@ -131,7 +145,9 @@ final class ClientSession {
     }
 
     void status(Map<String, JsonValue> r) {
-        r.put("loggedIn", JsonValue.of(node != null));
+        boolean in = client != null && client.isLoggedIn();
+        LocalNode node = in ? node() : null;
+        r.put("loggedIn", JsonValue.of(in));
         r.put("accountID", node == null ? JsonValue.NULL : JsonValue.of(node.accountID().value()));
         r.put("sessionID", node == null ? JsonValue.NULL : JsonValue.of(node.sessionID().value()));
         r.put("peer", peer == null ? JsonValue.NULL : JsonValue.of(peer));
@@ -140,40 +156,41 @@ final class ClientSession {
 
     void createAccount(JsonValue.Obj req, Map<String, JsonValue> r) throws Exception {
         String name = str(req, "name", true);
+        if (name == null) name = "ref-client";
         long t = timeout(req);
-        AgentSecret secret = crypto().newRandomAgentSecret();
-        LocalNode created = Accounts.create(crypto(), secret, name == null ? "ref-client" : name);
-        NodePersistence createdPersistence = storage == null ? null : NodePersistence.attach(created, storage);
-        if (createdPersistence != null) await(createdPersistence.persistedAll(), t, "committing the account to local storage");
-        SyncManager createdSync = connect(created);
-        boolean synced = createdSync == null;
-        if (createdSync != null && !JsonValue.FALSE.equals(req.get("waitSync"))) {
+        boolean waitSync = !JsonValue.FALSE.equals(req.get("waitSync"));
+        boolean keep = JsonValue.TRUE.equals(req.get("keepCurrent"));
+        CreatedAccount created;
+        if (keep) { // stored and given t to upload on connections of its own, beside the active account
             try {
-                syncAll(created, createdSync, t);
-            } catch (CommandError e) {
-                createdSync.close();
-                throw new CommandError("account created but not uploaded to " + peer + ": " + e.getMessage());
+                created = client().createAccountWithoutSwitching(name, Duration.ofMillis(t));
+            } catch (AccountNotUploadedException e) {
+                if (waitSync) throw notUploaded(e.getCause(), t);
+                created = e.created();
             }
-            synced = true;
+        } else { // the active account stays until the new one is uploaded, then gets 5 s to sync
+            try {
+                created = client().createAccountAndSwitch(name, peer != null && waitSync ? Duration.ofMillis(t) : null, Duration.ofMillis(5000));
+            } catch (AccountNotUploadedException e) {
+                throw notUploaded(e.getCause(), t);
+            }
+            active().node().writeForbiddenAsReference(true); // this driver answers as ref-client.mjs does (issue 12 A.5)
+            agentSecret = created.credentials().agentSecret();
         }
-        r.put("accountID", JsonValue.of(created.accountID().value()));
+        AgentSecret secret = created.credentials().agentSecret();
+        r.put("accountID", JsonValue.of(created.credentials().accountID().value()));
         r.put("agentSecret", JsonValue.of(secret.value()));
         r.put("agentID", JsonValue.of(crypto().getAgentID(secret).value()));
         r.put("sessionID", JsonValue.of(created.sessionID().value()));
-        r.put("profileID", profileOf(created));
-        r.put("synced", JsonValue.of(synced));
-        boolean keep = JsonValue.TRUE.equals(req.get("keepCurrent"));
+        r.put("profileID", profileOf(created.account()));
+        r.put("synced", JsonValue.of(peer == null || waitSync));
         r.put("active", JsonValue.of(!keep));
-        if (keep) {
-            if (createdSync != null) {
-                if (!synced) trySyncAll(created, createdSync, t);
-                stopConnection(createdSync);
-                createdSync.close();
-            }
-            if (createdPersistence != null) createdPersistence.close();
-        } else {
-            activate(created, createdSync, secret, createdPersistence);
-        }
+    }
+
+    private CommandError notUploaded(Throwable cause, long t) {
+        String why = cause != null && cause.getMessage() != null ? cause.getMessage()
+                : "timeout after " + t + " ms waiting for all CoValues to sync";
+        return new CommandError("account created but not uploaded to " + peer + ": " + why);
     }
 
     void login(JsonValue.Obj req, Map<String, JsonValue> r) throws Exception {
@@ -189,172 +206,93 @@ final class ClientSession {
         String session = str(req, "sessionID", true);
         long t = timeout(req);
         SessionID requested = session == null ? null : new SessionID(session);
-        // With storage: a session the previous process may have forked is not reused (recovery.md §13).
-        SessionID chosen = storage != null
-                ? SessionGuard.choose(storage, SessionRegistry.of(storage), crypto(), accountID, requested).session()
-                : requested != null ? requested : crypto().newRandomSessionID(accountID.value());
-        LocalNode loaded = LocalNode.forAccount(crypto(), accountID, secret, chosen);
-        NodePersistence loadedPersistence = null;
-        if (storage != null) {
-            loadedPersistence = NodePersistence.attach(loaded, storage);
-            loadedPersistence.loadAll(); // everything stored, verified on import
+        Account account;
+        try { // the active account stays until this login succeeded; with storage, a session the previous process may have forked is not reused (recovery.md §13)
+            account = client().switchAccount(new Credentials(accountID, secret), requested, Duration.ofMillis(5000));
+        } catch (InvalidCredentialsException e) { // the reference's words (account.js), as Accounts.checkLogin says them
+            throw new CommandError("Account secret does not match expected agent ID in account");
+        } catch (UnavailableException e) {
+            throw new CommandError(accountID.value() + " is unavailable");
+        } catch (ClientTimeoutException e) {
+            throw new CommandError("timeout after " + t + " ms logging in as " + accountID.value());
+        } catch (CojsonClientException e) {
+            throw new CommandError(e.getCause() instanceof IllegalStateException c ? c.getMessage() : e.getMessage());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new CommandError(e.getMessage());
         }
-        boolean local = loaded.get(accountID) != null;
-        SyncManager loadedSync = connect(loaded);
-        try {
-            if (!local) {
-                if (loadedSync == null) throw new CommandError(accountID.value() + " is unavailable");
-                Optional<CoValueCore> account = await(loadedSync.load(accountID), t, "logging in as " + accountID.value());
-                if (account.isEmpty()) throw new CommandError(accountID.value() + " is unavailable");
-                RawCoID profile = profileID(loaded);
-                if (profile != null) await(loadedSync.load(profile), t, "loading the profile");
-            }
-            Accounts.checkLogin(loaded);
-        } catch (Exception | Error e) {
-            if (loadedSync != null) loadedSync.close();
-            if (loadedPersistence != null) loadedPersistence.close();
-            if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) throw new CommandError(e.getMessage());
-            throw e;
-        }
-        activate(loaded, loadedSync, secret, loadedPersistence);
+        active().node().writeForbiddenAsReference(true); // this driver answers as ref-client.mjs does (issue 12 A.5)
+        agentSecret = secret;
         r.put("accountID", JsonValue.of(accountID.value()));
         r.put("agentID", JsonValue.of(crypto().getAgentID(secret).value()));
-        r.put("sessionID", JsonValue.of(loaded.sessionID().value()));
-        r.put("profileID", profileOf(loaded));
+        r.put("sessionID", JsonValue.of(client.sessionID().value()));
+        r.put("profileID", profileOf(account));
     }
 
-    private static RawCoID profileID(LocalNode n) {
-        try {
-            JsonValue p = n.locked(() -> ((io.cojson.core.content.CoMapContent) n.view(n.accountID())).toJson().get("profile"));
-            return p instanceof JsonValue.Str ? new RawCoID(((JsonValue.Str) p).value()) : null;
-        } catch (RuntimeException e) {
-            return null;
-        }
-    }
-
-    private static JsonValue profileOf(LocalNode n) {
-        RawCoID p = profileID(n);
+    private static JsonValue profileOf(Account a) {
+        RawCoID p = a.profileId();
         return p == null ? JsonValue.NULL : JsonValue.of(p.value());
-    }
-
-    private SyncManager connect(LocalNode n) {
-        if (peer == null) return null;
-        SyncManager s = SyncManager.create(n);
-        if (storage != null) s.trackDurabilityWindow(storage); // recovery.md §13: writes reach storage via NodePersistence
-        s.onError(e -> System.err.println("[client] sync error: " + e));
-        startConnection(s);
-        return s;
-    }
-
-    /** Connects {@code s} to the peer; every new connection (after a drop) re-handshakes as peer "server". */
-    private void startConnection(SyncManager s) {
-        java.util.concurrent.CountDownLatch added = new java.util.concurrent.CountDownLatch(1);
-        connections.put(s, ReconnectingClient.builder(peer)
-                .onChannel(ch -> {
-                    s.addPeer("server", PeerRole.SERVER, ch);
-                    added.countDown();
-                })
-                .start());
-        try { // the first attempt runs on the client's thread: have the peer in place before the next command
-            if (!added.await(10, java.util.concurrent.TimeUnit.SECONDS)) System.err.println("[client] connection attempt did not start");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void stopConnection(SyncManager s) {
-        ReconnectingClient c = connections.remove(s);
-        if (c != null) c.close(); // stops reconnecting too
     }
 
     void disconnect() {
         requireNode();
-        if (sync != null) stopConnection(sync); // the sync manager drops the peer; local edits keep working
+        client.disconnect(); // the sync manager drops the peer; local edits keep working
     }
 
     void reconnect(JsonValue.Obj req) throws Exception {
         requireNode();
-        if (sync == null) throw new CommandError("no --peer was given");
+        if (peer == null) throw new CommandError("no --peer was given");
         long t = timeout(req);
-        if (!connections.containsKey(sync)) startConnection(sync); // after disconnect; otherwise it retries by itself
+        client.connect(); // after disconnect; otherwise it retries by itself
         // the server answered once it confirmed (or received) our account
-        await(sync.waitForSync(node.accountID(), "server"), t, "connecting");
+        await(syncFuture(node().accountID(), t), t, "connecting");
     }
 
     void waitSynced(JsonValue.Obj req, Map<String, JsonValue> r) throws Exception {
         requireNode();
         long t = timeout(req);
-        if (sync == null) {
+        if (!hasSync()) {
             r.put("peers", JsonValue.of(0));
             return;
         }
         String id = coId(req, "id", true);
         if (id != null) syncOne(new RawCoID(id), t);
-        else syncAll(node, sync, t);
+        else await(syncFuture(null, t), t, "waiting for all CoValues to sync");
     }
 
-    private void activate(LocalNode n, SyncManager s, AgentSecret secret, NodePersistence p) {
-        closeNode(5000);
-        persistence = p;
-        node = n;
-        n.writeForbiddenAsReference(true); // this driver answers as ref-client.mjs does (issue 12 A.5)
-        typed = CojsonNode.of(n);
-        sync = s;
-        agentSecret = secret;
-        if (s != null) {
-            recovery = io.cojson.sync.recovery.RecoveryCoordinator.install(s, storage);
-            if (p != null) { // the recovered session's stored length changed under NodePersistence
-                recovery.onStatus(st -> {
-                    switch (st.state()) {
-                        case COMMITTING -> p.replacing(st.id());
-                        case PROPAGATING, DONE, FAILED -> p.resync(st.id()); // DONE too: a plan can end without a swap
-                        default -> { }
-                    }
-                });
-            }
-        }
+    /**
+     * The client's wait for {@code id} (null: everything) to reach the server, its own bound a
+     * second past {@code t}: the caller's {@code await} within {@code t} says what timed out.
+     */
+    private CompletableFuture<Void> syncFuture(RawCoID id, long t) {
+        Duration bound = Duration.ofMillis(t).plusSeconds(1);
+        return id == null ? client.waitForSync(bound) : client.waitForSync(id, bound);
     }
 
     /** The conflict records (recovery.md §11) kept by the local storage; a command error without {@code --db}. */
     io.cojson.sync.recovery.ConflictRecords conflictRecords() {
-        if (storage == null) throw new CommandError("conflict records need local storage: start the client with --db");
-        return recovery != null ? recovery.conflicts() : io.cojson.sync.recovery.ConflictRecords.of(storage);
+        if (db == null) throw new CommandError("conflict records need local storage: start the client with --db");
+        return active().conflicts();
     }
 
     /** Edits a deletion discarded (recovery.md §5.3, {@code DISCARDED_DELETED}); a command error without {@code --db}. */
     java.util.List<io.cojson.sync.recovery.DiscardedDeletedRecord> discardedRecords() {
-        if (storage == null) throw new CommandError("discarded-edit records need local storage: start the client with --db");
-        return recovery != null ? recovery.discardedEdits().records() : io.cojson.sync.recovery.DiscardedEdits.readFrom(storage);
+        if (db == null) throw new CommandError("discarded-edit records need local storage: start the client with --db");
+        ClientPeer a = active();
+        return a.recovery() != null ? a.recovery().discardedEdits().records() : io.cojson.sync.recovery.DiscardedEdits.readFrom(a.storage());
     }
 
-    /** Gives the active account up to {@code timeoutMs} to sync, then closes it; true if it synced. */
+    /** Gives the active account up to {@code timeoutMs} to sync, then logs it out; true if it synced. */
     boolean closeNode(long timeoutMs) {
-        boolean synced = true;
-        if (recovery != null) {
-            recovery.close();
-            recovery = null;
-        }
-        if (sync != null) {
-            synced = isConnected() && trySyncAll(node, sync, timeoutMs);
-            stopConnection(sync);
-            sync.close();
-        }
-        if (persistence != null) {
-            persistence.close(); // hands storage what is pending and waits for the commit
-            persistence = null;
-        }
-        node = null;
-        typed = null;
-        sync = null;
         agentSecret = null;
-        return synced;
+        if (client == null || !client.isLoggedIn()) return true;
+        return client.logout(Duration.ofMillis(timeoutMs));
     }
 
+    /** Whether the connection to the peer is open and the sync manager has it as its server peer. */
     private boolean isConnected() {
-        ReconnectingClient c = sync == null ? null : connections.get(sync);
-        // the current socket is open (the client's "established" flag follows a frame a moment later)
-        return c != null && (c.isConnected() || (c.current() instanceof WebSocketClientChannel w && w.isOpen()))
-                && sync.peer("server").map(p -> !p.isClosed()).orElse(false);
+        if (client == null || !client.isLoggedIn()) return false;
+        ClientPeer a = active();
+        return a.sync() != null && a.firstServerOpen() && a.sync().peer("server").map(p -> !p.isClosed()).orElse(false);
     }
 
     // ---- syncing ----
@@ -367,23 +305,8 @@ final class ClientSession {
     }
 
     private void syncOne(RawCoID id, long timeoutMs) throws Exception {
-        if (sync == null) return;
-        await(sync.waitForSync(id, "server"), timeoutMs, "waiting for " + id.value() + " to sync");
-    }
-
-    private static void syncAll(LocalNode n, SyncManager s, long timeoutMs) throws Exception {
-        List<CompletableFuture<Void>> all = new ArrayList<>();
-        for (RawCoID id : n.ids()) all.add(s.waitForSync(id, "server"));
-        await(CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0])), timeoutMs, "waiting for all CoValues to sync");
-    }
-
-    private static boolean trySyncAll(LocalNode n, SyncManager s, long timeoutMs) {
-        try {
-            syncAll(n, s, timeoutMs);
-            return true;
-        } catch (Exception e) {
-            return false;
-        }
+        if (!hasSync()) return;
+        await(syncFuture(id, timeoutMs), timeoutMs, "waiting for " + id.value() + " to sync");
     }
 
     // ---- loading ----
@@ -395,15 +318,16 @@ final class ClientSession {
 
     /** As ref-client: with {@code retry}, a value no peer had is asked for once more after 3 s. */
     RawCoID load(String idString, long timeoutMs, boolean retry) throws Exception {
-        requireNode();
+        ClientPeer a = active();
+        LocalNode node = a.node();
         RawCoID id = new RawCoID(idString);
         if (node.get(id) != null && node.locked(() -> node.get(id).header() != null)) return id;
-        if (persistence != null) {
-            persistence.load(id);
+        if (a.persistence() != null) {
+            a.persistence().load(id);
             if (node.get(id) != null && node.locked(() -> node.get(id).header() != null)) return id;
         }
-        if (sync == null) throw new CommandError(idString + " is unavailable");
-        Optional<CoValueCore> got = await(sync.load(id, retry), timeoutMs, "loading " + idString);
+        if (a.sync() == null) throw new CommandError(idString + " is unavailable");
+        Optional<CoValueCore> got = await(a.sync().load(id, retry), timeoutMs, "loading " + idString);
         if (got.isEmpty()) throw new CommandError(idString + " is unavailable");
         return id;
     }

@@ -146,6 +146,28 @@ class ClientCommandTest {
     }
 
     @Test
+    void aFailedLoginOrUploadKeepsTheActiveAccountAsTheReferenceDoes() throws Exception {
+        ClientCommand a = open(server.url(), 3000, tmp.resolve("client-db"));
+        JsonValue.Obj alice = ok(a, "{\"cmd\":\"createAccount\",\"name\":\"Alice\"}");
+        JsonValue.Obj bob = ok(a, "{\"cmd\":\"createAccount\",\"name\":\"Bob\",\"keepCurrent\":true}");
+        JsonValue.Obj wrong = a.handle("{\"cmd\":\"login\",\"accountID\":\"" + str(bob, "accountID") + "\",\"agentSecret\":\""
+                + str(alice, "agentSecret") + "\"}");
+        assertEquals(JsonValue.of("Account secret does not match expected agent ID in account"), wrong.get("error"), wrong.toString());
+        String unknown = "co_zzzzzzzzzzzzzzzzzzzzzzzzzzzz";
+        JsonValue.Obj missing = a.handle("{\"cmd\":\"login\",\"accountID\":\"" + unknown + "\",\"agentSecret\":\"" + str(alice, "agentSecret") + "\"}");
+        assertEquals(JsonValue.FALSE, missing.get("ok"), missing.toString());
+        assertEquals(str(alice, "sessionID"), str(ok(a, "{\"cmd\":\"whoami\"}"), "sessionID"));
+
+        server.close(); // nothing can upload now
+        JsonValue.Obj notUploaded = a.handle("{\"cmd\":\"createAccount\",\"name\":\"Cy\",\"timeoutMs\":500}");
+        assertTrue(str(notUploaded, "error").startsWith("account created but not uploaded to " + server.url() + ": "), notUploaded.toString());
+        JsonValue.Obj who = ok(a, "{\"cmd\":\"whoami\"}");
+        assertEquals(str(alice, "accountID"), str(who, "accountID"));
+        assertEquals(str(alice, "sessionID"), str(who, "sessionID"));
+        server = CojsonServer.builder().dataDirectory(tmp.resolve("db")).start(); // for stop()
+    }
+
+    @Test
     void aValueNobodyHasIsUnavailableWithAndWithoutTheRetry() {
         ClientCommand a = open(server.url(), 20000);
         ok(a, "{\"cmd\":\"createAccount\"}");
