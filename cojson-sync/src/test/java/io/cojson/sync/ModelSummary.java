@@ -40,7 +40,7 @@ final class ModelSummary {
     }
 
     /** Adds what a passed schedule of the deterministic model did with the actions of {@link ModelActions}. */
-    static void added(DeterministicRecoveryModelProperties.World w) {
+    static void added(ModelWorld w) {
         for (var d : w.devices) {
             SUBSCRIBES.addAndGet(d.listener.subscribes);
             UNSUBSCRIBES.addAndGet(d.listener.unsubscribes);
@@ -83,8 +83,8 @@ final class ModelSummary {
     /** The deterministic model's crashes per fault point (a subset of {@code crashes}), as a JSON object. */
     private static String crashesAtPoints() {
         StringBuilder b = new StringBuilder("{");
-        synchronized (DeterministicRecoveryModelProperties.CRASHED_AT) {
-            DeterministicRecoveryModelProperties.CRASHED_AT.forEach((p, n) -> b.append(b.length() > 1 ? "," : "").append('"').append(p)
+        synchronized (ModelCrashes.CRASHED_AT) {
+            ModelCrashes.CRASHED_AT.forEach((p, n) -> b.append(b.length() > 1 ? "," : "").append('"').append(p)
                     .append("\":").append(n));
         }
         return b.append('}').toString();
