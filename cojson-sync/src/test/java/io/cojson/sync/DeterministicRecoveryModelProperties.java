@@ -121,11 +121,11 @@ class DeterministicRecoveryModelProperties {
                 .as((d, reuse, reaching) -> step("crash " + d + (reuse ? " (same session)" : " (new session)") + ", " + reaching
                         + " in-flight messages still reach the server", w -> ModelCrashes.crash(w, d, reuse, reaching)));
         // kind: the type, trusting or private, and (half of the schedules) whether the value may be deleted
-        return Arbitraries.integers().between(0, DELETES ? 11 : 5).flatMap(kind -> ModelActions.withActions(withNewActions(ActionChain
+        return Arbitraries.integers().between(0, DELETES ? 11 : 5).flatMap(kind -> ModelForkSource.withActions(ModelActions.withActions(withNewActions(ActionChain
                 .startWith(() -> new ModelWorld(TYPES.get(kind % 3), kind % 6 >= 3, kind >= 6))
                 .withAction(5, edit).withAction(2, persist).withAction(8, net).withAction(3, flush).withAction(1, reconnect)
                 .withAction(2, tick).withAction(3, crash).withAction(1, sentThenCrash).withAction(1, groupEdit)
-                .withAction(2, crashAt).withAction(1, serverCrash), delete, importFrom))
+                .withAction(2, crashAt).withAction(1, serverCrash), delete, importFrom)))
                 .withMaxTransformations(24));
     }
 

@@ -30,6 +30,12 @@ final class ModelHeal {
         w.orphans.clear();
         w.settle();
         for (Device d : w.devices) w.connect(d);
+        deliverUntilConverged(w);
+        ModelForkSource.nextEdits(w, () -> deliverUntilConverged(w));
+    }
+
+    /** Everything delivered in order, time moving on, until everyone converged; bounded rounds. */
+    static void deliverUntilConverged(ModelWorld w) {
         for (int round = 0; round < 400; round++) {
             boolean moved = false;
             for (Device d : w.devices) {
@@ -92,6 +98,7 @@ final class ModelHeal {
         ModelInvariants.safety(w);
         ModelActions.noteReload(w);
         for (Device d : w.devices) d.listener.checkLive(w::describe);
+        for (Device d : w.devices) ModelForkSource.checkOneRecordPerRound(w, d);
         if (w.deleted) { // heal reached the tombstones; what the server acknowledged before the delete is still committed
             List<String> stored = ModelInvariants.serverStored(w);
             for (String v : w.ackedAtDelete) {

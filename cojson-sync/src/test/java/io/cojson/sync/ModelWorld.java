@@ -119,6 +119,11 @@ final class ModelWorld {
     boolean unloaded;
     /** Set by a slow restart: the next server's storage answers nothing before this many ms. */
     long storageOpensAfter;
+    /** {@link ModelForkSource}: clones made, edits by the clone, recovery rounds on the cloned session; the session both write. */
+    int clones;
+    int cloneEdits;
+    long cloneForks;
+    SessionID clonedSession;
 
     ModelWorld(String type, boolean privateTx) {
         this(type, privateTx, false);
