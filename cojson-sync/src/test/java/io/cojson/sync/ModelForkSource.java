@@ -24,9 +24,11 @@ final class ModelForkSource {
 
     /**
      * Whether the schedules may draw the action: off by default, {@code -Dcojson.simModel.clones=true}
-     * turns it on. With it on, seed 20261207 (500 schedules) still fails at schedule 259: the source,
-     * restarted in the cloned session, never receives the clone's later transaction of it (see the
-     * note of issue 11); two faults it found before are fixed (ClientTriggers, ModelScenariosTest).
+     * turns it on. With it on, seed 20261207 passes 394 schedules and fails the 395th: both
+     * processes recovered a fork of the session into its conflict session S! with one transaction
+     * each, a fork of S! of equal length that length-based sync never shows (recovery.md §2 case C
+     * on S!; see the note of issue 11). What it found before is fixed (SyncManager.sessionRecovered,
+     * ModelScenariosTest.aRecoveredCloneReceivesTheOtherProcesssLaterTransactionsOfTheSession).
      */
     static final boolean CLONES = Boolean.parseBoolean(System.getProperty("cojson.simModel.clones", "false"));
     /** The clone's index in {@link ModelWorld#devices}. */

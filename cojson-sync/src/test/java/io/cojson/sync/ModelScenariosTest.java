@@ -187,4 +187,42 @@ class ModelScenariosTest {
             w.close();
         }
     }
+
+    /** {@code device}'s messages delivered both ways and time moving on, nobody else's (bounded). */
+    private static void syncOnly(ModelWorld w, int device) {
+        for (int i = 0; i < 10; i++) {
+            deliverAll(w, device);
+            w.tick(50);
+        }
+    }
+
+    @Test
+    @DisplayName("Two processes of one session (a storage clone): after the clone's recovery shortened its copy of the session, the server sends it the other process's later transaction of it (the recovery tells the server its new state with a correction)")
+    void aRecoveredCloneReceivesTheOtherProcesssLaterTransactionsOfTheSession() {
+        ModelWorld w = new ModelWorld("comap", false);
+        try {
+            sync(w);
+            ModelForkSource.cloneAndEdit(w, 1); // B' writes S[0]
+            syncOnly(w, 2); // the server holds B''s S[0]
+            for (int i = 0; i < 3; i++) edit(w, 1); // B's S[0..3), forked from it
+            syncOnly(w, 1); // B recovers: S! = its 3, sent
+            edit(w, 1); // B's S[1], after its recovery: on the server
+            syncOnly(w, 1);
+            ModelForkSource.cloneEdits(w, false);
+            ModelForkSource.cloneEdits(w, false); // B''s S[1..3): longer, forked
+            w.tick(5);
+            SimLink l = w.devices.get(2).link;
+            while (l.deliver(l.server, 0, false)) w.settle(); // B''s push reaches the server, which answers SignatureMismatch
+            int last = l.inFlightTo(l.client).size() - 1;
+            assertTrue(last > 0, "the server's S! and SignatureMismatch wait for B'");
+            network(w, 2, false, 0, last); // the report first: B' recovers (its S shortened to the server's 2)
+            w.tick(50);
+            safety(w);
+            heal(w); // then B's next edit, S[2]: the server must send it to B', which it believed held 3
+            assertDoesNotThrow(() -> liveness(w), "B' holds B's S[2], everyone converged");
+        } finally {
+            ModelWorld.CURRENT.remove();
+            w.close();
+        }
+    }
 }

@@ -70,13 +70,6 @@ final class ClientTriggers implements RecoveryHooks {
     private final Map<Key, Integer> failures = new ConcurrentHashMap<>();
     private final Set<Key> shortfallChecks = ConcurrentHashMap.newKeySet();
     private final Set<PeerState> reconnected = ConcurrentHashMap.newKeySet();
-    /**
-     * Server content of a held (CoValue, session) rejected while its check or recovery ran: the
-     * server, and the length it holds. That run may have fetched an older version; the sender
-     * counts the content as delivered and never sends it again, so the session is checked once
-     * more when the run ends (found by the model's fork source: a second process writing the session).
-     */
-    private final Map<Key, Map.Entry<PeerState, Integer>> rejectedMeanwhile = new ConcurrentHashMap<>();
     private final CoValueStorage storage;
     /** Pairs the storage's at-risk marker names: the entry goes once the pair is verified (§13). */
     private final Set<Key> marked = ConcurrentHashMap.newKeySet();
@@ -133,15 +126,9 @@ final class ClientTriggers implements RecoveryHooks {
 
     @Override
     public boolean ownSessionRejected(PeerState server, RawCoID id, SessionID session, int serverLength) {
-        // An own S! too (§5.8: two processes sharing a storage copy both write it): found forked
-        // here, by the server's longer version, nothing else would ever notice (model, fork source)
-        java.util.Set<SessionID> own = registry.ownSessions();
-        if (!ForkConfirmation.recoverable(session, own) && !ForkConfirmation.ownConflictSession(session, own)) return false;
+        if (!ForkConfirmation.recoverable(session, registry.ownSessions())) return false;
         Key key = new Key(id, session);
-        if (held.putIfAbsent(key, LOCAL_VERIFICATION) != null) { // a fetch or recovery of it is under way
-            rejectedMeanwhile.merge(key, Map.entry(server, serverLength), (a, b) -> b.getValue() >= a.getValue() ? b : a);
-            return true;
-        }
+        if (held.putIfAbsent(key, LOCAL_VERIFICATION) != null) return true; // a fetch or recovery of it is under way
         verified.remove(key);
         fetch(server, key, serverLength, LOCAL_VERIFICATION);
         return true;
@@ -292,13 +279,6 @@ final class ClientTriggers implements RecoveryHooks {
                 if (held.containsKey(key) || submitted.contains(key)) {
                     release(key);
                     if (s.state() != RecoveryState.FAILED) checked(key);
-                    var again = rejectedMeanwhile.remove(key);
-                    if (again != null && !again.getKey().isClosed()) { // held again, before the push below
-                        LOG.info("{} session {}: server content rejected during the run, checked again", key.id(), key.session());
-                        held.put(key, LOCAL_VERIFICATION);
-                        verified.remove(key);
-                        fetch(again.getKey(), key, again.getValue(), LOCAL_VERIFICATION);
-                    }
                     sync.push(s.id()); // what was held back from the servers goes out now
                     pushOwnedBy(s.id());
                 }
