@@ -434,7 +434,14 @@ public final class SyncManager implements AutoCloseable {
             List<io.cojson.core.node.ContentPiece.SessionPiece> version = null;
             for (PeerState p : ctx.openPeers()) {
                 KnownState theirs = p.knownState(id);
-                if (p.role() == PeerRole.SERVER && theirs != null) p.setKnownState(theirs.withSession(session, serverLength));
+                if (p.role() == PeerRole.SERVER && theirs != null) {
+                    p.setKnownState(theirs.withSession(session, serverLength));
+                    // The server counts what we pushed of the stale version as ours: told nothing, it
+                    // never sends us what it holds of the session beyond its version (a second process
+                    // writing the session: the model's fork source). A correction resets its view.
+                    KnownState ours = ctx.knownState(id);
+                    if (ours != null) p.send(SyncMessage.Known.correction(ours));
+                }
                 if (p.role() == PeerRole.CLIENT && commonPrefix >= 0 && theirs != null && theirs.count(session) > commonPrefix) {
                     if (version == null) {
                         version = ctx.node.locked(() -> {

@@ -1,6 +1,5 @@
 package io.cojson.sync;
 
-import io.cojson.sync.DeterministicRecoveryModelProperties.World;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import net.jqwik.api.Arbitraries;
@@ -14,7 +13,7 @@ import net.jqwik.api.state.ActionChainArbitrary;
  * {@link ModelSubscriptions}); the server's garbage collector unloads the value, so that the next
  * use reads it back from storage (RL-05, RL-07); the server restarts on a storage that opens
  * slowly, every storage call of the new process waiting on the virtual clock until it opened
- * (RL-01, RL-03). What each did is counted on the {@link World}, from what actually happened.
+ * (RL-01, RL-03). What each did is counted on the {@link ModelWorld}, from what actually happened.
  */
 final class ModelActions {
     private ModelActions() {}
@@ -23,17 +22,17 @@ final class ModelActions {
     static final boolean LISTENERS = Boolean.parseBoolean(System.getProperty("cojson.simModel.listeners", "true"));
     static final boolean UNLOADS = Boolean.parseBoolean(System.getProperty("cojson.simModel.unloads", "true"));
 
-    static ActionChainArbitrary<World> withActions(ActionChainArbitrary<World> chain) {
+    static ActionChainArbitrary<ModelWorld> withActions(ActionChainArbitrary<ModelWorld> chain) {
         Arbitrary<Integer> device = Arbitraries.integers().between(0, 1);
         if (LISTENERS) {
-            Action.Independent<World> subscribe = () -> device.map(d -> DeterministicRecoveryModelProperties.step(
+            Action.Independent<ModelWorld> subscribe = () -> device.map(d -> DeterministicRecoveryModelProperties.step(
                     "subscribe or unsubscribe " + d, w -> toggleSubscription(w, d)));
             chain = chain.withAction(2, subscribe);
         }
         if (UNLOADS) {
-            Action.Independent<World> unload = () -> Arbitraries.just(DeterministicRecoveryModelProperties.step(
+            Action.Independent<ModelWorld> unload = () -> Arbitraries.just(DeterministicRecoveryModelProperties.step(
                     "the server unloads the value", ModelActions::unload));
-            Action.Independent<World> slowRestart = () -> Arbitraries.of(50L, 500L, 5_000L).map(ms -> DeterministicRecoveryModelProperties
+            Action.Independent<ModelWorld> slowRestart = () -> Arbitraries.of(50L, 500L, 5_000L).map(ms -> DeterministicRecoveryModelProperties
                     .step("crash the server, its storage opens after " + ms + " ms", w -> slowRestart(w, ms)));
             chain = chain.withAction(2, unload).withAction(1, slowRestart);
         }
@@ -41,14 +40,14 @@ final class ModelActions {
     }
 
     /** A device subscribes to the value, or (when it is subscribed) unsubscribes. */
-    static void toggleSubscription(World w, int device) {
+    static void toggleSubscription(ModelWorld w, int device) {
         var d = w.devices.get(device);
         if (d.listener.subscribed()) d.listener.unsubscribe();
         else d.listener.subscribe(d.node);
     }
 
     /** The server's collector unloads the value (it refuses unless storage committed all of it). */
-    static void unload(World w) {
+    static void unload(ModelWorld w) {
         if (w.serverDeath != null || w.server.node().get(w.id) == null) return;
         w.server.unload(w.id);
         w.settle();
@@ -60,7 +59,7 @@ final class ModelActions {
     }
 
     /** After every action: a value unloaded and in memory again was read back from storage. */
-    static void noteReload(World w) {
+    static void noteReload(ModelWorld w) {
         if (w.unloaded && w.server.node().get(w.id) != null) {
             w.unloaded = false;
             w.reloads++;
@@ -68,9 +67,9 @@ final class ModelActions {
     }
 
     /** The server dies; the next one's storage answers nothing before {@code millis} of virtual time passed. */
-    static void slowRestart(World w, long millis) {
+    static void slowRestart(ModelWorld w, long millis) {
         w.storageOpensAfter = millis;
-        w.crashServer();
+        ModelCrashes.crashServer(w);
     }
 
     /**

@@ -29,6 +29,10 @@ final class ModelSummary {
     /** Deletions that reached a device by sync or recovery, and its transactions they discarded (each found reported). */
     static final AtomicLong DELETIONS_LEARNED = new AtomicLong();
     static final AtomicLong DISCARDED = new AtomicLong();
+    /** {@link ModelForkSource}: storage clones in the same session, the clones' edits, recovery rounds on a cloned session. */
+    static final AtomicLong CLONES = new AtomicLong();
+    static final AtomicLong CLONE_EDITS = new AtomicLong();
+    static final AtomicLong CLONE_FORKS = new AtomicLong();
 
     private ModelSummary() {}
 
@@ -40,7 +44,7 @@ final class ModelSummary {
     }
 
     /** Adds what a passed schedule of the deterministic model did with the actions of {@link ModelActions}. */
-    static void added(DeterministicRecoveryModelProperties.World w) {
+    static void added(ModelWorld w) {
         for (var d : w.devices) {
             SUBSCRIBES.addAndGet(d.listener.subscribes);
             UNSUBSCRIBES.addAndGet(d.listener.unsubscribes);
@@ -51,6 +55,9 @@ final class ModelSummary {
         UNLOADS.addAndGet(w.unloads);
         RELOADS.addAndGet(w.reloads);
         SLOW_OPENS.addAndGet(w.slowOpens);
+        CLONES.addAndGet(w.clones);
+        CLONE_EDITS.addAndGet(w.cloneEdits);
+        CLONE_FORKS.addAndGet(w.cloneForks);
     }
 
     /** In a CI-sized run, each switched-on action of {@link ModelActions}, and a discard by a deletion, must have really happened. */
@@ -63,6 +70,10 @@ final class ModelSummary {
         if (DeterministicRecoveryModelProperties.DELETES && (DELETIONS_LEARNED.get() == 0 || DISCARDED.get() == 0)) {
             throw new AssertionError("no deletion reached a device with edits of its own to discard (deletions learned " + DELETIONS_LEARNED
                     + ", discarded " + DISCARDED + ")");
+        }
+        if (ModelForkSource.CLONES && (CLONES.get() == 0 || CLONE_FORKS.get() == 0)) {
+            throw new AssertionError("no schedule cloned a device's storage into a second process of its session, or none forked it (clones "
+                    + CLONES + ", clone edits " + CLONE_EDITS + ", recovery rounds on a cloned session " + CLONE_FORKS + ")");
         }
         if (ModelActions.UNLOADS && (UNLOADS.get() == 0 || RELOADS.get() == 0 || SLOW_OPENS.get() == 0)) {
             throw new AssertionError("no schedule unloaded the value on the server, read it back or opened storage slowly" + counts);
@@ -77,14 +88,14 @@ final class ModelSummary {
                 + ",\"failures\":" + FAILURES.get() + ",\"seed\":" + seed + ",\"simSeed\":" + DeterministicRecoveryModelProperties.SEED
                 + ",\"deletedSchedules\":" + DELETED.get() + ",\"imports\":" + IMPORTS.get() + ",\"subscribes\":" + SUBSCRIBES.get() + ",\"unsubscribes\":" + UNSUBSCRIBES.get()
                 + ",\"listenerEvents\":" + LISTENER_EVENTS.get() + ",\"unloads\":" + UNLOADS.get() + ",\"reloadsFromStorage\":" + RELOADS.get()
-                + ",\"slowStorageOpens\":" + SLOW_OPENS.get() + ",\"deletionsLearned\":" + DELETIONS_LEARNED.get() + ",\"discardedReported\":" + DISCARDED.get() + ",\"crashesAtFaultPoints\":" + crashesAtPoints() + "}\n", StandardCharsets.UTF_8);
+                + ",\"slowStorageOpens\":" + SLOW_OPENS.get() + ",\"deletionsLearned\":" + DELETIONS_LEARNED.get() + ",\"discardedReported\":" + DISCARDED.get() + ",\"storageClones\":" + CLONES.get() + ",\"cloneEdits\":" + CLONE_EDITS.get() + ",\"cloneForks\":" + CLONE_FORKS.get() + ",\"crashesAtFaultPoints\":" + crashesAtPoints() + "}\n", StandardCharsets.UTF_8);
     }
 
     /** The deterministic model's crashes per fault point (a subset of {@code crashes}), as a JSON object. */
     private static String crashesAtPoints() {
         StringBuilder b = new StringBuilder("{");
-        synchronized (DeterministicRecoveryModelProperties.CRASHED_AT) {
-            DeterministicRecoveryModelProperties.CRASHED_AT.forEach((p, n) -> b.append(b.length() > 1 ? "," : "").append('"').append(p)
+        synchronized (ModelCrashes.CRASHED_AT) {
+            ModelCrashes.CRASHED_AT.forEach((p, n) -> b.append(b.length() > 1 ? "," : "").append('"').append(p)
                     .append("\":").append(n));
         }
         return b.append('}').toString();

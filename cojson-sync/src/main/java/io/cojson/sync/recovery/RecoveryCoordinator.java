@@ -9,15 +9,14 @@ import io.cojson.core.node.ContentPiece.SessionPiece;
 import io.cojson.core.node.LocalNode;
 import io.cojson.core.node.Subscription;
 import io.cojson.core.session.AddResult;
-import io.cojson.core.session.SessionLog;
 import io.cojson.core.session.Transaction;
 import io.cojson.storage.CoValueStorage;
-import io.cojson.storage.RecoveryJournalEntry;
 import io.cojson.storage.ReplaceResult;
-import io.cojson.storage.SessionReplacement;
 import io.cojson.sync.PeerState;
 import io.cojson.sync.SyncManager;
 import io.cojson.sync.SyncMessage;
+import io.cojson.sync.recovery.RecoveryPlans.Plan;
+import io.cojson.sync.recovery.RecoveryPlans.PlanFailure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -111,10 +110,10 @@ public final class RecoveryCoordinator implements AutoCloseable {
         }
     }
 
-    private record Key(RawCoID id, SessionID session) {}
+    record Key(RawCoID id, SessionID session) {}
 
     /** One pending or running recovery; {@link #version} is the newest report's. */
-    private static final class Job {
+    static final class Job {
         final Key key;
         ServerVersion version;
         SyncMessage.SignatureMismatch report;
@@ -147,6 +146,7 @@ public final class RecoveryCoordinator implements AutoCloseable {
     private final ClientTriggers clientTriggers;
     private final DiscardedEdits discarded;
     private final ConflictRecords conflicts;
+    private final RecoveryPlans plans;
     /** Pending and running jobs, in arrival order; guarded by itself. */
     private final Map<Key, Job> jobs = new LinkedHashMap<>();
     private final Map<Key, RecoveryStatus> statuses = new ConcurrentHashMap<>();
@@ -171,6 +171,7 @@ public final class RecoveryCoordinator implements AutoCloseable {
         this.storage = storage;
         this.options = options;
         this.conflicts = storage == null ? ConflictRecords.inMemory() : ConflictRecords.of(storage);
+        this.plans = new RecoveryPlans(node, registry, storage);
         this.ownWorker = options.worker() == null;
         this.worker = !ownWorker ? options.worker() : Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "cojson-recovery");
@@ -418,7 +419,7 @@ public final class RecoveryCoordinator implements AutoCloseable {
         publish(job, RecoveryState.PLANNING, null, -1, 0, 0, null);
         Plan plan;
         try {
-            plan = node.locked(() -> plan(job, version));
+            plan = node.locked(() -> plans.plan(job, version));
         } catch (PlanFailure e) {
             failed.incrementAndGet();
             failedBecause("plan");
@@ -427,55 +428,6 @@ public final class RecoveryCoordinator implements AutoCloseable {
         }
         if (plan.comparison().outcome() != ForkConfirmation.Outcome.FORK) return noFork(job, plan, version);
         return recover(job, plan, version);
-    }
-
-    private static final class PlanFailure extends RuntimeException {
-        PlanFailure(String message) {
-            super(message, null, false, false);
-        }
-    }
-
-    /** What one recovery writes, fixed under the node's lock. */
-    private record Plan(ForkConfirmation.Comparison comparison, int localLength, String localLastSignature,
-            SessionPiece conflict, boolean deleted) {}
-
-    private Plan plan(Job job, ServerVersion version) {
-        Key key = job.key;
-        CoValueCore core = node.get(key.id());
-        if (core == null) throw new PlanFailure("CoValue is not loaded");
-        SessionLog local = core.sessions().get(key.session());
-        List<Transaction> localTxs = local == null ? List.of() : local.transactions();
-        ForkConfirmation.Comparison c = ForkConfirmation.compare(localTxs, version.transactions());
-        String localSig = local == null || local.size() == 0 ? null : local.lastSignature().value();
-        if (c.outcome() != ForkConfirmation.Outcome.FORK) return new Plan(c, localTxs.size(), localSig, null, core.isDeleted());
-        SessionPiece conflict = null;
-        if (!core.isDeleted()) { // deletion wins: no S! (§5.3)
-            try {
-                conflict = ConflictSessionBuilder.build(node, core, key.session(), c.commonPrefix(),
-                        List.copyOf(localTxs.subList(c.commonPrefix(), localTxs.size())), target(job));
-            } catch (ConflictSessionBuilder.UndecodableTail e) {
-                throw new PlanFailure("divergent tail cannot be decoded: " + e.getMessage());
-            }
-        }
-        return new Plan(c, localTxs.size(), localSig, conflict, core.isDeleted());
-    }
-
-    /**
-     * S! for a session S. For S! itself (a conflict session should never fork, but two
-     * installations sharing a storage copy can make it, §5.8): a brand-new random session of the
-     * same author, recorded as this installation's before anything is written to it; the tail is
-     * re-signed there, never into a conflict session of a conflict session.
-     */
-    private SessionID target(Job job) {
-        SessionID s = job.key.session();
-        if (!s.isConflictSession()) return s.conflictSession();
-        if (job.target == null) {
-            SessionID fresh = node.crypto().newRandomSessionID(s.baseSession().author());
-            registry.record(fresh);
-            LOG.warn("conflict session {} of {} forked: its divergent tail is re-signed into the new session {}", s, job.key.id(), fresh);
-            job.target = fresh;
-        }
-        return job.target;
     }
 
     /** §4.3 step 3: no fork. A longer server version is applied as ordinary content; either way sync resumes at the server's length. */
@@ -504,9 +456,9 @@ public final class RecoveryCoordinator implements AutoCloseable {
         publish(job, RecoveryState.COMMITTING, c.outcome(), c.commonPrefix(), 0, 0, null);
         try {
             if (storage != null) {
-                round = roundFor(key, plan, version);
+                round = plans.roundFor(key, plan, version);
                 fault(BEFORE_UNIT);
-                ReplaceResult r = commit(job, plan, version, round);
+                ReplaceResult r = join(plans.commit(job, plan, version, round));
                 fault(AFTER_UNIT_COMMIT);
                 stored = r.stored();
                 epoch = r.epoch();
@@ -527,10 +479,10 @@ public final class RecoveryCoordinator implements AutoCloseable {
         // Under the lock: the tail may have grown since the plan (§5.2). Then one more unit with
         // the longer tail (its S! prefix is byte-identical, so the unit skips it) before the swap.
         Plan finalPlan = node.locked(() -> {
-            Plan now = plan(job, version);
+            Plan now = plans.plan(job, version);
             if (now.comparison().outcome() != ForkConfirmation.Outcome.FORK) return null;
             if (now.localLength() != plan.localLength() && storage != null) {
-                ReplaceResult r = commit(job, now, version, finalRound);
+                ReplaceResult r = join(plans.commit(job, now, version, finalRound));
                 storedBox[0] = r.stored();
                 epochBox[0] = r.epoch();
             }
@@ -540,10 +492,10 @@ public final class RecoveryCoordinator implements AutoCloseable {
             if (storage != null && epochBox[0] >= 0) storage.advanceChainEpoch(key.id(), key.session(), epochBox[0]);
             return now;
         });
-        if (finalPlan == null) return noFork(job, node.locked(() -> plan(job, version)), version);
+        if (finalPlan == null) return noFork(job, node.locked(() -> plans.plan(job, version)), version);
         fault(AFTER_SWAP);
         try { // the recovery stands without its record; the next start rebuilds it from the journal
-            conflicts.add(ConflictRecords.committed(key.id(), key.session(), target(job), round, job.trigger, job.peer, job.detectedAt,
+            conflicts.add(ConflictRecords.committed(key.id(), key.session(), plans.target(job), round, job.trigger, job.peer, job.detectedAt,
                     c.commonPrefix(), version.length(), finalPlan.localLength() - c.commonPrefix(), finalPlan.conflict(), finalPlan.deleted()));
         } catch (RuntimeException e) {
             LOG.warn("conflict record of {} session {} round {} not written: {}", key.id(), key.session(), round, e.toString());
@@ -554,38 +506,11 @@ public final class RecoveryCoordinator implements AutoCloseable {
         publish(job, RecoveryState.PROPAGATING, c.outcome(), c.commonPrefix(), written, round, null);
         LOG.info("recovered {} session {}: round {}, P={}, local {}, server {}, {} divergent transactions into {}{}", key.id(),
                 key.session(), round, c.commonPrefix(), finalPlan.localLength(), version.length(), written,
-                target(job), finalPlan.deleted() ? " (deleted: discarded)" : "");
+                plans.target(job), finalPlan.deleted() ? " (deleted: discarded)" : "");
         join(sync.sessionRecovered(key.id(), key.session(), version.length(), storedBox[0], c.commonPrefix()));
         fault(AFTER_PROPAGATE);
         publish(job, RecoveryState.DONE, c.outcome(), c.commonPrefix(), written, round, null);
         return false;
-    }
-
-    private ReplaceResult commit(Job job, Plan plan, ServerVersion version, int round) {
-        Key key = job.key;
-        ForkConfirmation.Comparison c = plan.comparison();
-        SessionPiece conflict = plan.conflict();
-        int conflictFrom = conflict == null ? 0 : conflict.after();
-        int conflictTo = conflict == null ? 0 : conflict.after() + conflict.transactions().size();
-        RecoveryJournalEntry entry = new RecoveryJournalEntry(key.id(), key.session(), round, c.commonPrefix(), version.length(),
-                version.lastSignature(), c.commonPrefix(), plan.localLength(), plan.localLastSignature(), conflictFrom, conflictTo,
-                job.trigger, System.currentTimeMillis(), RecoveryJournalEntry.COMMITTED, target(job));
-        SessionReplacement unit = new SessionReplacement(key.id(), key.session(), version.pieces(), conflict, entry);
-        return join(storage.replaceSession(unit));
-    }
-
-    /** The journal round: a re-run of a round already journaled (same local tail) keeps its number (§5.7). */
-    private int roundFor(Key key, Plan plan, ServerVersion version) {
-        int max = 0;
-        for (RecoveryJournalEntry e : storage.journal(key.id())) {
-            if (!e.session().equals(key.session())) continue;
-            if (Objects.equals(e.localTailLastSignature(), plan.localLastSignature())
-                    && Objects.equals(e.serverLastSignature(), version.lastSignature())) {
-                return e.round();
-            }
-            max = Math.max(max, e.round());
-        }
-        return max + 1;
     }
 
     private void failedBecause(String reason) {
