@@ -232,7 +232,13 @@ public final class SyncManager implements AutoCloseable {
             CompletableFuture<?> chain = CompletableFuture.completedFuture(null);
             for (io.cojson.core.node.ContentPiece piece : copy) {
                 chain = chain.thenCompose(x -> ctx.loads.fromStorage(piece.id())) // runs on the sync executor
-                        .thenRunAsync(() -> results.add(ctx.node.importContent(piece)), ctx.exec);
+                        .thenRunAsync(() -> {
+                            RawCoID id = piece.id();
+                            boolean live = ctx.node.locked(() -> ctx.node.get(id) != null && !ctx.node.get(id).isDeleted());
+                            results.add(ctx.node.importContent(piece));
+                            // a deletion learned from a bundle reports discarded edits as one that arrived by sync (§5.3)
+                            if (live && ctx.node.locked(() -> ctx.node.require(id).isDeleted())) ctx.deletionLearned(id);
+                        }, ctx.exec);
             }
             chain.whenComplete((x, e) -> {
                 if (e != null) r.completeExceptionally(e);

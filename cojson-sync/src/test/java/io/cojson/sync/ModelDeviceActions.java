@@ -88,10 +88,8 @@ final class ModelDeviceActions {
         for (RawCoID v : List.of(w.group, w.id)) {
             if (from.locked(() -> from.get(v) != null)) pieces.addAll(from.exportContent(v));
         }
-        d.discards.importing = true; // a deletion in a bundle is not one that arrived by sync
-        var done = d.sync.importContent(pieces);
+        var done = d.sync.importContent(pieces); // a deletion in the bundle reports discarded edits too
         w.settle();
-        d.discards.importing = false;
         if (done.isCompletedExceptionally()) {
             throw new AssertionError("the import failed\n" + w.describe(), done.handle((x, e) -> e).join());
         }

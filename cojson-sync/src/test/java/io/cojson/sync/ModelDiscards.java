@@ -33,9 +33,8 @@ final class ModelDiscards {
     private final Map<SessionID, Integer> held = new HashMap<>();
     private final Map<SessionID, Integer> acked = new HashMap<>();
     private boolean learned;
-    /** Whether the deletion, when it comes, is this device's own or an import's (then nothing is expected). */
+    /** Whether the deletion, when it comes, is this device's own (then nothing is expected). */
     boolean selfDeleted;
-    boolean importing;
     /** "session#index" of the transactions that must be reported, and of those reported (over all incarnations). */
     final TreeSet<String> expected = new TreeSet<>();
     final TreeSet<String> reported = new TreeSet<>();
@@ -86,7 +85,7 @@ final class ModelDiscards {
             return;
         }
         learned = true;
-        if (selfDeleted || importing) return;
+        if (selfDeleted) return;
         learnedCount++;
         held.forEach((s, n) -> {
             for (int i = acked.getOrDefault(s, 0); i < n; i++) expected.add(s.value() + "#" + i);

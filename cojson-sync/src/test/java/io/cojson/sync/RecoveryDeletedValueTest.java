@@ -127,4 +127,30 @@ class RecoveryDeletedValueTest {
             assertTrue(again.discardedDeleted().get(0).contains(r.id()));
         }
     }
+
+    /** §5.3 for a deletion that arrives in an imported bundle (RL-04) instead of by sync. */
+    @Test
+    void aDeletionLearnedFromAnImportedBundleReportsTheDiscardedEdits() throws Exception {
+        set(f.alice, f.map, "title", "Task");
+        LocalNode restarted = f.restart(); // her other process: the same history so far, no server
+        f.alice.deleteCoValue(f.map);
+
+        MapDbStorage disk = MapDbStorage.open(dir.resolve("alice"));
+        net.own(disk::close);
+        SyncManager offline = SyncManager.create(restarted, SyncOptions.defaults()); // no server: nothing acknowledged
+        net.own(offline::close);
+        RecoveryCoordinator rc = RecoveryCoordinator.install(offline, disk);
+        net.own(rc::close);
+        set(restarted, f.map, "priority", "high");
+        set(restarted, f.map, "archived", "false");
+        List<Transaction> mine = txs(restarted, f.map, s);
+
+        get(offline.importContent(f.alice.exportContent(f.map)).orTimeout(20, TimeUnit.SECONDS));
+        assertTrue(restarted.locked(() -> restarted.require(f.map).isDeleted()), "the bundle deleted it");
+        await("one DISCARDED_DELETED record", () -> rc.discardedEdits().records(f.map).size() == 1);
+        DiscardedDeletedRecord r = rc.discardedEdits().records(f.map).get(0);
+        assertEquals(s, r.session());
+        assertEquals(mine.subList(r.from(), mine.size()), r.transactions());
+        assertTrue(r.transactions().containsAll(mine.subList(1, 3)), "the two edits no server had confirmed");
+    }
 }
