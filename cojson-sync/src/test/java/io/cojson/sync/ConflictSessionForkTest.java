@@ -134,4 +134,41 @@ class ConflictSessionForkTest {
             return m instanceof SyncMessage.Content content && content.impliedKnownState().count(fresh) == 1;
         });
     }
+
+    @Test
+    @DisplayName("§5.8 a longer S! from the server that does not verify against ours (no SignatureMismatch message: T2) is recovered the same way, not left stuck")
+    void aLongerForkedConflictSessionSentByTheServerIsRecoveredToo() throws Exception {
+        set(f.alice, f.map, "title", "Task");
+        writeInConflictSession(f.alice, "kept", "shared");
+        LocalNode restarted = f.restart();
+        writeInConflictSession(f.alice, "theirs", "server");
+        writeInConflictSession(f.alice, "more", "server"); // the server's S! is longer: 3
+        writeInConflictSession(restarted, "mine", "local"); // ours: 2, forked at index 1
+
+        disk = MapDbStorage.open(dir);
+        try (NodePersistence p = NodePersistence.attach(restarted, disk)) {
+            get(p.persistedAll());
+        }
+        disk.recordOwnSession(s);
+        syncStorage = CoValueSyncStorage.of(disk);
+        sync = SyncManager.create(restarted, SyncOptions.defaults().withStorage(syncStorage));
+        rc = RecoveryCoordinator.install(sync, SessionRegistry.of(disk), disk, RecoveryCoordinator.Options.defaults());
+        RawPeer server = RawPeer.attach(sync, "server", PeerRole.SERVER);
+        // what the server sends a peer it believes holds our 2 transactions of S!: the third, which does not verify here
+        io.cojson.core.knownstate.KnownState ours = SyncTestKit.known(restarted, f.map);
+        for (SyncMessage.Content m : ForkedSession.contentSince(f.alice, f.map, ours)) server.send(m);
+        // the verification fetch: a load that leaves S! out; the server answers with all of its S!
+        await("the client fetches the server's S!", () -> server.next() instanceof SyncMessage.Load l
+                && l.knownState().id().equals(f.map) && l.knownState().count(c) == 0);
+        for (SyncMessage.Content m : ForkedSession.contentSince(f.alice, f.map, null)) server.send(m);
+
+        await("recovery of S! DONE", () -> rc.status(f.map, c).state() == RecoveryState.DONE);
+        assertEquals(log(f.alice, c), log(restarted, c), "S! is the server's version");
+        String json = SyncTestKit.mapJson(restarted, f.map);
+        for (String field : List.of("\"kept\":\"shared\"", "\"theirs\":\"server\"", "\"more\":\"server\"", "\"mine\":\"local\"")) {
+            assertTrue(json.contains(field), field + " in " + json);
+        }
+        assertEquals(c, rc.conflicts().all().get(0).session());
+        assertFalse(rc.conflicts().all().get(0).conflictSession().isConflictSession(), "re-signed into a new active session");
+    }
 }

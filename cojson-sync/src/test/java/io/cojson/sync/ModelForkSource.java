@@ -23,14 +23,16 @@ final class ModelForkSource {
     private ModelForkSource() {}
 
     /**
-     * Whether the schedules may draw the action: off by default, {@code -Dcojson.simModel.clones=true}
-     * turns it on. With it on, seed 20261207 passes 394 schedules and fails the 395th: both
-     * processes recovered a fork of the session into its conflict session S! with one transaction
-     * each, a fork of S! of equal length that length-based sync never shows (recovery.md §2 case C
-     * on S!; see the note of issue 11). What it found before is fixed (SyncManager.sessionRecovered,
-     * ModelScenariosTest.aRecoveredCloneReceivesTheOtherProcesssLaterTransactionsOfTheSession).
+     * Whether the schedules may draw the action: on by default ({@code -Dcojson.simModel.clones=false}
+     * turns it off). What it found is fixed: a server that never sent a recovered clone the rest of
+     * its session (SyncManager.sessionRecovered,
+     * ModelScenariosTest.aRecoveredCloneReceivesTheOtherProcesssLaterTransactionsOfTheSession); both
+     * processes recovering into S! at equal length, which length-based sync never shows (seed
+     * 20261207, schedule 395: S! is now checked against the server before it goes out,
+     * ClientTriggers CONFLICT_CHECK); a longer S! from the server that does not verify left stuck
+     * (ConflictSessionForkTest.aLongerForkedConflictSessionSentByTheServerIsRecoveredToo).
      */
-    static final boolean CLONES = Boolean.parseBoolean(System.getProperty("cojson.simModel.clones", "false"));
+    static final boolean CLONES = Boolean.parseBoolean(System.getProperty("cojson.simModel.clones", "true"));
     /** The clone's index in {@link ModelWorld#devices}. */
     static final int CLONE = 2;
 

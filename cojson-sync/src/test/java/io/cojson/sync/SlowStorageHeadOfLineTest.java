@@ -102,7 +102,9 @@ class SlowStorageHeadOfLineTest {
         assertTrue(syncB.load(small).get(30, TimeUnit.SECONDS).isPresent(), "the small value loads while the big one's read is stuck");
         SyncTestKit.set(b, small, "fromB", JsonValue.of(1));
         syncB.waitForSync(small, "server").get(30, TimeUnit.SECONDS);
-        assertFalse(bigLoad.isDone(), "the big value was still being read all along");
+        assertFalse(bigLoad.isDone(), () -> "the big value was still being read all along, but the load ended: "
+                + bigLoad.handle((v, e) -> e != null ? "failed: " + e : v.isEmpty() ? "unavailable"
+                        : "with " + SyncTestKit.known(a, big)).join() + "; pauses reached: " + Faults.pausesReached(CHUNK));
         await("the server holds B's write", () -> restarted.sync != null && SyncTestKit.known(restarted.node, small) != null
                 && SyncTestKit.known(restarted.node, small).count(b.sessionID()) == 1);
 

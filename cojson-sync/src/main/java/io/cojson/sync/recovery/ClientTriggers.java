@@ -41,6 +41,7 @@ final class ClientTriggers implements RecoveryHooks {
     static final String LOCAL_VERIFICATION = "local-verification";
     static final String ACK_SHORTFALL = "ack-shortfall";
     static final String STARTUP_CHECK = "startup-check";
+    static final String CONFLICT_CHECK = "conflict-session-check";
     /** How long an acknowledgement may stay short before T3 fires (pipelined pushes catch up sooner). */
     static final Duration SHORTFALL_GRACE = Duration.ofMillis(1500);
     static final Duration FETCH_QUIET = Duration.ofMillis(500);
@@ -126,7 +127,9 @@ final class ClientTriggers implements RecoveryHooks {
 
     @Override
     public boolean ownSessionRejected(PeerState server, RawCoID id, SessionID session, int serverLength) {
-        if (!ForkConfirmation.recoverable(session, registry.ownSessions())) return false;
+        // an own S! too (§5.8): two processes of one session (a storage copy) that both recovered into it
+        Set<SessionID> own = registry.ownSessions();
+        if (!ForkConfirmation.recoverable(session, own) && !ForkConfirmation.ownConflictSession(session, own)) return false;
         Key key = new Key(id, session);
         if (held.putIfAbsent(key, LOCAL_VERIFICATION) != null) return true; // a fetch or recovery of it is under way
         verified.remove(key);
@@ -279,6 +282,15 @@ final class ClientTriggers implements RecoveryHooks {
                 if (held.containsKey(key) || submitted.contains(key)) {
                     release(key);
                     if (s.state() != RecoveryState.FAILED) checked(key);
+                    if (s.state() == RecoveryState.DONE && s.preserved() > 0 && !s.session().isConflictSession()) {
+                        // §5.8: another process of this session (a copy of this storage) may have written
+                        // S! too, as long as this one: sync compares lengths and would never notice, so S!
+                        // is checked against the server's version before it goes out (found by the model's
+                        // fork source)
+                        Key conflict = new Key(s.id(), s.session().conflictSession());
+                        verified.remove(conflict);
+                        held.putIfAbsent(conflict, CONFLICT_CHECK);
+                    }
                     sync.push(s.id()); // what was held back from the servers goes out now
                     pushOwnedBy(s.id());
                 }
