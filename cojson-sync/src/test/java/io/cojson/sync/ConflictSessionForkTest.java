@@ -76,6 +76,19 @@ class ConflictSessionForkTest {
         });
     }
 
+    /** The second installation on its own disk (S its own session), syncing, with recovery; the server a raw peer. */
+    private RawPeer installed(LocalNode restarted) {
+        disk = MapDbStorage.open(dir);
+        try (NodePersistence p = NodePersistence.attach(restarted, disk)) {
+            get(p.persistedAll());
+        }
+        disk.recordOwnSession(s);
+        syncStorage = CoValueSyncStorage.of(disk);
+        sync = SyncManager.create(restarted, SyncOptions.defaults().withStorage(syncStorage));
+        rc = RecoveryCoordinator.install(sync, SessionRegistry.of(disk), disk, RecoveryCoordinator.Options.defaults());
+        return RawPeer.attach(sync, "server", PeerRole.SERVER);
+    }
+
     @Test
     @DisplayName("§5.8 a SignatureMismatch on S!: the divergent S! tail goes into a new random session of ours (registered, journaled, recorded), S! becomes the server's, every edit stays")
     void aForkedConflictSessionIsResignedIntoANewSession() throws Exception {
@@ -85,15 +98,7 @@ class ConflictSessionForkTest {
         writeInConflictSession(f.alice, "theirs", "server"); // what the server holds of S!
         writeInConflictSession(restarted, "mine", "local"); // S! forks at index 1
 
-        disk = MapDbStorage.open(dir);
-        try (NodePersistence p = NodePersistence.attach(restarted, disk)) {
-            get(p.persistedAll());
-        }
-        disk.recordOwnSession(s);
-        syncStorage = CoValueSyncStorage.of(disk);
-        sync = SyncManager.create(restarted, SyncOptions.defaults().withStorage(syncStorage));
-        rc = RecoveryCoordinator.install(sync, SessionRegistry.of(disk), disk, RecoveryCoordinator.Options.defaults());
-        RawPeer server = RawPeer.attach(sync, "server", PeerRole.SERVER);
+        RawPeer server = installed(restarted);
         List<SessionPiece> version = f.alice.locked(() -> MismatchReports.wholeSession(f.alice.require(f.map).sessions().get(c)));
         server.send(SyncMessage.SignatureMismatch.of(f.map, c, version, "test"));
 
@@ -145,15 +150,7 @@ class ConflictSessionForkTest {
         writeInConflictSession(f.alice, "more", "server"); // the server's S! is longer: 3
         writeInConflictSession(restarted, "mine", "local"); // ours: 2, forked at index 1
 
-        disk = MapDbStorage.open(dir);
-        try (NodePersistence p = NodePersistence.attach(restarted, disk)) {
-            get(p.persistedAll());
-        }
-        disk.recordOwnSession(s);
-        syncStorage = CoValueSyncStorage.of(disk);
-        sync = SyncManager.create(restarted, SyncOptions.defaults().withStorage(syncStorage));
-        rc = RecoveryCoordinator.install(sync, SessionRegistry.of(disk), disk, RecoveryCoordinator.Options.defaults());
-        RawPeer server = RawPeer.attach(sync, "server", PeerRole.SERVER);
+        RawPeer server = installed(restarted);
         // what the server sends a peer it believes holds our 2 transactions of S!: the third, which does not verify here
         io.cojson.core.knownstate.KnownState ours = SyncTestKit.known(restarted, f.map);
         for (SyncMessage.Content m : ForkedSession.contentSince(f.alice, f.map, ours)) server.send(m);
