@@ -182,14 +182,22 @@ class LoadRequestsTest {
      * A server streams the map in two pieces, announcing the whole with {@code expectContentUntil}:
      * a load completes only with the last piece, and the server counts as holding all it announced.
      */
-    @Test
-    void aStreamedValueIsLoadedOnlyOnceTheLastPieceArrived() {
+    /** The map in two pieces, as a server streams it: the first announces both transactions (§8.2), then the second. */
+    private List<SyncMessage.Content> twoPieceStream() {
         set(alice, map, "a", JsonValue.of(1));
         SyncMessage.Content first = contentOf(alice, map).get(0);
         set(alice, map, "b", JsonValue.of(2));
         SyncMessage.Content second = contentSince(alice, map, first.impliedKnownState()).get(0);
+        return List.of(new SyncMessage.Content(map, first.header(), first.priority(), first.sessions(), Map.of(alice.sessionID(), 2)),
+                second);
+    }
+
+    @Test
+    void aStreamedValueIsLoadedOnlyOnceTheLastPieceArrived() {
+        List<SyncMessage.Content> stream = twoPieceStream();
+        SyncMessage.Content streamed = stream.get(0);
+        SyncMessage.Content second = stream.get(1);
         SessionID s = alice.sessionID();
-        SyncMessage.Content streamed = new SyncMessage.Content(map, first.header(), first.priority(), first.sessions(), Map.of(s, 2));
 
         SyncManager bob = manager(Accounts.create(CRYPTO, "Bob"), SyncOptions.defaults());
         RawPeer server = RawPeer.attach(bob, "s", PeerRole.SERVER);
@@ -217,21 +225,18 @@ class LoadRequestsTest {
     /** A load made while a server pushes a stream (no load of it pending) also waits for the stream's end. */
     @Test
     void aLoadDuringAPushedStreamWaitsForItsEnd() {
-        set(alice, map, "a", JsonValue.of(1));
-        SyncMessage.Content first = contentOf(alice, map).get(0);
-        set(alice, map, "b", JsonValue.of(2));
-        SyncMessage.Content second = contentSince(alice, map, first.impliedKnownState()).get(0);
+        List<SyncMessage.Content> stream = twoPieceStream();
         SessionID s = alice.sessionID();
         SyncManager bob = manager(Accounts.create(CRYPTO, "Bob"), SyncOptions.defaults());
         RawPeer server = RawPeer.attach(bob, "s", PeerRole.SERVER);
         for (RawCoID id : List.of(alice.accountID(), group)) for (SyncMessage.Content m : contentOf(alice, id)) server.send(m);
-        server.send(new SyncMessage.Content(map, first.header(), first.priority(), first.sessions(), Map.of(s, 2)));
+        server.send(stream.get(0));
         barrier(server, absent());
         CompletableFuture<Optional<CoValueCore>> load = bob.load(map);
         barrier(server, absent());
         java.util.concurrent.ForkJoinPool.commonPool().awaitQuiescence(5, TimeUnit.SECONDS); // load() completes there
         assertFalse(load.isDone(), "the value is there, but still streaming");
-        server.send(second);
+        server.send(stream.get(1));
         assertEquals(2, within5s(load).orElseThrow().knownState().count(s));
     }
 
