@@ -1,7 +1,8 @@
 /**
  * cojson's core: encodings, crypto, stable JSON, IDs, session logs, CoValues, groups, accounts and
  * the local node, without I/O. Apps use the typed values ({@code io.cojson.core.values}) and the
- * value types they name; everything else is exported only to cojson's own storage and sync modules.
+ * value types they name; everything else is exported only to cojson's own storage and sync modules
+ * (and, for the benchmarks and the protocol-level client, to its tools module).
  */
 module io.cojson.core {
     requires org.bouncycastle.provider;
@@ -20,11 +21,11 @@ module io.cojson.core {
     exports io.cojson.core.knownstate;
 
     exports io.cojson.core.crypto.internal to io.cojson.storage, io.cojson.sync;
-    exports io.cojson.core.content to io.cojson.storage, io.cojson.sync;
-    exports io.cojson.core.covalue to io.cojson.storage, io.cojson.sync;
-    exports io.cojson.core.groups to io.cojson.storage, io.cojson.sync;
+    exports io.cojson.core.content to io.cojson.storage, io.cojson.sync, io.cojson.tools;
+    exports io.cojson.core.covalue to io.cojson.storage, io.cojson.sync, io.cojson.tools;
+    exports io.cojson.core.groups to io.cojson.storage, io.cojson.sync, io.cojson.tools;
     exports io.cojson.core.internal to io.cojson.storage, io.cojson.sync;
     exports io.cojson.core.json.internal to io.cojson.storage, io.cojson.sync;
-    exports io.cojson.core.node to io.cojson.storage, io.cojson.sync;
-    exports io.cojson.core.session to io.cojson.storage, io.cojson.sync;
+    exports io.cojson.core.node to io.cojson.storage, io.cojson.sync, io.cojson.tools;
+    exports io.cojson.core.session to io.cojson.storage, io.cojson.sync, io.cojson.tools;
 }

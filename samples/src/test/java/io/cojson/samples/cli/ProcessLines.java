@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * bounded and a read that timed out leaves no reader behind to swallow a later line. (The same
  * class as cojson-sync's interop tests use; test classes are not shared between modules.)
  */
-final class ProcessLines {
+public final class ProcessLines {
     private static final String END = new String("<end of output>"); // compared by identity
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private final String name;
@@ -34,17 +34,17 @@ final class ProcessLines {
         t.start();
     }
 
-    static ProcessLines of(Process p, String name) {
+    public static ProcessLines of(Process p, String name) {
         return new ProcessLines(p, name);
     }
 
     /** {@link #next(Duration)} with 90 s: enough for a JVM or node process to start on a busy machine. */
-    String next() throws InterruptedException {
+    public String next() throws InterruptedException {
         return next(Duration.ofSeconds(90));
     }
 
     /** The next line, or null once the output has ended; fails if none comes within {@code timeout}. */
-    String next(Duration timeout) throws InterruptedException {
+    public String next(Duration timeout) throws InterruptedException {
         String l = lines.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
         if (l == null) throw new AssertionError(name + ": no output line within " + timeout.toSeconds() + " s");
         if (l == END) {

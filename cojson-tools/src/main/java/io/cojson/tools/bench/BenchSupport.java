@@ -1,0 +1,147 @@
+package io.cojson.tools.bench;
+
+import io.cojson.core.crypto.Crypto;
+import io.cojson.core.ids.RawCoID;
+import io.cojson.core.json.Json;
+import io.cojson.core.json.JsonValue;
+import io.cojson.core.json.JsonWriter;
+import io.cojson.core.node.ContentMessages;
+import io.cojson.core.node.ContentPiece;
+import io.cojson.core.session.SessionLog;
+import io.cojson.core.values.CojsonNode;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What the workloads share: nodes, export, verified import, checks. */
+public final class BenchSupport {
+    /** One crypto for the process (libsodium if it loads, else Bouncy Castle; see cojson.crypto). */
+    public static final Crypto CRYPTO = Crypto.create();
+
+    /** Keys per map in W1/W2/W3/W5: operation i sets {@code "k" + (i % KEYS)}. */
+    public static final int KEYS = 100;
+
+    private BenchSupport() {}
+
+    public static String key(int i) {
+        return "k" + (i % KEYS);
+    }
+
+    /** A node with a newly created account and its profile, as withNewlyCreatedAccount makes it. */
+    public static CojsonNode newAccountNode(String name) {
+        CojsonNode node = CojsonNode.createAccount(CRYPTO, name);
+        finishSignatures(); // setup: no signing of setup writes may run into a timed region
+        return node;
+    }
+
+    /**
+     * Waits until every local transaction written so far is signed. Local writes sign on a
+     * background thread (SessionLog); every timed region that writes ends with this, so that it
+     * includes every signature, and setup ends with it, so that no setup signing overlaps timing.
+     */
+    public static void finishSignatures() {
+        SessionLog.awaitBackgroundSignatures();
+    }
+
+    /** The number of transactions in all of a CoValue's sessions. */
+    public static int transactionCount(CojsonNode node, RawCoID id) {
+        int n = 0;
+        for (SessionLog log : node.localNode().require(id).sessions().values()) n += log.size();
+        return n;
+    }
+
+    /** An exported state: the JSON array text of content messages, and how many there are. */
+    public record Export(String text, int messages) {}
+
+    /**
+     * {@code newContentSince(empty)} of exactly the given CoValues, in order, as one JSON array text
+     * of content messages (the spec lists what to export, so dependencies are not added).
+     */
+    public static Export export(CojsonNode node, List<RawCoID> ids) {
+        List<JsonValue> messages = new ArrayList<>();
+        for (RawCoID id : ids) {
+            for (ContentPiece p : node.localNode().exportContent(id)) messages.add(p.toContentMessage());
+        }
+        return new Export(JsonWriter.stringify(new JsonValue.Arr(messages)), messages.size());
+    }
+
+    /**
+     * Parses the exported state (the timed "parse" step): one streaming pass from the JSON text
+     * straight into content pieces and their transactions (no JSON tree per transaction).
+     */
+    public static List<ContentPiece> parseContent(String text) {
+        return ContentMessages.parseArray(text);
+    }
+
+    /** Parses a JSON array text. */
+    public static JsonValue.Arr parseArray(String text) {
+        JsonValue v = Json.parse(text);
+        if (!(v instanceof JsonValue.Arr a)) throw new IllegalStateException("expected a JSON array");
+        return a;
+    }
+
+    /**
+     * Hands every content message to the node in order, as incoming content: the node checks the
+     * header's hash, the hash chain and signatures and the writer's permissions, and stores the
+     * transactions. Any rejected piece fails the benchmark (ContentRejectedException).
+     */
+    public static void importAll(CojsonNode node, List<ContentPiece> pieces) {
+        node.importContent(pieces);
+    }
+
+    /** Sum of the map's values; the view must hold exactly {@code expectedKeys} numeric keys. */
+    public static long mapValueSum(JsonValue.Obj obj, int expectedKeys) {
+        if (obj.fields().size() != expectedKeys) {
+            throw new IllegalStateException("expected " + expectedKeys + " keys, got " + obj.fields().size());
+        }
+        long sum = 0;
+        for (JsonValue v : obj.fields().values()) sum += number(v, "map value");
+        return sum;
+    }
+
+    /** The expected sum after sets i = 0..n-1 of {@code key(i) := i}: per key, the last i. */
+    public static long expectedMapSum(int n) {
+        long sum = 0;
+        for (int r = 0; r < KEYS && r < n; r++) sum += r + (long) KEYS * ((n - 1 - r) / KEYS);
+        return sum;
+    }
+
+    public static long number(JsonValue v, String what) {
+        if (!(v instanceof JsonValue.Num n) || !n.isSafeInteger()) throw new IllegalStateException(what + " is not an integer: " + v);
+        return n.longValue();
+    }
+
+    /** Total collections and milliseconds of all garbage collectors so far (to report a timed region's GC). */
+    public static long[] gcCountAndMillis() {
+        long count = 0;
+        long ms = 0;
+        for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            count += Math.max(0, gc.getCollectionCount());
+            ms += Math.max(0, gc.getCollectionTime());
+        }
+        return new long[] {count, ms};
+    }
+
+    /** {@code -Dbench.counters=true}: W3/W6 report classes loaded, MB allocated and thread CPU time of the cold run. */
+    public static final boolean COUNTERS = Boolean.getBoolean("bench.counters");
+
+    /**
+     * Classes loaded so far, bytes the calling thread allocated so far and its CPU time (ns): a
+     * timed region's difference says how much class loading and allocation it paid (both cost a
+     * cold JVM dearly), and its CPU time is less disturbed by other processes than wall time.
+     */
+    public static long[] classesAndAllocated() {
+        // off by default: the JMX beans it needs cost a few MB of peak RSS, which the benchmark reports
+        if (!COUNTERS) return new long[] {-1, -1, -1};
+        long classes = java.lang.management.ManagementFactory.getClassLoadingMXBean().getTotalLoadedClassCount();
+        long bytes = -1;
+        if (java.lang.management.ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean t) {
+            bytes = t.getThreadAllocatedBytes(Thread.currentThread().getId());
+        }
+        long cpu = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+        return new long[] {classes, bytes, cpu};
+    }
+
+    public static void require(boolean cond, String message) {
+        if (!cond) throw new IllegalStateException("check failed: " + message);
+    }
+}

@@ -1,8 +1,0 @@
-package io.cojson.samples.cli;
-
-/** A failed client command: its message is the answer's {@code error}. */
-final class CommandError extends RuntimeException {
-    CommandError(String message) {
-        super(message);
-    }
-}
