@@ -28,4 +28,5 @@ module io.cojson.core {
     exports io.cojson.core.json.internal to io.cojson.storage, io.cojson.sync;
     exports io.cojson.core.node to io.cojson.storage, io.cojson.sync, io.cojson.tools;
     exports io.cojson.core.session to io.cojson.storage, io.cojson.sync, io.cojson.tools;
+    exports io.cojson.core.values.internal to io.cojson.storage, io.cojson.sync, io.cojson.tools;
 }

@@ -1,7 +1,10 @@
 /**
- * MapDB-backed storage for cojson: the sync ({@code MapDbStorage}) and queued ({@code
- * AsyncMapDbStorage}) storage APIs, their options, reports and typed errors. The units, journal and
- * MapDB plumbing ({@code io.cojson.storage.internal}) are exported only to cojson's sync module.
+ * MapDB-backed storage for cojson. Apps see its typed errors, options, reports and the fatal-error
+ * hook ({@code io.cojson.storage}); the client and server own the storage itself. The sync ({@code
+ * MapDbStorage}) and queued ({@code AsyncMapDbStorage}) storage APIs and the node's persistence
+ * ({@code io.cojson.storage.engine}) trade in the core's internal content pieces, so they are
+ * exported only to cojson's sync and tools modules, as are the units, journal and MapDB plumbing
+ * ({@code io.cojson.storage.internal}, sync only).
  */
 module io.cojson.storage {
     requires transitive io.cojson.core;
@@ -14,5 +17,6 @@ module io.cojson.storage {
     requires com.google.common;
 
     exports io.cojson.storage;
+    exports io.cojson.storage.engine to io.cojson.sync, io.cojson.tools;
     exports io.cojson.storage.internal to io.cojson.sync;
 }

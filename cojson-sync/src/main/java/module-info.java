@@ -21,10 +21,10 @@ module io.cojson.sync {
 
     exports io.cojson.client;
     exports io.cojson.server;
-    exports io.cojson.sync;
     exports io.cojson.sync.transport;
 
     // the benchmarks and the protocol-level scripted client (cojson-tools; not an API)
     exports io.cojson.client.peer to io.cojson.tools;
+    exports io.cojson.sync to io.cojson.tools; // SyncManager trades in the core's internal types
     exports io.cojson.sync.recovery to io.cojson.tools;
 }

@@ -9,6 +9,7 @@ import io.cojson.core.session.SessionLog;
 import io.cojson.core.values.CoMap;
 import io.cojson.core.values.CojsonNode;
 import io.cojson.core.values.Group;
+import io.cojson.core.values.internal.TypedNodes;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,7 +29,7 @@ final class IngestState {
         map = m.id();
         List<JsonValue> messages = new ArrayList<>();
         for (RawCoID id : List.of(writer.accountID(), group.id(), map)) {
-            for (ContentPiece p : writer.localNode().exportContent(id)) messages.add(p.toContentMessage());
+            for (ContentPiece p : TypedNodes.localNode(writer).exportContent(id)) messages.add(p.toContentMessage());
         }
         text = JsonWriter.stringify(new JsonValue.Arr(messages));
     }

@@ -3,6 +3,7 @@ package io.cojson.storage;
 import io.cojson.core.ids.RawCoID;
 import io.cojson.core.ids.SessionID;
 import io.cojson.core.knownstate.KnownState;
+import io.cojson.storage.engine.CoValueStorage;
 
 /**
  * The committed outcome of a recovery unit.

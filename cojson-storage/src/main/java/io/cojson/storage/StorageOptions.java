@@ -1,5 +1,6 @@
 package io.cojson.storage;
 
+import io.cojson.storage.engine.CoValueStorage;
 import java.time.Duration;
 
 /**

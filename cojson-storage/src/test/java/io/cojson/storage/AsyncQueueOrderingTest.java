@@ -12,6 +12,8 @@ import io.cojson.core.knownstate.KnownState;
 import io.cojson.core.node.ContentPiece;
 import io.cojson.core.node.LocalNode;
 import io.cojson.core.session.SessionLog;
+import io.cojson.storage.engine.AsyncMapDbStorage;
+import io.cojson.storage.engine.CoValueStorage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -13,6 +13,7 @@ import io.cojson.core.json.JsonValue;
 import io.cojson.core.node.ContentPiece;
 import io.cojson.core.session.SessionLog;
 import io.cojson.core.session.Transaction;
+import io.cojson.storage.engine.AsyncMapDbStorage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -13,6 +13,8 @@ import io.cojson.core.ids.SessionID;
 import io.cojson.core.node.ContentPiece;
 import io.cojson.core.node.LocalNode;
 import io.cojson.core.session.AddResult;
+import io.cojson.storage.engine.AsyncMapDbStorage;
+import io.cojson.storage.engine.NodePersistence;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;

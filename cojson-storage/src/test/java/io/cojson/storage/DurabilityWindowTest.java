@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cojson.storage.engine.AsyncMapDbStorage;
+import io.cojson.storage.engine.MapDbStorage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

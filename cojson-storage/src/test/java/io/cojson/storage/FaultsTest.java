@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.cojson.core.ids.RawCoID;
 import io.cojson.core.node.ContentPiece;
 import io.cojson.core.node.LocalNode;
+import io.cojson.storage.engine.AsyncMapDbStorage;
+import io.cojson.storage.engine.MapDbStorage;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletionException;

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.cojson.core.ids.RawCoID;
 import io.cojson.core.knownstate.KnownState;
 import io.cojson.core.node.LocalNode;
+import io.cojson.storage.engine.AsyncMapDbStorage;
+import io.cojson.storage.engine.MapDbStorage;
 import io.cojson.storage.internal.NodeContent;
 import java.nio.file.Path;
 import java.util.List;

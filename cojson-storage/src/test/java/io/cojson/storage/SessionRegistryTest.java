@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cojson.core.crypto.Crypto;
 import io.cojson.core.ids.SessionID;
+import io.cojson.storage.engine.AsyncMapDbStorage;
+import io.cojson.storage.engine.MapDbStorage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

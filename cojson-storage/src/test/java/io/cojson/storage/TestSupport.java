@@ -17,6 +17,7 @@ import io.cojson.core.json.JsonWriter;
 import io.cojson.core.node.ContentPiece;
 import io.cojson.core.node.LocalNode;
 import io.cojson.core.session.AddResult;
+import io.cojson.storage.engine.CoValueStorage;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -3,7 +3,7 @@ package io.cojson.server;
 import io.cojson.core.crypto.Crypto;
 import io.cojson.core.ids.RawCoID;
 import io.cojson.core.node.LocalNode;
-import io.cojson.storage.AsyncMapDbStorage;
+import io.cojson.storage.engine.AsyncMapDbStorage;
 import io.cojson.sync.PeerRole;
 import io.cojson.sync.SyncManager;
 import io.cojson.sync.SyncOptions;

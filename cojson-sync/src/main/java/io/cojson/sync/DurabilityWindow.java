@@ -64,7 +64,7 @@ final class DurabilityWindow {
     }
 
     /** For a node whose writes reach {@code storage} another way (NodePersistence); starts its marker. */
-    static DurabilityWindow external(io.cojson.storage.CoValueStorage storage, LocalNode node) {
+    static DurabilityWindow external(io.cojson.storage.engine.CoValueStorage storage, LocalNode node) {
         storage.trackDurabilityWindow();
         return new DurabilityWindow(new Marker() {
             @Override

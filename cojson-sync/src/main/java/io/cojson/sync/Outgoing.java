@@ -52,7 +52,7 @@ final class Outgoing {
     /** Null when nothing unstored can go out to peers or storage cannot track it (recovery.md §13). */
     private DurabilityWindow window;
     /** With {@link #trackWindowOf}: the storage NodePersistence writes, asked what it committed. */
-    private io.cojson.storage.CoValueStorage windowStorage;
+    private io.cojson.storage.engine.CoValueStorage windowStorage;
     private boolean windowRecheckScheduled;
     /** With persist-before-send through NodePersistence: values with content held back until storage commits it. */
     private final Set<RawCoID> heldForStorage = new HashSet<>();
@@ -356,7 +356,7 @@ final class Outgoing {
      * NodePersistence rather than this manager: what storage committed is read from it, and the
      * open window is re-checked every 100 ms until storage caught up. Sync executor.
      */
-    void trackWindowOf(io.cojson.storage.CoValueStorage storage) {
+    void trackWindowOf(io.cojson.storage.engine.CoValueStorage storage) {
         if (window != null || (ctx.options.persistBeforeSend() && ctx.options.storage() != null)) return;
         window = DurabilityWindow.external(storage, ctx.node);
         windowStorage = storage;

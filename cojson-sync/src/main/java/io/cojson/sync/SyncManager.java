@@ -510,7 +510,7 @@ public final class SyncManager implements AutoCloseable {
      * named is at risk. Call before adding peers. Storage given in {@link SyncOptions#withStorage}
      * is tracked without this call.
      */
-    public void trackDurabilityWindow(io.cojson.storage.CoValueStorage storage) {
+    public void trackDurabilityWindow(io.cojson.storage.engine.CoValueStorage storage) {
         Objects.requireNonNull(storage, "storage");
         ctx.exec.execute(() -> ctx.out.trackWindowOf(storage));
     }

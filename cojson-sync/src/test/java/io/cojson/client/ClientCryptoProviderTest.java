@@ -8,6 +8,7 @@ import io.cojson.core.crypto.Blake3Hasher;
 import io.cojson.core.crypto.CryptoProvider;
 import io.cojson.core.crypto.CryptoProviders;
 import io.cojson.core.values.CoMap;
+import io.cojson.core.values.internal.TypedNodes;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +21,7 @@ class ClientCryptoProviderTest {
             client.createAccount("Android");
             assertTrue(provider.publicKeys.get() > 0, "the account's keys were derived through the given provider");
             CoMap note = client.node().createGroup().createMap().set("text", "made with the given provider");
-            assertSame(provider, client.node().localNode().crypto().provider());
+            assertSame(provider, TypedNodes.localNode(client.node()).crypto().provider());
             assertEquals("made with the given provider", note.getString("text"));
         }
     }

@@ -14,6 +14,7 @@ import io.cojson.core.crypto.Crypto;
 import io.cojson.core.ids.RawCoID;
 import io.cojson.core.values.Account;
 import io.cojson.core.values.CoMap;
+import io.cojson.core.values.internal.TypedNodes;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
@@ -32,7 +33,7 @@ class CojsonClientTest {
         io.cojson.core.ids.SessionID firstSession;
         try (CojsonClient client = CojsonClient.builder().dataDirectory(tmp.resolve("app")).build()) {
             CreatedAccount created = client.createAccount("Alice");
-            firstSession = client.node().localNode().sessionID();
+            firstSession = TypedNodes.localNode(client.node()).sessionID();
             saved = created.credentials().serialize();
             CoMap note = client.node().createGroup().createMap().set("text", "written offline");
             client.account().setRoot(note);
@@ -50,11 +51,11 @@ class CojsonClientTest {
             assertEquals("written offline", loaded.getString("text"));
             loaded.set("text", "edited again");
             // after a clean close the next start continues the session instead of adding one to every value
-            assertEquals(firstSession, again.node().localNode().sessionID());
+            assertEquals(firstSession, TypedNodes.localNode(again.node()).sessionID());
         }
         try (CojsonClient third = CojsonClient.builder().dataDirectory(tmp.resolve("app")).build()) {
             assertEquals("edited again", third.login(saved).root().getString("text"));
-            assertEquals(firstSession, third.node().localNode().sessionID());
+            assertEquals(firstSession, TypedNodes.localNode(third.node()).sessionID());
         }
     }
 

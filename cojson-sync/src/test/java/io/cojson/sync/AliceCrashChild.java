@@ -8,7 +8,7 @@ import io.cojson.core.node.Accounts;
 import io.cojson.core.node.GroupOperations;
 import io.cojson.core.node.LocalNode;
 import io.cojson.storage.Faults;
-import io.cojson.storage.MapDbStorage;
+import io.cojson.storage.engine.MapDbStorage;
 import io.cojson.sync.storage.CoValueSyncStorage;
 import io.cojson.sync.transport.FaultPoints;
 import io.cojson.sync.transport.WebSocketClientChannel;
@@ -35,7 +35,7 @@ public final class AliceCrashChild {
         Crypto crypto = Crypto.create();
         LocalNode alice = Accounts.create(crypto, secret, "Alice");
         MapDbStorage disk = MapDbStorage.open(dir);
-        try (io.cojson.storage.NodePersistence p = io.cojson.storage.NodePersistence.attach(alice, disk)) {
+        try (io.cojson.storage.engine.NodePersistence p = io.cojson.storage.engine.NodePersistence.attach(alice, disk)) {
             p.persistedAll().get(30, TimeUnit.SECONDS); // the account, created before sync (and its storage) started
         }
         CoValueSyncStorage storage = CoValueSyncStorage.of(disk);

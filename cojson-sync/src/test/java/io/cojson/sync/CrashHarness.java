@@ -10,7 +10,7 @@ import io.cojson.core.ids.AgentSecret;
 import io.cojson.core.ids.RawCoID;
 import io.cojson.core.ids.SessionID;
 import io.cojson.core.node.LocalNode;
-import io.cojson.storage.AsyncMapDbStorage;
+import io.cojson.storage.engine.AsyncMapDbStorage;
 import io.cojson.sync.storage.CoValueSyncStorage;
 import io.cojson.sync.transport.SyncWebSocketServer;
 import java.io.BufferedReader;

@@ -3,7 +3,7 @@ package io.cojson.sync;
 import static io.cojson.sync.SyncTestKit.CRYPTO;
 
 import io.cojson.core.node.LocalNode;
-import io.cojson.storage.AsyncMapDbStorage;
+import io.cojson.storage.engine.AsyncMapDbStorage;
 import io.cojson.sync.storage.CoValueSyncStorage;
 import io.cojson.sync.transport.SyncWebSocketServer;
 import io.cojson.sync.transport.WebSocketClientChannel;

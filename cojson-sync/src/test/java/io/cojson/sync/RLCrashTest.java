@@ -10,7 +10,7 @@ import io.cojson.core.ids.RawCoID;
 import io.cojson.core.ids.SessionID;
 import io.cojson.core.json.JsonValue;
 import io.cojson.core.node.LocalNode;
-import io.cojson.storage.MapDbStorage;
+import io.cojson.storage.engine.MapDbStorage;
 import io.cojson.sync.recovery.RecoveryCoordinator;
 import io.cojson.sync.recovery.SessionGuard;
 import io.cojson.sync.recovery.SessionRegistry;

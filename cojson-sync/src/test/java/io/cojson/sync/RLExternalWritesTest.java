@@ -16,7 +16,7 @@ import io.cojson.core.node.ContentPiece;
 import io.cojson.core.node.LocalNode;
 import io.cojson.core.session.AddResult;
 import io.cojson.storage.Faults;
-import io.cojson.storage.MapDbStorage;
+import io.cojson.storage.engine.MapDbStorage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

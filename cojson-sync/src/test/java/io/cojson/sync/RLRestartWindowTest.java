@@ -14,7 +14,7 @@ import io.cojson.core.node.Accounts;
 import io.cojson.core.node.LocalNode;
 import io.cojson.storage.Faults;
 import io.cojson.storage.IntegrityReport;
-import io.cojson.storage.MapDbStorage;
+import io.cojson.storage.engine.MapDbStorage;
 import io.cojson.sync.transport.Backoff;
 import io.cojson.sync.transport.ReconnectingClient;
 import java.net.URI;

@@ -16,7 +16,7 @@ import io.cojson.core.knownstate.KnownState;
 import io.cojson.core.node.Accounts;
 import io.cojson.core.node.LocalNode;
 import io.cojson.storage.Faults;
-import io.cojson.storage.MapDbStorage;
+import io.cojson.storage.engine.MapDbStorage;
 import io.cojson.sync.transport.MessageChannel;
 import io.cojson.sync.transport.WebSocketClientChannel;
 import java.nio.file.Files;

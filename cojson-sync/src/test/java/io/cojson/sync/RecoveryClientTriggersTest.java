@@ -10,8 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cojson.core.ids.SessionID;
 import io.cojson.core.node.LocalNode;
-import io.cojson.storage.MapDbStorage;
-import io.cojson.storage.NodePersistence;
+import io.cojson.storage.engine.MapDbStorage;
+import io.cojson.storage.engine.NodePersistence;
 import io.cojson.sync.recovery.ConflictRecord;
 import io.cojson.sync.recovery.ForkConfirmation;
 import io.cojson.sync.recovery.RecoveryCoordinator;

@@ -16,7 +16,7 @@ import io.cojson.core.json.JsonValue;
 import io.cojson.core.json.JsonWriter;
 import io.cojson.core.node.LocalNode;
 import io.cojson.core.session.Transaction;
-import io.cojson.storage.MapDbStorage;
+import io.cojson.storage.engine.MapDbStorage;
 import io.cojson.sync.recovery.RecoveryCoordinator;
 import io.cojson.sync.recovery.RecoveryState;
 import io.cojson.sync.transport.SyncWebSocketServer;

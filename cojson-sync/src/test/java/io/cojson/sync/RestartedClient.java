@@ -1,7 +1,7 @@
 package io.cojson.sync;
 
 import io.cojson.core.node.LocalNode;
-import io.cojson.storage.MapDbStorage;
+import io.cojson.storage.engine.MapDbStorage;
 import io.cojson.sync.recovery.RecoveryCoordinator;
 import io.cojson.sync.storage.CoValueSyncStorage;
 import java.util.function.Consumer;

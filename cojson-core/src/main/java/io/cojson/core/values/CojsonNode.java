@@ -13,6 +13,7 @@ import io.cojson.core.node.GroupOperations;
 import io.cojson.core.node.LocalNode;
 import io.cojson.core.session.AddResult;
 import io.cojson.core.session.VerificationFailure;
+import io.cojson.core.values.internal.TypedNodes;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -29,6 +30,20 @@ import java.util.List;
  * }</pre>
  */
 public final class CojsonNode {
+    static {
+        TypedNodes.install(new TypedNodes.Access() {
+            @Override
+            public CojsonNode wrap(LocalNode node) {
+                return new CojsonNode(node);
+            }
+
+            @Override
+            public LocalNode unwrap(CojsonNode node) {
+                return node.node;
+            }
+        });
+    }
+
     private final LocalNode node;
 
     private CojsonNode(LocalNode node) {
@@ -44,13 +59,7 @@ public final class CojsonNode {
         return new CojsonNode(Accounts.create(crypto, name));
     }
 
-    /** The typed API over an existing node (e.g. one logged in with {@link LocalNode#forAccount}). */
-    public static CojsonNode of(LocalNode node) {
-        return new CojsonNode(node);
-    }
-
-    /** The underlying node, for sync and lower-level use. */
-    public LocalNode localNode() {
+    LocalNode localNode() {
         return node;
     }
 
@@ -139,14 +148,14 @@ public final class CojsonNode {
      * order: the accounts that wrote it, its owning group and that group's parents (recursively),
      * and accounts' profiles; then the value itself.
      */
-    public List<ContentPiece> exportContent(RawCoID id) {
-        return node.locked(() -> {
+    public ContentBundle exportContent(RawCoID id) {
+        return new ContentBundle(node.locked(() -> {
             LinkedHashSet<RawCoID> order = new LinkedHashSet<>();
             collect(id, new LinkedHashSet<>(), order);
             List<ContentPiece> out = new ArrayList<>();
             for (RawCoID v : order) out.addAll(node.exportContent(v));
             return out;
-        });
+        }));
     }
 
     /**
@@ -154,13 +163,13 @@ public final class CojsonNode {
      * are kept; if any session piece is refused, a {@link ContentRejectedException} lists them after
      * the rest was imported. Importing what is already known changes nothing.
      */
-    public void importContent(List<ContentPiece> pieces) {
-        throwIfRejected(node.importContent(pieces)); // in order; signatures checked ahead on a second core
+    public void importContent(ContentBundle bundle) {
+        throwIfRejected(node.importContent(bundle.pieces())); // in order; signatures checked ahead on a second core
     }
 
     /**
-     * As {@link #importContent(List)} for a JSON array text of content messages (e.g. an exported
-     * state): the signatures of the first pieces are checked on a second core while the rest of
+     * As {@link #importContent(ContentBundle)} for a JSON array text of content messages (e.g. an exported
+     * state, or a {@link ContentBundle#toJson()}): the signatures of the first pieces are checked on a second core while the rest of
      * the text is still being read. Malformed text throws what parsing it throws (e.g.
      * {@link io.cojson.core.json.InvalidJsonException}), and then nothing is imported.
      */

@@ -18,6 +18,7 @@ import io.cojson.core.values.CojsonNode;
 import io.cojson.core.values.Group;
 import io.cojson.core.json.JsonValue;
 import io.cojson.core.json.JsonWriter;
+import io.cojson.core.values.internal.TypedNodes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -44,12 +45,12 @@ class SignaturePrefetchTest {
         }
         SessionLog.awaitBackgroundSignatures();
         List<ContentPiece> out = new ArrayList<>();
-        for (RawCoID id : ids) out.addAll(writer.localNode().exportContent(id));
+        for (RawCoID id : ids) out.addAll(TypedNodes.localNode(writer).exportContent(id));
         return out;
     }
 
     private static LocalNode receiver() {
-        return CojsonNode.createAccount(CRYPTO, "reader").localNode();
+        return TypedNodes.localNode(CojsonNode.createAccount(CRYPTO, "reader"));
     }
 
     private static ContentPiece withSession(ContentPiece p, ContentPiece.SessionPiece s) {

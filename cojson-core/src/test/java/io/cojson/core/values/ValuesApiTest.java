@@ -24,6 +24,7 @@ import io.cojson.core.node.LocalNode;
 import io.cojson.core.node.PermissionDeniedException;
 import io.cojson.core.session.Transaction;
 import io.cojson.core.testing.Millis;
+import io.cojson.core.values.internal.TypedNodes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,7 +47,7 @@ class ValuesApiTest {
     private final CojsonNode bob = account("Bob");
 
     private static CojsonNode account(String name) {
-        return CojsonNode.of(Accounts.create(CRYPTO, CRYPTO.newRandomAgentSecret(), name, CLOCK::incrementAndGet));
+        return TypedNodes.of(Accounts.create(CRYPTO, CRYPTO.newRandomAgentSecret(), name, CLOCK::incrementAndGet));
     }
 
     /** Alice knows Bob's account, and Bob is a writer of a new group of Alice's. */
@@ -58,7 +59,7 @@ class ValuesApiTest {
     }
 
     private static TxEntry lastEntry(CoValue v) {
-        List<TxEntry> es = v.node().localNode().require(v.id()).entries();
+        List<TxEntry> es = TypedNodes.localNode(v.node()).require(v.id()).entries();
         return es.get(es.size() - 1);
     }
 
@@ -67,7 +68,7 @@ class ValuesApiTest {
     }
 
     private static JsonValue rebuilt(CojsonNode n, RawCoID id) {
-        LocalNode l = n.localNode();
+        LocalNode l = TypedNodes.localNode(n);
         CoValueCore core = l.require(id);
         switch (CoValueKind.of(core.header())) {
             case COLIST: {
@@ -203,7 +204,7 @@ class ValuesApiTest {
         assertTrue(f.finished());
         assertEquals(new BinaryInfo("application/octet-stream", "blob.bin", (long) data.length), f.info());
         assertArrayEquals(data, f.bytes());
-        assertEquals(1 + 16 + 1, alice.localNode().require(f.id()).entries().size(), "start, 16 chunks, end");
+        assertEquals(1 + 16 + 1, TypedNodes.localNode(alice).require(f.id()).entries().size(), "start, 16 chunks, end");
 
         bob.importContent(alice.exportContent(f.id()));
         BinaryCoStream received = bob.binaryStream(f.id());
@@ -308,11 +309,11 @@ class ValuesApiTest {
         CoMap cm = carol.map(m.id());
         assertEquals(JsonValue.of(1), cm.get("a"));
         assertEquals(Role.READER, carol.group(g.id()).myRole());
-        int before = carol.localNode().require(m.id()).entries().size();
+        int before = TypedNodes.localNode(carol).require(m.id()).entries().size();
         assertThrows(PermissionDeniedException.class, () -> cm.set("a", 2));
         assertThrows(PermissionDeniedException.class, () -> carol.group(g.id()).createMap());
         assertThrows(PermissionDeniedException.class, () -> carol.group(g.id()).addMember(carol.accountID(), Role.ADMIN));
-        assertEquals(before, carol.localNode().require(m.id()).entries().size(), "nothing signed");
+        assertEquals(before, TypedNodes.localNode(carol).require(m.id()).entries().size(), "nothing signed");
 
         bob.importContent(alice.exportContent(m.id()));
         bob.map(m.id()).set("b", 2);

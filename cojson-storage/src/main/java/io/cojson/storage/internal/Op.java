@@ -3,8 +3,8 @@ package io.cojson.storage.internal;
 import io.cojson.core.ids.RawCoID;
 import io.cojson.core.ids.SessionID;
 import io.cojson.core.node.ContentPiece;
-import io.cojson.storage.Correction;
-import io.cojson.storage.SessionReplacement;
+import io.cojson.storage.engine.Correction;
+import io.cojson.storage.engine.SessionReplacement;
 import java.util.Map;
 
 /** One storage operation, applied inside a storage transaction by {@link Units}. */

@@ -3,8 +3,9 @@ package io.cojson.client.internal;
 import io.cojson.core.ids.RawCoID;
 import io.cojson.core.node.LocalNode;
 import io.cojson.core.values.CojsonNode;
-import io.cojson.storage.CoValueStorage;
-import io.cojson.storage.NodePersistence;
+import io.cojson.core.values.internal.TypedNodes;
+import io.cojson.storage.engine.CoValueStorage;
+import io.cojson.storage.engine.NodePersistence;
 import io.cojson.sync.SyncManager;
 import io.cojson.sync.SyncOptions;
 import io.cojson.sync.recovery.ConflictRecords;
@@ -39,7 +40,7 @@ public final class ActiveAccount {
     private ActiveAccount(LocalNode node, NodePersistence persistence, CoValueStorage storage, SyncManager sync,
             RecoveryCoordinator recovery, List<ServerLink> links, ConnectionTracker tracker) {
         this.node = node;
-        this.typed = CojsonNode.of(node);
+        this.typed = TypedNodes.of(node);
         this.persistence = persistence;
         this.storage = storage;
         this.sync = sync;

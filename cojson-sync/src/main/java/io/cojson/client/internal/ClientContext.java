@@ -1,7 +1,7 @@
 package io.cojson.client.internal;
 
 import io.cojson.core.crypto.Crypto;
-import io.cojson.storage.CoValueStorage;
+import io.cojson.storage.engine.CoValueStorage;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;

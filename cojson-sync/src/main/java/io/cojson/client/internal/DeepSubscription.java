@@ -8,6 +8,7 @@ import io.cojson.core.values.CoList;
 import io.cojson.core.values.CoMap;
 import io.cojson.core.values.CoValue;
 import io.cojson.core.values.CojsonNode;
+import io.cojson.core.values.internal.TypedNodes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -41,7 +42,7 @@ public final class DeepSubscription implements Subscription {
     public DeepSubscription(CojsonNode typed, RawCoID root, int depth, Listeners listeners, Runnable listener,
             Function<RawCoID, CompletableFuture<?>> loader) {
         this.typed = typed;
-        this.node = typed.localNode();
+        this.node = TypedNodes.localNode(typed);
         this.root = root;
         this.depth = depth;
         this.loader = loader;

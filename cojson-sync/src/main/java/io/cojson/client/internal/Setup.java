@@ -1,9 +1,9 @@
 package io.cojson.client.internal;
 
 import io.cojson.client.InvalidServerUrlException;
-import io.cojson.storage.AsyncMapDbStorage;
-import io.cojson.storage.CoValueStorage;
-import io.cojson.storage.MapDbStorage;
+import io.cojson.storage.engine.AsyncMapDbStorage;
+import io.cojson.storage.engine.CoValueStorage;
+import io.cojson.storage.engine.MapDbStorage;
 import io.cojson.sync.transport.InvalidUrlException;
 import io.cojson.sync.transport.WebSocketClientChannel;
 import java.io.IOException;

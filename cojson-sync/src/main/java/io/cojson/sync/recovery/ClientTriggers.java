@@ -5,7 +5,7 @@ import io.cojson.core.ids.RawCoID;
 import io.cojson.core.ids.SessionID;
 import io.cojson.core.knownstate.KnownState;
 import io.cojson.core.node.LocalNode;
-import io.cojson.storage.CoValueStorage;
+import io.cojson.storage.engine.CoValueStorage;
 import io.cojson.sync.PeerState;
 import io.cojson.sync.RecoveryHooks;
 import io.cojson.sync.RecoverySwitches;

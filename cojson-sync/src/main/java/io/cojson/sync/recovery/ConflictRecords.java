@@ -3,7 +3,7 @@ package io.cojson.sync.recovery;
 import io.cojson.core.ids.RawCoID;
 import io.cojson.core.internal.Compat;
 import io.cojson.core.node.Subscription;
-import io.cojson.storage.CoValueStorage;
+import io.cojson.storage.engine.CoValueStorage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

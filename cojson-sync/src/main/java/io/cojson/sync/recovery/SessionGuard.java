@@ -3,7 +3,7 @@ package io.cojson.sync.recovery;
 import io.cojson.core.crypto.Crypto;
 import io.cojson.core.ids.RawCoID;
 import io.cojson.core.ids.SessionID;
-import io.cojson.storage.CoValueStorage;
+import io.cojson.storage.engine.CoValueStorage;
 import io.cojson.sync.RecoverySwitches;
 import java.util.Objects;
 import org.slf4j.Logger;

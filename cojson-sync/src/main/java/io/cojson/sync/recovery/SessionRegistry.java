@@ -1,7 +1,7 @@
 package io.cojson.sync.recovery;
 
 import io.cojson.core.ids.SessionID;
-import io.cojson.storage.CoValueStorage;
+import io.cojson.storage.engine.CoValueStorage;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Objects;

@@ -7,8 +7,10 @@ import io.cojson.core.json.JsonValue;
 import io.cojson.core.json.JsonWriter;
 import io.cojson.core.node.ContentMessages;
 import io.cojson.core.node.ContentPiece;
+import io.cojson.core.session.AddResult;
 import io.cojson.core.session.SessionLog;
 import io.cojson.core.values.CojsonNode;
+import io.cojson.core.values.internal.TypedNodes;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -45,7 +47,7 @@ public final class BenchSupport {
     /** The number of transactions in all of a CoValue's sessions. */
     public static int transactionCount(CojsonNode node, RawCoID id) {
         int n = 0;
-        for (SessionLog log : node.localNode().require(id).sessions().values()) n += log.size();
+        for (SessionLog log : TypedNodes.localNode(node).require(id).sessions().values()) n += log.size();
         return n;
     }
 
@@ -59,7 +61,7 @@ public final class BenchSupport {
     public static Export export(CojsonNode node, List<RawCoID> ids) {
         List<JsonValue> messages = new ArrayList<>();
         for (RawCoID id : ids) {
-            for (ContentPiece p : node.localNode().exportContent(id)) messages.add(p.toContentMessage());
+            for (ContentPiece p : TypedNodes.localNode(node).exportContent(id)) messages.add(p.toContentMessage());
         }
         return new Export(JsonWriter.stringify(new JsonValue.Arr(messages)), messages.size());
     }
@@ -68,7 +70,7 @@ public final class BenchSupport {
      * Parses the exported state (the timed "parse" step): one streaming pass from the JSON text
      * straight into content pieces and their transactions (no JSON tree per transaction).
      */
-    public static List<ContentPiece> parseContent(String text) {
+    static List<ContentPiece> parseContent(String text) {
         return ContentMessages.parseArray(text);
     }
 
@@ -82,10 +84,12 @@ public final class BenchSupport {
     /**
      * Hands every content message to the node in order, as incoming content: the node checks the
      * header's hash, the hash chain and signatures and the writer's permissions, and stores the
-     * transactions. Any rejected piece fails the benchmark (ContentRejectedException).
+     * transactions. Any rejected piece fails the benchmark.
      */
-    public static void importAll(CojsonNode node, List<ContentPiece> pieces) {
-        node.importContent(pieces);
+    static void importAll(CojsonNode node, List<ContentPiece> pieces) {
+        for (AddResult r : TypedNodes.localNode(node).importContent(pieces)) {
+            if (r instanceof AddResult.Rejected rejected) throw new IllegalStateException("rejected: " + rejected.failure());
+        }
     }
 
     /** Sum of the map's values; the view must hold exactly {@code expectedKeys} numeric keys. */

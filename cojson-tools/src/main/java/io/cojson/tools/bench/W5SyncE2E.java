@@ -8,6 +8,7 @@ import io.cojson.core.values.Subscription;
 import io.cojson.core.session.SessionLog;
 import io.cojson.core.values.CoMap;
 import io.cojson.core.values.CojsonNode;
+import io.cojson.core.values.internal.TypedNodes;
 import io.cojson.server.CojsonServer;
 import io.cojson.sync.PeerRole;
 import io.cojson.sync.SyncError;
@@ -215,7 +216,7 @@ public final class W5SyncE2E {
     }
 
     static SyncManager connect(CojsonNode node, String url, List<SyncError> errors) {
-        SyncManager sync = SyncManager.create(node.localNode());
+        SyncManager sync = SyncManager.create(TypedNodes.localNode(node));
         sync.onError(errors::add);
         sync.addPeer("server", PeerRole.SERVER, WebSocketClientChannel.connect(url));
         return sync;

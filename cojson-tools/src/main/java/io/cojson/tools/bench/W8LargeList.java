@@ -5,9 +5,10 @@ import io.cojson.core.json.JsonValue;
 import io.cojson.core.node.LocalNode;
 import io.cojson.core.values.CoList;
 import io.cojson.core.values.CojsonNode;
+import io.cojson.core.values.internal.TypedNodes;
 import io.cojson.storage.LoadReport;
-import io.cojson.storage.MapDbStorage;
-import io.cojson.storage.NodePersistence;
+import io.cojson.storage.engine.MapDbStorage;
+import io.cojson.storage.engine.NodePersistence;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -73,7 +74,7 @@ public final class W8LargeList {
     static Built build(Path db, int items, int perTx) {
         CojsonNode node = BenchSupport.newAccountNode("writer");
         try (MapDbStorage storage = MapDbStorage.open(db)) {
-            NodePersistence persistence = NodePersistence.attach(node.localNode(), storage);
+            NodePersistence persistence = NodePersistence.attach(TypedNodes.localNode(node), storage);
             CoList list;
             long t0;
             long t1;
@@ -115,7 +116,7 @@ public final class W8LargeList {
             LoadReport report = persistence.load(new RawCoID(args[2]));
             BenchSupport.require(report.clean(), "clean load: " + report);
             long t2 = System.nanoTime();
-            List<JsonValue> view = CojsonNode.of(node).list(new RawCoID(args[2])).items();
+            List<JsonValue> view = TypedNodes.of(node).list(new RawCoID(args[2])).items();
             long weighted = weightedSum(view);
             long t3 = System.nanoTime();
             SamplingProfiler.stop();

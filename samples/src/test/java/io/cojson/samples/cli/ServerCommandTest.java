@@ -1,5 +1,6 @@
 package io.cojson.samples.cli;
 
+import io.cojson.core.values.internal.TypedNodes;
 import io.cojson.server.CojsonServer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -91,16 +92,16 @@ class ServerCommandTest {
             assertTrue(output.contains("pid=" + first.pid()), "the message names the holder: " + output);
 
             io.cojson.core.crypto.Crypto crypto = io.cojson.core.crypto.Crypto.create();
-            CojsonNode alice = CojsonNode.of(io.cojson.core.node.Accounts.create(crypto, "Alice"));
+            CojsonNode alice = TypedNodes.of(io.cojson.core.node.Accounts.create(crypto, "Alice"));
             CoMap map = alice.createGroup().createMap();
             map.set("title", "still served");
-            try (SyncManager sync = SyncManager.create(alice.localNode())) {
+            try (SyncManager sync = SyncManager.create(TypedNodes.localNode(alice))) {
                 sync.addPeer("server", PeerRole.SERVER, WebSocketClientChannel.connect("ws://127.0.0.1:" + port));
                 sync.waitForSync(map.id(), "server").get(30, TimeUnit.SECONDS); // acknowledged after its commit
             }
             assertTrue(first.toHandle().destroy()); // SIGTERM
             assertTrue(first.waitFor(30, TimeUnit.SECONDS));
-            try (io.cojson.storage.MapDbStorage disk = io.cojson.storage.MapDbStorage.open(db)) {
+            try (io.cojson.storage.engine.MapDbStorage disk = io.cojson.storage.engine.MapDbStorage.open(db)) {
                 assertTrue(disk.verifyIntegrity().ok(), disk.verifyIntegrity().problems().toString());
                 assertTrue(disk.knownState(map.id()).header(), "what the first server acknowledged is there");
             }
@@ -125,12 +126,12 @@ class ServerCommandTest {
         Path db = tmp.resolve("restart");
         io.cojson.core.crypto.Crypto crypto = io.cojson.core.crypto.Crypto.create();
         io.cojson.core.ids.AgentSecret secret = crypto.newRandomAgentSecret();
-        CojsonNode alice = CojsonNode.of(io.cojson.core.node.Accounts.create(crypto, secret, "Alice"));
+        CojsonNode alice = TypedNodes.of(io.cojson.core.node.Accounts.create(crypto, secret, "Alice"));
         CoMap map = alice.createGroup().createMap();
         map.set("title", "kept");
         try (CojsonServer server = CojsonServer.builder().dataDirectory(db).start()) {
             assertTrue(server.persistent());
-            try (SyncManager sync = SyncManager.create(alice.localNode())) {
+            try (SyncManager sync = SyncManager.create(TypedNodes.localNode(alice))) {
                 sync.addPeer("server", PeerRole.SERVER, WebSocketClientChannel.connect(server.url()));
                 sync.waitForSync(map.id(), "server").get(30, TimeUnit.SECONDS);
             }
@@ -140,9 +141,9 @@ class ServerCommandTest {
             assertTrue(server.storedCoValues() >= 3, "account, group and map are stored: " + server.storedCoValues());
             assertTrue(!server.isLoaded(map.id()), "loaded on demand, not at start");
             // Alice in a fresh process: same account, new session, nothing local.
-            CojsonNode again = CojsonNode.of(io.cojson.core.node.LocalNode.forAccount(crypto, alice.accountID(), secret,
+            CojsonNode again = TypedNodes.of(io.cojson.core.node.LocalNode.forAccount(crypto, alice.accountID(), secret,
                     crypto.newRandomSessionID(alice.accountID().value())));
-            try (SyncManager sync = SyncManager.create(again.localNode())) {
+            try (SyncManager sync = SyncManager.create(TypedNodes.localNode(again))) {
                 sync.addPeer("server", PeerRole.SERVER, WebSocketClientChannel.connect(server.url()));
                 assertTrue(sync.load(map.id()).get(30, TimeUnit.SECONDS).isPresent());
                 assertEquals("kept", again.map(new RawCoID(map.id().value())).getString("title"));
@@ -179,7 +180,7 @@ class ServerCommandTest {
         Path db = tmp.resolve("kill");
         io.cojson.core.crypto.Crypto crypto = io.cojson.core.crypto.Crypto.create();
         io.cojson.core.ids.AgentSecret secret = crypto.newRandomAgentSecret();
-        CojsonNode alice = CojsonNode.of(io.cojson.core.node.Accounts.create(crypto, secret, "Alice"));
+        CojsonNode alice = TypedNodes.of(io.cojson.core.node.Accounts.create(crypto, secret, "Alice"));
         CoMap map = alice.createGroup().createMap();
         RawCoID mid = map.id();
         int inFlight = 300;
@@ -188,17 +189,17 @@ class ServerCommandTest {
         SessionID session;
         Process server = startServer(db);
         ExecutorService writer = Executors.newSingleThreadExecutor();
-        try (SyncManager sync = SyncManager.create(alice.localNode())) {
+        try (SyncManager sync = SyncManager.create(TypedNodes.localNode(alice))) {
             sync.addPeer("server", PeerRole.SERVER, WebSocketClientChannel.connect("ws://127.0.0.1:" + port(server)));
             for (int i = 0; i < 100; i++) map.set("acked" + i, i);
             sync.waitForSync(map.id(), "server").get(30, TimeUnit.SECONDS); // acknowledged by the server
-            session = onlySession(alice.localNode(), mid).getKey();
-            int waitedFor = onlySession(alice.localNode(), mid).getValue();
+            session = onlySession(TypedNodes.localNode(alice), mid).getKey();
+            int waitedFor = onlySession(TypedNodes.localNode(alice), mid).getValue();
             PeerState peer = sync.peer("server").orElseThrow();
             Future<?> writing = writer.submit(() -> {
                 for (int i = 0; i < inFlight; i++) {
                     map.set("inFlight" + i, i); // on the wire, stored, acknowledged or none of these when the server dies
-                    txAfter[i] = onlySession(alice.localNode(), mid).getValue();
+                    txAfter[i] = onlySession(TypedNodes.localNode(alice), mid).getValue();
                 }
             });
             // Kill while the writes stream in: once the server has acknowledged some of them.
@@ -221,14 +222,14 @@ class ServerCommandTest {
         Process again = startServer(db);
         try {
             int port = port(again);
-            CojsonNode fresh = CojsonNode.of(io.cojson.core.node.LocalNode.forAccount(crypto, alice.accountID(), secret,
+            CojsonNode fresh = TypedNodes.of(io.cojson.core.node.LocalNode.forAccount(crypto, alice.accountID(), secret,
                     crypto.newRandomSessionID(alice.accountID().value())));
-            try (SyncManager sync = SyncManager.create(fresh.localNode())) {
+            try (SyncManager sync = SyncManager.create(TypedNodes.localNode(fresh))) {
                 sync.addPeer("server", PeerRole.SERVER, WebSocketClientChannel.connect("ws://127.0.0.1:" + port));
                 assertTrue(sync.load(map.id()).get(30, TimeUnit.SECONDS).isPresent(), "the acknowledged map is stored");
                 CoMap loaded = fresh.map(mid);
                 for (int i = 0; i < 100; i++) assertEquals(JsonValue.of(i), loaded.get("acked" + i), "acked" + i);
-                int stored = onlySession(fresh.localNode(), mid).getValue();
+                int stored = onlySession(TypedNodes.localNode(fresh), mid).getValue();
                 String counts = "acknowledged " + acknowledged + ", stored " + stored + ", in-flight writes end at " + txAfter[inFlight - 1];
                 assertTrue(stored >= acknowledged, "an acknowledged transaction is missing: " + counts);
                 for (int i = 0; i < inFlight; i++) {
@@ -240,7 +241,7 @@ class ServerCommandTest {
                 }
             }
             // The writer comes back and uploads what the killed server may have missed.
-            try (SyncManager sync = SyncManager.create(alice.localNode())) {
+            try (SyncManager sync = SyncManager.create(TypedNodes.localNode(alice))) {
                 sync.addPeer("server", PeerRole.SERVER, WebSocketClientChannel.connect("ws://127.0.0.1:" + port));
                 sync.waitForSync(map.id(), "server").get(30, TimeUnit.SECONDS);
             }
@@ -276,8 +277,8 @@ class ServerCommandTest {
             String url = "ws://127.0.0.1:" + port(server);
             for (int c = 0; c < n; c++) {
                 io.cojson.core.ids.AgentSecret secret = crypto.newRandomAgentSecret();
-                CojsonNode w = CojsonNode.of(io.cojson.core.node.Accounts.create(crypto, secret, "writer" + c));
-                SyncManager sync = SyncManager.create(w.localNode());
+                CojsonNode w = TypedNodes.of(io.cojson.core.node.Accounts.create(crypto, secret, "writer" + c));
+                SyncManager sync = SyncManager.create(TypedNodes.localNode(w));
                 sync.addPeer("server", PeerRole.SERVER, WebSocketClientChannel.connect(url));
                 secrets.add(secret);
                 writers.add(w);
@@ -311,16 +312,16 @@ class ServerCommandTest {
         try {
             String url = "ws://127.0.0.1:" + port(again); // the clients were closed: any port will do
             for (int c = 0; c < n; c++) {
-                CojsonNode fresh = CojsonNode.of(io.cojson.core.node.LocalNode.forAccount(crypto, writers.get(c).accountID(),
+                CojsonNode fresh = TypedNodes.of(io.cojson.core.node.LocalNode.forAccount(crypto, writers.get(c).accountID(),
                         secrets.get(c), crypto.newRandomSessionID(writers.get(c).accountID().value())));
-                try (SyncManager sync = SyncManager.create(fresh.localNode())) {
+                try (SyncManager sync = SyncManager.create(TypedNodes.localNode(fresh))) {
                     sync.addPeer("server", PeerRole.SERVER, WebSocketClientChannel.connect(url));
                     if (acknowledged[c] == 0) continue;
                     assertTrue(sync.load(maps.get(c).id()).get(30, TimeUnit.SECONDS).isPresent(), "writer" + c + "'s map");
                     CoMap stored = fresh.map(new RawCoID(maps.get(c).id().value()));
                     int cc = c;
-                    io.cojson.core.node.LocalNode fl = fresh.localNode();
-                    io.cojson.core.node.LocalNode wl = writers.get(c).localNode();
+                    io.cojson.core.node.LocalNode fl = TypedNodes.localNode(fresh);
+                    io.cojson.core.node.LocalNode wl = TypedNodes.localNode(writers.get(c));
                     RawCoID mid = new RawCoID(maps.get(c).id().value());
                     java.util.function.Supplier<String> why = () -> "acked " + acknowledged[cc] + " written " + written[cc]
                             + " fresh map " + fl.locked(() -> fl.require(mid).knownState()) + " writer map " + wl.locked(() -> wl.require(mid).knownState())
@@ -334,13 +335,13 @@ class ServerCommandTest {
             }
             // The writers come back and heal what the server lost.
             for (int c = 0; c < n; c++) {
-                try (SyncManager sync = SyncManager.create(writers.get(c).localNode())) {
+                try (SyncManager sync = SyncManager.create(TypedNodes.localNode(writers.get(c)))) {
                     sync.addPeer("server", PeerRole.SERVER, WebSocketClientChannel.connect(url));
                     sync.waitForSync(maps.get(c).id(), "server").get(30, TimeUnit.SECONDS);
                 }
-                CojsonNode fresh = CojsonNode.of(io.cojson.core.node.LocalNode.forAccount(crypto, writers.get(c).accountID(),
+                CojsonNode fresh = TypedNodes.of(io.cojson.core.node.LocalNode.forAccount(crypto, writers.get(c).accountID(),
                         secrets.get(c), crypto.newRandomSessionID(writers.get(c).accountID().value())));
-                try (SyncManager sync = SyncManager.create(fresh.localNode())) {
+                try (SyncManager sync = SyncManager.create(TypedNodes.localNode(fresh))) {
                     sync.addPeer("server", PeerRole.SERVER, WebSocketClientChannel.connect(url));
                     assertTrue(sync.load(maps.get(c).id()).get(30, TimeUnit.SECONDS).isPresent());
                     CoMap stored = fresh.map(new RawCoID(maps.get(c).id().value()));

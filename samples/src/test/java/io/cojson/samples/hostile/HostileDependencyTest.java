@@ -10,6 +10,7 @@ import io.cojson.core.node.Accounts;
 import io.cojson.core.node.LocalNode;
 import io.cojson.core.values.CoMap;
 import io.cojson.core.values.CojsonNode;
+import io.cojson.core.values.internal.TypedNodes;
 import io.cojson.server.CojsonServer;
 import io.cojson.sync.PeerRole;
 import io.cojson.sync.SyncManager;
@@ -28,13 +29,13 @@ class HostileDependencyTest {
     @Test
     void contentWaitingForAnUnansweredDependencyDoesNotFreezeTheValueForOthers() throws Exception {
         AgentSecret secret = CRYPTO.newRandomAgentSecret();
-        CojsonNode alice = CojsonNode.of(Accounts.create(CRYPTO, secret, "Alice"));
+        CojsonNode alice = TypedNodes.of(Accounts.create(CRYPTO, secret, "Alice"));
         CoMap map = alice.createGroup().createMap();
         map.set("title", "before");
         // An account the server never sees: the author of the hostile sessions.
-        RawCoID madeUp = new RawCoID(CojsonNode.of(Accounts.create(CRYPTO, CRYPTO.newRandomAgentSecret(), "Nobody")).accountID().value());
+        RawCoID madeUp = new RawCoID(TypedNodes.of(Accounts.create(CRYPTO, CRYPTO.newRandomAgentSecret(), "Nobody")).accountID().value());
         try (CojsonServer server = CojsonServer.builder().start();
-             SyncManager sync = SyncManager.create(alice.localNode())) {
+             SyncManager sync = SyncManager.create(TypedNodes.localNode(alice))) {
             sync.addPeer("server", PeerRole.SERVER, WebSocketClientChannel.connect(server.url()));
             sync.waitForSync(map.id(), "server").get(30, TimeUnit.SECONDS);
             try (RawWebSocket hostile = RawWebSocket.connect(server.port(), 0)) {
@@ -44,9 +45,9 @@ class HostileDependencyTest {
                             + "\"changes\":\"[]\",\"madeAt\":1}],\"lastSignature\":\"signature_z1111\"}}}");
                 }
                 Thread.sleep(300); // let the server take them and ask the hostile client for the account
-                CojsonNode again = CojsonNode.of(LocalNode.forAccount(CRYPTO, alice.accountID(), secret,
+                CojsonNode again = TypedNodes.of(LocalNode.forAccount(CRYPTO, alice.accountID(), secret,
                         CRYPTO.newRandomSessionID(alice.accountID().value())));
-                try (SyncManager second = SyncManager.create(again.localNode())) {
+                try (SyncManager second = SyncManager.create(TypedNodes.localNode(again))) {
                     second.addPeer("server", PeerRole.SERVER, WebSocketClientChannel.connect(server.url()));
                     long t0 = System.nanoTime();
                     // Bounded well below the 60 s dependency timeout that used to hold M.

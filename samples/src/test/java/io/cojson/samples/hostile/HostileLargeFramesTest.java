@@ -11,6 +11,7 @@ import io.cojson.core.node.Accounts;
 import io.cojson.core.node.LocalNode;
 import io.cojson.core.values.CoMap;
 import io.cojson.core.values.CojsonNode;
+import io.cojson.core.values.internal.TypedNodes;
 import io.cojson.server.CojsonServer;
 import io.cojson.sync.PeerRole;
 import io.cojson.sync.SyncManager;
@@ -105,16 +106,16 @@ class HostileLargeFramesTest {
     /** A client creates a map, a second device loads it through the server, writes, and is acknowledged. */
     static void wellBehavedClientSyncs(CojsonServer server) throws Exception {
         AgentSecret secret = CRYPTO.newRandomAgentSecret();
-        CojsonNode alice = CojsonNode.of(Accounts.create(CRYPTO, secret, "Alice"));
+        CojsonNode alice = TypedNodes.of(Accounts.create(CRYPTO, secret, "Alice"));
         CoMap map = alice.createGroup().createMap();
         map.set("hello", "world");
-        try (SyncManager sync = SyncManager.create(alice.localNode())) {
+        try (SyncManager sync = SyncManager.create(TypedNodes.localNode(alice))) {
             sync.addPeer("server", PeerRole.SERVER, WebSocketClientChannel.connect(server.url()));
             sync.waitForSync(map.id(), "server").get(60, TimeUnit.SECONDS);
         }
-        CojsonNode again = CojsonNode.of(LocalNode.forAccount(CRYPTO, alice.accountID(), secret,
+        CojsonNode again = TypedNodes.of(LocalNode.forAccount(CRYPTO, alice.accountID(), secret,
                 CRYPTO.newRandomSessionID(alice.accountID().value())));
-        try (SyncManager sync = SyncManager.create(again.localNode())) {
+        try (SyncManager sync = SyncManager.create(TypedNodes.localNode(again))) {
             sync.addPeer("server", PeerRole.SERVER, WebSocketClientChannel.connect(server.url()));
             assertTrue(sync.load(map.id()).get(60, TimeUnit.SECONDS).isPresent());
             CoMap copy = again.map(new RawCoID(map.id().value()));

@@ -11,6 +11,7 @@ import io.cojson.core.node.Accounts;
 import io.cojson.core.node.LocalNode;
 import io.cojson.core.values.CoMap;
 import io.cojson.core.values.CojsonNode;
+import io.cojson.core.values.internal.TypedNodes;
 import io.cojson.server.CojsonServer;
 import io.cojson.sync.PeerRole;
 import io.cojson.sync.SyncManager;
@@ -33,7 +34,7 @@ class HostileSlowConsumerTest {
     private static final Crypto CRYPTO = Crypto.create();
 
     private final AgentSecret secret = CRYPTO.newRandomAgentSecret();
-    private final CojsonNode alice = CojsonNode.of(Accounts.create(CRYPTO, secret, "Alice"));
+    private final CojsonNode alice = TypedNodes.of(Accounts.create(CRYPTO, secret, "Alice"));
 
     /** A map of about {@code kb} kB, synced to the server. */
     private CoMap bigMap(SyncManager sync, int kb) throws Exception {
@@ -51,7 +52,7 @@ class HostileSlowConsumerTest {
     void repeatedLoadsOfOneValueAreCoalescedAndTheStalledReaderIsDropped() throws Exception {
         try (LogCapture logs = new LogCapture();
              CojsonServer server = CojsonServer.builder().transport(b -> b.maxOutgoingBytes(BUDGET).stallTimeout(Duration.ofSeconds(2))).start();
-             SyncManager sync = SyncManager.create(alice.localNode())) {
+             SyncManager sync = SyncManager.create(TypedNodes.localNode(alice))) {
             sync.addPeer("server", PeerRole.SERVER, WebSocketClientChannel.connect(server.url()));
             CoMap map = bigMap(sync, 1_000);
             SyncWebSocketServer ws = server.transport();
@@ -73,7 +74,7 @@ class HostileSlowConsumerTest {
     void loadsOfManyValuesPassTheBudgetAndDropTheReaderAtOnce() throws Exception {
         try (LogCapture logs = new LogCapture();
              CojsonServer server = CojsonServer.builder().transport(b -> b.maxOutgoingBytes(BUDGET).stallTimeout(Duration.ofMinutes(5))).start();
-             SyncManager sync = SyncManager.create(alice.localNode())) {
+             SyncManager sync = SyncManager.create(TypedNodes.localNode(alice))) {
             sync.addPeer("server", PeerRole.SERVER, WebSocketClientChannel.connect(server.url()));
             List<CoMap> maps = new ArrayList<>();
             for (int i = 0; i < 8; i++) maps.add(bigMap(sync, 1_000));
@@ -94,9 +95,9 @@ class HostileSlowConsumerTest {
 
     /** Alice on a second device: loads the value whole through the server, writes, and is acknowledged. */
     private void wellBehavedClientLoadsAndWrites(CojsonServer server, CoMap map) throws Exception {
-        CojsonNode again = CojsonNode.of(LocalNode.forAccount(CRYPTO, alice.accountID(), secret,
+        CojsonNode again = TypedNodes.of(LocalNode.forAccount(CRYPTO, alice.accountID(), secret,
                 CRYPTO.newRandomSessionID(alice.accountID().value())));
-        try (SyncManager sync = SyncManager.create(again.localNode())) {
+        try (SyncManager sync = SyncManager.create(TypedNodes.localNode(again))) {
             sync.addPeer("server", PeerRole.SERVER, WebSocketClientChannel.connect(server.url()));
             assertTrue(sync.load(map.id()).get(30, TimeUnit.SECONDS).isPresent());
             CoMap copy = again.map(new RawCoID(map.id().value()));

@@ -8,6 +8,7 @@ import io.cojson.core.crypto.Crypto;
 import io.cojson.core.node.Accounts;
 import io.cojson.core.values.CoMap;
 import io.cojson.core.values.CojsonNode;
+import io.cojson.core.values.internal.TypedNodes;
 import io.cojson.server.CojsonServer;
 import io.cojson.sync.PeerRole;
 import io.cojson.sync.SyncManager;
@@ -90,10 +91,10 @@ class RawFrameFuzzProperties {
         } catch (IOException e) {
             // the server may drop the connection part-way (protocol error, bad UTF-8): that is a defence
         }
-        CojsonNode alice = CojsonNode.of(Accounts.create(CRYPTO, CRYPTO.newRandomAgentSecret(), "Alice"));
+        CojsonNode alice = TypedNodes.of(Accounts.create(CRYPTO, CRYPTO.newRandomAgentSecret(), "Alice"));
         CoMap map = alice.createGroup().createMap();
         map.set("ok", "yes");
-        try (SyncManager sync = SyncManager.create(alice.localNode())) {
+        try (SyncManager sync = SyncManager.create(TypedNodes.localNode(alice))) {
             sync.addPeer("server", PeerRole.SERVER, WebSocketClientChannel.connect(server.url()));
             sync.waitForSync(map.id(), "server").get(30, TimeUnit.SECONDS);
         }

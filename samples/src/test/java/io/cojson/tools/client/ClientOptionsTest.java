@@ -3,7 +3,7 @@ package io.cojson.tools.client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cojson.storage.MapDbStorage;
+import io.cojson.storage.engine.MapDbStorage;
 import io.cojson.sync.RecoverySwitches;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -1,4 +1,4 @@
-package io.cojson.storage;
+package io.cojson.storage.engine;
 
 import io.cojson.core.knownstate.KnownState;
 import io.cojson.core.node.ContentPiece;

@@ -1,9 +1,12 @@
-package io.cojson.storage;
+package io.cojson.storage.engine;
 
 import io.cojson.core.crypto.Crypto;
 import io.cojson.core.ids.RawCoID;
 import io.cojson.core.knownstate.KnownState;
 import io.cojson.core.node.LocalNode;
+import io.cojson.storage.IntegrityReport;
+import io.cojson.storage.LoadReport;
+import io.cojson.storage.LoadResult;
 import io.cojson.storage.internal.NodeContent;
 import io.cojson.storage.internal.NodeLoader;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.cojson.storage;
+package io.cojson.storage.engine;
 
 import io.cojson.core.header.CoValueHeader;
 import io.cojson.core.ids.RawCoID;
@@ -6,6 +6,11 @@ import io.cojson.core.ids.SessionID;
 import io.cojson.core.internal.Compat;
 import io.cojson.core.knownstate.KnownState;
 import io.cojson.core.node.ContentPiece;
+import io.cojson.storage.IntegrityReport;
+import io.cojson.storage.LoadResult;
+import io.cojson.storage.RecoveryJournalEntry;
+import io.cojson.storage.StorageOptions;
+import io.cojson.storage.StoreResult;
 import io.cojson.storage.internal.Engine;
 import io.cojson.storage.internal.Integrity;
 import io.cojson.storage.internal.Streamer;

@@ -1,10 +1,18 @@
-package io.cojson.storage;
+package io.cojson.storage.engine;
 
 import io.cojson.core.header.CoValueHeader;
 import io.cojson.core.ids.RawCoID;
 import io.cojson.core.ids.SessionID;
 import io.cojson.core.knownstate.KnownState;
 import io.cojson.core.node.ContentPiece;
+import io.cojson.storage.CloseReport;
+import io.cojson.storage.IntegrityReport;
+import io.cojson.storage.LoadResult;
+import io.cojson.storage.RecoveryJournalEntry;
+import io.cojson.storage.ReplaceResult;
+import io.cojson.storage.StorageException;
+import io.cojson.storage.StorageOptions;
+import io.cojson.storage.StoreResult;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

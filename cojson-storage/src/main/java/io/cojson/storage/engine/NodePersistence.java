@@ -1,4 +1,4 @@
-package io.cojson.storage;
+package io.cojson.storage.engine;
 
 import io.cojson.core.ids.RawCoID;
 import io.cojson.core.internal.Compat;
@@ -6,6 +6,10 @@ import io.cojson.core.knownstate.KnownState;
 import io.cojson.core.node.ContentPiece;
 import io.cojson.core.node.LocalNode;
 import io.cojson.core.node.Subscription;
+import io.cojson.storage.LoadReport;
+import io.cojson.storage.SessionReplacedException;
+import io.cojson.storage.StorageException;
+import io.cojson.storage.StoreResult;
 import io.cojson.storage.internal.NodeContent;
 import io.cojson.storage.internal.NodeLoader;
 import java.util.ArrayList;
