@@ -4,7 +4,7 @@
  * MapDbStorage}) and queued ({@code AsyncMapDbStorage}) storage APIs and the node's persistence
  * ({@code io.cojson.storage.engine}) trade in the core's internal content pieces, so they are
  * exported only to cojson's sync and tools modules, as are the units, journal and MapDB plumbing
- * ({@code io.cojson.storage.internal}, sync only).
+ * ({@code io.cojson.storage.engine.internal}, sync only).
  */
 module io.cojson.storage {
     requires transitive io.cojson.core;
@@ -18,5 +18,5 @@ module io.cojson.storage {
 
     exports io.cojson.storage;
     exports io.cojson.storage.engine to io.cojson.sync, io.cojson.tools;
-    exports io.cojson.storage.internal to io.cojson.sync;
+    exports io.cojson.storage.engine.internal to io.cojson.sync;
 }

@@ -1,6 +1,5 @@
 package io.cojson.storage;
 
-import io.cojson.storage.engine.CoValueStorage;
 import java.util.Set;
 
 /**
@@ -11,7 +10,7 @@ import java.util.Set;
  *                       {@link StorageClosedException}, never reported persisted
  * @param atRiskSessions sessions (as {@code coValueID sessionID}) whose writes were dropped; they
  *                       are also recorded in the directory so that the next start can use a new
- *                       session (see {@link CoValueStorage#atRiskSessions()})
+ *                       session (see {@code CoValueStorage.atRiskSessions()})
  */
 public record CloseReport(int flushed, int dropped, Set<String> atRiskSessions) {
     public CloseReport {

@@ -3,7 +3,6 @@ package io.cojson.storage;
 import io.cojson.core.ids.RawCoID;
 import io.cojson.core.ids.SessionID;
 import io.cojson.core.knownstate.KnownState;
-import io.cojson.storage.engine.CoValueStorage;
 
 /**
  * The committed outcome of a recovery unit.
@@ -11,7 +10,7 @@ import io.cojson.storage.engine.CoValueStorage;
  * @param stored                 what storage holds of the CoValue right after the unit (the
  *                               known-state cache is set to this, not merged)
  * @param epoch                  the chain epoch the unit stored for the session; call
- *                               {@link CoValueStorage#advanceChainEpoch} with it at the memory swap
+ *                               {@code CoValueStorage.advanceChainEpoch} with it at the memory swap
  * @param conflictWritten        conflict-session transactions appended
  * @param conflictAlreadyPresent conflict-session transactions that were already stored identically
  * @param tombstone              the CoValue is deleted: only its header and delete sessions were kept

@@ -1,6 +1,5 @@
 package io.cojson.storage;
 
-import io.cojson.storage.engine.CoValueStorage;
 import java.time.Duration;
 
 /**
@@ -13,7 +12,7 @@ import java.time.Duration;
  *                       without it a commit survives a process crash but not an OS crash
  * @param enqueueTimeout how long a writer waits for queue space before the operation fails with
  *                       {@link StorageRejectedException}; null waits without limit
- * @param closeBudget    how long {@link CoValueStorage#close()} waits for queued writes
+ * @param closeBudget    how long {@code CoValueStorage.close()} waits for queued writes
  */
 public record StorageOptions(int queueCapacity, int maxBatch, boolean syncOnCommit, Duration enqueueTimeout, Duration closeBudget) {
     public StorageOptions {

@@ -9,6 +9,6 @@
  * tools modules: {@code CoValueStorage} is the contract, {@code MapDbStorage} runs every write
  * inline and {@code AsyncMapDbStorage} through one ordered bounded queue; every write is one
  * atomic, crash-safe commit whose future completes only after it is durable. Implementation
- * classes live in {@code io.cojson.storage.internal}.
+ * classes live in {@code io.cojson.storage.engine.internal}.
  */
 package io.cojson.storage;

@@ -180,7 +180,7 @@ class AsyncQueueOrderingTest {
             CompletableFuture<StoreResult> earlier = s.store(new ContentPiece(x, other.get(x).header(), List.of()));
             CompletableFuture<ReplaceResult> unit = s.replaceSession(f.replacement(1));
             CompletableFuture<StoreResult> later = s.store(
-                    io.cojson.storage.internal.NodeContent.since(other, x, KnownState.empty(x).withHeader(true)).get(0));
+                    io.cojson.storage.engine.internal.NodeContent.since(other, x, KnownState.empty(x).withHeader(true)).get(0));
             try {
                 await(earlier);
                 assertTrue(Faults.awaitPaused("storage.replace.mid", 1, Duration.ofSeconds(30)),

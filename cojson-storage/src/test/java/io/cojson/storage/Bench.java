@@ -12,7 +12,7 @@ import io.cojson.core.node.LocalNode;
 import io.cojson.storage.engine.AsyncMapDbStorage;
 import io.cojson.storage.engine.MapDbStorage;
 import io.cojson.storage.engine.NodePersistence;
-import io.cojson.storage.internal.NodeContent;
+import io.cojson.storage.engine.internal.NodeContent;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -153,7 +153,7 @@ public final class Bench {
         long t0 = System.nanoTime();
         double sum = 0;
         try (MapDbStorage s = MapDbStorage.open(dir)) {
-            LoadReport r = new io.cojson.storage.internal.NodeLoader(receiver, s).loadAll().report();
+            LoadReport r = new io.cojson.storage.engine.internal.NodeLoader(receiver, s).loadAll().report();
             if (!r.clean()) throw new IllegalStateException(r.toString());
             for (RawCoID m : maps) {
                 sum += receiver.locked(() -> {

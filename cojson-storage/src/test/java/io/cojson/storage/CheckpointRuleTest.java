@@ -10,7 +10,7 @@ import io.cojson.core.node.ContentPiece;
 import io.cojson.core.node.LocalNode;
 import io.cojson.core.session.Transaction;
 import io.cojson.storage.engine.CoValueStorage;
-import io.cojson.storage.internal.NodeContent;
+import io.cojson.storage.engine.internal.NodeContent;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

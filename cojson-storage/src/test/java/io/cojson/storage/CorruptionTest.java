@@ -19,7 +19,7 @@ import io.cojson.storage.engine.IntegrityCheck;
 import io.cojson.storage.engine.MapDbStorage;
 import io.cojson.storage.engine.NodePersistence;
 import io.cojson.storage.engine.StorageTestSupport;
-import io.cojson.storage.internal.NodeLoader;
+import io.cojson.storage.engine.internal.NodeLoader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -18,7 +18,7 @@ import io.cojson.storage.engine.IntegrityCheck;
 import io.cojson.storage.engine.MapDbStorage;
 import io.cojson.storage.engine.NodePersistence;
 import io.cojson.storage.engine.SessionReplacement;
-import io.cojson.storage.internal.NodeContent;
+import io.cojson.storage.engine.internal.NodeContent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -70,7 +70,7 @@ class CrashAtomicityTest {
             IntegrityReport r = IntegrityCheck.run(s, CRYPTO);
             assertTrue(r.ok(), r.problems().toString());
             LocalNode fresh = TestSupport.agentNode();
-            LoadReport loaded = new io.cojson.storage.internal.NodeLoader(fresh, s).load(id).report();
+            LoadReport loaded = new io.cojson.storage.engine.internal.NodeLoader(fresh, s).load(id).report();
             assertTrue(loaded.clean(), loaded.toString());
             return new State(s.knownState(id), s.journal(id).size(), TestSupport.view(fresh, id));
         }

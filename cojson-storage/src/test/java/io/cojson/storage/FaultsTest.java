@@ -133,7 +133,7 @@ class FaultsTest {
         RawCoID map = TestSupport.newValue(node, "comap");
         for (int i = 0; i < 120; i++) TestSupport.set(node, map, "k" + i % 5, "y".repeat(3_000) + i); // several pieces
         try (MapDbStorage s = MapDbStorage.open(tmp.resolve("load"))) {
-            for (ContentPiece p : io.cojson.storage.internal.NodeContent.since(node, map, io.cojson.core.knownstate.KnownState.empty(map))) {
+            for (ContentPiece p : io.cojson.storage.engine.internal.NodeContent.since(node, map, io.cojson.core.knownstate.KnownState.empty(map))) {
                 await(s.store(p));
             }
             List<ContentPiece> seen = new java.util.ArrayList<>();
@@ -154,7 +154,7 @@ class FaultsTest {
         LocalNode node = TestSupport.agentNode();
         RawCoID map = TestSupport.newValue(node, "comap");
         TestSupport.set(node, map, "a", 1);
-        List<ContentPiece> pieces = io.cojson.storage.internal.NodeContent.since(node, map, io.cojson.core.knownstate.KnownState.empty(map));
+        List<ContentPiece> pieces = io.cojson.storage.engine.internal.NodeContent.since(node, map, io.cojson.core.knownstate.KnownState.empty(map));
         try (AsyncMapDbStorage s = AsyncMapDbStorage.open(tmp.resolve("s"))) {
             String[][] cases = {{"storage.tx.begin", "io"}, {"storage.tx.mid", "closed"}, {"storage.tx.beforeCommit", "rejected"},
                 {"storage.queue.beforeEntry", "interrupted"}};

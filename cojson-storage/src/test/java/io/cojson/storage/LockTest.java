@@ -10,7 +10,7 @@ import io.cojson.core.knownstate.KnownState;
 import io.cojson.core.node.LocalNode;
 import io.cojson.storage.engine.AsyncMapDbStorage;
 import io.cojson.storage.engine.MapDbStorage;
-import io.cojson.storage.internal.NodeContent;
+import io.cojson.storage.engine.internal.NodeContent;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -20,7 +20,7 @@ import io.cojson.storage.engine.CoValueStorage;
 import io.cojson.storage.engine.IntegrityCheck;
 import io.cojson.storage.engine.MapDbStorage;
 import io.cojson.storage.engine.NodePersistence;
-import io.cojson.storage.internal.NodeContent;
+import io.cojson.storage.engine.internal.NodeContent;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -184,7 +184,7 @@ class MapDbStorageTest {
         }
         try (CoValueStorage s = open.apply(dir)) {
             LocalNode bob = LocalNode.forAgent(CRYPTO, CRYPTO.newRandomAgentSecret());
-            LoadReport report = new io.cojson.storage.internal.NodeLoader(bob, s).load(map).report();
+            LoadReport report = new io.cojson.storage.engine.internal.NodeLoader(bob, s).load(map).report();
             assertTrue(report.clean(), report.toString());
             assertTrue(bob.get(map).isDeleted());
             assertTrue(IntegrityCheck.run(s, CRYPTO).ok(), IntegrityCheck.run(s, CRYPTO).problems().toString());

@@ -5,7 +5,7 @@ import io.cojson.core.ids.RawCoID;
 import io.cojson.core.node.ContentPiece;
 import io.cojson.core.node.LocalNode;
 import io.cojson.storage.engine.MapDbStorage;
-import io.cojson.storage.internal.NodeLoader;
+import io.cojson.storage.engine.internal.NodeLoader;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;

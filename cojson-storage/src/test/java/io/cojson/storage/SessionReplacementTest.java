@@ -22,7 +22,7 @@ import io.cojson.storage.engine.IntegrityCheck;
 import io.cojson.storage.engine.MapDbStorage;
 import io.cojson.storage.engine.NodePersistence;
 import io.cojson.storage.engine.SessionReplacement;
-import io.cojson.storage.internal.NodeContent;
+import io.cojson.storage.engine.internal.NodeContent;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

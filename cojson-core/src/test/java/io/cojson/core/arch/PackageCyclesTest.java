@@ -38,7 +38,7 @@ class PackageCyclesTest {
             assertTrue(Files.isDirectory(Path.of(root)), root + " not found from " + Path.of("").toAbsolutePath());
             dependencies(Path.of(root)).forEach((p, d) -> deps.computeIfAbsent(p, k -> new TreeSet<>()).addAll(d));
         }
-        assertTrue(deps.containsKey("io.cojson.sync.recovery") && deps.containsKey("io.cojson.storage.internal"),
+        assertTrue(deps.containsKey("io.cojson.sync.recovery") && deps.containsKey("io.cojson.storage.engine.internal"),
                 "every module's packages are read: " + deps.keySet());
         assertTrue(deps.get("io.cojson.core.groups").contains("io.cojson.core.covalue"), "groups builds on covalue");
 

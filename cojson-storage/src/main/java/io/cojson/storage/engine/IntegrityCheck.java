@@ -7,8 +7,8 @@ import io.cojson.core.node.LocalNode;
 import io.cojson.storage.IntegrityReport;
 import io.cojson.storage.LoadReport;
 import io.cojson.storage.LoadResult;
-import io.cojson.storage.internal.NodeContent;
-import io.cojson.storage.internal.NodeLoader;
+import io.cojson.storage.engine.internal.NodeContent;
+import io.cojson.storage.engine.internal.NodeLoader;
 import java.util.ArrayList;
 import java.util.List;
 

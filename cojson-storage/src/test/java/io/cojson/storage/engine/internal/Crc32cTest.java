@@ -1,4 +1,4 @@
-package io.cojson.storage.internal;
+package io.cojson.storage.engine.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

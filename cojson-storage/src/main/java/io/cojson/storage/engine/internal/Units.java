@@ -1,4 +1,4 @@
-package io.cojson.storage.internal;
+package io.cojson.storage.engine.internal;
 
 import io.cojson.core.ids.RawCoID;
 import io.cojson.core.ids.SessionID;
@@ -10,7 +10,7 @@ import io.cojson.storage.ReplaceResult;
 import io.cojson.storage.ReplacementConflictException;
 import io.cojson.storage.StoreResult;
 import io.cojson.storage.engine.SessionReplacement;
-import io.cojson.storage.internal.Records.SessionRow;
+import io.cojson.storage.engine.internal.Records.SessionRow;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.cojson.storage.internal;
+package io.cojson.storage.engine.internal;
 
 import io.cojson.core.crypto.internal.NativeLibraryCache;
 import java.io.File;

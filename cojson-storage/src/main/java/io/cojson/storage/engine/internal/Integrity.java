@@ -1,11 +1,11 @@
-package io.cojson.storage.internal;
+package io.cojson.storage.engine.internal;
 
 import io.cojson.core.ids.RawCoID;
 import io.cojson.core.ids.SessionID;
 import io.cojson.core.session.Transaction;
 import io.cojson.storage.IntegrityReport;
 import io.cojson.storage.StorageException;
-import io.cojson.storage.internal.Records.SessionRow;
+import io.cojson.storage.engine.internal.Records.SessionRow;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

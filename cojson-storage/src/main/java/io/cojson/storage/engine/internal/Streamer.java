@@ -1,4 +1,4 @@
-package io.cojson.storage.internal;
+package io.cojson.storage.engine.internal;
 
 import io.cojson.core.header.CoValueHeader;
 import io.cojson.core.ids.RawCoID;
@@ -9,7 +9,7 @@ import io.cojson.core.session.CanonicalSlices;
 import io.cojson.core.session.Transaction;
 import io.cojson.storage.LoadResult;
 import io.cojson.storage.StorageCorruptedException;
-import io.cojson.storage.internal.Records.SessionRow;
+import io.cojson.storage.engine.internal.Records.SessionRow;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.cojson.storage.internal;
+package io.cojson.storage.engine.internal;
 
 import io.cojson.core.ids.RawCoID;
 import io.cojson.core.internal.Compat;

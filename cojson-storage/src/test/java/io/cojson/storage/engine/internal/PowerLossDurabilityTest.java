@@ -1,4 +1,4 @@
-package io.cojson.storage.internal;
+package io.cojson.storage.engine.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -93,7 +93,7 @@ class PowerLossDurabilityTest {
             KnownState known = KnownState.empty(map);
             for (int i = 0; i < 30; i++) {
                 set(node, map, "k" + i % 4, "v".repeat(i * 300) + i); // some commits grow the files
-                for (ContentPiece p : io.cojson.storage.internal.NodeContent.since(node, map, known)) {
+                for (ContentPiece p : io.cojson.storage.engine.internal.NodeContent.since(node, map, known)) {
                     assertEquals(StoreResult.Status.STORED, join(s.store(p)).status());
                     disk.event("ack " + acked.size());
                     images.add(disk.crashImage()); // a power loss right after this acknowledgement
@@ -117,7 +117,7 @@ class PowerLossDurabilityTest {
         KnownState known = KnownState.empty(map);
         for (int i = 0; i < 40; i++) {
             set(node, map, "k" + i % 6, "w".repeat(i * 200) + i);
-            pieces.addAll(io.cojson.storage.internal.NodeContent.since(node, map, known));
+            pieces.addAll(io.cojson.storage.engine.internal.NodeContent.since(node, map, known));
             known = node.get(map).knownState();
         }
         Map<String, byte[]>[] images = newImages(pieces.size());

@@ -1,4 +1,4 @@
-package io.cojson.storage.internal;
+package io.cojson.storage.engine.internal;
 
 import io.cojson.core.header.CoValueHeader;
 import io.cojson.core.ids.RawCoID;
@@ -12,8 +12,8 @@ import io.cojson.core.session.CanonicalSlices;
 import io.cojson.core.session.TransactionCodec;
 import io.cojson.storage.StorageCorruptedException;
 import io.cojson.storage.StorageException;
-import io.cojson.storage.internal.Records.Damaged;
-import io.cojson.storage.internal.Records.SessionRow;
+import io.cojson.storage.engine.internal.Records.Damaged;
+import io.cojson.storage.engine.internal.Records.SessionRow;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;

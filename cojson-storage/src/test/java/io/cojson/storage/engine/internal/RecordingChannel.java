@@ -1,4 +1,4 @@
-package io.cojson.storage.internal;
+package io.cojson.storage.engine.internal;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
