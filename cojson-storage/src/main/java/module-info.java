@@ -1,6 +1,6 @@
 /**
- * MapDB-backed storage for cojson. Apps see its typed errors, options, reports and the fatal-error
- * hook ({@code io.cojson.storage}); the client and server own the storage itself. The sync ({@code
+ * MapDB-backed storage for cojson. Apps see its typed errors, the fatal-error hook and the fault
+ * points ({@code io.cojson.storage}); the client and server own the storage itself. The sync ({@code
  * MapDbStorage}) and queued ({@code AsyncMapDbStorage}) storage APIs and the node's persistence
  * ({@code io.cojson.storage.engine}) trade in the core's internal content pieces, so they are
  * exported only to cojson's sync and tools modules, as are the units, journal and MapDB plumbing

@@ -1,7 +1,7 @@
 /**
  * Embedded storage for cojson on MapDB (sync-protocol.md §11, reliability.md, recovery.md §5.4):
  * what an app sees of it. The client and server own their storage; apps meet its typed errors
- * ({@link io.cojson.storage.StorageException} and its subclasses), options, reports, the
+ * ({@link io.cojson.storage.StorageException} and its subclasses), the
  * fatal-error hook ({@link io.cojson.storage.FatalErrors}) and the named fault points of the test
  * harness ({@link io.cojson.storage.Faults}).
  *

@@ -14,6 +14,8 @@ import io.cojson.core.node.ContentPiece;
 import io.cojson.core.session.SessionLog;
 import io.cojson.core.session.Transaction;
 import io.cojson.storage.engine.AsyncMapDbStorage;
+import io.cojson.storage.engine.StorageOptions;
+import io.cojson.storage.engine.StoreResult;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -10,6 +10,8 @@ import io.cojson.core.node.ContentPiece;
 import io.cojson.core.node.LocalNode;
 import io.cojson.core.session.Transaction;
 import io.cojson.storage.engine.CoValueStorage;
+import io.cojson.storage.engine.LoadResult;
+import io.cojson.storage.engine.StoreResult;
 import io.cojson.storage.engine.internal.NodeContent;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -16,6 +16,8 @@ import io.cojson.core.node.GroupOperations;
 import io.cojson.core.node.LocalNode;
 import io.cojson.core.session.Transaction;
 import io.cojson.storage.engine.IntegrityCheck;
+import io.cojson.storage.engine.IntegrityReport;
+import io.cojson.storage.engine.LoadReport;
 import io.cojson.storage.engine.MapDbStorage;
 import io.cojson.storage.engine.NodePersistence;
 import io.cojson.storage.engine.StorageTestSupport;

@@ -14,6 +14,7 @@ import io.cojson.core.node.ContentPiece;
 import io.cojson.core.node.LocalNode;
 import io.cojson.core.session.AddResult;
 import io.cojson.storage.engine.AsyncMapDbStorage;
+import io.cojson.storage.engine.LoadReport;
 import io.cojson.storage.engine.NodePersistence;
 import java.io.IOException;
 import java.io.InputStream;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.cojson.core.ids.RawCoID;
 import io.cojson.core.ids.SessionID;
 import io.cojson.storage.engine.IntegrityCheck;
+import io.cojson.storage.engine.IntegrityReport;
 import io.cojson.storage.engine.MapDbStorage;
 import java.nio.file.Files;
 import java.nio.file.Path;

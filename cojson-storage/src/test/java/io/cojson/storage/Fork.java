@@ -15,6 +15,7 @@ import io.cojson.core.node.ContentPiece;
 import io.cojson.core.node.ContentPiece.SessionPiece;
 import io.cojson.core.session.SessionLog;
 import io.cojson.core.session.Transaction;
+import io.cojson.storage.engine.RecoveryJournalEntry;
 import io.cojson.storage.engine.SessionReplacement;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,6 +4,7 @@ import io.cojson.core.crypto.Crypto;
 import io.cojson.core.ids.RawCoID;
 import io.cojson.core.node.ContentPiece;
 import io.cojson.core.node.LocalNode;
+import io.cojson.storage.engine.LoadReport;
 import io.cojson.storage.engine.MapDbStorage;
 import io.cojson.storage.engine.internal.NodeLoader;
 import java.lang.management.ManagementFactory;

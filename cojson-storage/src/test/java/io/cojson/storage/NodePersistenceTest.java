@@ -17,6 +17,7 @@ import io.cojson.core.node.GroupOperations;
 import io.cojson.core.node.LocalNode;
 import io.cojson.storage.engine.AsyncMapDbStorage;
 import io.cojson.storage.engine.IntegrityCheck;
+import io.cojson.storage.engine.LoadReport;
 import io.cojson.storage.engine.MapDbStorage;
 import io.cojson.storage.engine.NodePersistence;
 import io.cojson.storage.engine.SessionReplacement;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cojson.core.ids.RawCoID;
 import io.cojson.core.ids.SessionID;
+import io.cojson.storage.engine.RecoveryJournalEntry;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 

@@ -18,6 +18,7 @@ import io.cojson.core.node.ContentPiece;
 import io.cojson.core.node.LocalNode;
 import io.cojson.core.session.AddResult;
 import io.cojson.storage.engine.CoValueStorage;
+import io.cojson.storage.engine.LoadResult;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -16,7 +16,7 @@ import io.cojson.core.node.LocalNode;
 import io.cojson.core.session.AddResult;
 import io.cojson.core.session.SessionLog;
 import io.cojson.core.session.Transaction;
-import io.cojson.storage.RecoveryJournalEntry;
+import io.cojson.storage.engine.RecoveryJournalEntry;
 import io.cojson.storage.engine.MapDbStorage;
 import io.cojson.storage.engine.NodePersistence;
 import io.cojson.sync.recovery.ConflictRecord;

@@ -13,7 +13,7 @@ import io.cojson.core.knownstate.KnownState;
 import io.cojson.core.node.Accounts;
 import io.cojson.core.node.LocalNode;
 import io.cojson.storage.Faults;
-import io.cojson.storage.IntegrityReport;
+import io.cojson.storage.engine.IntegrityReport;
 import io.cojson.storage.engine.MapDbStorage;
 import io.cojson.sync.transport.Backoff;
 import io.cojson.sync.transport.ReconnectingClient;

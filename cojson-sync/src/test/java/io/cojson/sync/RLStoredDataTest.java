@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.cojson.core.ids.SessionID;
 import io.cojson.core.node.LocalNode;
 import io.cojson.core.session.Transaction;
-import io.cojson.storage.LoadResult;
+import io.cojson.storage.engine.LoadResult;
 import io.cojson.storage.engine.MapDbStorage;
 import io.cojson.storage.engine.NodePersistence;
 import io.cojson.storage.engine.StorageTestSupport;

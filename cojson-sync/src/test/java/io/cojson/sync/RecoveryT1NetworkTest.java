@@ -18,7 +18,7 @@ import io.cojson.core.knownstate.KnownState;
 import io.cojson.core.node.ContentPiece;
 import io.cojson.core.node.LocalNode;
 import io.cojson.core.session.Transaction;
-import io.cojson.storage.RecoveryJournalEntry;
+import io.cojson.storage.engine.RecoveryJournalEntry;
 import io.cojson.storage.engine.AsyncMapDbStorage;
 import io.cojson.storage.engine.CoValueStorage;
 import io.cojson.storage.engine.MapDbStorage;

@@ -2,11 +2,7 @@ package io.cojson.storage.engine;
 
 import io.cojson.core.ids.RawCoID;
 import io.cojson.core.node.ContentPiece;
-import io.cojson.storage.CloseReport;
-import io.cojson.storage.ReplaceResult;
 import io.cojson.storage.StorageLockedException;
-import io.cojson.storage.StorageOptions;
-import io.cojson.storage.StoreResult;
 import io.cojson.storage.engine.internal.Engine;
 import io.cojson.storage.engine.internal.Op;
 import io.cojson.storage.engine.internal.WriteQueue;

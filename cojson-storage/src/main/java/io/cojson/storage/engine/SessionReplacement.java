@@ -3,7 +3,6 @@ package io.cojson.storage.engine;
 import io.cojson.core.ids.RawCoID;
 import io.cojson.core.ids.SessionID;
 import io.cojson.core.node.ContentPiece.SessionPiece;
-import io.cojson.storage.RecoveryJournalEntry;
 import java.util.List;
 
 /**

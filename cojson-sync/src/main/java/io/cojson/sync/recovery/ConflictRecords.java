@@ -93,9 +93,9 @@ public final class ConflictRecords {
      * the recovery unit's commit and the record's write finds its record at the next start
      * (source peer unknown; detection and commit time are the journal's).
      */
-    public int reconcile(List<io.cojson.storage.RecoveryJournalEntry> journal) {
+    public int reconcile(List<io.cojson.storage.engine.RecoveryJournalEntry> journal) {
         int added = 0;
-        for (io.cojson.storage.RecoveryJournalEntry e : journal) {
+        for (io.cojson.storage.engine.RecoveryJournalEntry e : journal) {
             String id = ConflictRecord.idOf(e.id(), e.session(), e.round());
             if (byId(id).isPresent()) continue;
             int divergent = e.localTailTo() - e.localTailFrom();

@@ -10,7 +10,7 @@ import io.cojson.core.node.LocalNode;
 import io.cojson.core.node.Subscription;
 import io.cojson.core.session.AddResult;
 import io.cojson.core.session.Transaction;
-import io.cojson.storage.ReplaceResult;
+import io.cojson.storage.engine.ReplaceResult;
 import io.cojson.storage.engine.CoValueStorage;
 import io.cojson.sync.PeerState;
 import io.cojson.sync.SyncManager;

@@ -15,7 +15,7 @@ import io.cojson.core.node.Accounts;
 import io.cojson.core.node.ContentPiece;
 import io.cojson.core.node.GroupOperations;
 import io.cojson.core.node.LocalNode;
-import io.cojson.storage.CloseReport;
+import io.cojson.storage.engine.CloseReport;
 import io.cojson.storage.Faults;
 import io.cojson.storage.engine.AsyncMapDbStorage;
 import java.nio.file.Path;

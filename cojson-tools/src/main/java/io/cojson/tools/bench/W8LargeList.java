@@ -6,7 +6,7 @@ import io.cojson.core.node.LocalNode;
 import io.cojson.core.values.CoList;
 import io.cojson.core.values.CojsonNode;
 import io.cojson.core.values.internal.TypedNodes;
-import io.cojson.storage.LoadReport;
+import io.cojson.storage.engine.LoadReport;
 import io.cojson.storage.engine.MapDbStorage;
 import io.cojson.storage.engine.NodePersistence;
 import java.io.IOException;

@@ -5,7 +5,7 @@ import io.cojson.core.ids.RawCoID;
 import io.cojson.core.ids.SessionID;
 import io.cojson.core.internal.Compat;
 import io.cojson.core.knownstate.KnownState;
-import io.cojson.storage.RecoveryJournalEntry;
+import io.cojson.storage.engine.RecoveryJournalEntry;
 import io.cojson.storage.StorageClosedException;
 import io.cojson.storage.StorageCorruptedException;
 import io.cojson.storage.StorageException;

@@ -3,7 +3,7 @@ package io.cojson.storage.engine.internal;
 import io.cojson.core.ids.RawCoID;
 import io.cojson.core.ids.SessionID;
 import io.cojson.core.session.Transaction;
-import io.cojson.storage.IntegrityReport;
+import io.cojson.storage.engine.IntegrityReport;
 import io.cojson.storage.StorageException;
 import io.cojson.storage.engine.internal.Records.SessionRow;
 import java.util.ArrayList;

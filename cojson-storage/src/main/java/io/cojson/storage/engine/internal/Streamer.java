@@ -7,7 +7,7 @@ import io.cojson.core.node.ContentPiece;
 import io.cojson.core.node.ContentPiece.SessionPiece;
 import io.cojson.core.session.CanonicalSlices;
 import io.cojson.core.session.Transaction;
-import io.cojson.storage.LoadResult;
+import io.cojson.storage.engine.LoadResult;
 import io.cojson.storage.StorageCorruptedException;
 import io.cojson.storage.engine.internal.Records.SessionRow;
 import java.util.ArrayList;

@@ -3,7 +3,7 @@ package io.cojson.storage.engine.internal;
 import io.cojson.core.ids.RawCoID;
 import io.cojson.core.internal.Compat;
 import io.cojson.core.node.ContentPiece;
-import io.cojson.storage.CloseReport;
+import io.cojson.storage.engine.CloseReport;
 import io.cojson.storage.StorageClosedException;
 import io.cojson.storage.StorageInterruptedException;
 import io.cojson.storage.StorageRejectedException;

@@ -1,4 +1,4 @@
-package io.cojson.storage;
+package io.cojson.storage.engine;
 
 import io.cojson.core.ids.RawCoID;
 import io.cojson.core.ids.SessionID;

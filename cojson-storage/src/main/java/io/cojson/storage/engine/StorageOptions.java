@@ -1,5 +1,6 @@
-package io.cojson.storage;
+package io.cojson.storage.engine;
 
+import io.cojson.storage.StorageRejectedException;
 import java.time.Duration;
 
 /**

@@ -1,4 +1,4 @@
-package io.cojson.storage;
+package io.cojson.storage.engine;
 
 import java.util.List;
 
