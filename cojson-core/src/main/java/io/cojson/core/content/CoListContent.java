@@ -56,6 +56,12 @@ public final class CoListContent {
     private final ListOrder order = new ListOrder();
     /** The session {@link #parseOpID} read last. */
     private SessionID lastSession;
+    /**
+     * The OpID object {@link #parseOpID} read last and what it gave: the changes of one
+     * {@code appendItems} share one anchor object (values are immutable).
+     */
+    private JsonValue lastOpIDValue;
+    private OpID lastOpID;
 
     public CoListContent() {
         this(false);
@@ -381,6 +387,16 @@ public final class CoListContent {
      * sessions over and over, and a session ID is validated (and its hash computed) when made.
      */
     private static OpID parseOpID(JsonValue v, CoListContent cache) {
+        if (cache != null && v == cache.lastOpIDValue && v != null) return cache.lastOpID;
+        OpID id = readOpID(v, cache);
+        if (cache != null) {
+            cache.lastOpIDValue = v;
+            cache.lastOpID = id;
+        }
+        return id;
+    }
+
+    private static OpID readOpID(JsonValue v, CoListContent cache) {
         if (!(v instanceof JsonValue.Obj o) || !(o.get("sessionID") instanceof JsonValue.Str s)) return null;
         int txIndex = jsIndexKey(o.get("txIndex"));
         int changeIdx = jsIndexKey(o.get("changeIdx"));
