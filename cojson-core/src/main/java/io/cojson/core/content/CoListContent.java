@@ -155,11 +155,10 @@ public final class CoListContent {
     }
 
     private void insert(OpID id, DecodedTx tx, JsonValue.Obj change, boolean valid, boolean app) {
-        if (insertions.containsKey(id)) return; // double merge of the same insertion
         JsonValue value = change.get("value");
         ListEntry entry = new ListEntry(id, value == null ? JsonValue.UNDEFINED : value, tx.madeAt(), valid);
-        insertions.put(id, entry);
-        boolean visible = valid && !deleted.contains(id);
+        if (insertions.putIfAbsent(id, entry) != null) return; // double merge of the same insertion
+        boolean visible = valid && (deleted.isEmpty() || !deleted.contains(id));
         JsonValue anchor = change.get(app ? "after" : "before");
         if (anchor instanceof JsonValue.Str s && s.value().equals(app ? "start" : "end")) {
             (app ? afterStart : beforeEnd).add(entry);
