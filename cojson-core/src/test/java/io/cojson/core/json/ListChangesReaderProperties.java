@@ -96,6 +96,9 @@ class ListChangesReaderProperties {
         JsonValue.Obj third = (JsonValue.Obj) ((JsonValue.Obj) a.get(2)).get("before");
         assertSame(((JsonValue.Obj) first).get("sessionID"), third.get("sessionID"));
         assertEquals(JsonValue.of(98), third.get("changeIdx"));
+        // Json.parse reads list changes with this reader too (the general cursor shares no objects)
+        JsonValue.Arr parsed = (JsonValue.Arr) Json.parse(text);
+        assertSame(((JsonValue.Obj) parsed.get(0)).get("after"), ((JsonValue.Obj) parsed.get(1)).get("after"));
         // the same from a literal body, and through the public entry point
         String body = text.replace("\"", "\\\"");
         String stored = "{\"changes\":\"" + body + "\"}";
