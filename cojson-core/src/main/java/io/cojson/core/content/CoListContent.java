@@ -45,7 +45,8 @@ public final class CoListContent {
 
     private final List<Arrival> working = new ArrayList<>();
     private final boolean timeTravel;
-    private final Map<OpID, ListEntry> insertions = new HashMap<>();
+    /** Every insertion by OpID; replaced by a presized map when a large first batch arrives. */
+    private Map<OpID, ListEntry> insertions = new HashMap<>();
     private final List<ListEntry> afterStart = new ArrayList<>();
     private final List<ListEntry> beforeEnd = new ArrayList<>();
     private final Set<OpID> deleted = new HashSet<>();
@@ -120,6 +121,13 @@ public final class CoListContent {
 
     /** Applies already-sorted transactions; returns the reference's batch {@code lastValidTransaction}. */
     private Long apply(List<Arrival> sorted) {
+        if (insertions.isEmpty() && sorted.size() > 1) {
+            // a cold load delivers the whole list at once: size the map for it instead of rehashing
+            // every insertion through a dozen doublings
+            int changes = 0;
+            for (Arrival a : sorted) changes += a.tx.changes().size();
+            if (changes > 12) insertions = new HashMap<>(changes + changes / 3 + 1);
+        }
         Long last = null;
         for (Arrival a : sorted) {
             if (!a.hidden) last = Math.max(last == null ? 0 : last, a.tx.madeAt());
