@@ -45,7 +45,8 @@ public final class CoListContent {
 
     private final List<Arrival> working = new ArrayList<>();
     private final boolean timeTravel;
-    private final Map<OpID, ListEntry> insertions = new HashMap<>();
+    /** Every insertion by OpID; replaced by a presized map when a large first batch arrives. */
+    private Map<OpID, ListEntry> insertions = new HashMap<>();
     private final List<ListEntry> afterStart = new ArrayList<>();
     private final List<ListEntry> beforeEnd = new ArrayList<>();
     private final Set<OpID> deleted = new HashSet<>();
@@ -56,6 +57,12 @@ public final class CoListContent {
     private final ListOrder order = new ListOrder();
     /** The session {@link #parseOpID} read last. */
     private SessionID lastSession;
+    /**
+     * The OpID object {@link #parseOpID} read last and what it gave: the changes of one
+     * {@code appendItems} share one anchor object (values are immutable).
+     */
+    private JsonValue lastOpIDValue;
+    private OpID lastOpID;
 
     public CoListContent() {
         this(false);
@@ -114,6 +121,13 @@ public final class CoListContent {
 
     /** Applies already-sorted transactions; returns the reference's batch {@code lastValidTransaction}. */
     private Long apply(List<Arrival> sorted) {
+        if (insertions.isEmpty() && sorted.size() > 1) {
+            // a cold load delivers the whole list at once: size the map for it instead of rehashing
+            // every insertion through a dozen doublings
+            int changes = 0;
+            for (Arrival a : sorted) changes += a.tx.changes().size();
+            if (changes > 12) insertions = new HashMap<>(changes + changes / 3 + 1);
+        }
         Long last = null;
         for (Arrival a : sorted) {
             if (!a.hidden) last = Math.max(last == null ? 0 : last, a.tx.madeAt());
@@ -149,11 +163,10 @@ public final class CoListContent {
     }
 
     private void insert(OpID id, DecodedTx tx, JsonValue.Obj change, boolean valid, boolean app) {
-        if (insertions.containsKey(id)) return; // double merge of the same insertion
         JsonValue value = change.get("value");
         ListEntry entry = new ListEntry(id, value == null ? JsonValue.UNDEFINED : value, tx.madeAt(), valid);
-        insertions.put(id, entry);
-        boolean visible = valid && !deleted.contains(id);
+        if (insertions.putIfAbsent(id, entry) != null) return; // double merge of the same insertion
+        boolean visible = valid && (deleted.isEmpty() || !deleted.contains(id));
         JsonValue anchor = change.get(app ? "after" : "before");
         if (anchor instanceof JsonValue.Str s && s.value().equals(app ? "start" : "end")) {
             (app ? afterStart : beforeEnd).add(entry);
@@ -381,6 +394,16 @@ public final class CoListContent {
      * sessions over and over, and a session ID is validated (and its hash computed) when made.
      */
     private static OpID parseOpID(JsonValue v, CoListContent cache) {
+        if (cache != null && v == cache.lastOpIDValue && v != null) return cache.lastOpID;
+        OpID id = readOpID(v, cache);
+        if (cache != null) {
+            cache.lastOpIDValue = v;
+            cache.lastOpID = id;
+        }
+        return id;
+    }
+
+    private static OpID readOpID(JsonValue v, CoListContent cache) {
         if (!(v instanceof JsonValue.Obj o) || !(o.get("sessionID") instanceof JsonValue.Str s)) return null;
         int txIndex = jsIndexKey(o.get("txIndex"));
         int changeIdx = jsIndexKey(o.get("changeIdx"));

@@ -80,16 +80,21 @@ final class ListOrder {
      */
     private void walk(ListEntry root, List<ListEntry> out, Set<OpID> deleted) {
         ArrayDeque<ListEntry> stack = new ArrayDeque<>();
+        boolean noneDeleted = deleted.isEmpty();
         stack.push(root);
         while (!stack.isEmpty()) {
             ListEntry cur = stack.peek();
-            if (!cur.predecessors.isEmpty() && cur.expandedInPass != pass) {
-                for (ListEntry p : cur.predecessors) stack.push(p); // the last one ends on top
+            // indexed loops: no iterator per entry (a cold JVM does not elide them), and no
+            // deletion lookup while nothing is deleted
+            List<ListEntry> ps = cur.predecessors;
+            if (!ps.isEmpty() && cur.expandedInPass != pass) {
+                for (int i = 0; i < ps.size(); i++) stack.push(ps.get(i)); // the last one ends on top
                 cur.expandedInPass = pass;
             } else {
                 stack.pop();
-                if (cur.fromValidTx && !deleted.contains(cur.opID)) out.add(cur);
-                for (ListEntry s : cur.successors) stack.push(s); // newest successor right after cur
+                if (cur.fromValidTx && (noneDeleted || !deleted.contains(cur.opID))) out.add(cur);
+                List<ListEntry> ss = cur.successors;
+                for (int i = 0; i < ss.size(); i++) stack.push(ss.get(i)); // newest successor right after cur
             }
         }
     }

@@ -31,6 +31,16 @@ public final class Json {
         return MapChangesReader.readLiteral(text, start, end);
     }
 
+    /**
+     * List changes written the usual way (see {@code ListChangesReader}), read from the body
+     * {@code text[start, end)} of the canonical ASCII string literal they are the value of (only
+     * {@code \"} and {@code \\} escapes): the tree {@code parse} gives for the unescaped text
+     * (equal values may be shared), or null for anything else (then decode and {@link #parse}).
+     */
+    public static JsonValue.Arr readListChangesLiteral(String text, int start, int end) {
+        return ListChangesReader.readLiteral(text, start, end);
+    }
+
     /** The Jackson path: decides (and words the error) for whatever {@link JsonCursor} does not take. */
     static JsonValue parseWithJackson(String text) {
         try (JsonParser p = JacksonJson.factory().createParser(text)) {

@@ -95,6 +95,10 @@ public final class JsonCursor {
         if (MapChangesReader.looksLikeMapChanges(text)) {
             JsonValue changes = MapChangesReader.read(text); // one per map transaction: no cursor
             if (changes != null) return changes;
+            if (ListChangesReader.looksLikeListChanges(text)) { // list changes share the map prefix
+                changes = ListChangesReader.read(text); // one per list transaction: no cursor
+                if (changes != null) return changes;
+            }
         }
         JsonCursor p = new JsonCursor(text);
         try {

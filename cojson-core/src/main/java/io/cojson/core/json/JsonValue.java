@@ -74,6 +74,18 @@ public sealed interface JsonValue
             if (value == null) throw new NullPointerException("value");
         }
 
+        // Written out (same values as the generated ones): a record's generated equals/hashCode are
+        // linked through method-handle chains on first use, which costs a cold JVM milliseconds.
+        @Override
+        public boolean equals(Object o) {
+            return this == o || (o instanceof Str other && value.equals(other.value));
+        }
+
+        @Override
+        public int hashCode() {
+            return value.hashCode();
+        }
+
         @Override
         public String toString() {
             return JsonWriter.stringify(this);

@@ -106,9 +106,9 @@ final class MapChangesReader {
                 } else {
                     return null; // objects, arrays, fractions: the general path
                 }
-                change = new JsonValue.Obj(SmallFields.of(SET_KEYS, new JsonValue[] {SET, key, v}));
+                change = new JsonValue.Obj(SmallFields.ofFixedKeys(SET_KEYS, new JsonValue[] {SET, key, v}));
             } else {
-                change = new JsonValue.Obj(SmallFields.of(DEL_KEYS, new JsonValue[] {DEL, key}));
+                change = new JsonValue.Obj(SmallFields.ofFixedKeys(DEL_KEYS, new JsonValue[] {DEL, key}));
             }
             if (p >= n || s.charAt(p) != '}') return null;
             p++;
@@ -139,7 +139,7 @@ final class MapChangesReader {
      * The index of the closing quote (in a literal's body: of the {@code \"} closing it) of a
      * string without escapes or control chars from {@code p}, or -1.
      */
-    private static int plainStringEnd(String s, int p, int n, boolean lit) {
+    static int plainStringEnd(String s, int p, int n, boolean lit) {
         for (; p < n; p++) {
             char c = s.charAt(p);
             if (c == '"') return lit ? -1 : p; // never bare in a canonical body
@@ -150,7 +150,7 @@ final class MapChangesReader {
     }
 
     /** The end of an integer of at most 15 digits (exact in a double) at {@code p}, or -1 for any other number. */
-    private static int plainIntegerEnd(String s, int p, int n) {
+    static int plainIntegerEnd(String s, int p, int n) {
         int start = s.charAt(p) == '-' ? p + 1 : p;
         int q = start;
         while (q < n && s.charAt(q) >= '0' && s.charAt(q) <= '9') q++;
@@ -163,7 +163,7 @@ final class MapChangesReader {
         return q;
     }
 
-    private static JsonValue.Num integer(String s, int p, int end) {
+    static JsonValue.Num integer(String s, int p, int end) {
         boolean negative = s.charAt(p) == '-';
         long v = 0;
         for (int i = negative ? p + 1 : p; i < end; i++) v = v * 10 + (s.charAt(i) - '0');

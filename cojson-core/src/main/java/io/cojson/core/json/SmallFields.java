@@ -22,10 +22,17 @@ final class SmallFields extends AbstractMap<String, JsonValue> {
 
     private final String[] keys;
     private final JsonValue[] values;
+    /** The keys are known to hold no array index (a reader's fixed field names). */
+    private final boolean noIndexKeys;
 
-    private SmallFields(String[] keys, JsonValue[] values) {
+    private SmallFields(String[] keys, JsonValue[] values, boolean noIndexKeys) {
         this.keys = keys;
         this.values = values;
+        this.noIndexKeys = noIndexKeys;
+    }
+
+    private SmallFields(String[] keys, JsonValue[] values) {
+        this(keys, values, false);
     }
 
     /** Adopts the arrays (distinct keys, at most {@link #MAX}); the caller must not change them. */
@@ -33,8 +40,17 @@ final class SmallFields extends AbstractMap<String, JsonValue> {
         return new SmallFields(keys, values);
     }
 
+    /**
+     * The same for a reader's fixed field names, none of them an array index (not checked again
+     * for every object built with them: see {@link #anyArrayIndex}).
+     */
+    static SmallFields ofFixedKeys(String[] keys, JsonValue[] values) {
+        return new SmallFields(keys, values, true);
+    }
+
     /** {@link JsKeys#anyArrayIndex} without an entry iterator (objects are built by the thousand). */
     boolean anyArrayIndex() {
+        if (noIndexKeys) return false;
         for (String k : keys) {
             if (!k.isEmpty() && k.charAt(0) <= '9' && JsKeys.isArrayIndex(k)) return true;
         }

@@ -96,12 +96,14 @@ public sealed interface Transaction permits Transaction.Trusting, Transaction.Pr
         }
 
         /**
-         * {@code Json.parse(changes())}; for one kept as a literal body, map changes of the usual
-         * form are read straight from it (same tree) without decoding the text first.
+         * {@code Json.parse(changes())}; for one kept as a literal body, map and list changes of the
+         * usual form are read straight from it (same tree) without decoding the text first.
          */
         public JsonValue parsedChanges() {
             if (changes == null) {
                 JsonValue.Arr fast = Json.readMapChangesLiteral(text, bodyStart, bodyEnd);
+                if (fast != null) return fast;
+                fast = Json.readListChangesLiteral(text, bodyStart, bodyEnd);
                 if (fast != null) return fast;
             }
             return Json.parse(changes());

@@ -141,11 +141,20 @@ class LiteralChangesProperties {
         Arbitrary<JsonValue> set = Combinators.combine(keys, values).as((k, v) -> JsonValue.obj("op", JsonValue.of("set"), "key", JsonValue.of(k), "value", v));
         Arbitrary<JsonValue> del = keys.map(k -> JsonValue.obj("op", JsonValue.of("del"), "key", JsonValue.of(k)));
         Arbitrary<JsonValue> app = values.map(v -> JsonValue.obj("op", JsonValue.of("app"), "value", v, "after", JsonValue.of("start")));
+        Arbitrary<JsonValue> opID = Combinators.combine(keys, Arbitraries.integers().between(0, 50), Arbitraries.of("", "co_zBranch"))
+                .as((s, i, b) -> b.isEmpty() ? JsonValue.obj("sessionID", JsonValue.of(s), "txIndex", JsonValue.of(i), "changeIdx", JsonValue.of(i + 1))
+                        : JsonValue.obj("sessionID", JsonValue.of(s), "txIndex", JsonValue.of(i), "branch", JsonValue.of(b), "changeIdx", JsonValue.of(i + 1)));
+        Arbitrary<JsonValue> appAfter = Combinators.combine(values, opID).as((v, o) -> JsonValue.obj("op", JsonValue.of("app"), "value", v, "after", o));
+        Arbitrary<JsonValue> pre = Combinators.combine(values, opID).as((v, o) -> JsonValue.obj("op", JsonValue.of("pre"), "value", v, "before", o));
+        Arbitrary<JsonValue> listDel = opID.map(o -> JsonValue.obj("op", JsonValue.of("del"), "insertion", o));
+        Arbitrary<String> listChanges = Arbitraries.frequencyOf(Tuple.of(3, app), Tuple.of(3, appAfter), Tuple.of(1, pre), Tuple.of(1, listDel))
+                .list().ofMinSize(1).ofMaxSize(4).map(l -> JsonWriter.stringify(new JsonValue.Arr(l)));
         Arbitrary<String> mapChanges = Arbitraries.frequencyOf(Tuple.of(6, set), Tuple.of(2, del), Tuple.of(1, app))
                 .list().ofMinSize(1).ofMaxSize(4).map(l -> JsonWriter.stringify(new JsonValue.Arr(l)));
         // also texts that are not valid JSON, or JSON of another shape
-        Arbitrary<String> changes = Arbitraries.frequencyOf(Tuple.of(6, mapChanges), Tuple.of(1, keys),
-                Tuple.of(1, Arbitraries.of("[]", "[1,2]", "{}", "[{\"op\":\"set\",\"key\":\"a\",\"value\":1} ]", "[{\"op\":\"set\"", "\\", "\"")));
+        Arbitrary<String> changes = Arbitraries.frequencyOf(Tuple.of(6, mapChanges), Tuple.of(4, listChanges), Tuple.of(1, keys),
+                Tuple.of(1, Arbitraries.of("[]", "[1,2]", "{}", "[{\"op\":\"set\",\"key\":\"a\",\"value\":1} ]", "[{\"op\":\"set\"", "\\", "\"",
+                        "[{\"op\":\"app\",\"value\":1,\"after\":\"start\"},]", "[{\"op\":\"del\",\"insertion\":{\"sessionID\":\"s\"}]")));
         Arbitrary<String> meta = Arbitraries.oneOf(Arbitraries.just(null), Arbitraries.of("{\"a\":1}", "{\"x\":\"\\\"\"}", "{\"\u00e9\":2}"));
         Arbitrary<Transaction.Trusting> tx = Combinators.combine(changes, Arbitraries.oneOf(Arbitraries.longs().between(0, 999_999_999_999_999L), Arbitraries.longs().between(0, 1L << 53)), meta)
                 .as(Transaction.Trusting::new);

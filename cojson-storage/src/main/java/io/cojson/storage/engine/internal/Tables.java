@@ -94,6 +94,15 @@ final class Tables {
         }
     }
 
+    /** {@code Records.text(open(...))}, decoded straight from the record (no copy of the payload). */
+    private String openText(String table, byte[] key, String keyText, byte[] record) {
+        try {
+            return Records.openText(key, record);
+        } catch (Damaged d) {
+            throw damaged(table + " record " + keyText + ": " + d.getMessage(), null);
+        }
+    }
+
     // ---- meta ----
 
     Long metaLong(String key) {
@@ -116,7 +125,7 @@ final class Tables {
     CoValueHeader header(RawCoID id) {
         byte[] r = read("coValues " + id, () -> coValues.get(id.value()));
         if (r == null) return null;
-        String text = Records.text(open("coValues", Records.keyBytes(id.value()), id.value(), r));
+        String text = openText("coValues", Records.keyBytes(id.value()), id.value(), r);
         try {
             return new CoValueHeader((JsonValue.Obj) Json.parse(text));
         } catch (RuntimeException e) {
@@ -251,7 +260,7 @@ final class Tables {
 
     CanonicalSlices.Run decodeRun(long key, byte[] record) {
         String where = "transactions record (session row " + (key >>> 32) + ", index " + (key & 0xffffffffL) + ")";
-        String text = Records.text(open("transactions", Records.keyBytes(key), where, record));
+        String text = openText("transactions", Records.keyBytes(key), where, record);
         CanonicalSlices.Run fast = ContentMessages.canonicalTransactionArray(text);
         if (fast != null) return fast;
         try {
@@ -276,7 +285,7 @@ final class Tables {
             List<Map.Entry<Integer, String>> out = new ArrayList<>();
             for (Map.Entry<Long, byte[]> e : sigs.subMap(rowKey(rowId, 0), true, rowKey(rowId + 1, 0), false).entrySet()) {
                 String where = "signatureAfter record (session row " + rowId + ", index " + (e.getKey() & 0xffffffffL) + ")";
-                out.add(Map.entry((int) (e.getKey() & 0xffffffffL), Records.text(open("signatureAfter", Records.keyBytes(e.getKey()), where, e.getValue()))));
+                out.add(Map.entry((int) (e.getKey() & 0xffffffffL), openText("signatureAfter", Records.keyBytes(e.getKey()), where, e.getValue())));
             }
             return out;
         });
@@ -349,7 +358,7 @@ final class Tables {
 
     String journalEntry(String key) {
         byte[] r = read("recoveryJournal " + key, () -> journal.get(key));
-        return r == null ? null : Records.text(open("recoveryJournal", Records.keyBytes(key), key, r));
+        return r == null ? null : openText("recoveryJournal", Records.keyBytes(key), key, r);
     }
 
     void putJournal(Txn txn, String key, String json) {
@@ -362,7 +371,7 @@ final class Tables {
         return read("recoveryJournal", () -> {
             List<String> out = new ArrayList<>();
             for (Map.Entry<String, byte[]> e : journal.entrySet()) {
-                out.add(Records.text(open("recoveryJournal", Records.keyBytes(e.getKey()), e.getKey(), e.getValue())));
+                out.add(openText("recoveryJournal", Records.keyBytes(e.getKey()), e.getKey(), e.getValue()));
             }
             return out;
         });
@@ -372,7 +381,7 @@ final class Tables {
         return read("recoveryJournal of " + id, () -> {
             List<String> out = new ArrayList<>();
             for (Map.Entry<String, byte[]> e : journal.subMap(id.value() + " ", true, id.value() + "!", false).entrySet()) {
-                out.add(Records.text(open("recoveryJournal", Records.keyBytes(e.getKey()), e.getKey(), e.getValue())));
+                out.add(openText("recoveryJournal", Records.keyBytes(e.getKey()), e.getKey(), e.getValue()));
             }
             return out;
         });
