@@ -1,5 +1,12 @@
 package io.cojson.core.json;
 
+import static io.cojson.core.json.ChangesReaderChecks.assertAlike;
+import static io.cojson.core.json.ChangesReaderChecks.bent;
+import static io.cojson.core.json.ChangesReaderChecks.bentIsDeclinedOrReadExactly;
+import static io.cojson.core.json.ChangesReaderChecks.canonicalIsReadAsJackson;
+import static io.cojson.core.json.ChangesReaderChecks.literalBodyIsReadAsItsValue;
+import static io.cojson.core.json.ChangesReaderChecks.plainInteger;
+import static io.cojson.core.json.ChangesReaderChecks.unescaped;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -29,28 +36,13 @@ class ListChangesReaderProperties {
     @Property(tries = 1000)
     void canonicalListChangesAreReadAsJacksonReadsThem(@ForAll("changeLists") List<JsonValue> changes) {
         String text = JsonWriter.stringify(new JsonValue.Arr(changes));
-        boolean plain = changes.stream().allMatch(ListChangesReaderProperties::plainChange);
-        JsonValue.Arr read = ListChangesReader.read(text);
-        if (plain) assertNotNull(read, text);
-        if (read != null) assertAlike(Json.parseWithJackson(text), read, text);
-        assertAlike(Json.parseWithJackson(text), Json.parse(text), text);
+        canonicalIsReadAsJackson(text, changes.stream().allMatch(ListChangesReaderProperties::plainChange), ListChangesReader::read);
     }
 
     /** The same texts bent out of the plain layout: either declined, or read exactly as Jackson. */
     @Property(tries = 1000)
     void anyOtherLayoutIsDeclinedOrReadExactly(@ForAll("changeLists") List<JsonValue> changes, @ForAll("bends") int bend) {
-        String text = bent(JsonWriter.stringify(new JsonValue.Arr(changes)), bend);
-        JsonValue jackson;
-        try {
-            jackson = Json.parseWithJackson(text);
-        } catch (InvalidJsonException e) {
-            assertNull(ListChangesReader.read(text), text);
-            assertThrows(InvalidJsonException.class, () -> Json.parse(text), text);
-            return;
-        }
-        JsonValue.Arr read = ListChangesReader.read(text);
-        if (read != null) assertAlike(jackson, read, text);
-        assertAlike(jackson, Json.parse(text), text);
+        bentIsDeclinedOrReadExactly(bent(JsonWriter.stringify(new JsonValue.Arr(changes)), bend), ListChangesReader::read);
     }
 
     /**
@@ -64,23 +56,8 @@ class ListChangesReaderProperties {
     void literalBodiesAreReadAsTheirValue(@ForAll("changeLists") List<JsonValue> changes, @ForAll("bends") int bend) {
         String value = JsonWriter.stringify(new JsonValue.Arr(changes));
         if (bend % 2 == 1) value = bent(value, bend);
-        String literal = JsonStrings.quote(value);
-        if (!literal.chars().allMatch(ch -> ch >= 0x20 && ch < 0x80) || literal.replace("\\\\", "").replace("\\\"", "").contains("\\")) return;
-        String text = "{\"changes\":" + literal + ",\"madeAt\":1}";
-        int from = text.indexOf(literal) + 1;
-        int to = from + literal.length() - 2;
-        JsonValue.Arr read = ListChangesReader.readLiteral(text, from, to);
         boolean plain = bend % 2 == 0 && changes.stream().allMatch(ListChangesReaderProperties::plainChange) && !value.contains("\\");
-        if (plain) assertNotNull(read, text);
-        if (read != null) assertAlike(Json.parseWithJackson(value), read, text);
-        assertEquals(ListChangesReader.read(value) != null && !value.contains("\\"), read != null, text);
-        for (int cut = from; cut < to; cut++) {
-            if (text.charAt(cut - 1) == '\\' && !escapedBackslashBefore(text, from, cut)) continue; // inside an escape
-            JsonValue.Arr part = ListChangesReader.readLiteral(text, from, cut);
-            if (part != null) {
-                assertAlike(Json.parseWithJackson(JsonStrings.unescapeCanonicalAscii(text, from, cut, unescapedLength(text, from, cut))), part, text + " cut at " + cut);
-            }
-        }
+        literalBodyIsReadAsItsValue(value, plain, ListChangesReader::read, ListChangesReader::readLiteral);
     }
 
     @Example
@@ -209,7 +186,7 @@ class ListChangesReaderProperties {
 
     @Provide
     Arbitrary<Integer> bends() {
-        return Arbitraries.integers().between(0, 9999);
+        return ChangesReaderChecks.bends();
     }
 
     /** A change the reader must take: app/pre/del in the peers' field order with plain values and OpIDs. */
@@ -239,46 +216,5 @@ class ListChangesReaderProperties {
         if (value instanceof JsonValue.Num) return plainInteger(value);
         if (value instanceof JsonValue.Str str) return unescaped(str);
         return value instanceof JsonValue.Bool || value instanceof JsonValue.Null;
-    }
-
-    private static boolean plainInteger(JsonValue value) {
-        if (!(value instanceof JsonValue.Num n)) return false;
-        double d = n.value();
-        return d == Math.rint(d) && Math.abs(d) < 1e15 && !(d == 0 && Double.doubleToRawLongBits(d) != 0);
-    }
-
-    /** Written without escapes (no quote, backslash, control char or lone surrogate). */
-    private static boolean unescaped(JsonValue.Str s) {
-        return JsonWriter.stringify(s).equals('"' + s.value() + '"');
-    }
-
-    /** Whether the backslash at {@code cut - 1} ends an escaped backslash (an even run of them). */
-    private static boolean escapedBackslashBefore(String text, int from, int cut) {
-        int run = 0;
-        for (int i = cut - 1; i >= from && text.charAt(i) == '\\'; i--) run++;
-        return run % 2 == 0;
-    }
-
-    private static int unescapedLength(String text, int from, int to) {
-        int n = 0;
-        for (int i = from; i < to; i++, n++) if (text.charAt(i) == '\\') i++;
-        return n;
-    }
-
-    /** The text with one deterministic edit at a position chosen by {@code bend}: whitespace, escapes, cuts, junk. */
-    private static String bent(String text, int bend) {
-        int at = bend % (text.length() + 1);
-        String[] edits = {" ", "\n", "\\u0041", "\\\"", "x", ",", "]", "}", "\"", "0", ".5", "-", "e1", "{", ":"};
-        return switch (bend / 1000 % 3) {
-            case 0 -> text.substring(0, at) + edits[bend % edits.length] + text.substring(at);
-            case 1 -> text.substring(0, at);
-            default -> text.substring(0, at) + text.substring(Math.min(text.length(), at + 1 + bend % 3));
-        };
-    }
-
-    private static void assertAlike(JsonValue expected, JsonValue actual, String text) {
-        assertEquals(expected, actual, text);
-        assertEquals(JsonWriter.stringify(expected), JsonWriter.stringify(actual), text); // key order
-        assertEquals(JsonCursorProperties.bits(expected), JsonCursorProperties.bits(actual), text); // -0 and exact doubles
     }
 }

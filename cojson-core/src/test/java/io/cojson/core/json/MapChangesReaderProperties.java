@@ -1,5 +1,13 @@
 package io.cojson.core.json;
 
+import static io.cojson.core.json.ChangesReaderChecks.assertAlike;
+import static io.cojson.core.json.ChangesReaderChecks.bent;
+import static io.cojson.core.json.ChangesReaderChecks.bentIsDeclinedOrReadExactly;
+import static io.cojson.core.json.ChangesReaderChecks.canonicalIsReadAsJackson;
+import static io.cojson.core.json.ChangesReaderChecks.literalBodyIsReadAsItsValue;
+import static io.cojson.core.json.ChangesReaderChecks.plainInteger;
+import static io.cojson.core.json.ChangesReaderChecks.unescaped;
+import static io.cojson.core.json.ChangesReaderChecks.unescapedLength;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -25,27 +33,13 @@ class MapChangesReaderProperties {
     @Property(tries = 1000)
     void canonicalMapChangesAreReadAsJacksonReadsThem(@ForAll("changeLists") List<JsonValue> changes) {
         String text = JsonWriter.stringify(new JsonValue.Arr(changes));
-        boolean plain = changes.stream().allMatch(MapChangesReaderProperties::plainChange);
-        JsonValue.Arr read = MapChangesReader.read(text);
-        if (plain) assertNotNull(read, text);
-        if (read != null) assertSame(Json.parseWithJackson(text), read, text);
-        assertSame(Json.parseWithJackson(text), Json.parse(text), text);
+        canonicalIsReadAsJackson(text, changes.stream().allMatch(MapChangesReaderProperties::plainChange), MapChangesReader::read);
     }
 
     /** The same texts bent out of the plain layout: either declined, or read exactly as Jackson. */
     @Property(tries = 1000)
     void anyOtherLayoutIsDeclinedOrReadExactly(@ForAll("changeLists") List<JsonValue> changes, @ForAll("bends") int bend) {
-        String text = bent(JsonWriter.stringify(new JsonValue.Arr(changes)), bend);
-        JsonValue jackson;
-        try {
-            jackson = Json.parseWithJackson(text);
-        } catch (InvalidJsonException e) {
-            assertNull(MapChangesReader.read(text), text);
-            return;
-        }
-        JsonValue.Arr read = MapChangesReader.read(text);
-        if (read != null) assertSame(jackson, read, text);
-        assertSame(jackson, Json.parse(text), text);
+        bentIsDeclinedOrReadExactly(bent(JsonWriter.stringify(new JsonValue.Arr(changes)), bend), MapChangesReader::read);
     }
 
     /**
@@ -59,35 +53,9 @@ class MapChangesReaderProperties {
     void literalBodiesAreReadAsTheirValue(@ForAll("changeLists") List<JsonValue> changes, @ForAll("bends") int bend) {
         String value = JsonWriter.stringify(new JsonValue.Arr(changes));
         if (bend % 2 == 1) value = bent(value, bend);
-        String literal = JsonStrings.quote(value);
-        if (!literal.chars().allMatch(ch -> ch >= 0x20 && ch < 0x80) || literal.replace("\\\\", "").replace("\\\"", "").contains("\\")) return;
-        String text = "{\"changes\":" + literal + ",\"madeAt\":1}";
-        int from = text.indexOf(literal) + 1;
-        int to = from + literal.length() - 2;
-        JsonValue.Arr read = MapChangesReader.readLiteral(text, from, to);
         boolean plain = bend % 2 == 0 && changes.stream().allMatch(MapChangesReaderProperties::plainChange)
                 && !value.replace("\\\"", "").replace("\\\\", "").contains("\\");
-        if (plain) assertNotNull(read, text);
-        if (read != null) assertSame(Json.parseWithJackson(value), read, text);
-        assertEquals(MapChangesReader.read(value) != null && !value.contains("\\"), read != null, text);
-        for (int cut = from; cut < to; cut++) {
-            if (text.charAt(cut - 1) == '\\' && !escapedBackslashBefore(text, from, cut)) continue; // inside an escape
-            JsonValue.Arr part = MapChangesReader.readLiteral(text, from, cut);
-            if (part != null) assertSame(Json.parseWithJackson(JsonStrings.unescapeCanonicalAscii(text, from, cut, unescapedLength(text, from, cut))), part, text + " cut at " + cut);
-        }
-    }
-
-    /** Whether the backslash at {@code cut - 1} ends an escaped backslash (an even run of them). */
-    private static boolean escapedBackslashBefore(String text, int from, int cut) {
-        int run = 0;
-        for (int i = cut - 1; i >= from && text.charAt(i) == '\\'; i--) run++;
-        return run % 2 == 0;
-    }
-
-    private static int unescapedLength(String text, int from, int to) {
-        int n = 0;
-        for (int i = from; i < to; i++, n++) if (text.charAt(i) == '\\') i++;
-        return n;
+        literalBodyIsReadAsItsValue(value, plain, MapChangesReader::read, MapChangesReader::readLiteral);
     }
 
     @Example
@@ -146,7 +114,7 @@ class MapChangesReaderProperties {
 
     @Provide
     Arbitrary<Integer> bends() {
-        return Arbitraries.integers().between(0, 9999);
+        return ChangesReaderChecks.bends();
     }
 
     /** A change the reader must take: set/del with a string key and a plain value, in that field order. */
@@ -157,33 +125,8 @@ class MapChangesReaderProperties {
         if (op.equals(JsonValue.of("del"))) return names.equals(List.of("op", "key"));
         if (!op.equals(JsonValue.of("set")) || !names.equals(List.of("op", "key", "value"))) return false;
         JsonValue value = o.get("value");
-        if (value instanceof JsonValue.Num n) {
-            double d = n.value();
-            return d == Math.rint(d) && Math.abs(d) < 1e15 && !(d == 0 && Double.doubleToRawLongBits(d) != 0);
-        }
+        if (value instanceof JsonValue.Num) return plainInteger(value);
         if (value instanceof JsonValue.Str str) return unescaped(str);
         return value instanceof JsonValue.Bool || value instanceof JsonValue.Null;
-    }
-
-    /** Written without escapes (no quote, backslash, control char or lone surrogate). */
-    private static boolean unescaped(JsonValue.Str s) {
-        return JsonWriter.stringify(s).equals('"' + s.value() + '"');
-    }
-
-    /** The text with one deterministic edit at a position chosen by {@code bend}: whitespace, escapes, cuts, junk. */
-    private static String bent(String text, int bend) {
-        int at = bend % (text.length() + 1);
-        String[] edits = {" ", "\n", "\\u0041", "\\\"", "x", ",", "]", "}", "\"", "0", ".5", "-", "e1"};
-        return switch (bend / 1000 % 3) {
-            case 0 -> text.substring(0, at) + edits[bend % edits.length] + text.substring(at);
-            case 1 -> text.substring(0, at);
-            default -> text.substring(0, at) + text.substring(Math.min(text.length(), at + 1 + bend % 3));
-        };
-    }
-
-    private static void assertSame(JsonValue expected, JsonValue actual, String text) {
-        assertEquals(expected, actual, text);
-        assertEquals(JsonWriter.stringify(expected), JsonWriter.stringify(actual), text); // key order
-        assertEquals(JsonCursorProperties.bits(expected), JsonCursorProperties.bits(actual), text); // -0 and exact doubles
     }
 }
