@@ -39,6 +39,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The one object an app holds: local storage, the account's node, sync with the servers,
@@ -89,8 +90,8 @@ public final class CojsonClient implements AutoCloseable {
     private volatile Loader loader;
     private volatile boolean closed;
 
-    private CojsonClient(Builder b, CoValueStorage storage) {
-        this.crypto = new Crypto(b.cryptoProvider != null ? b.cryptoProvider : CryptoProviders.auto());
+    private CojsonClient(Builder b, CoValueStorage storage, CryptoProvider provider) {
+        this.crypto = new Crypto(provider);
         this.dataDirectory = b.dataDirectory;
         this.servers = List.copyOf(b.servers);
         this.timeout = b.timeout;
@@ -196,8 +197,16 @@ public final class CojsonClient implements AutoCloseable {
          */
         public CojsonClient build() {
             if (dataDirectory == null && !inMemory) throw new IllegalStateException("choose dataDirectory(path) or inMemory()");
+            // the crypto provider (native library load, self-check) on its own thread while the storage opens
+            Supplier<CryptoProvider> provider = cryptoProvider != null ? () -> cryptoProvider : Setup.inBackground(CryptoProviders::auto);
             Setup.checkServers(servers);
-            return new CojsonClient(this, Setup.openStorage(dataDirectory, writeMode == StorageWriteMode.INLINE));
+            CoValueStorage storage = Setup.openStorage(dataDirectory, writeMode == StorageWriteMode.INLINE);
+            try {
+                return new CojsonClient(this, storage, provider.get());
+            } catch (RuntimeException | Error e) {
+                Setup.closeQuietly(storage, e); // no lock left held by a client that was never returned
+                throw e;
+            }
         }
     }
 

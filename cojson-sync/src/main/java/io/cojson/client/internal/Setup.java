@@ -11,6 +11,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 
 /** What {@code CojsonClient.Builder.build()} checks and opens before the client exists. */
 public final class Setup {
@@ -36,5 +39,44 @@ public final class Setup {
             throw new UncheckedIOException("cannot create the data directory " + dir, e);
         }
         return inline ? MapDbStorage.open(dir) : AsyncMapDbStorage.open(dir);
+    }
+
+    /**
+     * Starts {@code work} on a new daemon thread and answers its result on demand: the caller's
+     * {@code get()} waits for it and rethrows what it threw (unchecked exceptions and errors as
+     * they were). Start-up work that does not depend on the storage (the crypto provider's native
+     * library load and self-check) runs this way while the storage opens.
+     */
+    public static <T> Supplier<T> inBackground(Supplier<T> work) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                result.complete(work.get());
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        }, "cojson-client-init");
+        t.setDaemon(true);
+        t.start();
+        return () -> {
+            try {
+                return result.join();
+            } catch (CompletionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof RuntimeException r) throw r;
+                if (cause instanceof Error err) throw err;
+                throw e;
+            }
+        };
+    }
+
+    /** Closes a storage opened for a client that could not be built; its failure is added to {@code failure}. */
+    public static void closeQuietly(CoValueStorage storage, Throwable failure) {
+        if (storage == null) return;
+        try {
+            storage.close();
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+        }
     }
 }

@@ -1,21 +1,23 @@
 package io.cojson.core.crypto.internal;
 
-import io.cojson.core.encoding.Hex;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.zip.CRC32;
 
 /**
  * Puts a native library bundled as a class-path resource into one file that every JVM start reuses.
  * lazysodium's own loader extracts into a new temporary directory per start and never removes it
  * (when run from a shaded jar it copies the whole jar, ~176 MB a start), which fills the disk of a
- * machine that starts many JVMs. Here the file is named by the SHA-256 of its bytes and checked
- * against them before every use, so a stale or altered copy is never loaded. java.io only (Android).
+ * machine that starts many JVMs. Here the file's directory is named by a fingerprint of its bytes
+ * (CRC-32 and length) and the file is compared byte for byte with the bundled library before every
+ * use, so a stale or altered copy is never loaded. (No SHA-256: hashing the 2 MB libsodium twice
+ * on a cold JVM, plus the security providers' start, cost tens of milliseconds per start; the full
+ * comparison checks more than a digest would.) java.io only (Android).
  * Also used by cojson-storage for lz4-java's library (MapDB's xxhash).
  */
 public final class NativeLibraryCache {
@@ -31,11 +33,12 @@ public final class NativeLibraryCache {
             if (in == null) throw new IOException("no bundled native library " + resource + " on the class path");
             bytes = readAll(in);
         }
-        String digest = sha256(bytes);
+        CRC32 crc = new CRC32(); // native even before the JIT: a fingerprint for the name, not the check
+        crc.update(bytes, 0, bytes.length);
         String name = resource.substring(resource.lastIndexOf('/') + 1);
-        File dir = new File(baseDir, "cojson-native-" + digest.substring(0, 16));
+        File dir = new File(baseDir, "cojson-native-" + hex8(crc.getValue()) + hex8(bytes.length));
         File lib = new File(dir, name);
-        if (lib.isFile() && digest.equals(sha256(readFile(lib)))) return lib.getAbsolutePath();
+        if (lib.isFile() && holds(lib, bytes)) return lib.getAbsolutePath();
         if (!dir.isDirectory() && !dir.mkdirs() && !dir.isDirectory()) throw new IOException("cannot create " + dir);
         // owner-only, so another user cannot swap the file between our check and the load
         dir.setReadable(false, false);
@@ -50,14 +53,24 @@ public final class NativeLibraryCache {
                 out.write(bytes);
                 out.getFD().sync();
             }
-            if (!tmp.renameTo(lib) && !(lib.isFile() && digest.equals(sha256(readFile(lib))))) {
+            if (!tmp.renameTo(lib) && !(lib.isFile() && holds(lib, bytes))) {
                 throw new IOException("cannot move " + tmp + " to " + lib);
             }
         } finally {
             if (tmp.exists() && !tmp.delete()) tmp.deleteOnExit();
         }
-        if (!digest.equals(sha256(readFile(lib)))) throw new IOException(lib + " does not hold the bundled library");
+        if (!holds(lib, bytes)) throw new IOException(lib + " does not hold the bundled library");
         return lib.getAbsolutePath();
+    }
+
+    /** Whether {@code f} holds exactly {@code bytes}. */
+    private static boolean holds(File f, byte[] bytes) throws IOException {
+        return f.length() == bytes.length && Arrays.equals(readFile(f), bytes);
+    }
+
+    private static String hex8(long v) {
+        String h = Long.toHexString(v & 0xffffffffL);
+        return "00000000".substring(h.length()) + h;
     }
 
     private static byte[] readFile(File f) throws IOException {
@@ -71,13 +84,5 @@ public final class NativeLibraryCache {
         byte[] buf = new byte[64 * 1024];
         for (int n; (n = in.read(buf)) > 0;) out.write(buf, 0, n);
         return out.toByteArray();
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return Hex.encode(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required on every Java platform", e);
-        }
     }
 }

@@ -44,6 +44,15 @@ final class JournaledVolume extends Volume {
     private final ConcurrentMap<Long, byte[]> dirty = new ConcurrentHashMap<>(); // Map.keySet(), not KeySetView (not on Android 26)
     private volatile long length;
     private long committedLength;
+    /**
+     * Whether everything the journal holds is in the data file and forced there: true after open
+     * ({@link #recover} applied or dropped it), and after each {@link #sync()} that completed with
+     * fsync. A clean {@link #close()} then empties the journal, so the next open has nothing to
+     * re-apply (no read of the journal, no page writes, no two fsyncs at every start).
+     */
+    private boolean journalApplied = true;
+    /** A sync failed part-way at some point: the journal is kept for the next open, whatever follows. */
+    private boolean syncFailed;
 
     JournaledVolume(Path dataPath, Path journalPath, boolean fsync, int sliceShift) {
         this.dataPath = dataPath;
@@ -243,6 +252,8 @@ final class JournaledVolume extends Volume {
         crc.update(j.array(), 0, end);
         j.putInt((int) crc.getValue());
         ((Buffer) j).flip(); // Buffer.flip(): ByteBuffer.flip() (JDK 9) is not on Android 26
+        journalApplied = false;
+        boolean done = false;
         try {
             writeFully(journal, j, 0);
             if (fsync) journal.force(true);
@@ -252,9 +263,13 @@ final class JournaledVolume extends Volume {
             boolean resized = data.size() != length;
             setSize(data, length);
             if (fsync) data.force(resized);
+            done = true;
         } catch (IOException e) {
             throw new DBException.VolumeIOError(e);
+        } finally {
+            if (!done) syncFailed = true;
         }
+        journalApplied = fsync;
         committedLength = length;
         dirty.clear();
     }
@@ -270,10 +285,21 @@ final class JournaledVolume extends Volume {
         if (closed.getAndSet(true)) return;
         dirty.clear();
         try {
+            // Not forced: if the truncation is lost in a crash, the next open re-applies the
+            // journal's page images, which the data file already holds (idempotent).
+            if (journalApplied && !syncFailed) emptyJournal();
             data.close();
             journal.close();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private void emptyJournal() {
+        try {
+            if (journal.size() > 0) journal.truncate(0);
+        } catch (IOException e) {
+            // kept: the next open re-applies it
         }
     }
 

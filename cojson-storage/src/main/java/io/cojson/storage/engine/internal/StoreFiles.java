@@ -4,7 +4,6 @@ import io.cojson.storage.StorageCorruptedException;
 import io.cojson.storage.StorageIOException;
 import io.cojson.storage.StorageLockedException;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -136,7 +135,8 @@ final class StoreFiles {
     private static DB openDb(Path dataFile, boolean syncOnCommit, boolean existed, JournaledVolume[] volume) throws IOException {
         Path journal = dataFile.resolveSibling(DATA_FILE + ".journal");
         JournaledVolume.recover(dataFile, journal);
-        try (var stale = Files.newDirectoryStream(dataFile.getParent(), DATA_FILE + ".wal.*")) {
+        // a filter, not a glob: a glob compiles to a regex (java.util.regex's classes at every start)
+        try (var stale = Files.newDirectoryStream(dataFile.getParent(), p -> p.getFileName().toString().startsWith(DATA_FILE + ".wal."))) {
             for (Path p : stale) Files.deleteIfExists(p); // MapDB's own log files from before the journal
         }
         String dataName = dataFile.toString();
@@ -178,24 +178,24 @@ final class StoreFiles {
         boolean found = Files.exists(marker);
         try (FileChannel c = FileChannel.open(marker, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            c.write(ByteBuffer.wrap(("pid=" + pid() + " opened=" + Instant.now() + "\n")
-                    .getBytes(StandardCharsets.UTF_8)));
+            c.write(ByteBuffer.wrap(new StringBuilder(64).append("pid=").append(pid()).append(" opened=").append(isoNow()).append('\n')
+                    .toString().getBytes(StandardCharsets.UTF_8)));
             c.force(true);
         }
         return found;
     }
 
+    /**
+     * The lock holder's description, read by a process that finds the store locked. Not forced to
+     * the device: only a live holder's note is ever read (the page cache serves it), and after a
+     * crash the next opener writes its own. Built without string concatenation's invokedynamic,
+     * whose first use of each shape spins method-handle classes (milliseconds at every start).
+     */
     private static void writeHolder(FileChannel ch) throws IOException {
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (IOException | RuntimeException e) { // Android: NetworkOnMainThreadException when opened on the UI thread
-            host = "unknown-host";
-        }
-        String text = "pid=" + pid() + " host=" + host + " opened=" + Instant.now() + "\n";
+        String text = new StringBuilder(96).append("pid=").append(pid()).append(" host=").append(HostName.get())
+                .append(" opened=").append(isoNow()).append('\n').toString();
         ch.truncate(0);
         ch.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), 0);
-        ch.force(true);
     }
 
     /**
@@ -204,6 +204,14 @@ final class StoreFiles {
      * reflectively so this class links on either.
      */
     static String pid() {
+        String p = pid;
+        if (p == null) pid = p = lookUpPid();
+        return p;
+    }
+
+    private static volatile String pid;
+
+    private static String lookUpPid() {
         try {
             Class<?> handle = Class.forName("java.lang.ProcessHandle");
             return String.valueOf(handle.getMethod("pid").invoke(handle.getMethod("current").invoke(null)));
@@ -214,6 +222,51 @@ final class StoreFiles {
                 return "unknown";
             }
         }
+    }
+
+    /** {@code Instant.now().toString()}, without loading java.time's formatter (dozens of classes at every start). */
+    static String isoNow() {
+        return iso(Instant.now());
+    }
+
+    /**
+     * What {@link Instant#toString()} (ISO_INSTANT) writes, for years 1970 to 9999: date, time to the
+     * second, then the fraction in groups of three digits as far as it is not zero, then 'Z'.
+     */
+    static String iso(Instant t) {
+        long secs = t.getEpochSecond();
+        long day = Math.floorDiv(secs, 86_400L);
+        int sod = (int) Math.floorMod(secs, 86_400L);
+        // civil date from days since 1970-01-01 (H. Hinnant's algorithm, proleptic Gregorian)
+        long z = day + 719_468;
+        long era = Math.floorDiv(z, 146_097);
+        long doe = z - era * 146_097;
+        long yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        long mp = (5 * doy + 2) / 153;
+        int d = (int) (doy - (153 * mp + 2) / 5 + 1);
+        int m = (int) (mp < 10 ? mp + 3 : mp - 9);
+        long y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+        if (y < 1970 || y > 9999) return t.toString();
+        StringBuilder b = new StringBuilder(30);
+        b.append(y).append('-');
+        two(b, m).append('-');
+        two(b, d).append('T');
+        two(b, sod / 3600).append(':');
+        two(b, sod / 60 % 60).append(':');
+        two(b, sod % 60);
+        int nano = t.getNano();
+        if (nano > 0) {
+            String f = Integer.toString(1_000_000_000 + nano).substring(1); // nine digits
+            int len = nano % 1_000_000 == 0 ? 3 : nano % 1_000 == 0 ? 6 : 9;
+            b.append('.').append(f, 0, len);
+        }
+        return b.append('Z').toString();
+    }
+
+    private static StringBuilder two(StringBuilder b, int v) {
+        if (v < 10) b.append('0');
+        return b.append(v);
     }
 
     private static String holder(Path lockFile) {

@@ -2,6 +2,7 @@ package io.cojson.storage.engine.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -86,13 +87,15 @@ class JournaledVolumeTest {
     @Test
     void aCompleteJournalIsReappliedAndATornOneIgnored() throws IOException {
         byte[] page1 = bytes(PAGE, 11);
+        byte[] journal;
         try (JournaledVolume v = open()) {
             v.ensureAvailable(2 * PAGE);
             v.putData(PAGE, page1, 0, PAGE);
             v.sync();
+            journal = Files.readAllBytes(journal()); // what a crash now would leave (a clean close empties it)
         }
-        byte[] journal = Files.readAllBytes(journal());
         // a crash after the journal was forced, before the data file was written: old pages, old length
+        Files.write(journal(), journal);
         Files.write(data(), new byte[PAGE / 2]);
         JournaledVolume.recover(data(), journal());
         assertEquals(2 * PAGE, Files.size(data()), "the journal's length");
@@ -147,14 +150,47 @@ class JournaledVolumeTest {
     /** A commit that only grows the file journals no page; recovery still restores the length. */
     @Test
     void aCommitThatOnlyChangesTheLengthIsRecovered() throws IOException {
+        byte[] journal;
         try (JournaledVolume v = open()) {
             v.ensureAvailable(3 * PAGE);
             v.sync();
+            journal = Files.readAllBytes(journal());
         }
         assertEquals(4 * PAGE, Files.size(data()));
+        Files.write(journal(), journal); // a crash instead of the close: the journal stays
         Files.write(data(), new byte[10]); // the crash left the old, shorter file
         JournaledVolume.recover(data(), journal());
         assertEquals(4 * PAGE, Files.size(data()), "extended to the committed length");
         assertArrayEquals(new byte[4 * PAGE], Files.readAllBytes(data()));
+    }
+
+    /**
+     * A clean close empties the journal once its commit is forced into the data file, so the next
+     * open has nothing to re-apply; without fsync (the data file may not be on the device) the
+     * journal stays for the next open's recovery.
+     */
+    @Test
+    void aCleanCloseEmptiesTheJournalOnlyWhenTheDataFileIsForced() throws IOException {
+        byte[] page = bytes(PAGE, 21);
+        try (JournaledVolume v = open()) {
+            v.ensureAvailable(PAGE);
+            v.putData(0, page, 0, PAGE);
+            v.sync();
+            assertTrue(Files.size(journal()) > PAGE, "the commit went through the journal");
+        }
+        assertEquals(0, Files.size(journal()), "emptied by the clean close");
+        assertArrayEquals(page, fileRange(data(), 0, PAGE), "the commit is in the data file");
+        JournaledVolume.recover(data(), journal()); // nothing to do
+        assertArrayEquals(page, fileRange(data(), 0, PAGE));
+
+        byte[] page2 = bytes(PAGE, 22);
+        try (JournaledVolume v = new JournaledVolume(data(), journal(), false, SLICE_SHIFT)) {
+            v.putData(0, page2, 0, PAGE);
+            v.sync();
+        }
+        assertTrue(Files.size(journal()) > PAGE, "kept: the data file was not forced");
+        Files.write(data(), page); // as if the unforced page write was lost
+        JournaledVolume.recover(data(), journal());
+        assertArrayEquals(page2, fileRange(data(), 0, PAGE), "re-applied from the journal");
     }
 }

@@ -197,12 +197,19 @@ class PowerLossDurabilityTest {
         Files.createDirectories(store());
         byte[] page1 = new byte[JournaledVolume.PAGE];
         for (int i = 0; i < page1.length; i++) page1[i] = (byte) (i * 31 + 7);
+        byte[] journalBytes;
         try (JournaledVolume v = new JournaledVolume(data, journal, true, 13)) { // the commit, recorded and forced
             v.ensureAvailable(2L * JournaledVolume.PAGE);
             v.putData(JournaledVolume.PAGE, page1, 0, page1.length);
             v.sync();
+            journalBytes = Files.readAllBytes(journal);
         }
-        // the crash state on the device: the forced journal, the data file as before the commit
+        // the crash state on the device: the forced journal (a crash, unlike the clean close, leaves it),
+        // the data file as before the commit
+        try (FileChannel c = StoreFiles.channels.open(journal, java.nio.file.StandardOpenOption.WRITE)) {
+            c.write(java.nio.ByteBuffer.wrap(journalBytes), 0);
+            c.force(true);
+        }
         try (FileChannel c = StoreFiles.channels.open(data, java.nio.file.StandardOpenOption.WRITE)) {
             c.truncate(0);
             c.write(java.nio.ByteBuffer.wrap(new byte[JournaledVolume.PAGE / 2]), 0);
