@@ -15,12 +15,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 class NativeLibraryCacheTest {
     private static final String RESOURCE = "vectors/crypto.json"; // any bundled resource will do
+    private static final String BIG_RESOURCE = "vectors/covalues.json"; // 360 KB: several read chunks
 
     @TempDir
     Path base;
 
     private byte[] resourceBytes() throws IOException {
-        try (InputStream in = getClass().getClassLoader().getResourceAsStream(RESOURCE)) {
+        return resourceBytes(RESOURCE);
+    }
+
+    private byte[] resourceBytes(String resource) throws IOException {
+        try (InputStream in = getClass().getClassLoader().getResourceAsStream(resource)) {
             return in.readAllBytes();
         }
     }
@@ -47,6 +52,20 @@ class NativeLibraryCacheTest {
         Files.write(Path.of(path), new byte[] {1, 2, 3});
         assertEquals(path, NativeLibraryCache.extract(cl, RESOURCE, base.toFile()));
         assertArrayEquals(resourceBytes(), Files.readAllBytes(Path.of(path)));
+    }
+
+    /** A copy of the right length that differs in one byte past the first chunks is caught too. */
+    @Test
+    void aSameLengthCopyDifferingNearItsEndIsReplaced() throws Exception {
+        ClassLoader cl = getClass().getClassLoader();
+        byte[] bundled = resourceBytes(BIG_RESOURCE);
+        assertTrue(bundled.length > 3 * 64 * 1024, "a resource over several read chunks: " + bundled.length);
+        String path = NativeLibraryCache.extract(cl, BIG_RESOURCE, base.toFile());
+        byte[] altered = bundled.clone();
+        altered[altered.length - 2] ^= 1;
+        Files.write(Path.of(path), altered);
+        assertEquals(path, NativeLibraryCache.extract(cl, BIG_RESOURCE, base.toFile()));
+        assertArrayEquals(bundled, Files.readAllBytes(Path.of(path)));
     }
 
     @Test
