@@ -17,6 +17,7 @@ import io.cojson.core.covalue.TransactionDecoder;
 import io.cojson.core.covalue.TxEntry;
 import io.cojson.core.crypto.Crypto;
 import io.cojson.core.ids.RawCoID;
+import io.cojson.core.json.Json;
 import io.cojson.core.json.JsonValue;
 import io.cojson.core.node.Accounts;
 import io.cojson.core.header.CoValueKind;
@@ -84,6 +85,26 @@ class ValuesApiTest {
             default:
                 throw new IllegalArgumentException(id.toString());
         }
+    }
+
+    /** A bundle's text is what {@code importContentText} reads: a save and a later load give the same value. */
+    @Test
+    void aContentBundleSavedAsTextLoadsIntoAnotherNode() {
+        Group g = sharedGroup();
+        CojsonNode carol = account("Carol");
+        alice.importContent(carol.exportContent(carol.accountID()));
+        g.addMember(carol.accountID(), Role.READER);
+        CoMap m = g.createMap(Map.of("a", JsonValue.of(1)));
+        m.set("s", "text");
+        ContentBundle bundle = alice.exportContent(m.id());
+        assertTrue(bundle.size() >= 3, "the map with its group and Alice's account: " + bundle);
+        String saved = bundle.toJson();
+        assertInstanceOf(JsonValue.Arr.class, Json.parse(saved));
+        assertEquals(bundle.size(), ((JsonValue.Arr) Json.parse(saved)).items().size());
+        bob.importContentText(saved);
+        assertEquals(m.toJson(), bob.map(m.id()).toJson());
+        carol.importContent(bundle);
+        assertEquals(m.toJson(), carol.map(m.id()).toJson(), "the bundle itself imports the same");
     }
 
     @Test
