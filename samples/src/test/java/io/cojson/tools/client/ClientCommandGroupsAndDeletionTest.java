@@ -1,6 +1,9 @@
 package io.cojson.tools.client;
 
 import io.cojson.server.CojsonServer;
+import static io.cojson.tools.client.ClientReplies.error;
+import static io.cojson.tools.client.ClientReplies.ok;
+import static io.cojson.tools.client.ClientReplies.str;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,22 +39,6 @@ class ClientCommandGroupsAndDeletionTest {
         ClientCommand c = ClientCommand.create(server.url(), 20000);
         clients.add(c);
         return c;
-    }
-
-    private static JsonValue.Obj ok(ClientCommand c, String line) {
-        JsonValue.Obj a = c.handle(line);
-        assertEquals(JsonValue.TRUE, a.get("ok"), line + " -> " + a);
-        return a;
-    }
-
-    private static String error(ClientCommand c, String line) {
-        JsonValue.Obj a = c.handle(line);
-        assertEquals(JsonValue.FALSE, a.get("ok"), line + " -> " + a);
-        return ((JsonValue.Str) a.get("error")).value();
-    }
-
-    private static String str(JsonValue.Obj o, String key) {
-        return ((JsonValue.Str) o.get(key)).value();
     }
 
     private static String account(ClientCommand c, String name) {

@@ -2,6 +2,8 @@ package io.cojson.tools.client;
 
 import io.cojson.samples.cli.ProcessLines;
 import io.cojson.server.CojsonServer;
+import static io.cojson.tools.client.ClientReplies.ok;
+import static io.cojson.tools.client.ClientReplies.str;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -50,16 +52,6 @@ class ClientCommandTest {
     void stop() {
         for (ClientCommand c : clients) c.close();
         server.close();
-    }
-
-    private static JsonValue.Obj ok(ClientCommand c, String line) {
-        JsonValue.Obj a = c.handle(line);
-        assertEquals(JsonValue.TRUE, a.get("ok"), line + " -> " + a);
-        return a;
-    }
-
-    private static String str(JsonValue.Obj o, String key) {
-        return ((JsonValue.Str) o.get(key)).value();
     }
 
     @Test
