@@ -92,6 +92,27 @@ public final class BenchSupport {
         }
     }
 
+    /**
+     * The details W3 and W6 report alike after their own phase times: the warm repeats' median, the
+     * cold run's counters ({@link #COUNTERS}) and collections, the export's size and the memory.
+     */
+    static BenchResult coldAndWarmDetails(BenchResult res, List<Double> warm, Export exported, double rssBeforeMb,
+            long gcCount, long gcMs, long cpuNanos, long classes, long allocatedBytes) {
+        if (!warm.isEmpty()) res.detail("warm_median_s", BenchResult.round(BenchResult.median(warm), 6));
+        if (COUNTERS) {
+            res.detailSeconds("cold_thread_cpu_s", cpuNanos)
+                    .detail("cold_classes_loaded", classes)
+                    .detail("cold_allocated_mb", BenchResult.round(allocatedBytes / 1048576.0, 1));
+        }
+        return res.detail("warm_repeats", warm.size())
+                .detail("content_messages", exported.messages())
+                .detail("content_bytes", exported.text().getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
+                .detail("rss_before_mb", rssBeforeMb)
+                .detail("cold_gc_count", gcCount)
+                .detail("cold_gc_ms", gcMs)
+                .detail("peak_rss_incl_warm_mb", BenchResult.round(BenchResult.currentPeakRssMb(), 1));
+    }
+
     /** Sum of the map's values; the view must hold exactly {@code expectedKeys} numeric keys. */
     public static long mapValueSum(JsonValue.Obj obj, int expectedKeys) {
         if (obj.fields().size() != expectedKeys) {

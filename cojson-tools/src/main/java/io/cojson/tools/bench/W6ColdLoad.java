@@ -57,21 +57,8 @@ public final class W6ColdLoad {
                 .detailSeconds("create_s", tc1 - tc0)
                 .detailSeconds("parse_verify_apply_s", cold.apply)
                 .detailSeconds("materialize_s", cold.materialize);
-        if (!warm.isEmpty()) res.detail("warm_median_s", BenchResult.round(BenchResult.median(warm), 6));
-        if (BenchSupport.COUNTERS) {
-            res.detailSeconds("cold_thread_cpu_s", cold.cpu)
-                    .detail("cold_classes_loaded", cold.classes)
-                    .detail("cold_allocated_mb", BenchResult.round(cold.allocated / 1048576.0, 1));
-        }
-        return res.detail("warm_repeats", warmRepeats)
-                .detail("content_messages", exported.messages())
-                .detail("content_bytes", exported.text().getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
+        return BenchSupport.coldAndWarmDetails(res, warm, exported, rssBefore, cold.gcCount, cold.gcMs, cold.cpu, cold.classes, cold.allocated)
                 .detail("transactions", maps * SETS)
-                .detail("rss_before_mb", rssBefore)
-                .detail("cold_gc_count", cold.gcCount)
-                .detail("cold_gc_ms", cold.gcMs)
-
-                .detail("peak_rss_incl_warm_mb", BenchResult.round(BenchResult.currentPeakRssMb(), 1))
                 .check("maps", cold.maps)
                 .check("value_sum", cold.sum);
     }
