@@ -411,14 +411,6 @@ public final class CoValueCore {
         return true;
     }
 
-    /** Own version plus the versions of everything the verdicts depend on (cycle-safe). */
-    long stamp(CoValueResolver resolver, List<RawCoID> visiting) {
-        if (visiting.contains(id)) return 0;
-        long s = version * 31 + depsStamp(resolver, visiting);
-        visiting.remove(id);
-        return s;
-    }
-
     /**
      * {@link CoValueRules#dependencies} of this value, recomputed only when the working list
      * changed (every write checks permissions, which asks a group for its dependencies).
@@ -432,13 +424,50 @@ public final class CoValueCore {
         return dependencies;
     }
 
+    /**
+     * Combines the stamps of this value's dependencies (a value's stamp: its own version combined
+     * with the stamps of its dependencies, recursively), walking the dependency graph
+     * depth-first with an explicit stack: written as two mutually recursive methods, C2 inlined
+     * them into each other into a 50 KB method whose compilation took ~350 ms of a core on a cold
+     * JVM, while a cold load runs for 200 ms. Same value as the recursive definition: a
+     * dependency on the current path (a cycle) counts 0, a missing one -1.
+     */
     private long depsStamp(CoValueResolver resolver, List<RawCoID> visiting) {
         visiting.add(id);
-        long s = 17;
-        for (RawCoID dep : dependencies()) {
-            CoValueCore d = resolver.get(dep);
-            s = s * 1_000_003 + (d == null ? -1 : d.stamp(resolver, visiting));
+        StampFrame top = new StampFrame(this, null);
+        while (true) {
+            if (top.deps.hasNext()) {
+                CoValueCore d = resolver.get(top.deps.next());
+                if (d == null) {
+                    top.s = top.s * 1_000_003 - 1;
+                } else if (visiting.contains(d.id)) {
+                    top.s = top.s * 1_000_003;
+                } else {
+                    visiting.add(d.id);
+                    top = new StampFrame(d, top);
+                }
+            } else if (top.parent == null) {
+                return top.s;
+            } else {
+                long stamp = top.core.version * 31 + top.s;
+                visiting.remove(top.core.id);
+                top = top.parent;
+                top.s = top.s * 1_000_003 + stamp;
+            }
         }
-        return s;
+    }
+
+    /** One value being stamped by {@link #depsStamp}: its dependencies still to visit and the combination so far. */
+    private static final class StampFrame {
+        final CoValueCore core;
+        final java.util.Iterator<RawCoID> deps;
+        final StampFrame parent;
+        long s = 17;
+
+        StampFrame(CoValueCore core, StampFrame parent) {
+            this.core = core;
+            this.deps = core.dependencies().iterator();
+            this.parent = parent;
+        }
     }
 }

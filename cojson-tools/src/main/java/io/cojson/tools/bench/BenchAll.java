@@ -39,6 +39,19 @@ public final class BenchAll {
 
     /** As above; {@code childArgs} are extra options of every child's {@code bench} command (e.g. W5's --server). */
     public static int run(List<String> workloads, int repeat, Integer n, int warmRepeats, String jvmOpts, List<String> childArgs) {
+        return run(workloads, repeat, n, warmRepeats, jvmOpts, childArgs, false);
+    }
+
+    /**
+     * As above; with {@code cds} every child also gets {@code -XX:SharedArchiveFile} of the
+     * {@link CdsArchive} for these flags (trained first if there is none).
+     */
+    public static int run(List<String> workloads, int repeat, Integer n, int warmRepeats, String jvmOpts, List<String> childArgs,
+                          boolean cds) {
+        if (cds) {
+            Path archive = CdsArchive.ensure(List.of(jvmOpts.trim().split("\\s+")));
+            if (archive != null) jvmOpts = jvmOpts.trim() + " -XX:SharedArchiveFile=" + archive;
+        }
         Map<String, List<JsonValue.Obj>> results = new LinkedHashMap<>();
         boolean failed = false;
         for (int round = 1; round <= repeat; round++) {

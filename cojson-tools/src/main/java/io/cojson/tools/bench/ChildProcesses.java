@@ -20,21 +20,32 @@ public final class ChildProcesses {
 
     /** {@code java <jvmFlags> -cp <this classpath> <mainClass> <args>}, with this JVM's crypto choice. */
     public static List<String> javaCommand(List<String> jvmFlags, String mainClass, List<String> args) {
+        return javaCommand(jvmFlags, System.getProperty("java.class.path"), mainClass, args);
+    }
+
+    /** As above, with the given class path. */
+    public static List<String> javaCommand(List<String> jvmFlags, String classPath, String mainClass, List<String> args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(BenchAll.javaBinary());
         for (String o : jvmFlags) if (!o.isBlank()) cmd.add(o.trim());
         String crypto = System.getProperty("cojson.crypto");
         if (crypto != null && jvmFlags.stream().noneMatch(f -> f.startsWith("-Dcojson.crypto="))) cmd.add("-Dcojson.crypto=" + crypto);
         cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(classPath);
         cmd.add(mainClass);
         cmd.addAll(args);
         return cmd;
     }
 
-    /** A child JVM with this JVM's own flags (so a tuned bench run tunes its children too). */
+    /**
+     * A child JVM with this JVM's own flags (so a tuned bench run tunes its children too), except
+     * {@code -XX:ArchiveClassesAtExit}: only the JVM it was given to writes that archive (a child
+     * would write the same file at its own exit).
+     */
     public static List<String> javaCommand(String mainClass, List<String> args) {
-        return javaCommand(BenchResult.jvmFlags(), mainClass, args);
+        List<String> flags = new ArrayList<>();
+        for (String f : BenchResult.jvmFlags()) if (!f.startsWith("-XX:ArchiveClassesAtExit=")) flags.add(f);
+        return javaCommand(flags, mainClass, args);
     }
 
     /**

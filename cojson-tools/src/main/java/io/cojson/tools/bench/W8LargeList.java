@@ -105,18 +105,27 @@ public final class W8LargeList {
             System.err.println("usage: W8LargeList load DB_DIR LIST_ID ITEMS");
             System.exit(2);
         }
-        int items = Integer.parseInt(args[3]);
+        JsonValue.Obj r = load(Path.of(args[1]), new RawCoID(args[2]), Integer.parseInt(args[3]));
+        System.out.println(io.cojson.core.json.JsonWriter.stringify(r));
+        System.exit(0);
+    }
+
+    /**
+     * Opens the storage at {@code db}, loads the list with its group and account into a fresh
+     * agent-only node and reads all of it (timed: open, load, read); checks every item.
+     */
+    static JsonValue.Obj load(Path db, RawCoID listId, int items) {
         LocalNode node = LocalNode.forAgent(BenchSupport.CRYPTO, BenchSupport.CRYPTO.newRandomAgentSecret());
         double rssBefore = BenchResult.rssNowMb();
         SamplingProfiler.start(); // -Dbench.profile=true on the bench JVM profiles this region (inherited)
         long t0 = System.nanoTime();
-        try (MapDbStorage storage = MapDbStorage.open(Path.of(args[1]))) {
+        try (MapDbStorage storage = MapDbStorage.open(db)) {
             NodePersistence persistence = NodePersistence.attach(node, storage);
             long t1 = System.nanoTime();
-            LoadReport report = persistence.load(new RawCoID(args[2]));
+            LoadReport report = persistence.load(listId);
             if (!report.clean()) BenchSupport.require(false, "clean load: " + report); // no message built in the timed region
             long t2 = System.nanoTime();
-            List<JsonValue> view = TypedNodes.of(node).list(new RawCoID(args[2])).items();
+            List<JsonValue> view = TypedNodes.of(node).list(listId).items();
             long weighted = weightedSum(view);
             long t3 = System.nanoTime();
             SamplingProfiler.stop();
@@ -125,12 +134,22 @@ public final class W8LargeList {
             BenchSupport.require(view.size() == items, "list length " + view.size() + " != " + items);
             for (int p = 0; p < items; p++) BenchSupport.require(BenchSupport.number(view.get(p), "item") == p, "item " + p);
             BenchSupport.require(weighted == expectedWeightedSum(items), "weighted_sum " + weighted);
-            System.out.println(io.cojson.core.json.JsonWriter.stringify(JsonValue.obj(
+            return JsonValue.obj(
                     "open_ns", JsonValue.of(t1 - t0), "load_ns", JsonValue.of(t2 - t1), "read_ns", JsonValue.of(t3 - t2),
                     "peak_rss_mb", JsonValue.of(peak), "rss_before_mb", JsonValue.of(rssBefore),
-                    "length", JsonValue.of(view.size()), "weighted_sum", JsonValue.of(weighted))));
+                    "length", JsonValue.of(view.size()), "weighted_sum", JsonValue.of(weighted));
         }
-        System.exit(0);
+    }
+
+    /** Builds a list of {@code items} into a temporary storage and loads it back in this JVM (class-data-sharing training). */
+    static void buildAndLoadHere(int items, int perTx) throws IOException {
+        Path dir = Files.createTempDirectory("w8-train-");
+        try {
+            Built b = build(dir.resolve("db"), items, perTx);
+            load(dir.resolve("db"), b.id(), items);
+        } finally {
+            deleteRecursively(dir);
+        }
     }
 
     static long weightedSum(List<JsonValue> view) {
