@@ -49,6 +49,8 @@ public final class CoValueCore {
     private java.util.Set<RawCoID> dependencies;
     private volatile long localCheckpoints;
     private long dependenciesVersion;
+    /** {@link #dependencies} as an array, for {@link #depsStamp} (no iterator per value per validation). */
+    private RawCoID[] dependencyArray;
     /** The last entry of each session in {@link #working} (the next one's {@code previous}). */
     private final Map<SessionID, TxEntry> lastBySession = new java.util.HashMap<>();
     /** This value's own ID if it is a branch (its txIDs carry it), else null. */
@@ -419,6 +421,7 @@ public final class CoValueCore {
         // a non-group value's dependencies come from its header (CoValueRules): not once per write
         if (dependencies == null || (dependenciesVersion != version && isGroupOrAccount())) {
             dependencies = java.util.Collections.unmodifiableSet(rules.dependencies(this));
+            dependencyArray = dependencies.toArray(new RawCoID[0]);
             dependenciesVersion = version;
         }
         return dependencies;
@@ -436,8 +439,8 @@ public final class CoValueCore {
         visiting.add(id);
         StampFrame top = new StampFrame(this, null);
         while (true) {
-            if (top.deps.hasNext()) {
-                CoValueCore d = resolver.get(top.deps.next());
+            if (top.next < top.deps.length) {
+                CoValueCore d = resolver.get(top.deps[top.next++]);
                 if (d == null) {
                     top.s = top.s * 1_000_003 - 1;
                 } else if (visiting.contains(d.id)) {
@@ -460,13 +463,15 @@ public final class CoValueCore {
     /** One value being stamped by {@link #depsStamp}: its dependencies still to visit and the combination so far. */
     private static final class StampFrame {
         final CoValueCore core;
-        final java.util.Iterator<RawCoID> deps;
+        final RawCoID[] deps;
         final StampFrame parent;
+        int next;
         long s = 17;
 
         StampFrame(CoValueCore core, StampFrame parent) {
             this.core = core;
-            this.deps = core.dependencies().iterator();
+            core.dependencies(); // brings the array up to date
+            this.deps = core.dependencyArray;
             this.parent = parent;
         }
     }

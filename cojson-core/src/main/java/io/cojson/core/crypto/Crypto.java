@@ -84,7 +84,8 @@ public final class Crypto {
 
     /** 24-byte nonce: BLAKE3(stableStringify(material))[0..24]. */
     public byte[] nonce(JsonValue nonceMaterial) {
-        return Arrays.copyOf(provider.blake3(StableJson.bytes(nonceMaterial)), 24);
+        byte[] text = StableJson.nonceMaterialBytes(nonceMaterial); // a transaction's, written directly
+        return Arrays.copyOf(provider.blake3(text != null ? text : StableJson.bytes(nonceMaterial)), 24);
     }
 
     // ---- signing ----
@@ -154,12 +155,27 @@ public final class Crypto {
     }
 
     public Encrypted encryptBytes(byte[] plaintext, KeySecret key, JsonValue nonceMaterial) {
-        return Encrypted.fromBytes(provider.xsalsa20Xor(key.bytes(), nonce(nonceMaterial), plaintext));
+        return Encrypted.fromBytes(provider.xsalsa20Xor(keyBytes(key), nonce(nonceMaterial), plaintext));
+    }
+
+    /** A key secret and its decoded bytes (handed out as copies: a provider may be an app's own). */
+    private record KeyBytes(String secret, byte[] bytes) {}
+
+    /** The last key secret used: a node encrypts and decrypts with the same few keys in turn. */
+    private volatile KeyBytes lastKey;
+
+    /** {@link KeySecret#bytes} without a base58 decode per transaction for the key last used. */
+    private byte[] keyBytes(KeySecret key) {
+        KeyBytes k = lastKey;
+        if (k != null && k.secret.equals(key.value())) return k.bytes.clone();
+        byte[] b = key.bytes();
+        lastKey = new KeyBytes(key.value(), b.clone());
+        return b;
     }
 
     /** Decrypts and decodes UTF-8; a wrong key is not detectable here (there is no MAC). */
     public String decryptText(Encrypted encrypted, KeySecret key, JsonValue nonceMaterial) {
-        byte[] plain = provider.xsalsa20Xor(key.bytes(), nonce(nonceMaterial), encrypted.bytes());
+        byte[] plain = provider.xsalsa20Xor(keyBytes(key), nonce(nonceMaterial), encrypted.bytes());
         return utf8(plain);
     }
 

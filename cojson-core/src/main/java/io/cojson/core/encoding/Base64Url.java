@@ -17,6 +17,25 @@ public final class Base64Url {
         return ENCODER.encodeToString(bytes);
     }
 
+    /**
+     * Whether {@link #decode} of {@code text.substring(from)} succeeds, without decoding: after
+     * removing every {@code '='}, only base64url letters and a length that is not 1 mod 4. Throws
+     * the same {@link InvalidEncodingException} as {@code decode} otherwise.
+     */
+    public static void check(String text, int from) {
+        int n = 0;
+        for (int i = from; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '=') continue;
+            if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) {
+                n = -1;
+                break;
+            }
+            n++;
+        }
+        if (n < 0 || n % 4 == 1) decode(text.substring(from)); // throws the exact error
+    }
+
     public static byte[] decode(String text) {
         // The TS decoder strips every '=' before decoding; do the same, then decode unpadded.
         String stripped = text.indexOf('=') >= 0 ? text.replace("=", "") : text;

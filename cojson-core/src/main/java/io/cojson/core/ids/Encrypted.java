@@ -7,7 +7,7 @@ public record Encrypted(String value) {
     public static final String PREFIX = "encrypted_U";
 
     public Encrypted {
-        Prefixed.decodeU("encrypted value", PREFIX, value);
+        Prefixed.checkU("encrypted value", PREFIX, value);
     }
 
     public static Encrypted parse(String value) {

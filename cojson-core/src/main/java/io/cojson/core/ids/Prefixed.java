@@ -49,6 +49,19 @@ final class Prefixed {
         }
     }
 
+    /** {@link #decodeU}'s checks without decoding (for values that keep only their text). */
+    static void checkU(String kind, String prefix, String text) {
+        if (text == null) throw new InvalidIdException(kind + " (" + prefix + "…)", "null");
+        if (!text.startsWith(prefix)) {
+            throw new InvalidIdException(kind + " starting with \"" + prefix + "\"", InvalidEncodingException.describe(text));
+        }
+        try {
+            Base64Url.check(text, prefix.length());
+        } catch (InvalidEncodingException e) {
+            throw new InvalidIdException(kind + " with a base64url payload", e.found());
+        }
+    }
+
     /** {@code prefix} followed by 1..maxLen ASCII letters/digits: names that are never decoded. */
     static void checkAlnum(String kind, String prefix, String text, int maxLen) {
         if (text == null) throw new InvalidIdException(kind + " (" + prefix + "…)", "null");

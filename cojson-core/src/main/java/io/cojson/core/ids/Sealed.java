@@ -7,7 +7,7 @@ public record Sealed(String value) {
     public static final String PREFIX = "sealed_U";
 
     public Sealed {
-        Prefixed.decodeU("sealed value", PREFIX, value);
+        Prefixed.checkU("sealed value", PREFIX, value);
     }
 
     public static Sealed parse(String value) {

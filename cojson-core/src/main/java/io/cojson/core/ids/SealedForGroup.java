@@ -7,7 +7,7 @@ public record SealedForGroup(String value) {
     public static final String PREFIX = "sealedForGroup_U";
 
     public SealedForGroup {
-        Prefixed.decodeU("sealed-for-group value", PREFIX, value);
+        Prefixed.checkU("sealed-for-group value", PREFIX, value);
     }
 
     public static SealedForGroup parse(String value) {

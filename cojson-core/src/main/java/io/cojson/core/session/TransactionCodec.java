@@ -46,7 +46,9 @@ public final class TransactionCodec {
     }
 
     static String canonical(Transaction.Private t) {
-        StringBuilder sb = new StringBuilder(t.encryptedChanges().length() + 96);
+        // sized for the whole text (field names and madeAt take ~80 chars): no regrowth copy
+        StringBuilder sb = new StringBuilder(t.encryptedChanges().length() + t.keyUsed().length()
+                + (t.meta() == null ? 0 : t.meta().length() + 16) + 96);
         sb.append("{\"encryptedChanges\":");
         JsonStrings.appendQuoted(sb, t.encryptedChanges());
         sb.append(",\"keyUsed\":");
