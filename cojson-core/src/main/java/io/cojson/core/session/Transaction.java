@@ -118,6 +118,11 @@ public sealed interface Transaction permits Transaction.Trusting, Transaction.Pr
             }
         }
 
+        /** About how long {@link #appendQuotedChanges} writes (without decoding a kept literal). */
+        int quotedChangesLengthHint() {
+            return text != null ? bodyEnd - bodyStart + 2 : changes.length() * 9 / 8 + 2;
+        }
+
         /** How long the text is that a kept literal body lives in (-1: none kept); for tests. */
         int keptTextLength() {
             return text == null ? -1 : text.length();

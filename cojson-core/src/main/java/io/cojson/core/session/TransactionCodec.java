@@ -34,7 +34,8 @@ public final class TransactionCodec {
     }
 
     static String canonical(Transaction.Trusting t) {
-        StringBuilder sb = new StringBuilder(96);
+        // sized for the whole text: the quoted changes and ~60 more (no regrowth copy)
+        StringBuilder sb = new StringBuilder(t.quotedChangesLengthHint() + (t.meta() == null ? 0 : t.meta().length() * 9 / 8 + 16) + 64);
         sb.append("{\"changes\":");
         t.appendQuotedChanges(sb);
         sb.append(",\"madeAt\":").append(t.madeAt());

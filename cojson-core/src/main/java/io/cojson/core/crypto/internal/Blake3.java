@@ -164,9 +164,8 @@ public final class Blake3 implements Blake3Hasher {
         int len = blockLen;
         for (int i = stackLen - 1; i >= 0; i--) {
             compress(inputCv, w, counter, len, flags, o);
-            int[] right = Arrays.copyOf(o, 8);
-            System.arraycopy(stack, i * 8, w, 0, 8);
-            System.arraycopy(right, 0, w, 8, 8);
+            System.arraycopy(o, 0, w, 8, 8); // right child: this output
+            System.arraycopy(stack, i * 8, w, 0, 8); // left child: the stacked subtree
             inputCv = IV;
             counter = 0;
             len = BLOCK_LEN;
