@@ -97,12 +97,13 @@ public final class BenchSupport {
      * cold run's counters ({@link #COUNTERS}) and collections, the export's size and the memory.
      */
     static BenchResult coldAndWarmDetails(BenchResult res, List<Double> warm, Export exported, double rssBeforeMb,
-            long gcCount, long gcMs, long cpuNanos, long classes, long allocatedBytes) {
+            long gcCount, long gcMs, Counters cold) {
         if (!warm.isEmpty()) res.detail("warm_median_s", BenchResult.round(BenchResult.median(warm), 6));
         if (COUNTERS) {
-            res.detailSeconds("cold_thread_cpu_s", cpuNanos)
-                    .detail("cold_classes_loaded", classes)
-                    .detail("cold_allocated_mb", BenchResult.round(allocatedBytes / 1048576.0, 1));
+            res.detailSeconds("cold_thread_cpu_s", cold.cpuNanos())
+                    .detail("cold_classes_loaded", cold.classes())
+                    .detail("cold_allocated_mb", BenchResult.round(cold.allocatedBytes() / 1048576.0, 1))
+                    .detail("cold_jit_ms", cold.jitMs());
         }
         return res.detail("warm_repeats", warm.size())
                 .detail("content_messages", exported.messages())
@@ -146,24 +147,38 @@ public final class BenchSupport {
         return new long[] {count, ms};
     }
 
-    /** {@code -Dbench.counters=true}: W3/W6 report classes loaded, MB allocated and thread CPU time of the cold run. */
+    /** {@code -Dbench.counters=true}: W3/W6 report classes loaded, MB allocated, thread CPU and JIT time of the cold run. */
     public static final boolean COUNTERS = Boolean.getBoolean("bench.counters");
 
     /**
-     * Classes loaded so far, bytes the calling thread allocated so far and its CPU time (ns): a
-     * timed region's difference says how much class loading and allocation it paid (both cost a
-     * cold JVM dearly), and its CPU time is less disturbed by other processes than wall time.
+     * Classes loaded so far, bytes the calling thread allocated so far, its CPU time (ns) and the
+     * JIT compilers' total time (ms, all compiler threads): a timed region's difference says how
+     * much class loading, allocation and compilation it paid (all cost a cold JVM dearly; on 2
+     * cores the compiler threads take CPU from the benchmark), and its CPU time is less disturbed
+     * by other processes than wall time. All -1 unless {@link #COUNTERS}.
      */
-    public static long[] classesAndAllocated() {
-        // off by default: the JMX beans it needs cost a few MB of peak RSS, which the benchmark reports
-        if (!COUNTERS) return new long[] {-1, -1, -1};
-        long classes = java.lang.management.ManagementFactory.getClassLoadingMXBean().getTotalLoadedClassCount();
-        long bytes = -1;
-        if (java.lang.management.ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean t) {
-            bytes = t.getThreadAllocatedBytes(Thread.currentThread().getId());
+    public record Counters(long classes, long allocatedBytes, long cpuNanos, long jitMs) {
+        static final Counters NONE = new Counters(-1, -1, -1, -1);
+
+        public static Counters now() {
+            // off by default: the JMX beans it needs cost a few MB of peak RSS, which the benchmark reports
+            if (!COUNTERS) return NONE;
+            long classes = java.lang.management.ManagementFactory.getClassLoadingMXBean().getTotalLoadedClassCount();
+            long bytes = -1;
+            if (java.lang.management.ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean t) {
+                bytes = t.getThreadAllocatedBytes(Thread.currentThread().getId());
+            }
+            long cpu = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+            java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+            long jitMs = jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
+            return new Counters(classes, bytes, cpu, jitMs);
         }
-        long cpu = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
-        return new long[] {classes, bytes, cpu};
+
+        /** What happened between {@code before} and this. */
+        public Counters since(Counters before) {
+            return new Counters(classes - before.classes, allocatedBytes - before.allocatedBytes, cpuNanos - before.cpuNanos,
+                    jitMs < 0 || before.jitMs < 0 ? -1 : jitMs - before.jitMs);
+        }
     }
 
     public static void require(boolean cond, String message) {

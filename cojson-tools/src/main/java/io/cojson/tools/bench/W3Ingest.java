@@ -22,7 +22,7 @@ public final class W3Ingest {
     private W3Ingest() {}
 
     /** Phase times (ns), the check values, and the collections (count, ms) inside the timed region. */
-    private record Once(long parse, long apply, long materialize, long sum, int keys, long gcCount, long gcMs, long classes, long allocated, long cpu) {
+    private record Once(long parse, long apply, long materialize, long sum, int keys, long gcCount, long gcMs, BenchSupport.Counters counters) {
         long total() {
             return parse + apply + materialize;
         }
@@ -47,7 +47,7 @@ public final class W3Ingest {
                 .detailSeconds("parse_s", cold.parse)
                 .detailSeconds("verify_apply_s", cold.apply)
                 .detailSeconds("materialize_s", cold.materialize);
-        return BenchSupport.coldAndWarmDetails(res, warm, exported, rssBefore, cold.gcCount, cold.gcMs, cold.cpu, cold.classes, cold.allocated)
+        return BenchSupport.coldAndWarmDetails(res, warm, exported, rssBefore, cold.gcCount, cold.gcMs, cold.counters)
                 .check("keys", cold.keys)
                 .check("value_sum", cold.sum);
     }
@@ -56,7 +56,7 @@ public final class W3Ingest {
         CojsonNode receiver = BenchSupport.newAccountNode("reader"); // setup, not timed
         if (profile) SamplingProfiler.start();
         long[] gc0 = BenchSupport.gcCountAndMillis();
-        long[] ca0 = BenchSupport.classesAndAllocated();
+        BenchSupport.Counters ca0 = BenchSupport.Counters.now();
         long t0 = System.nanoTime();
         List<ContentPiece> messages = BenchSupport.parseContent(text);
         long t1 = System.nanoTime();
@@ -67,9 +67,9 @@ public final class W3Ingest {
         int keys = view.fields().size();
         long t3 = System.nanoTime();
         long[] gc1 = BenchSupport.gcCountAndMillis();
-        long[] ca1 = BenchSupport.classesAndAllocated();
+        BenchSupport.Counters ca1 = BenchSupport.Counters.now();
         if (profile) SamplingProfiler.stop();
         BenchSupport.require(sum == BenchSupport.expectedMapSum(n), "ingested map sum " + sum);
-        return new Once(t1 - t0, t2 - t1, t3 - t2, sum, keys, gc1[0] - gc0[0], gc1[1] - gc0[1], ca1[0] - ca0[0], ca1[1] - ca0[1], ca1[2] - ca0[2]);
+        return new Once(t1 - t0, t2 - t1, t3 - t2, sum, keys, gc1[0] - gc0[0], gc1[1] - gc0[1], ca1.since(ca0));
     }
 }

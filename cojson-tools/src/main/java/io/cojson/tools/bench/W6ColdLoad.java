@@ -20,7 +20,7 @@ public final class W6ColdLoad {
     private W6ColdLoad() {}
 
     /** Phase times (ns), the check values, and the collections (count, ms) inside the timed region. */
-    private record Once(long apply, long materialize, long sum, int maps, long gcCount, long gcMs, long classes, long allocated, long cpu) {
+    private record Once(long apply, long materialize, long sum, int maps, long gcCount, long gcMs, BenchSupport.Counters counters) {
         long total() {
             return apply + materialize;
         }
@@ -57,7 +57,7 @@ public final class W6ColdLoad {
                 .detailSeconds("create_s", tc1 - tc0)
                 .detailSeconds("parse_verify_apply_s", cold.apply)
                 .detailSeconds("materialize_s", cold.materialize);
-        return BenchSupport.coldAndWarmDetails(res, warm, exported, rssBefore, cold.gcCount, cold.gcMs, cold.cpu, cold.classes, cold.allocated)
+        return BenchSupport.coldAndWarmDetails(res, warm, exported, rssBefore, cold.gcCount, cold.gcMs, cold.counters)
                 .detail("transactions", maps * SETS)
                 .check("maps", cold.maps)
                 .check("value_sum", cold.sum);
@@ -67,7 +67,7 @@ public final class W6ColdLoad {
         CojsonNode receiver = BenchSupport.newAccountNode("reader"); // setup, not timed
         if (profile) SamplingProfiler.start();
         long[] gc0 = BenchSupport.gcCountAndMillis();
-        long[] ca0 = BenchSupport.classesAndAllocated();
+        BenchSupport.Counters ca0 = BenchSupport.Counters.now();
         long t0 = System.nanoTime();
         JsonValue.Arr mapIds = BenchSupport.parseArray(idsText);
         // parse + apply in order; the signatures of the first pieces are checked while the rest is read
@@ -80,10 +80,10 @@ public final class W6ColdLoad {
         }
         long t2 = System.nanoTime();
         long[] gc1 = BenchSupport.gcCountAndMillis();
-        long[] ca1 = BenchSupport.classesAndAllocated();
+        BenchSupport.Counters ca1 = BenchSupport.Counters.now();
         if (profile) SamplingProfiler.stop();
         long m = mapIds.size();
         BenchSupport.require(sum == (m * SETS - 1) * m * SETS / 2, "cold-load sum " + sum);
-        return new Once(t1 - t0, t2 - t1, sum, mapIds.size(), gc1[0] - gc0[0], gc1[1] - gc0[1], ca1[0] - ca0[0], ca1[1] - ca0[1], ca1[2] - ca0[2]);
+        return new Once(t1 - t0, t2 - t1, sum, mapIds.size(), gc1[0] - gc0[0], gc1[1] - gc0[1], ca1.since(ca0));
     }
 }
