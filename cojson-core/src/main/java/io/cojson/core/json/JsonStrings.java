@@ -28,24 +28,32 @@ public final class JsonStrings {
                 continue;
             }
             out.append(s, runStart, i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\b' -> out.append("\\b");
-                case '\t' -> out.append("\\t");
-                case '\n' -> out.append("\\n");
-                case '\f' -> out.append("\\f");
-                case '\r' -> out.append("\\r");
-                default -> out.append("\\u")
-                        .append(HEX[(c >> 12) & 0xF])
-                        .append(HEX[(c >> 8) & 0xF])
-                        .append(HEX[(c >> 4) & 0xF])
-                        .append(HEX[c & 0xF]);
+            if (c == '"' || c == '\\') {
+                // the common escape (changes quoted inside a transaction): two chars, no string append
+                out.append('\\').append(c);
+            } else {
+                appendRareEscape(out, c);
             }
             runStart = i + 1;
         }
         out.append(s, runStart, len);
         out.append('"');
+    }
+
+    /** A control character or a lone surrogate, escaped (kept out of the hot loop: compiled apart). */
+    private static void appendRareEscape(StringBuilder out, char c) {
+        switch (c) {
+            case '\b' -> out.append("\\b");
+            case '\t' -> out.append("\\t");
+            case '\n' -> out.append("\\n");
+            case '\f' -> out.append("\\f");
+            case '\r' -> out.append("\\r");
+            default -> out.append("\\u")
+                    .append(HEX[(c >> 12) & 0xF])
+                    .append(HEX[(c >> 8) & 0xF])
+                    .append(HEX[(c >> 4) & 0xF])
+                    .append(HEX[c & 0xF]);
+        }
     }
 
     /** True if the string holds an unpaired UTF-16 surrogate (which Rust peers cannot parse). */
