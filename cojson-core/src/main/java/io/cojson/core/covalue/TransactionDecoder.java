@@ -61,27 +61,39 @@ public final class TransactionDecoder {
             Predicate<TxEntry> processedBefore) {
         List<TxEntry> entries = core.entries();
         List<TxEntry> ready = new ArrayList<>(Math.max(0, entries.size() - from));
-        List<TxEntry> decrypted = new ArrayList<>();
-        Map<String, Optional<KeySecret>> keyCache = new HashMap<>();
+        // made on the first private entry: a view refreshed after each trusting write needs none of them
+        List<TxEntry> decrypted = null;
+        Map<String, Optional<KeySecret>> keyCache = null;
+        CoValueCore keyGroup = null;
         int undecryptable = 0;
-        CoValueCore keyGroup = keyGroup(core, resolver);
         for (int i = from; i < entries.size(); i++) {
             TxEntry e = entries.get(i);
             if (!e.isValid()) continue;
             if (e.isTrusting() || e.isBranchPointerOnly()) {
                 if (e.changes() != null) ready.add(e);
-            } else if (e.changes() != null && processedBefore.test(e)) {
+                continue;
+            }
+            if (e.changes() != null && processedBefore.test(e)) {
                 ready.add(e);
-            } else if (e.changes() != null || (keyGroup != null && decrypt(core, keyGroup, e, keys, keyCache))) {
+                continue;
+            }
+            if (decrypted == null) {
+                decrypted = new ArrayList<>();
+                keyCache = new HashMap<>();
+                keyGroup = keyGroup(core, resolver);
+            }
+            if (e.changes() != null || (keyGroup != null && decrypt(core, keyGroup, e, keys, keyCache))) {
                 decrypted.add(e); // read in this pass, even if its plaintext was known (written here, decoded for someone else)
             } else {
                 undecryptable++;
             }
         }
-        // Step 4: metas that became known by decryption are parsed now, after the known ones (which
-        // CoValueCore parsed when judging); a race lost here takes the loser out of this pass too.
-        for (TxEntry e : decrypted) core.parseMeta(e);
-        ready.addAll(decrypted);
+        if (decrypted != null) {
+            // Step 4: metas that became known by decryption are parsed now, after the known ones (which
+            // CoValueCore parsed when judging); a race lost here takes the loser out of this pass too.
+            for (TxEntry e : decrypted) core.parseMeta(e);
+            ready.addAll(decrypted);
+        }
         ready.removeIf(e -> !e.isValid());
         List<DecodedTx> txs = new ArrayList<>(ready.size());
         for (TxEntry e : ready) txs.add(decoded(e));

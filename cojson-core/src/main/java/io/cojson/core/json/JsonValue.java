@@ -225,7 +225,22 @@ public sealed interface JsonValue
     /** Builds an object from alternating keys and values, in that order (array-index keys first, see {@link Obj}). */
     static Obj obj(Object... keysAndValues) {
         if (keysAndValues.length % 2 != 0) throw new IllegalArgumentException("odd number of arguments");
-        LinkedHashMap<String, JsonValue> m = Obj.freshFields(keysAndValues.length / 2);
+        int n = keysAndValues.length / 2;
+        if (n <= SmallFields.MAX) {
+            // compact fields (a third of a LinkedHashMap's memory; writes build one object per change)
+            // unless a key repeats or a value is null, which the map below handles as it always has
+            String[] keys = new String[n];
+            JsonValue[] values = new JsonValue[n];
+            boolean plain = true;
+            for (int i = 0; i < n && plain; i++) {
+                keys[i] = (String) keysAndValues[2 * i];
+                values[i] = (JsonValue) keysAndValues[2 * i + 1];
+                plain = keys[i] != null && values[i] != null;
+                for (int j = 0; j < i && plain; j++) plain = !keys[j].equals(keys[i]);
+            }
+            if (plain) return new Obj(SmallFields.of(keys, values));
+        }
+        LinkedHashMap<String, JsonValue> m = Obj.freshFields(n);
         for (int i = 0; i < keysAndValues.length; i += 2) {
             m.put((String) keysAndValues[i], (JsonValue) keysAndValues[i + 1]);
         }
