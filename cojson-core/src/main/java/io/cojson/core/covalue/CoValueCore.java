@@ -46,11 +46,10 @@ public final class CoValueCore {
     private boolean validating;
     private boolean deleted;
     private CoValueRules.GroupState groupState;
-    private java.util.Set<RawCoID> dependencies;
+    /** {@link #dependencies}, with the same IDs as an array for {@link #depsStamp}: one reference, so read together. */
+    private Dependencies dependencies;
     private volatile long localCheckpoints;
     private long dependenciesVersion;
-    /** {@link #dependencies} as an array, for {@link #depsStamp} (no iterator per value per validation). */
-    private RawCoID[] dependencyArray;
     /** The last entry of each session in {@link #working} (the next one's {@code previous}). */
     private final Map<SessionID, TxEntry> lastBySession = new java.util.HashMap<>();
     /** This value's own ID if it is a branch (its txIDs carry it), else null. */
@@ -419,12 +418,20 @@ public final class CoValueCore {
      */
     public java.util.Set<RawCoID> dependencies() {
         // a non-group value's dependencies come from its header (CoValueRules): not once per write
-        if (dependencies == null || (dependenciesVersion != version && isGroupOrAccount())) {
-            dependencies = java.util.Collections.unmodifiableSet(rules.dependencies(this));
-            dependencyArray = dependencies.toArray(new RawCoID[0]);
+        return currentDependencies().set();
+    }
+
+    /** A value's dependencies as a set and as an array (no iterator per value per validation). */
+    private record Dependencies(java.util.Set<RawCoID> set, RawCoID[] array) {}
+
+    private Dependencies currentDependencies() {
+        Dependencies d = dependencies;
+        if (d == null || (dependenciesVersion != version && isGroupOrAccount())) {
+            java.util.Set<RawCoID> set = java.util.Collections.unmodifiableSet(rules.dependencies(this));
+            d = dependencies = new Dependencies(set, set.toArray(new RawCoID[0]));
             dependenciesVersion = version;
         }
-        return dependencies;
+        return d;
     }
 
     /**
@@ -470,8 +477,7 @@ public final class CoValueCore {
 
         StampFrame(CoValueCore core, StampFrame parent) {
             this.core = core;
-            core.dependencies(); // brings the array up to date
-            this.deps = core.dependencyArray;
+            this.deps = core.currentDependencies().array();
             this.parent = parent;
         }
     }
