@@ -68,7 +68,13 @@ public final class AliceCrashChild {
             System.exit(3);
         }
         Faults.configure(FaultPoints.SYNC_LOCAL_BATCH_AFTER_SEND_BEFORE_STORE_COMMIT + "=pause");
-        for (String kv : lost) set(alice, map, kv); // one batch: sent, then paused before its store commits
+        // one batch: sent, then paused before its store commits. Written under one hold of the node
+        // lock, so that the sync layer (which batches writes 2 ms apart) cannot send the first edit
+        // alone and pause before the second is written, as it did once on a loaded machine.
+        alice.locked(() -> {
+            for (String kv : lost) set(alice, map, kv);
+            return null;
+        });
         sync.flush();
         Thread.sleep(TimeUnit.MINUTES.toMillis(2)); // the parent kills this process long before
         System.exit(3);
