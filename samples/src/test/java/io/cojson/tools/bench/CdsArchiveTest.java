@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.File;
 import java.io.IOException;
@@ -85,13 +86,18 @@ class CdsArchiveTest {
         List<String> flags = new ArrayList<>(FLAGS);
         flags.add("-XX:SharedArchiveFile=" + archive);
         flags.add("-Xlog:class+load=info");
+        Path log = Files.createTempFile(archive.getParent(), "class-load-", ".log");
         Process p = new ProcessBuilder(ChildProcesses.javaCommand(flags, cp, W8LargeList.class.getName(), List.of()))
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         p.getOutputStream().close();
-        byte[] out = p.getInputStream().readAllBytes();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the JVM ended");
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            fail("the JVM did not end within 60 s");
+        }
         assertEquals(2, p.exitValue(), "the loader ran to its usage error");
-        return new String(out, StandardCharsets.UTF_8);
+        String out = Files.readString(log, StandardCharsets.UTF_8);
+        Files.delete(log); // the archive's directory holds only the archive
+        return out;
     }
 
     /** This JVM's class path with each directory packed into a jar in the temp dir (added to {@code packed}). */

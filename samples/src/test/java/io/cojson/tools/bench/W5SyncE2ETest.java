@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cojson.core.json.JsonValue;
 import java.io.File;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -14,20 +12,8 @@ import org.junit.jupiter.api.Test;
 class W5SyncE2ETest {
     private static final int N = 200;
 
-    /** Last-writer-wins over "k" + (i % 100) := i, as a plain map. */
-    private static Map<String, Long> expected(int n) {
-        Map<String, Long> model = new LinkedHashMap<>();
-        for (int i = 0; i < n; i++) model.put("k" + (i % 100), (long) i);
-        long sum = 0;
-        for (long v : model.values()) sum += v;
-        Map<String, Long> check = new LinkedHashMap<>();
-        check.put("keys", (long) model.size());
-        check.put("value_sum", sum);
-        return check;
-    }
-
     private static void assertResult(BenchResult r, String server) {
-        assertEquals(expected(N), r.checkValues());
+        assertEquals(WorkloadChecksTest.mapCheck(N), r.checkValues());
         assertEquals(N, r.n());
         JsonValue.Obj detail = (JsonValue.Obj) r.toJson().get("detail");
         assertEquals(server, ((JsonValue.Str) detail.get("server")).value());
@@ -43,7 +29,7 @@ class W5SyncE2ETest {
 
     @Test
     void specValueSum() {
-        assertEquals(494_950L, expected(5_000).get("value_sum"));
+        assertEquals(494_950L, WorkloadChecksTest.mapCheck(5_000).get("value_sum"));
     }
 
     @Tag("interop")

@@ -25,7 +25,8 @@ class WorkloadChecksTest {
         return m;
     }
 
-    private static Map<String, Long> mapCheck(int n) {
+    /** Check values of n last-writer-wins sets "k" + (i % 100) := i (W1, W2, W3, W5). */
+    static Map<String, Long> mapCheck(int n) {
         Map<String, Long> model = mapModel(n);
         long sum = 0;
         for (long v : model.values()) sum += v;
