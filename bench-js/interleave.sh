@@ -9,7 +9,7 @@ cd "$(dirname "$0")"
 ROUNDS=${ROUNDS:-3}
 OUT=${OUT:-w78-results.jsonl}
 JAR=${JAR:-../samples/target/cojson-samples.jar}
-TUNED="-XX:+UseSerialGC -Xms96m -Xmx256m -Xss512k -XX:TieredStopAtLevel=1"
+TUNED="-XX:+UseSerialGC -Xms96m -Xmn16m -Xmx256m -Xss512k -XX:TieredStopAtLevel=1"
 run() { # config, command...
   local config=$1; shift
   local load; load=$(cut -d' ' -f1 /proc/loadavg)

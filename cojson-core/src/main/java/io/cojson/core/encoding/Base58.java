@@ -38,16 +38,9 @@ public final class Base58 {
         int outputStart = encoded.length;
         int first = 0;
         while (first < limbCount) {
-            long remainder = 0;
-            for (int i = first; i < limbCount; i++) {
-                long cur = (remainder << 32) | (limbs[i] & 0xFFFFFFFFL);
-                long q = cur / FIFTH_POWER;
-                limbs[i] = (int) q;
-                remainder = cur - q * FIFTH_POWER;
-            }
+            int r = divideByFifthPower(limbs, first);
             while (first < limbCount && limbs[first] == 0) first++;
             boolean last = first >= limbCount;
-            int r = (int) remainder;
             for (int k = 0; k < 5 && (!last || r > 0); k++) {
                 encoded[--outputStart] = ALPHABET[r % 58];
                 r /= 58;
@@ -55,6 +48,21 @@ public final class Base58 {
         }
         for (int i = 0; i < zeros; i++) encoded[--outputStart] = ALPHABET[0];
         return new String(encoded, outputStart, encoded.length - outputStart);
+    }
+
+    /**
+     * Divides the number in {@code limbs[from..]} by 58^5 in place; the remainder. A method of its
+     * own so that the JIT compiles this short loop normally instead of the whole encoder on-stack.
+     */
+    private static int divideByFifthPower(int[] limbs, int from) {
+        long remainder = 0;
+        for (int i = from; i < limbs.length; i++) {
+            long cur = (remainder << 32) | (limbs[i] & 0xFFFFFFFFL);
+            long q = cur / FIFTH_POWER;
+            limbs[i] = (int) q;
+            remainder = cur - q * FIFTH_POWER;
+        }
+        return (int) remainder;
     }
 
     /** Decodes base58 text; any character outside the alphabet is an {@link InvalidEncodingException}. */

@@ -40,4 +40,15 @@ public record AgentID(SealerID sealer, SignerID signer) {
     public String toString() {
         return value();
     }
+
+    // Written out with the generated values (31 * first + second); see SignerID
+    @Override
+    public boolean equals(Object o) {
+        return this == o || (o instanceof AgentID other && sealer.equals(other.sealer) && signer.equals(other.signer));
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * sealer.hashCode() + signer.hashCode();
+    }
 }

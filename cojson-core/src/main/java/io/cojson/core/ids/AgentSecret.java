@@ -32,4 +32,15 @@ public record AgentSecret(SealerSecret sealer, SignerSecret signer) {
     public String toString() {
         return "AgentSecret[redacted]";
     }
+
+    // Written out with the generated values (31 * first + second); see SignerID
+    @Override
+    public boolean equals(Object o) {
+        return this == o || (o instanceof AgentSecret other && sealer.equals(other.sealer) && signer.equals(other.signer));
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * sealer.hashCode() + signer.hashCode();
+    }
 }

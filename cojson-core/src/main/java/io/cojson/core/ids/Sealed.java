@@ -26,4 +26,15 @@ public record Sealed(String value) {
     public String toString() {
         return value;
     }
+
+    // Written out (the generated ones are method-handle chains a cold JVM interprets; see SignerID)
+    @Override
+    public boolean equals(Object o) {
+        return this == o || (o instanceof Sealed other && value.equals(other.value));
+    }
+
+    @Override
+    public int hashCode() {
+        return value.hashCode();
+    }
 }

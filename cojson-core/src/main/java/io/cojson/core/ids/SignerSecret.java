@@ -31,4 +31,15 @@ public record SignerSecret(String value) {
     public String toString() {
         return value;
     }
+
+    // Written out (the generated ones are method-handle chains a cold JVM interprets; see SignerID)
+    @Override
+    public boolean equals(Object o) {
+        return this == o || (o instanceof SignerSecret other && value.equals(other.value));
+    }
+
+    @Override
+    public int hashCode() {
+        return value.hashCode();
+    }
 }

@@ -20,14 +20,12 @@ public final class JsonStrings {
         out.append('"');
         int len = s.length();
         int runStart = 0;
-        for (int i = 0; i < len; i++) {
-            char c = s.charAt(i);
-            if (c >= 0x20 && c != '"' && c != '\\' && !Character.isSurrogate(c)) continue;
-            if (Character.isHighSurrogate(c) && i + 1 < len && Character.isLowSurrogate(s.charAt(i + 1))) {
-                i++; // a valid pair is emitted literally
-                continue;
-            }
+        while (true) {
+            // one call site for the run copy: the JIT inlines the builder's copy loops once, not per site
+            int i = plainRunEnd(s, runStart, len);
             out.append(s, runStart, i);
+            if (i == len) break;
+            char c = s.charAt(i);
             if (c == '"' || c == '\\') {
                 // the common escape (changes quoted inside a transaction): two chars, no string append
                 out.append('\\').append(c);
@@ -36,8 +34,21 @@ public final class JsonStrings {
             }
             runStart = i + 1;
         }
-        out.append(s, runStart, len);
         out.append('"');
+    }
+
+    /** The first index from {@code from} of a char that needs an escape, or {@code len}; valid surrogate pairs are literal. */
+    private static int plainRunEnd(String s, int from, int len) {
+        for (int i = from; i < len; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x20 && c != '"' && c != '\\' && !Character.isSurrogate(c)) continue;
+            if (Character.isHighSurrogate(c) && i + 1 < len && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+                continue;
+            }
+            return i;
+        }
+        return len;
     }
 
     /** A control character or a lone surrogate, escaped (kept out of the hot loop: compiled apart). */

@@ -16,6 +16,8 @@ class IdEqualityTest {
 
     private record GenTx(SessionID sessionID, int txIndex) {}
 
+    private record GenPair(Object first, Object second) {}
+
     private record GenOp(SessionID sessionID, int txIndex, int changeIdx, String branch) {}
 
     private static final String AUTHOR = "co_zAuthor1";
@@ -56,5 +58,39 @@ class IdEqualityTest {
         assertNotEquals(new OpID(s1, 1, 0), new OpID(s1, 0, 0));
         assertNotEquals(new OpID(s2, 0, 0), new OpID(s1, 0, 0));
         assertNotEquals(new OpID(s1, 0, 0, "co_zB"), new OpID(s1, 0, 0));
+    }
+
+    @Test
+    void keysHashesAndSignaturesHashAndCompareLikeGeneratedRecords() {
+        var agent = CRYPTO.newRandomAgentSecret();
+        var other = CRYPTO.newRandomAgentSecret();
+        var key = CRYPTO.newRandomKeySecret().secret();
+        var msg = io.cojson.core.json.JsonValue.of("hash_z1");
+        Signature sig = CRYPTO.sign(agent.signer(), msg);
+        Hash hash = CRYPTO.secureHash(io.cojson.core.json.JsonValue.of("x"));
+        Object[][] sameDifferent = {
+            {agent.signer(), new SignerSecret(agent.signer().value()), other.signer()},
+            {agent.sealer(), new SealerSecret(agent.sealer().value()), other.sealer()},
+            {CRYPTO.getSealerID(agent.sealer()), new SealerID(CRYPTO.getSealerID(agent.sealer()).value()), CRYPTO.getSealerID(other.sealer())},
+            {key, new KeySecret(key.value()), CRYPTO.newRandomKeySecret().secret()},
+            {sig, new Signature(sig.value()), CRYPTO.sign(other.signer(), msg)},
+            {hash, new Hash(hash.value()), CRYPTO.secureHash(io.cojson.core.json.JsonValue.of("y"))},
+            {new KeyID("key_zA1"), new KeyID("key_zA1"), new KeyID("key_zA2")},
+        };
+        for (Object[] row : sameDifferent) {
+            String v = row[0].toString();
+            assertEquals(new GenString(v).hashCode(), row[0].hashCode(), row[0].getClass().getSimpleName());
+            assertEquals(row[0], row[1]);
+            assertNotEquals(row[0], row[2]);
+            assertNotEquals(row[0], (Object) new GenString(v), "another type never equals");
+            assertNotEquals(null, row[0]);
+        }
+        AgentID id = CRYPTO.getAgentID(agent);
+        assertEquals(new GenPair(id.sealer(), id.signer()).hashCode(), id.hashCode());
+        assertEquals(new AgentID(id.sealer(), id.signer()), id);
+        assertNotEquals(CRYPTO.getAgentID(other), id);
+        assertEquals(new GenPair(agent.sealer(), agent.signer()).hashCode(), agent.hashCode());
+        assertEquals(new AgentSecret(agent.sealer(), agent.signer()), agent);
+        assertNotEquals(new AgentSecret(agent.sealer(), other.signer()), agent);
     }
 }
