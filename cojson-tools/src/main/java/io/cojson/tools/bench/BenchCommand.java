@@ -45,7 +45,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--cds", description = "'all': give the child JVMs a class-data-sharing archive of the SDK's classes (trained once per jar and flags, kept in java.io.tmpdir/cojson-cds): faster starts and storage opens, ~20 MB more RSS.")
     boolean cds;
 
-    @Option(names = "--server", defaultValue = "ref", description = "W5/W7: the sync server, ref (JS reference server, child process) or java (W5: in-process; W7: a child JVM; memory) (default ${DEFAULT-VALUE}).")
+    @Option(names = "--server", defaultValue = "ref", description = "W5/W7: the sync server, ref (JS reference server, child process) or java (a child JVM with this JVM's flags, in memory) (default ${DEFAULT-VALUE}).")
     String server;
 
     @Option(names = "--interop-dir", description = "W5/W7 with --server ref: the dir of sync-server.mjs (default: -Dcojson.interop.dir, else ../shared/interop).")

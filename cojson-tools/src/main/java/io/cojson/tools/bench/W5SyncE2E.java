@@ -9,7 +9,6 @@ import io.cojson.core.session.SessionLog;
 import io.cojson.core.values.CoMap;
 import io.cojson.core.values.CojsonNode;
 import io.cojson.core.values.internal.TypedNodes;
-import io.cojson.server.CojsonServer;
 import io.cojson.sync.PeerRole;
 import io.cojson.sync.SyncError;
 import io.cojson.sync.SyncManager;
@@ -31,9 +30,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * W5: account node A writes {@code n} trusting map sets; account node B (same process, its own
  * WebSocket) converges through a sync server. The server is the JS reference server in a child
- * process ({@code node sync-server.mjs --port 0} in the interop dir), or the Java
- * {@link CojsonServer} in this process (in memory). Timed: from just before A's first set
- * until B's subscription sees {@code key(n-1) == n-1}.
+ * process ({@code node sync-server.mjs --port 0} in the interop dir), or the Java server
+ * ({@link BenchServer}: a {@code CojsonServer} in memory) in a child JVM with this JVM's flags, so
+ * that this process and its peak RSS hold only the clients, as the spec measures. Timed: from
+ * just before A's first set until B's subscription sees {@code key(n-1) == n-1}.
  */
 public final class W5SyncE2E {
     public static final int DEFAULT_N = 5_000;
@@ -85,20 +85,15 @@ public final class W5SyncE2E {
 
     private static BenchResult runChecked(int n, Server server, File interopDir) throws Exception {
         List<SyncError> errors = new CopyOnWriteArrayList<>();
-        ServerProcess ref = null;
-        CojsonServer java = null;
+        ServerProcess serverProcess = null;
         SyncManager syncA = null;
         SyncManager syncB = null;
         Subscription sub = null;
         try {
             String url;
-            if (server == Server.REF) {
-                ref = ServerProcess.ref(interopDir);
-                url = ref.url;
-            } else {
-                java = CojsonServer.builder().start();
-                url = java.url();
-            }
+            // either server in its own OS process, so that only the clients share this JVM (and its RSS)
+            serverProcess = server == Server.REF ? ServerProcess.ref(interopDir) : ServerProcess.java();
+            url = serverProcess.url;
             CojsonNode a = BenchSupport.newAccountNode("writer");
             CojsonNode b = BenchSupport.newAccountNode("reader");
             syncA = connect(a, url, errors);
@@ -167,13 +162,13 @@ public final class W5SyncE2E {
 
             String topology = server == Server.REF
                     ? "A,B in bench process; reference server (node) in child process; ws://127.0.0.1"
-                    : "A,B in bench process; Java CojsonServer (memory) in the same process; ws://127.0.0.1";
+                    : "A,B in bench process; Java CojsonServer (memory) in a child JVM with this JVM's flags; ws://127.0.0.1";
             return new BenchResult("W5", n, t2 - t0, peak, "trusting")
                     .detailSeconds("write_s", t1 - t0)
                     .detailSeconds("propagate_after_last_write_s", t2 - t1)
                     .detail("b_notifications", notifications.get())
                     .detail("signatures_pending_at_convergence", signaturesPending.get())
-                    .detailSeconds("process_cpu_s", cpu2 - cpu0) // this JVM only (with --server java, the server too)
+                    .detailSeconds("process_cpu_s", cpu2 - cpu0) // this JVM only: the clients
                     .detail("rss_before_mb", rssBefore)
                     .detail("server", JsonValue.of(server.wireName()))
                     .detail("topology", JsonValue.of(topology))
@@ -183,8 +178,7 @@ public final class W5SyncE2E {
             if (sub != null) sub.close();
             if (syncA != null) syncA.close();
             if (syncB != null) syncB.close();
-            if (java != null) java.close();
-            if (ref != null) ref.close();
+            if (serverProcess != null) serverProcess.close();
         }
     }
 
