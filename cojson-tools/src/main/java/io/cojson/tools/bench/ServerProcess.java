@@ -51,7 +51,12 @@ final class ServerProcess implements AutoCloseable {
         try {
             line = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return out.readLine();
+                    // the first JSON line: a JVM may print warnings to stdout first (e.g. a stale CDS archive)
+                    String l;
+                    while ((l = out.readLine()) != null && !l.startsWith("{")) {
+                        System.err.println(what + ": " + l);
+                    }
+                    return l;
                 } catch (IOException e) {
                     return null;
                 }
