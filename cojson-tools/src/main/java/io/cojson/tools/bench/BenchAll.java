@@ -23,11 +23,11 @@ public final class BenchAll {
      * heap sized to the data (96 MB initial, so that W3/W6 do not run full collections while the
      * heap grows; 256 MB maximum), a 16 MB young generation (every page of the young generation
      * is touched between two collections: peak RSS 9-15 MB lower, W5's 102 → 87 MB, cold times
-     * the same; the warm repeats of W3/W6 copy more often, about 20 % slower) and C1-only compilation, which suits these short single-shot
-     * processes: on 2 busy cores the C2 compiler threads compete with the benchmark and code runs
-     * longer in slow profiled tiers (measured: cold W1/W3/W4/W6 equal or faster with C1 only; the
-     * steady-state warm repeats of W3/W6 are about 30 % slower without C2). Pass e.g.
-     * {@code --jvm-opts "-XX:+UseSerialGC -Xms96m -Xmx256m"} to keep C2.
+     * the same; the warm repeats of W3/W6 copy more often) and C1-only compilation, which suits
+     * these short single-shot processes: on 2 busy cores the C2 compiler threads compete with the
+     * benchmark and code runs longer in slow profiled tiers (measured: cold W1/W3/W4/W6 equal or
+     * faster with C1 only; the steady-state warm repeats of W3/W6 are about 30 % slower without
+     * C2). Pass e.g. {@code --jvm-opts "-XX:+UseSerialGC -Xms96m -Xmx256m"} to keep C2.
      */
     public static final String DEFAULT_JVM_OPTS = "-XX:+UseSerialGC -Xms96m -Xmn16m -Xmx256m -Xss512k -XX:TieredStopAtLevel=1";
 
