@@ -44,7 +44,7 @@ final class ServerProcess implements AutoCloseable {
         return start(new ProcessBuilder(cmd), "the Java server");
     }
 
-    private static ServerProcess start(ProcessBuilder pb, String what) throws Exception {
+    static ServerProcess start(ProcessBuilder pb, String what) throws Exception {
         Process p = pb.redirectError(ProcessBuilder.Redirect.INHERIT).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String line;
