@@ -140,7 +140,7 @@ public final class SyncManager implements AutoCloseable {
             @Override
             public void onMessage(String json, JsonValue parsed, Runnable handled) {
                 p.enterIncoming(ctx.exec.inExecutor() ? 0 : limit); // waiting on the sync thread would wait for itself
-                ctx.exec.execute(() -> {
+                Runnable task = () -> {
                     boolean owned = false;
                     try {
                         owned = incoming.received(p, json, parsed, handled);
@@ -148,7 +148,11 @@ public final class SyncManager implements AutoCloseable {
                         p.leaveIncoming();
                         if (!owned) handled.run(); // the text is no longer needed: the transport's budget gets it back
                     }
-                });
+                };
+                // On our own executor the delivering (transport) thread handles the message itself when
+                // the sync thread is idle. A caller's executor keeps every task: a test may step it.
+                if (ownThread != null) ctx.exec.executeHere(task);
+                else ctx.exec.execute(task);
             }
 
             @Override

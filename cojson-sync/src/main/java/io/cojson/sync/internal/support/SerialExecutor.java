@@ -59,6 +59,23 @@ public final class SerialExecutor implements Executor {
         submitDrain();
     }
 
+    /**
+     * Runs {@code task} on the calling thread when this executor is idle, else queues it as
+     * {@link #execute} does. The caller then also runs what others queue meanwhile (up to a batch,
+     * then the rest goes to the backing executor), so tasks still run one at a time and in order.
+     * For a transport thread delivering a received message: it saves two thread hand-offs per
+     * message, and the transport reads no further until the message is handled (backpressure).
+     * The caller must hold no lock that a task may take.
+     */
+    public void executeHere(Runnable task) {
+        synchronized (queue) {
+            queue.add(task);
+            if (scheduled) return;
+            scheduled = true;
+        }
+        drain();
+    }
+
     private void submitDrain() {
         try {
             backing.execute(this::drain);
