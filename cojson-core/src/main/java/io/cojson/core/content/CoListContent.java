@@ -6,6 +6,7 @@ import io.cojson.core.ids.SessionID;
 import io.cojson.core.ids.TransactionID;
 import io.cojson.core.json.JsonValue;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -131,12 +132,16 @@ public final class CoListContent {
         Long last = null;
         for (Arrival a : sorted) {
             if (!a.hidden) last = Math.max(last == null ? 0 : last, a.tx.madeAt());
-            List<JsonValue> changes = a.tx.changes();
-            for (int i = 0; i < changes.size(); i++) {
-                if (changes.get(i) instanceof JsonValue.Obj change) applyChange(a.tx, i, change, !a.hidden);
-            }
+            apply(a); // a call per transaction: a cold load applies thousands in one call of this method
         }
         return last;
+    }
+
+    private void apply(Arrival a) {
+        List<JsonValue> changes = a.tx.changes();
+        for (int i = 0; i < changes.size(); i++) {
+            if (changes.get(i) instanceof JsonValue.Obj change) applyChange(a.tx, i, change, !a.hidden);
+        }
     }
 
     private void applyChange(DecodedTx tx, int changeIdx, JsonValue.Obj change, boolean valid) {
@@ -247,16 +252,25 @@ public final class CoListContent {
 
     public List<JsonValue> items() {
         List<ListEntry> es = entries();
-        List<JsonValue> out = new ArrayList<>(es.size());
-        for (ListEntry e : es) out.add(e.value);
-        return Collections.unmodifiableList(out);
+        JsonValue[] out = new JsonValue[es.size()];
+        // in short calls, compiled early in a long list (see ListOrder#steps)
+        for (int from = 0; from < out.length; from += ListOrder.STEPS) values(es, out, from, Math.min(out.length, from + ListOrder.STEPS));
+        return Collections.unmodifiableList(Arrays.asList(out));
+    }
+
+    private static void values(List<ListEntry> es, JsonValue[] out, int from, int to) {
+        for (int i = from; i < to; i++) out[i] = es.get(i).value;
     }
 
     public List<OpID> opIDs() {
         List<ListEntry> es = entries();
-        List<OpID> out = new ArrayList<>(es.size());
-        for (ListEntry e : es) out.add(e.opID);
-        return Collections.unmodifiableList(out);
+        OpID[] out = new OpID[es.size()];
+        for (int from = 0; from < out.length; from += ListOrder.STEPS) opIDs(es, out, from, Math.min(out.length, from + ListOrder.STEPS));
+        return Collections.unmodifiableList(Arrays.asList(out));
+    }
+
+    private static void opIDs(List<ListEntry> es, OpID[] out, int from, int to) {
+        for (int i = from; i < to; i++) out[i] = es.get(i).opID;
     }
 
     public int size() {

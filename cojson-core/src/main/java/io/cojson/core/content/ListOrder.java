@@ -82,8 +82,18 @@ final class ListOrder {
         ArrayDeque<ListEntry> stack = new ArrayDeque<>();
         boolean noneDeleted = deleted.isEmpty();
         stack.push(root);
-        while (!stack.isEmpty()) {
+        // In short calls: a walk of a large list runs once per process with hundreds of thousands of
+        // steps, and a JVM compiles a method after enough calls, not a loop that runs in one call.
+        while (steps(stack, out, deleted, noneDeleted)) {
+            // more
+        }
+    }
+
+    /** Up to {@link #STEPS} steps of {@link #walk}; answers whether entries are left. */
+    private boolean steps(ArrayDeque<ListEntry> stack, List<ListEntry> out, Set<OpID> deleted, boolean noneDeleted) {
+        for (int n = 0; n < STEPS; n++) {
             ListEntry cur = stack.peek();
+            if (cur == null) return false;
             // indexed loops: no iterator per entry (a cold JVM does not elide them), and no
             // deletion lookup while nothing is deleted
             List<ListEntry> ps = cur.predecessors;
@@ -97,5 +107,9 @@ final class ListOrder {
                 for (int i = 0; i < ss.size(); i++) stack.push(ss.get(i)); // newest successor right after cur
             }
         }
+        return !stack.isEmpty();
     }
+
+    /** Steps per call of {@link #steps}: few enough that it is called (and so compiled) early in a long walk. */
+    static final int STEPS = 32;
 }

@@ -288,17 +288,20 @@ public final class CoValueCore {
 
     private void appendEntries(SessionLog log, int from) {
         working.ensureCapacity(working.size() + Math.max(0, log.size() - from)); // one growth per batch
-        for (int i = from; i < log.size(); i++) {
-            TxEntry e = newEntry(log.sessionID(), i, log.get(i));
-            if (e.tx instanceof Transaction.Trusting t) {
-                parseTrusting(e, t);
-            }
-            working.add(e);
-        }
+        // a call per transaction: a loop that runs a few times with thousands of turns is never compiled
+        for (int i = from; i < log.size(); i++) working.add(entryOf(log, i));
         if (log.size() > from) {
             loaded.put(log.sessionID(), log.size());
             version++;
         }
+    }
+
+    private TxEntry entryOf(SessionLog log, int index) {
+        TxEntry e = newEntry(log.sessionID(), index, log.get(index));
+        if (e.tx instanceof Transaction.Trusting t) {
+            parseTrusting(e, t);
+        }
+        return e;
     }
 
     private TxEntry newEntry(SessionID session, int index, Transaction tx) {
@@ -373,7 +376,7 @@ public final class CoValueCore {
             } else {
                 judged = working;
                 rules.validate(this, working, resolver);
-                meta.reset(working);
+                meta.reset();
                 verdictEpoch++;
             }
             // Known metas are parsed in validation order; private ones when decrypted (TransactionDecoder).

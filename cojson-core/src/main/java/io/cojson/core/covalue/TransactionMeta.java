@@ -29,23 +29,25 @@ final class TransactionMeta {
     private final List<JsonValue.Obj> branchPointers = new ArrayList<>();
     /** How many valid transactions meta parsing has marked invalid (views of them must be rebuilt). */
     private long invalidations;
+    /** The parse epoch: an entry's meta was parsed in it when its {@code metaEpoch} equals it (entries start at 0). */
+    private int epoch = 1;
 
     TransactionMeta(boolean branched) {
         this.branched = branched;
     }
 
     /** The reference's {@code resetParsedTransactions}: everything is parsed again after a re-validation. */
-    void reset(List<TxEntry> entries) {
+    void reset() {
         fwwWinners.clear();
         branchStart = null;
         mergeCommits.clear();
-        for (TxEntry e : entries) e.metaParsed = false;
+        epoch++; // every entry unparsed at once, not a pass over thousands of them
     }
 
     /** Parses {@code e}'s meta if it is valid, known and not parsed yet in this epoch. */
     void parse(TxEntry e) {
-        if (e.metaParsed || !e.isValid() || e.meta == null) return;
-        e.metaParsed = true;
+        if (e.metaEpoch == epoch || !e.isValid() || e.meta == null) return;
+        e.metaEpoch = epoch;
         JsonValue.Obj meta = e.meta;
         if (branched && meta.get("from") instanceof JsonValue.Obj from) {
             if (branchStart == null) branchStart = new LinkedHashMap<>();

@@ -36,8 +36,8 @@ public final class TxEntry {
     final String currentBranch;
     /** The transaction before this one in the same session (the reference's {@code previous}). */
     final TxEntry previous;
-    /** Whether the meta of this entry was parsed in the current verdict epoch (covalues.md §3.3 step 4). */
-    boolean metaParsed;
+    /** The {@link TransactionMeta} epoch in which this entry's meta was parsed (covalues.md §3.3 step 4); 0: never. */
+    int metaEpoch;
     /** Effective (source) time and ID of a transaction merged from a branch (§13.3); null if none. */
     Long sourceMadeAt;
     SessionID sourceSession;

@@ -77,6 +77,11 @@ final class ListChangesReader {
     private JsonValue.Obj lastAnchor;
     private int lastAnchorStart;
     private int lastAnchorEnd;
+    /** Where the last anchor's changeIdx value starts, and the values before it. */
+    private int lastAnchorIndexAt;
+    private JsonValue.Str lastAnchorSession;
+    private JsonValue lastAnchorTxIndex;
+    private JsonValue.Str lastAnchorBranch;
 
     private ListChangesReader(String s, int from, int end, boolean lit) {
         this.s = s;
@@ -212,11 +217,24 @@ final class ListChangesReader {
         int start = p;
         JsonValue.Obj prev = lastAnchor;
         if (prev != null) {
-            int len = lastAnchorEnd - lastAnchorStart;
-            if (start + len <= end && s.regionMatches(start, s, lastAnchorStart, len)) {
-                // the same text read the same way: it ends where the earlier one did (its closing brace)
-                p = start + len;
-                return prev;
+            int prefix = lastAnchorIndexAt - lastAnchorStart;
+            if (start + prefix <= end && s.regionMatches(start, s, lastAnchorStart, prefix)) {
+                // The same session, txIndex and branch as the anchor read last, all but its changeIdx
+                // compared once (an append chain names the change before, so only that differs).
+                int len = lastAnchorEnd - lastAnchorStart;
+                if (start + len <= end && s.regionMatches(start + prefix, s, lastAnchorIndexAt, len - prefix)) {
+                    p = start + len; // the same text read the same way: the same object
+                    return prev;
+                }
+                p = start + prefix;
+                JsonValue changeIdx = integer();
+                if (changeIdx == null || !closeBrace()) return null;
+                JsonValue.Obj id = lastAnchorBranch == null
+                        ? new JsonValue.Obj(SmallFields.ofFixedKeys(OPID_KEYS, new JsonValue[] {lastAnchorSession, lastAnchorTxIndex, changeIdx}))
+                        : new JsonValue.Obj(SmallFields.ofFixedKeys(OPID_BRANCH_KEYS,
+                                new JsonValue[] {lastAnchorSession, lastAnchorTxIndex, lastAnchorBranch, changeIdx}));
+                remember(id, start, start + prefix);
+                return id;
             }
         }
         if (!has(l.sessionID)) return null;
@@ -230,28 +248,35 @@ final class ListChangesReader {
         JsonValue txIndex = integer();
         if (txIndex == null) return null;
         JsonValue.Obj id;
+        JsonValue.Str branch = null;
         if (has(l.branch)) {
             p += l.branch.length();
             int branchEnd = MapChangesReader.plainStringEnd(s, p, end, lit);
             if (branchEnd < 0) return null;
-            JsonValue.Str branch = JsonCursor.sharedStr(s, p, branchEnd);
+            branch = JsonCursor.sharedStr(s, p, branchEnd);
             p = branchEnd + l.quote.length();
-            if (!has(l.changeIdx)) return null;
-            p += l.changeIdx.length();
-            JsonValue changeIdx = integer();
-            if (changeIdx == null || !closeBrace()) return null;
-            id = new JsonValue.Obj(SmallFields.ofFixedKeys(OPID_BRANCH_KEYS, new JsonValue[] {session, txIndex, branch, changeIdx}));
-        } else {
-            if (!has(l.changeIdx)) return null;
-            p += l.changeIdx.length();
-            JsonValue changeIdx = integer();
-            if (changeIdx == null || !closeBrace()) return null;
-            id = new JsonValue.Obj(SmallFields.ofFixedKeys(OPID_KEYS, new JsonValue[] {session, txIndex, changeIdx}));
         }
+        if (!has(l.changeIdx)) return null;
+        p += l.changeIdx.length();
+        int indexAt = p;
+        JsonValue changeIdx = integer();
+        if (changeIdx == null || !closeBrace()) return null;
+        id = branch == null
+                ? new JsonValue.Obj(SmallFields.ofFixedKeys(OPID_KEYS, new JsonValue[] {session, txIndex, changeIdx}))
+                : new JsonValue.Obj(SmallFields.ofFixedKeys(OPID_BRANCH_KEYS, new JsonValue[] {session, txIndex, branch, changeIdx}));
+        lastAnchorSession = session;
+        lastAnchorTxIndex = txIndex;
+        lastAnchorBranch = branch;
+        remember(id, start, indexAt);
+        return id;
+    }
+
+    /** {@code id} is the anchor read last: its text starts at {@code start}, its changeIdx at {@code indexAt}, it ends at p. */
+    private void remember(JsonValue.Obj id, int start, int indexAt) {
         lastAnchor = id;
         lastAnchorStart = start;
+        lastAnchorIndexAt = indexAt;
         lastAnchorEnd = p;
-        return id;
     }
 
     private JsonValue integer() {

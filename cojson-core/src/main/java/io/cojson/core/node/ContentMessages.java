@@ -105,26 +105,19 @@ public final class ContentMessages {
             Reader r = new Reader(c);
             c.expect('[');
             List<Transaction> txs = new ArrayList<>();
-            int[] starts = new int[16];
-            int[] ends = new int[16];
+            r.starts = new int[16];
+            r.ends = new int[16];
             if (!c.tryConsume(']')) {
-                do {
-                    int n = txs.size();
-                    if (n == starts.length) {
-                        starts = Arrays.copyOf(starts, n * 2);
-                        ends = Arrays.copyOf(ends, n * 2);
-                    }
-                    starts[n] = c.pos();
-                    Transaction tx = r.canonicalTransaction();
-                    if (tx == null) return null;
-                    ends[n] = c.pos();
-                    txs.add(tx);
-                } while (c.tryConsume(','));
+                int more;
+                while ((more = r.canonicalOnly(txs)) > 0) {
+                    // one call per transaction, as in sessionPiece
+                }
+                if (more < 0) return null;
                 c.expect(']');
             }
             if (!c.atEnd()) return null;
             int n = txs.size();
-            return new CanonicalSlices.Run(txs, new CanonicalSlices(text, Arrays.copyOf(starts, n), Arrays.copyOf(ends, n)));
+            return new CanonicalSlices.Run(txs, new CanonicalSlices(text, Arrays.copyOf(r.starts, n), Arrays.copyOf(r.ends, n)));
         } catch (RuntimeException e) {
             return null; // not the plain layout
         }
@@ -256,13 +249,15 @@ public final class ContentMessages {
             };
         }
 
+        /** Where each transaction of the piece being read starts and ends in the text (-1: not canonical). */
+        private int[] starts;
+        private int[] ends;
+
         private ContentPiece.SessionPiece sessionPiece(SessionID session) {
             c.expect('{');
             long after = -1;
             String signature = null;
             List<Transaction> txs = null;
-            int[] starts = null;
-            int[] ends = null;
             int flags = 0;
             do {
                 c.skipWs();
@@ -291,27 +286,13 @@ public final class ContentMessages {
                         c.expect('[');
                         c.skipWs();
                         if (!c.tryConsume(']')) {
-                            do {
-                                c.skipWs();
-                                int n = txs.size();
-                                if (n == starts.length) {
-                                    starts = Arrays.copyOf(starts, n * 2);
-                                    ends = Arrays.copyOf(ends, n * 2);
-                                }
-                                int start = c.pos();
-                                Transaction tx = canonicalTransaction();
-                                if (tx != null) {
-                                    starts[n] = start;
-                                    ends[n] = c.pos();
-                                } else {
-                                    c.pos(start);
-                                    tx = TransactionCodec.fromJson(c.value()); // any other layout, as the tree path reads it
-                                    starts[n] = -1;
-                                    ends[n] = -1;
-                                }
-                                txs.add(tx);
-                                c.skipWs();
-                            } while (c.tryConsume(','));
+                            // One call per transaction: this method runs a few times per process with
+                            // thousands of iterations, so a JVM never compiles it (too few calls, and
+                            // too few loop turns for an on-stack replacement). Its body is compiled
+                            // after a few hundred transactions.
+                            while (transaction(txs)) {
+                                // next
+                            }
                             c.expect(']');
                         }
                     }
@@ -324,6 +305,46 @@ public final class ContentMessages {
             int n = txs.size();
             CanonicalSlices canonical = n == 0 ? null : new CanonicalSlices(c.text(), Arrays.copyOf(starts, n), Arrays.copyOf(ends, n));
             return new ContentPiece.SessionPiece(session, (int) after, txs, signature, canonical);
+        }
+
+        /** Reads one transaction of a {@code newTransactions} array into {@code txs}; answers whether another follows. */
+        private boolean transaction(List<Transaction> txs) {
+            c.skipWs();
+            int n = txs.size();
+            roomFor(n);
+            int start = c.pos();
+            Transaction tx = canonicalTransaction();
+            if (tx != null) {
+                starts[n] = start;
+                ends[n] = c.pos();
+            } else {
+                c.pos(start);
+                tx = TransactionCodec.fromJson(c.value()); // any other layout, as the tree path reads it
+                starts[n] = -1;
+                ends[n] = -1;
+            }
+            txs.add(tx);
+            c.skipWs();
+            return c.tryConsume(',');
+        }
+
+        /** One transaction in its canonical layout, no whitespace around it: 1 if another follows, 0 if not, -1 if not canonical. */
+        private int canonicalOnly(List<Transaction> txs) {
+            int n = txs.size();
+            roomFor(n);
+            starts[n] = c.pos();
+            Transaction tx = canonicalTransaction();
+            if (tx == null) return -1;
+            ends[n] = c.pos();
+            txs.add(tx);
+            return c.tryConsume(',') ? 1 : 0;
+        }
+
+        private void roomFor(int n) {
+            if (n == starts.length) {
+                starts = Arrays.copyOf(starts, n * 2);
+                ends = Arrays.copyOf(ends, n * 2);
+            }
         }
 
         /**

@@ -289,16 +289,7 @@ public final class SessionLog {
                 && java.util.Objects.equals(ahead.startHash(), lastHashText());
         Blake3Hasher staged = adopt ? ahead.after() : hasher.copy();
         int size = 0;
-        for (int i = 0; i < batch.size(); i++) {
-            Transaction tx = batch.get(i);
-            if (canonical != null) {
-                if (!adopt) canonical.hash(staged, canonicalOffset + i, tx);
-                size += canonical.checkpointSize(canonicalOffset + i, tx);
-            } else {
-                if (!adopt) staged.update(tx.canonicalJson().getBytes(StandardCharsets.UTF_8));
-                size += tx.checkpointSize();
-            }
-        }
+        for (int i = 0; i < batch.size(); i++) size += stage(staged, adopt, canonical, canonicalOffset + i, batch.get(i));
         // the hash text is built here and not re-validated (as for local writes)
         String expected = adopt ? ahead.hash() : Hash.PREFIX + Base58.encode(staged.digest());
         boolean ok = prefetch != null && prefetch.verified(signer, expected, lastSignatureText);
@@ -315,6 +306,21 @@ public final class SessionLog {
         this.lastSignatureText = lastSignatureText;
         recordCheckpoint(size, transactions.size() - 1, lastSignatureText);
         return new AddResult.Added(transactions.size());
+    }
+
+    /**
+     * Hashes one received transaction into {@code staged} (unless the prefetch {@code hashed} it
+     * already) and answers its checkpoint size. A method per transaction: a batch of thousands
+     * arrives a few times per process, too rarely for a JVM to compile a loop body inlined in
+     * {@link #tryAppend}, while this is compiled after a few hundred calls.
+     */
+    private static int stage(Blake3Hasher staged, boolean hashed, CanonicalSlices canonical, int index, Transaction tx) {
+        if (canonical != null) {
+            if (!hashed) canonical.hash(staged, index, tx);
+            return canonical.checkpointSize(index, tx);
+        }
+        if (!hashed) staged.update(tx.canonicalJson().getBytes(StandardCharsets.UTF_8));
+        return tx.checkpointSize();
     }
 
     /**

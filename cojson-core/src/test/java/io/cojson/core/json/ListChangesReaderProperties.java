@@ -166,12 +166,20 @@ class ListChangesReaderProperties {
         Arbitrary<JsonValue> opIDs = Combinators.combine(sessions, indices, indices, Arbitraries.of("", "", "", "co_zBranch", "b\"r")).as((s, t, c, b) -> b.isEmpty()
                 ? JsonValue.obj("sessionID", JsonValue.of(s), "txIndex", t, "changeIdx", c)
                 : JsonValue.obj("sessionID", JsonValue.of(s), "txIndex", t, "branch", JsonValue.of(b), "changeIdx", c));
+        // OpIDs from a small pool, so that one often follows another with the same session, txIndex
+        // and branch and another changeIdx (an append chain), or with the same text, or one more digit
+        Arbitrary<JsonValue> chained = Combinators.combine(Arbitraries.of(SESSION, "s"), Arbitraries.of(JsonValue.of(0), JsonValue.of(1),
+                JsonValue.of(10)), Arbitraries.of(JsonValue.of(0), JsonValue.of(1), JsonValue.of(12), JsonValue.of(-1), JsonValue.of(1.5),
+                JsonValue.of("3")), Arbitraries.of("", "", "co_zBranch")).as((s, t, c, b) -> b.isEmpty()
+                ? JsonValue.obj("sessionID", JsonValue.of(s), "txIndex", t, "changeIdx", c)
+                : JsonValue.obj("sessionID", JsonValue.of(s), "txIndex", t, "branch", JsonValue.of(b), "changeIdx", c));
         // a few fixed anchors repeat, as the changes of one appendItems do
         Arbitrary<JsonValue> anchors = Arbitraries.oneOf(Arbitraries.of(JsonValue.of("start"), JsonValue.of("end"),
-                JsonValue.obj("sessionID", JsonValue.of(SESSION), "txIndex", JsonValue.of(0), "changeIdx", JsonValue.of(9))), opIDs, strings.map(JsonValue::of));
+                JsonValue.obj("sessionID", JsonValue.of(SESSION), "txIndex", JsonValue.of(0), "changeIdx", JsonValue.of(9))), opIDs, chained,
+                chained, strings.map(JsonValue::of));
         Arbitrary<JsonValue> app = Combinators.combine(values, anchors).as((v, a) -> JsonValue.obj("op", JsonValue.of("app"), "value", v, "after", a));
         Arbitrary<JsonValue> pre = Combinators.combine(values, anchors).as((v, a) -> JsonValue.obj("op", JsonValue.of("pre"), "value", v, "before", a));
-        Arbitrary<JsonValue> del = opIDs.map(o -> JsonValue.obj("op", JsonValue.of("del"), "insertion", o));
+        Arbitrary<JsonValue> del = Arbitraries.oneOf(opIDs, chained).map(o -> JsonValue.obj("op", JsonValue.of("del"), "insertion", o));
         Arbitrary<JsonValue> other = Arbitraries.of(
                 JsonValue.obj("op", JsonValue.of("app"), "after", JsonValue.of("start")),
                 JsonValue.obj("op", JsonValue.of("app"), "value", JsonValue.of(1), "before", JsonValue.of("start")),
