@@ -65,6 +65,17 @@ function childPeakRssMb(pid) {
   }
 }
 
+/** User+system CPU seconds a child has used so far (Linux /proc, clock ticks of 1/100 s); null elsewhere. */
+function childCpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // the name may hold spaces
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime (fields 14 and 15)
+  } catch {
+    return null;
+  }
+}
+
 async function connectedAccountNode(crypto, name, url) {
   const ws = new WebSocket(url);
   const peer = createWebSocketPeer({ id: "sync-server", websocket: ws, role: "server" });
@@ -115,6 +126,7 @@ async function run(kind, clients, edits) {
       }, false),
     );
     const rssBefore = rssNowMb();
+    const serverCpu0 = childCpuSeconds(server.child.pid);
 
     const t0 = now();
     for (let i = 0; i < edits; i++) {
@@ -126,6 +138,7 @@ async function run(kind, clients, edits) {
     const tEnd = await withTimeout(all, CONVERGE_TIMEOUT_MS, "every subscriber has the last edit");
     const peak = Number((process.resourceUsage().maxRSS / 1024).toFixed(1));
     const serverPeak = childPeakRssMb(server.child.pid);
+    const serverCpu1 = childCpuSeconds(server.child.pid);
     for (const u of unsubscribes) u();
 
     const latencies = new Float64Array(clients * edits);
@@ -154,6 +167,8 @@ async function run(kind, clients, edits) {
         rss_before_mb: rssBefore,
         server: kind,
         server_peak_rss_mb: serverPeak,
+        // the server's CPU in the timed region: both servers share the 2 cores with the clients
+        server_cpu_s: serverCpu0 === null || serverCpu1 === null ? null : Number((serverCpu1 - serverCpu0).toFixed(2)),
         topology: `writer + ${clients} subscribers in this node process (one WebSocket each); ${kind} server in a child process; ws://127.0.0.1`,
       },
       check: { subscribers: loaded.length, keys: fingerprint.keys, value_sum: fingerprint.value_sum },

@@ -51,7 +51,7 @@ export function withTimeout(promise, ms, what) {
 }
 
 /**
- * Spawns a child whose first stdout line is a JSON object; resolves {child, info, lines} once it
+ * Spawns a child that prints a JSON object line (lines before it go to stderr); resolves {child, info, lines} once it
  * arrives (bounded by timeoutMs). `lines` collects every later stdout line.
  */
 export function spawnJsonLine(cmd, args, timeoutMs, what, opts = {}) {
@@ -67,6 +67,11 @@ export function spawnJsonLine(cmd, args, timeoutMs, what, opts = {}) {
     rl.on("line", (line) => {
       if (!first) {
         lines.push(line);
+        return;
+      }
+      if (!line.startsWith("{")) {
+        // a JVM may print lines before the child's own (a stale CDS archive, an agent): pass them on
+        process.stderr.write(`${what}: ${line}\n`);
         return;
       }
       first = false;

@@ -97,6 +97,16 @@ final class ServerProcess implements AutoCloseable {
         return ChildProcesses.peakRssMb(process.pid());
     }
 
+    /** The server's user+system CPU so far (ns; -1 if the OS does not tell). */
+    long cpuNanos() {
+        return process.toHandle().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(-1L);
+    }
+
+    /** CPU seconds between two {@link #cpuNanos} readings, or -1 if either is unknown. */
+    static double cpuSecondsBetween(long before, long after) {
+        return before < 0 || after < 0 ? -1 : Math.round((after - before) / 1e4) / 1e5;
+    }
+
     @Override
     public void close() {
         try {

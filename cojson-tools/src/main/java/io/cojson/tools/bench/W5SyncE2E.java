@@ -127,6 +127,7 @@ public final class W5SyncE2E {
 
             java.util.Map<String, Long> tasks0 = Boolean.getBoolean("bench.threadcpu") ? taskTicks() : null;
             long cpu0 = processCpuNanos();
+            long serverCpu0 = serverProcess.cpuNanos();
             long t0 = System.nanoTime();
             for (int i = 0; i < n; i++) map.set(key(i), i);
             long t1 = System.nanoTime();
@@ -150,6 +151,7 @@ public final class W5SyncE2E {
                 });
             }
             long cpu2 = processCpuNanos();
+            long serverCpu2 = serverProcess.cpuNanos();
             double peak = BenchResult.currentPeakRssMb();
             sub.close();
             sub = null;
@@ -169,6 +171,7 @@ public final class W5SyncE2E {
                     .detail("b_notifications", notifications.get())
                     .detail("signatures_pending_at_convergence", signaturesPending.get())
                     .detailSeconds("process_cpu_s", cpu2 - cpu0) // this JVM only: the clients
+                    .detail("server_cpu_s", ServerProcess.cpuSecondsBetween(serverCpu0, serverCpu2)) // the server's child process
                     .detail("rss_before_mb", rssBefore)
                     .detail("server", JsonValue.of(server.wireName()))
                     .detail("topology", JsonValue.of(topology))

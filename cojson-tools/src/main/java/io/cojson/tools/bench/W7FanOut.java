@@ -118,6 +118,7 @@ public final class W7FanOut {
             double rssBefore = BenchResult.rssNowMb();
 
             AtomicLongArray editStart = new AtomicLongArray(edits);
+            long serverCpu0 = sp.cpuNanos();
             long t0 = System.nanoTime();
             for (int i = 0; i < edits; i++) {
                 editStart.set(i, System.nanoTime());
@@ -130,6 +131,7 @@ public final class W7FanOut {
             }
             double peak = BenchResult.currentPeakRssMb();
             double serverPeak = sp.peakRssMb();
+            long serverCpu1 = sp.cpuNanos();
             for (Subscription sub : subs) sub.close();
             subs.clear();
 
@@ -153,6 +155,7 @@ public final class W7FanOut {
                     .detail("rss_before_mb", rssBefore)
                     .detail("server", JsonValue.of(server.wireName()))
                     .detail("server_peak_rss_mb", serverPeak)
+                    .detail("server_cpu_s", ServerProcess.cpuSecondsBetween(serverCpu0, serverCpu1)) // timed region
                     .detail("topology", JsonValue.of("writer + " + clients + " subscribers in this JVM (one WebSocket each); "
                             + server.wireName() + " server in a child process; ws://127.0.0.1"))
                     .check("subscribers", nodes.size())
