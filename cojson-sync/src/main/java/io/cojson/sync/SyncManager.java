@@ -126,6 +126,7 @@ public final class SyncManager implements AutoCloseable {
         // A server protects itself from its clients. Not with a caller's executor: a test may step
         // it on the very thread that delivers, which must then never wait for it.
         int limit = role == PeerRole.CLIENT && ownThread != null ? ctx.options.incomingQueueLimit() : 0;
+        boolean inline = role == PeerRole.CLIENT && ownThread != null;
         channel.setListener(new MessageChannel.Listener() {
             @Override
             public void onMessage(String json) {
@@ -149,9 +150,12 @@ public final class SyncManager implements AutoCloseable {
                         if (!owned) handled.run(); // the text is no longer needed: the transport's budget gets it back
                     }
                 };
-                // On our own executor the delivering (transport) thread handles the message itself when
-                // the sync thread is idle. A caller's executor keeps every task: a test may step it.
-                if (ownThread != null) ctx.exec.executeHere(task);
+                // A server's transport thread handles a client's message itself when the sync thread is
+                // idle: two thread hand-offs less per message, and it reads that client no further
+                // meanwhile (W7: 8% less server CPU). A client keeps the hand-off: its reader decodes the
+                // next frame while the sync thread imports (W5 measured slower without). A caller's
+                // executor keeps every task: a test may step it.
+                if (inline) ctx.exec.executeHere(task);
                 else ctx.exec.execute(task);
             }
 

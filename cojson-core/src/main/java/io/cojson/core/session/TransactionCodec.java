@@ -101,12 +101,23 @@ public final class TransactionCodec {
 
     /** The wire JSON of a list of transactions, in canonical key order. */
     public static String toJsonArray(List<Transaction> txs) {
-        StringBuilder sb = new StringBuilder(txs.size() * 128).append('[');
-        for (int i = 0; i < txs.size(); i++) {
+        return appendJsonArray(new StringBuilder(txs.size() * 128), txs).toString();
+    }
+
+    /** Appends {@link #toJsonArray}'s text to {@code sb}. */
+    public static StringBuilder appendJsonArray(StringBuilder sb, List<Transaction> txs) {
+        sb.append('[');
+        // in calls of 32: an array of thousands is written a few times per process, and a JVM compiles
+        // a method that is called often, not a loop that runs long in one call
+        for (int from = 0; from < txs.size(); from += 32) appendRange(sb, txs, from, Math.min(txs.size(), from + 32));
+        return sb.append(']');
+    }
+
+    private static void appendRange(StringBuilder sb, List<Transaction> txs, int from, int to) {
+        for (int i = from; i < to; i++) {
             if (i > 0) sb.append(',');
             sb.append(txs.get(i).canonicalJson());
         }
-        return sb.append(']').toString();
     }
 
     /** Reads a transaction from an already-parsed object (madeAt must be a safe integer). */

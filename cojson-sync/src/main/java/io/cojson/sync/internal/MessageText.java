@@ -227,27 +227,35 @@ final class MessageText {
         List<Transaction> txs = new ArrayList<>();
         c.skipWs();
         if (c.tryConsume(']')) return txs;
-        do {
-            c.skipWs();
-            int start = c.pos();
-            // The fast path takes only text in the exact canonical layout (plain ASCII); anything else
-            // is read as a tree of one transaction and must equal its canonical JSON, so that it writes
-            // back as received; any other layout keeps its bytes through the tree path (as does a
-            // malformed one its error).
-            Transaction tx = ContentMessages.canonicalTransaction(c);
-            if (tx == null) {
-                c.pos(start);
-                tx = TransactionCodec.fromJson(c.value());
-                String canonical = tx.canonicalJson();
-                if (c.pos() - start != canonical.length() || !c.text().regionMatches(start, canonical, 0, canonical.length())) {
-                    throw Unusual.INSTANCE;
-                }
-            }
-            txs.add(tx);
-            c.skipWs();
-        } while (c.tryConsume(','));
+        // a call per transaction: a frame of thousands comes a few times per process, too few for a
+        // JVM to compile a loop body inlined here
+        while (transaction(c, txs)) {
+            // next
+        }
         c.expect(']');
         return txs;
+    }
+
+    /** Reads one transaction into {@code txs}; answers whether another follows. */
+    private static boolean transaction(JsonCursor c, List<Transaction> txs) {
+        c.skipWs();
+        int start = c.pos();
+        // The fast path takes only text in the exact canonical layout (plain ASCII); anything else
+        // is read as a tree of one transaction and must equal its canonical JSON, so that it writes
+        // back as received; any other layout keeps its bytes through the tree path (as does a
+        // malformed one its error).
+        Transaction tx = ContentMessages.canonicalTransaction(c);
+        if (tx == null) {
+            c.pos(start);
+            tx = TransactionCodec.fromJson(c.value());
+            String canonical = tx.canonicalJson();
+            if (c.pos() - start != canonical.length() || !c.text().regionMatches(start, canonical, 0, canonical.length())) {
+                throw Unusual.INSTANCE;
+            }
+        }
+        txs.add(tx);
+        c.skipWs();
+        return c.tryConsume(',');
     }
 
     // ---- writing ----
@@ -301,12 +309,7 @@ final class MessageText {
         if (e.transactions() == null) {
             b.append(JsonWriter.stringify(e.newTransactions())); // as received
         } else {
-            b.append('[');
-            for (int i = 0; i < e.transactions().size(); i++) {
-                if (i > 0) b.append(',');
-                b.append(e.transactions().get(i).canonicalJson());
-            }
-            b.append(']');
+            TransactionCodec.appendJsonArray(b, e.transactions());
         }
         b.append(",\"lastSignature\":").append(quote(e.lastSignature())).append('}');
     }
