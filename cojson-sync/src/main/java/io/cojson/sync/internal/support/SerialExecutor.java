@@ -51,12 +51,17 @@ public final class SerialExecutor implements Executor {
 
     @Override
     public void execute(Runnable task) {
+        if (enqueue(task)) submitDrain();
+    }
+
+    /** Queues {@code task}; answers whether the caller must now start the draining (nothing runs yet). */
+    private boolean enqueue(Runnable task) {
         synchronized (queue) {
             queue.add(task);
-            if (scheduled) return;
+            if (scheduled) return false;
             scheduled = true;
+            return true;
         }
-        submitDrain();
     }
 
     /**
@@ -68,12 +73,7 @@ public final class SerialExecutor implements Executor {
      * The caller must hold no lock that a task may take.
      */
     public void executeHere(Runnable task) {
-        synchronized (queue) {
-            queue.add(task);
-            if (scheduled) return;
-            scheduled = true;
-        }
-        drain();
+        if (enqueue(task)) drain();
     }
 
     private void submitDrain() {
