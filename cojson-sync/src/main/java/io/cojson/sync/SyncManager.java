@@ -125,8 +125,8 @@ public final class SyncManager implements AutoCloseable {
         // behind the task above.
         // A server protects itself from its clients. Not with a caller's executor: a test may step
         // it on the very thread that delivers, which must then never wait for it.
-        int limit = role == PeerRole.CLIENT && ownThread != null ? ctx.options.incomingQueueLimit() : 0;
-        boolean inline = role == PeerRole.CLIENT && ownThread != null;
+        boolean serving = role == PeerRole.CLIENT && ownThread != null;
+        int limit = serving ? ctx.options.incomingQueueLimit() : 0;
         channel.setListener(new MessageChannel.Listener() {
             @Override
             public void onMessage(String json) {
@@ -155,7 +155,7 @@ public final class SyncManager implements AutoCloseable {
                 // meanwhile (W7: 8% less server CPU). A client keeps the hand-off: its reader decodes the
                 // next frame while the sync thread imports (W5 measured slower without). A caller's
                 // executor keeps every task: a test may step it.
-                if (inline) ctx.exec.executeHere(task);
+                if (serving) ctx.exec.executeHere(task);
                 else ctx.exec.execute(task);
             }
 

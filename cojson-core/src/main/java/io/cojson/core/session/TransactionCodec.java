@@ -109,9 +109,12 @@ public final class TransactionCodec {
         sb.append('[');
         // in calls of 32: an array of thousands is written a few times per process, and a JVM compiles
         // a method that is called often, not a loop that runs long in one call
-        for (int from = 0; from < txs.size(); from += 32) appendRange(sb, txs, from, Math.min(txs.size(), from + 32));
+        for (int from = 0; from < txs.size(); from += RANGE) appendRange(sb, txs, from, Math.min(txs.size(), from + RANGE));
         return sb.append(']');
     }
+
+    /** Transactions per call of {@link #appendRange}. */
+    private static final int RANGE = 32;
 
     private static void appendRange(StringBuilder sb, List<Transaction> txs, int from, int to) {
         for (int i = from; i < to; i++) {
