@@ -54,7 +54,7 @@ public final class SessionLog {
      */
     private Signature lastSignature;
     private byte[] lastSignatureBytes;
-    /** The received text of {@link #lastSignatureBytes} (already checked), when it came from a peer. */
+    /** The received (checked) text of the last signature, when it came from a peer; its bytes may then be null. */
     private String lastSignatureText;
     private PendingSignature pendingLast;
     /** Checkpoints of local writes whose signature may still be in the making. */
@@ -100,8 +100,9 @@ public final class SessionLog {
     /** The signature after the last transaction, or null for an empty log. */
     public Signature lastSignature() {
         settle();
-        if (lastSignature == null && lastSignatureBytes != null) {
-            lastSignature = lastSignatureText != null ? new Signature(lastSignatureText) : Signature.fromBytes(lastSignatureBytes);
+        if (lastSignature == null) {
+            if (lastSignatureText != null) lastSignature = new Signature(lastSignatureText);
+            else if (lastSignatureBytes != null) lastSignature = Signature.fromBytes(lastSignatureBytes);
         }
         return lastSignature;
     }
@@ -278,11 +279,6 @@ public final class SessionLog {
             SignaturePrefetch prefetch) {
         if (batch.isEmpty()) return new AddResult.Added(transactions.size());
         settle();
-        // decoded once: the text is checked here, so the Signature is made only when asked for
-        byte[] sigBytes = decodeSignature(lastSignatureText);
-        if (sigBytes == null) {
-            return reject(null, lastSignatureText, VerificationFailure.Kind.MALFORMED_SIGNATURE, signatureProblem(lastSignatureText));
-        }
         // the prefetch thread may have hashed this very batch from this very state already
         SignaturePrefetch.Hashed ahead = prefetch == null || canonicalOffset != 0 ? null : prefetch.takeHashed(batch);
         boolean adopt = ahead != null && ahead.startCount() == transactions.size()
@@ -292,10 +288,18 @@ public final class SessionLog {
         for (int i = 0; i < batch.size(); i++) size += stage(staged, adopt, canonical, canonicalOffset + i, batch.get(i));
         // the hash text is built here and not re-validated (as for local writes)
         String expected = adopt ? ahead.hash() : Hash.PREFIX + Base58.encode(staged.digest());
-        boolean ok = prefetch != null && prefetch.verified(signer, expected, lastSignatureText);
-        if (!ok && !crypto.provider().ed25519Verify(signerKey, quoted(expected), sigBytes)) {
-            return reject(new Hash(expected), lastSignatureText, VerificationFailure.Kind.SIGNATURE_MISMATCH,
-                    "Core error: Signature verification failed: (hash: " + expected + ")");
+        // A signature the prefetch thread verified was decoded there: it is well-formed. Any other
+        // is decoded (checked) here; either way the Signature is made only when asked for.
+        byte[] sigBytes = null;
+        if (prefetch == null || !prefetch.verified(signer, expected, lastSignatureText)) {
+            sigBytes = decodeSignature(lastSignatureText);
+            if (sigBytes == null) {
+                return reject(null, lastSignatureText, VerificationFailure.Kind.MALFORMED_SIGNATURE, signatureProblem(lastSignatureText));
+            }
+            if (!crypto.provider().ed25519Verify(signerKey, quoted(expected), sigBytes)) {
+                return reject(new Hash(expected), lastSignatureText, VerificationFailure.Kind.SIGNATURE_MISMATCH,
+                        "Core error: Signature verification failed: (hash: " + expected + ")");
+            }
         }
         hasher = staged;
         transactions.addAll(batch);
