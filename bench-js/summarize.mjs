@@ -26,7 +26,7 @@ for (const [config, rs] of byConfig) {
     load1: median(rs.map((r) => r.load1)),
     check: checks.size === 1 ? JSON.parse([...checks][0]) : [...checks],
   };
-  for (const k of ["latency_p50_s", "latency_p99_s", "write_s", "server_peak_rss_mb", "open_s", "load_s", "read_s", "build_s"]) {
+  for (const k of ["latency_p50_s", "latency_p99_s", "write_s", "server_peak_rss_mb", "server_cpu_s", "open_s", "load_s", "read_s", "build_s"]) {
     const xs = d(k);
     if (xs.length === ok.length && xs.length > 0) out[k] = median(xs);
   }
