@@ -116,7 +116,9 @@ public final class FrameCodec {
         if (text.startsWith(CONTENT_START) || text.startsWith(MISMATCH_START)) {
             // Messages that carry transactions (a SignatureMismatch: a whole session) are only
             // checked to be JSON here, without a tree; the protocol layer reads them straight
-            // into transactions.
+            // into transactions. One pass of our own; Jackson decides what it cannot vouch for.
+            Head fast = LineScan.head(text);
+            if (fast != null) return fast;
             try (JsonParser p = io.cojson.core.json.internal.JacksonJson.factory().createParser(text)) {
                 if (p.nextToken() == null) throw new IOException("empty line is not JSON");
                 p.skipChildren();
@@ -124,19 +126,15 @@ public final class FrameCodec {
             }
             return scan(text);
         }
-        try (JsonParser p = io.cojson.core.json.internal.JacksonJson.factory().createParser(text)) {
-            JsonToken t = p.nextToken();
-            if (t == null) throw new IOException("empty line is not JSON");
-            JsonValue v = io.cojson.core.json.internal.JacksonJson.read(p, t);
-            expectEnd(p);
-            if (!(v instanceof JsonValue.Obj o)) return new Head(text, false, false, null, false, Double.NaN, null, v);
-            JsonValue action = o.get("action");
-            JsonValue time = o.get("time");
-            JsonValue priority = o.get("priority");
-            return new Head(text, true, action != null, action instanceof JsonValue.Str s ? s.value() : null,
-                    time != null, time instanceof JsonValue.Num n ? n.value() : Double.NaN,
-                    priority instanceof JsonValue.Num n ? Integer.valueOf((int) n.value()) : null, v);
-        }
+        // Json.parse: the fast reader for well-formed text, Jackson for the rest (and its errors)
+        JsonValue v = Json.parse(text);
+        if (!(v instanceof JsonValue.Obj o)) return new Head(text, false, false, null, false, Double.NaN, null, v);
+        JsonValue action = o.get("action");
+        JsonValue time = o.get("time");
+        JsonValue priority = o.get("priority");
+        return new Head(text, true, action != null, action instanceof JsonValue.Str s ? s.value() : null,
+                time != null, time instanceof JsonValue.Num n ? n.value() : Double.NaN,
+                priority instanceof JsonValue.Num n ? Integer.valueOf((int) n.value()) : null, v);
     }
 
     private static Head scan(String text) throws IOException {
