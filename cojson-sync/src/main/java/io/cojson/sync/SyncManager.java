@@ -153,8 +153,8 @@ public final class SyncManager implements AutoCloseable {
                 // A server's transport thread handles a client's message itself when the sync thread is
                 // idle: two thread hand-offs less per message, and it reads that client no further
                 // meanwhile (W7: 8% less server CPU). A client keeps the hand-off: its reader decodes the
-                // next frame while the sync thread imports (W5 measured slower without). A caller's
-                // executor keeps every task: a test may step it.
+                // next frame while the sync thread imports (without it, one W5 A/B was faster and one
+                // equal: kept as it was). A caller's executor keeps every task: a test may step it.
                 if (serving) ctx.exec.executeHere(task);
                 else ctx.exec.execute(task);
             }

@@ -50,16 +50,16 @@ final class LineScan {
     private boolean line() {
         skipWs();
         if (pos >= len || a[pos] != '{') return false;
-        if (!value(true)) return false;
+        if (!value()) return false;
         skipWs();
         return pos == len;
     }
 
     /**
-     * The value at {@link #pos} and everything nested in it, iteratively (a stack of open
-     * brackets, no recursion). {@code top}: the line's own object, whose members are looked at.
+     * The line's object at {@link #pos} and everything nested in it, iteratively (a stack of open
+     * brackets, no recursion); the members of the object itself (depth 1) are looked at.
      */
-    private boolean value(boolean top) {
+    private boolean value() {
         int depth = 0;
         boolean atValue = true; // a value starts at pos (else: pos is just after one)
         while (true) {
@@ -76,7 +76,7 @@ final class LineScan {
                         depth--;
                         atValue = false;
                     } else if (c == '{') {
-                        int m = member(top && depth == 1);
+                        int m = member(depth == 1);
                         if (m < 0) return false;
                         atValue = m == VALUE_FOLLOWS;
                     } // else the array's first item starts here
@@ -93,7 +93,7 @@ final class LineScan {
             if (d == ',') {
                 skipWs();
                 if (open[depth] == '{') {
-                    int m = member(top && depth == 1);
+                    int m = member(depth == 1);
                     if (m < 0) return false;
                     atValue = m == VALUE_FOLLOWS;
                 } else {
